@@ -1,0 +1,64 @@
+# Two commands do everything on a fresh Debian machine: `make demo` and `make test`.
+# Set-up (virtual environment, Debian packages, the detector model) is part of both.
+
+ASSETS ?= ../shared
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MODEL := var/models/yolox_nano.onnx
+APT_PACKAGES := python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools \
+	gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
+	gstreamer1.0-plugins-ugly gstreamer1.0-libav
+
+export GENETEC_ANALYTICS_ASSETS := $(abspath $(ASSETS))
+export GENETEC_ANALYTICS_MODEL := $(abspath $(MODEL))
+
+.PHONY: install test demo bench lint schemas clean
+
+install: $(VENV)/.installed var/.apt-installed $(MODEL)
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+var/.apt-installed:
+	@mkdir -p var
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	touch $@
+
+$(MODEL): $(VENV)/.installed
+	@if [ ! -f "$(ASSETS)/models/yolox_nano.onnx" ]; then \
+		echo "Missing detector model: $(ASSETS)/models/yolox_nano.onnx"; \
+		echo "Put yolox_nano.onnx under ASSETS/models/ or run with ASSETS=/path/to/assets (default ../shared)."; \
+		exit 1; \
+	fi
+	@mkdir -p $(dir $(MODEL))
+	cp "$(ASSETS)/models/yolox_nano.onnx" $(MODEL).tmp
+	$(VENV)/bin/analytics check-model $(MODEL).tmp
+	mv $(MODEL).tmp $(MODEL)
+
+test: install
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+schemas: $(VENV)/.installed
+	$(VENV)/bin/genetec-bridge schemas --write schemas
+
+demo: install
+	$(PY) -m genetec_bridge.demo --assets "$(GENETEC_ANALYTICS_ASSETS)"
+
+bench: install
+	$(PY) -m genetec_bridge.bench --assets "$(GENETEC_ANALYTICS_ASSETS)"
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,110 @@
+"""A camera as the analytics see it: zones, lines, privacy masks and the skills that run on it.
+
+The bridge's site configuration embeds these models; the daemon receives them at (re)connection and
+`analytics run` reads them from the same integrator's file.
+"""
+
+import re
+from typing import Annotated, Self
+
+from pydantic import AfterValidator, Field, model_validator
+
+from analytics.geometry_types import Polygon, Segment
+from analytics.model_base import StrictModel
+from analytics.schedule import Schedule
+from analytics.skills.base import LineSkillConfig, ZoneSkillConfig
+from analytics.skills.registry import SkillConfig
+
+_GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\}?$")
+
+
+def _guid(value: str) -> str:
+    if not _GUID.match(value):
+        raise ValueError(f"'{value}' is not a GUID like 00000001-0000-babe-0000-00408ca1eb95")
+    digits = value.strip("{}").replace("-", "").lower()
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+Guid = Annotated[str, AfterValidator(_guid)]
+
+
+class Zone(StrictModel):
+    name: str = Field(min_length=1, description="Name shown in alerts, e.g. 'Parvis'.")
+    polygon: Polygon = Field(description="Normalised points [[x, y], ...], at least three.")
+
+
+class Line(StrictModel):
+    name: str = Field(min_length=1, description="Name shown in alerts and counts.")
+    points: Segment = Field(description="Two normalised points [[xA, yA], [xB, yB]]; direction A->B is defined from them.")
+
+
+def _duplicates(names: list[str]) -> list[str]:
+    return sorted({n for n in names if names.count(n) > 1})
+
+
+class CameraConfig(StrictModel):
+    id: Guid = Field(description="Genetec camera GUID; also the Media Gateway stream path.")
+    name: str = Field("", description="Human name, for logs and the health page.")
+    fps: float = Field(5.0, gt=0, le=30, description="Analysis frames per second.")
+    stream: str | None = Field(None, description="Media Gateway stream for this camera; defaults to [media_gateway].stream.")
+    privacy_masks: list[Polygon] = Field(
+        default_factory=list, description="Normalised polygons blanked before frames leave the bridge."
+    )
+    zones: list[Zone] = Field(default_factory=list)
+    lines: list[Line] = Field(default_factory=list)
+    skills: list[SkillConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Self:
+        problems = []
+        for what, names in (
+            ("zone", [z.name for z in self.zones]),
+            ("line", [ln.name for ln in self.lines]),
+            ("skill", [s.label for s in self.skills]),
+        ):
+            for name in _duplicates(names):
+                problems.append(f"duplicate {what} name '{name}'")
+        zones = {z.name for z in self.zones}
+        lines = {ln.name for ln in self.lines}
+        for index, skill in enumerate(self.skills):
+            if isinstance(skill, ZoneSkillConfig) and skill.zone not in zones:
+                problems.append(f"skills[{index}].zone: no zone named '{skill.zone}' (known: {sorted(zones)})")
+            if isinstance(skill, LineSkillConfig) and skill.line not in lines:
+                problems.append(f"skills[{index}].line: no line named '{skill.line}' (known: {sorted(lines)})")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def zone(self, name: str) -> Zone:
+        return next(z for z in self.zones if z.name == name)
+
+    def line(self, name: str) -> Line:
+        return next(ln for ln in self.lines if ln.name == name)
+
+
+class AnalyticsSite(StrictModel):
+    """The part of the integrator's file the analytics need: schedules and cameras."""
+
+    schedules: dict[str, Schedule] = Field(default_factory=dict, description="Named schedules skills refer to.")
+    cameras: list[CameraConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cameras_and_schedules_resolve(self) -> Self:
+        problems = [f"duplicate camera id '{g}'" for g in _duplicates([c.id for c in self.cameras])]
+        for ci, camera in enumerate(self.cameras):
+            for si, skill in enumerate(camera.skills):
+                if skill.schedule is not None and skill.schedule not in self.schedules:
+                    problems.append(
+                        f"cameras[{ci}].skills[{si}].schedule: no schedule named '{skill.schedule}' "
+                        f"(known: {sorted(self.schedules)})"
+                    )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def camera(self, camera_id: str) -> CameraConfig:
+        wanted = _guid(camera_id) if _GUID.match(camera_id) else camera_id
+        for camera in self.cameras:
+            if camera.id == wanted or camera.name == camera_id:
+                return camera
+        raise KeyError(f"no camera '{camera_id}' (known: {[c.id for c in self.cameras]})")

@@ -1,0 +1,16 @@
+"""`analytics` command line."""
+
+import sys
+from collections.abc import Sequence
+
+from analytics.command_line import run_commands
+
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_commands("analytics", "Video analytics: detector, tracker and skills.", COMMAND_MODULES, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

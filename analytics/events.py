@@ -1,0 +1,53 @@
+"""The analytics event: the only thing, with track summaries, that leaves the daemon.
+
+No pixels and no appearance: boxes, classes, tracks and times only.
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from analytics.model_base import StrictModel
+
+EventKind = Literal["loitering", "intrusion", "parking", "red_light", "lane_misuse", "line_cross"]
+Phase = Literal["start", "end", "instant"]
+
+
+class Evidence(StrictModel):
+    """Why the event was raised, in terms an operator or an auditor can check."""
+
+    dwell_s: float | None = Field(None, description="Seconds of presence (loitering, parking, lane misuse).")
+    threshold_s: float | None = Field(None, description="The time threshold that was reached.")
+    direction: str | None = Field(None, description="Crossing direction, 'A->B' or 'B->A' (line skills).")
+    signal_state: str | None = Field(None, description="Signal state at the crossing (red light).")
+    min_confidence: float | None = Field(None, description="Detection confidence threshold used.")
+    positions: list[tuple[float, float]] = Field(
+        default_factory=list, description="Last few normalised anchor positions of the object, oldest first."
+    )
+    track_ids: list[int] = Field(
+        default_factory=list, description="Tracker ids merged into this object (id switches re-associated)."
+    )
+
+
+class AnalyticsEvent(StrictModel):
+    """One alert or count produced by a skill."""
+
+    id: str = Field(description="Stable id: the same occurrence always gets the same id (idempotent delivery).")
+    kind: EventKind
+    skill: str = Field(description="Name of the skill instance in the camera's configuration.")
+    phase: Phase
+    camera: str = Field(description="Camera id (Genetec camera GUID).")
+    zone: str | None = None
+    line: str | None = None
+    class_name: str = Field(alias="class", description="Object class, e.g. person, car.")
+    track_id: int
+    frame: int = Field(description="1-based index of the frame in its source.")
+    time_s: float = Field(description="Seconds since the start of the stream or file.")
+    timestamp: datetime | None = Field(None, description="UTC capture time (live streams).")
+    evidence: Evidence = Field(default_factory=Evidence)
+
+    model_config = StrictModel.model_config | {"populate_by_name": True}
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True, exclude_none=True)

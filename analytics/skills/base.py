@@ -1,0 +1,81 @@
+"""What every skill shares: its common configuration and the one method the daemon calls."""
+
+from abc import ABC, abstractmethod
+from typing import Literal
+
+from pydantic import Field
+
+from analytics.events import AnalyticsEvent
+from analytics.model_base import StrictModel
+from analytics.tracks import FrameTracks
+
+ClassName = Literal["person", "bicycle", "car", "motorcycle", "bus", "truck"]
+Anchor = Literal["bottom_center", "center"]
+
+
+class AlertRouting(StrictModel):
+    """How the bridge raises this skill's events in Security Center. The daemon ignores it."""
+
+    custom_event_id: int = Field(ge=1, description="Genetec custom event id raised on the camera (created if missing).")
+    custom_event_name: str | None = Field(
+        None, description="Name given to the custom event when it is created; defaults to the skill's name."
+    )
+    alarm: str | None = Field(None, description="GUID of a Genetec alarm to trigger with the camera as source.")
+    bookmark: bool = Field(False, description="Add a bookmark on the camera at the event time.")
+    phases: list[Literal["start", "end", "instant"]] = Field(
+        default_factory=lambda: ["start", "instant"],
+        description="Which event phases are sent to Security Center ('end' closes loitering and parking).",
+    )
+
+
+class SkillConfigBase(StrictModel):
+    """Options common to all skills."""
+
+    name: str | None = Field(None, description="Unique name of this skill on the camera; defaults to 'kind:zone'.")
+    classes: list[ClassName] = Field(default_factory=lambda: ["person"], min_length=1, description="Object classes watched.")
+    min_confidence: float = Field(0.35, ge=0.0, le=1.0, description="Detections below this confidence are ignored.")
+    class_min_confidence: dict[ClassName, float] = Field(
+        default_factory=dict, description="Per-class confidence thresholds overriding min_confidence."
+    )
+    anchor: Anchor = Field("bottom_center", description="Point of the box tested against zones and lines.")
+    schedule: str | None = Field(None, description="Name of a [schedules.NAME] table; the skill runs only inside it.")
+    cooldown_s: float = Field(
+        0.0, ge=0.0, description="Minimum seconds between two alerts of this skill for the same zone or line."
+    )
+    alert: AlertRouting | None = Field(None, description="Security Center outputs (custom event, alarm, bookmark).")
+
+    @property
+    def target(self) -> str:
+        """The zone or line the skill watches."""
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        return self.name or f"{getattr(self, 'kind')}:{self.target}"
+
+    def confidence_for(self, class_name: str) -> float:
+        return self.class_min_confidence.get(class_name, self.min_confidence)  # type: ignore[arg-type]
+
+
+class ZoneSkillConfig(SkillConfigBase):
+    zone: str = Field(description="Name of a zone of this camera.")
+
+    @property
+    def target(self) -> str:
+        return self.zone
+
+
+class LineSkillConfig(SkillConfigBase):
+    line: str = Field(description="Name of a line of this camera.")
+
+    @property
+    def target(self) -> str:
+        return self.line
+
+
+class Skill(ABC):
+    """A pure rule: tracks and time in, analytics events out. Holds only its own small state."""
+
+    @abstractmethod
+    def update(self, frame: FrameTracks) -> list[AnalyticsEvent]:
+        """Consume one analysed frame and return the events it caused."""

@@ -1,0 +1,16 @@
+"""`genetec-bridge` command line."""
+
+import sys
+from collections.abc import Sequence
+
+from analytics.command_line import run_commands
+
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_commands("genetec-bridge", "Genetec Security Center bridge.", COMMAND_MODULES, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -35,7 +35,9 @@ class Zone(StrictModel):
 
 class Line(StrictModel):
     name: str = Field(min_length=1, description="Name shown in alerts and counts.")
-    points: Segment = Field(description="Two normalised points [[xA, yA], [xB, yB]]; direction A->B is defined from them.")
+    points: Segment = Field(
+        description="Two normalised points [[xA, yA], [xB, yB]]; direction A->B is defined from them."
+    )
 
 
 def _duplicates(names: list[str]) -> list[str]:
@@ -46,7 +48,9 @@ class CameraConfig(StrictModel):
     id: Guid = Field(description="Genetec camera GUID; also the Media Gateway stream path.")
     name: str = Field("", description="Human name, for logs and the health page.")
     fps: float = Field(5.0, gt=0, le=30, description="Analysis frames per second.")
-    stream: str | None = Field(None, description="Media Gateway stream for this camera; defaults to [media_gateway].stream.")
+    stream: str | None = Field(
+        None, description="Media Gateway stream for this camera; defaults to [media_gateway].stream."
+    )
     privacy_masks: list[Polygon] = Field(
         default_factory=list, description="Normalised polygons blanked before frames leave the bridge."
     )
@@ -68,9 +72,13 @@ class CameraConfig(StrictModel):
         lines = {ln.name for ln in self.lines}
         for index, skill in enumerate(self.skills):
             if isinstance(skill, ZoneSkillConfig) and skill.zone not in zones:
-                problems.append(f"skills[{index}].zone: no zone named '{skill.zone}' (known: {sorted(zones)})")
+                problems.append(
+                    f"skills[{index}].zone: no zone named '{skill.zone}' (known: {sorted(zones)})"
+                )
             if isinstance(skill, LineSkillConfig) and skill.line not in lines:
-                problems.append(f"skills[{index}].line: no line named '{skill.line}' (known: {sorted(lines)})")
+                problems.append(
+                    f"skills[{index}].line: no line named '{skill.line}' (known: {sorted(lines)})"
+                )
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -85,7 +93,9 @@ class CameraConfig(StrictModel):
 class AnalyticsSite(StrictModel):
     """The part of the integrator's file the analytics need: schedules and cameras."""
 
-    schedules: dict[str, Schedule] = Field(default_factory=dict, description="Named schedules skills refer to.")
+    schedules: dict[str, Schedule] = Field(
+        default_factory=dict, description="Named schedules skills refer to."
+    )
     cameras: list[CameraConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")

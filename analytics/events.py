@@ -33,7 +33,9 @@ class Evidence(StrictModel):
 class AnalyticsEvent(StrictModel):
     """One alert or count produced by a skill."""
 
-    id: str = Field(description="Stable id: the same occurrence always gets the same id (idempotent delivery).")
+    id: str = Field(
+        description="Stable id: the same occurrence always gets the same id (idempotent delivery)."
+    )
     kind: EventKind
     skill: str = Field(description="Name of the skill instance in the camera's configuration.")
     phase: Phase

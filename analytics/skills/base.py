@@ -16,11 +16,15 @@ Anchor = Literal["bottom_center", "center"]
 class AlertRouting(StrictModel):
     """How the bridge raises this skill's events in Security Center. The daemon ignores it."""
 
-    custom_event_id: int = Field(ge=1, description="Genetec custom event id raised on the camera (created if missing).")
+    custom_event_id: int = Field(
+        ge=1, description="Genetec custom event id raised on the camera (created if missing)."
+    )
     custom_event_name: str | None = Field(
         None, description="Name given to the custom event when it is created; defaults to the skill's name."
     )
-    alarm: str | None = Field(None, description="GUID of a Genetec alarm to trigger with the camera as source.")
+    alarm: str | None = Field(
+        None, description="GUID of a Genetec alarm to trigger with the camera as source."
+    )
     bookmark: bool = Field(False, description="Add a bookmark on the camera at the event time.")
     phases: list[Literal["start", "end", "instant"]] = Field(
         default_factory=lambda: ["start", "instant"],
@@ -31,18 +35,29 @@ class AlertRouting(StrictModel):
 class SkillConfigBase(StrictModel):
     """Options common to all skills."""
 
-    name: str | None = Field(None, description="Unique name of this skill on the camera; defaults to 'kind:zone'.")
-    classes: list[ClassName] = Field(default_factory=lambda: ["person"], min_length=1, description="Object classes watched.")
-    min_confidence: float = Field(0.35, ge=0.0, le=1.0, description="Detections below this confidence are ignored.")
+    kind: str = Field(description="Skill kind; each subclass fixes it.")
+    name: str | None = Field(
+        None, description="Unique name of this skill on the camera; defaults to 'kind:zone'."
+    )
+    classes: list[ClassName] = Field(
+        default_factory=lambda: ["person"], min_length=1, description="Object classes watched."
+    )
+    min_confidence: float = Field(
+        0.35, ge=0.0, le=1.0, description="Detections below this confidence are ignored."
+    )
     class_min_confidence: dict[ClassName, float] = Field(
         default_factory=dict, description="Per-class confidence thresholds overriding min_confidence."
     )
     anchor: Anchor = Field("bottom_center", description="Point of the box tested against zones and lines.")
-    schedule: str | None = Field(None, description="Name of a [schedules.NAME] table; the skill runs only inside it.")
+    schedule: str | None = Field(
+        None, description="Name of a [schedules.NAME] table; the skill runs only inside it."
+    )
     cooldown_s: float = Field(
         0.0, ge=0.0, description="Minimum seconds between two alerts of this skill for the same zone or line."
     )
-    alert: AlertRouting | None = Field(None, description="Security Center outputs (custom event, alarm, bookmark).")
+    alert: AlertRouting | None = Field(
+        None, description="Security Center outputs (custom event, alarm, bookmark)."
+    )
 
     @property
     def target(self) -> str:
@@ -51,7 +66,7 @@ class SkillConfigBase(StrictModel):
 
     @property
     def label(self) -> str:
-        return self.name or f"{getattr(self, 'kind')}:{self.target}"
+        return self.name or f"{self.kind}:{self.target}"
 
     def confidence_for(self, class_name: str) -> float:
         return self.class_min_confidence.get(class_name, self.min_confidence)  # type: ignore[arg-type]

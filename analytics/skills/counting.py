@@ -10,7 +10,8 @@ from analytics.skills.base import ClassName, LineSkillConfig
 class CountingConfig(LineSkillConfig):
     kind: Literal["counting"] = "counting"
     classes: list[ClassName] = Field(
-        default_factory=lambda: ["car", "truck", "bus", "motorcycle", "bicycle"], min_length=1,
+        default_factory=lambda: ["car", "truck", "bus", "motorcycle", "bicycle"],
+        min_length=1,
         description="Classes counted.",
     )
     interval_s: float = Field(900.0, gt=0, description="Aggregation interval of the counts, seconds.")

@@ -13,7 +13,8 @@ class SignalConfig(StrictModel):
     """Where the signal state comes from."""
 
     source: Literal["video", "external"] = Field(
-        "video", description="'video': read the lamps in `region`; 'external': pushed by the traffic controller."
+        "video",
+        description="'video': read the lamps in `region`; 'external': pushed by the traffic controller.",
     )
     region: Polygon | None = Field(None, description="Normalised polygon around the traffic light's lamps.")
     hold_s: float = Field(0.3, ge=0, description="A new colour must hold this long before the state changes.")
@@ -23,10 +24,13 @@ class SignalConfig(StrictModel):
 class RedLightConfig(LineSkillConfig):
     kind: Literal["red_light"] = "red_light"
     classes: list[ClassName] = Field(
-        default_factory=lambda: ["car", "truck", "bus", "motorcycle"], min_length=1, description="Vehicle classes."
+        default_factory=lambda: ["car", "truck", "bus", "motorcycle"],
+        min_length=1,
+        description="Vehicle classes.",
     )
     direction: Literal["A->B", "B->A"] = Field(
-        "A->B", description="Crossing direction that violates the signal (A, B: the line's first and second points)."
+        "A->B",
+        description="Crossing direction that violates the signal (A, B: the line's first and second points).",
     )
     signal: SignalConfig = Field(default_factory=SignalConfig)
     hysteresis: float = Field(

@@ -1,0 +1,48 @@
+"""What the maintainer sees: one snapshot of the bridge, rendered as /readyz, /metrics and JSON.
+
+Each component fills its own part; nothing here may hold a secret.
+"""
+
+from pydantic import BaseModel, Field
+
+
+class CameraStatus(BaseModel):
+    camera_id: str
+    name: str = ""
+    streaming: bool = False
+    frames_received: int = 0
+    frames_analysed: int = 0
+    frames_dropped: int = 0
+    last_frame_age_s: float | None = None
+    reconnects: int = 0
+    last_error: str | None = None
+
+
+class DaemonStatus(BaseModel):
+    connected: bool = False
+    restarts: int = 0
+    pid: int | None = None
+    inference_latency_s: float | None = Field(
+        None, description="Mean detector latency per batch, recent frames."
+    )
+    last_error: str | None = None
+
+
+class DeliveryStatus(BaseModel):
+    produced: int = 0
+    delivered: int = 0
+    pending: int = 0
+    oldest_pending_age_s: float | None = None
+    last_error: str | None = None
+
+
+class WebSdkStatus(BaseModel):
+    reachable: bool = False
+    last_error: str | None = None
+
+
+class BridgeStatus(BaseModel):
+    websdk: WebSdkStatus = Field(default_factory=WebSdkStatus)
+    daemon: DaemonStatus = Field(default_factory=DaemonStatus)
+    delivery: DeliveryStatus = Field(default_factory=DeliveryStatus)
+    cameras: list[CameraStatus] = Field(default_factory=list)

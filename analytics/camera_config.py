@@ -5,10 +5,11 @@ The bridge's site configuration embeds these models; the daemon receives them at
 """
 
 import re
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
+from analytics.cross_references import RelativePath, cross_reference_error
 from analytics.geometry_types import Polygon, Segment
 from analytics.model_base import StrictModel
 from analytics.schedule import Schedule
@@ -27,6 +28,9 @@ def _guid(value: str) -> str:
 
 Guid = Annotated[str, AfterValidator(_guid)]
 
+# Media Gateway stream usages (Security Center 5.5+); URLs use them in lower case.
+StreamName = Literal["live", "archiving", "highres", "lowres", "remote"]
+
 
 class Zone(StrictModel):
     name: str = Field(min_length=1, description="Name shown in alerts, e.g. 'Parvis'.")
@@ -40,47 +44,50 @@ class Line(StrictModel):
     )
 
 
-def _duplicates(names: list[str]) -> list[str]:
-    return sorted({n for n in names if names.count(n) > 1})
+def _repeats(names: list[str]) -> list[int]:
+    """Indexes of the names already seen earlier in the list: the second 'Parvis' is the error."""
+    return [i for i, name in enumerate(names) if name in names[:i]]
 
 
 class CameraConfig(StrictModel):
     id: Guid = Field(description="Genetec camera GUID; also the Media Gateway stream path.")
     name: str = Field("", description="Human name, for logs and the health page.")
     fps: float = Field(5.0, gt=0, le=30, description="Analysis frames per second.")
-    stream: str | None = Field(
+    stream: StreamName | None = Field(
         None, description="Media Gateway stream for this camera; defaults to [media_gateway].stream."
     )
     privacy_masks: list[Polygon] = Field(
         default_factory=list, description="Normalised polygons blanked before frames leave the bridge."
     )
-    zones: list[Zone] = Field(default_factory=list)
-    lines: list[Line] = Field(default_factory=list)
-    skills: list[SkillConfig] = Field(default_factory=list)
+    zones: list[Zone] = Field(
+        default_factory=list, description="Named zones skills watch ([[cameras.zones]])."
+    )
+    lines: list[Line] = Field(
+        default_factory=list, description="Named lines skills watch ([[cameras.lines]])."
+    )
+    skills: list[SkillConfig] = Field(
+        default_factory=list, description="Skills run on this camera ([[cameras.skills]]), chosen by `kind`."
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Self:
-        problems = []
-        for what, names in (
-            ("zone", [z.name for z in self.zones]),
-            ("line", [ln.name for ln in self.lines]),
-            ("skill", [s.label for s in self.skills]),
+        problems: list[tuple[RelativePath, str]] = []
+        for table, names in (
+            ("zones", [z.name for z in self.zones]),
+            ("lines", [ln.name for ln in self.lines]),
         ):
-            for name in _duplicates(names):
-                problems.append(f"duplicate {what} name '{name}'")
-        zones = {z.name for z in self.zones}
-        lines = {ln.name for ln in self.lines}
+            problems += [((table, i, "name"), f"duplicate name '{names[i]}'") for i in _repeats(names)]
+        labels = [s.label for s in self.skills]
+        problems += [(("skills", i, "name"), f"duplicate skill name '{labels[i]}'") for i in _repeats(labels)]
+        zones = [z.name for z in self.zones]
+        lines = [ln.name for ln in self.lines]
         for index, skill in enumerate(self.skills):
             if isinstance(skill, ZoneSkillConfig) and skill.zone not in zones:
-                problems.append(
-                    f"skills[{index}].zone: no zone named '{skill.zone}' (known: {sorted(zones)})"
-                )
+                problems.append((("skills", index, "zone"), f"no zone named '{skill.zone}' (known: {zones})"))
             if isinstance(skill, LineSkillConfig) and skill.line not in lines:
-                problems.append(
-                    f"skills[{index}].line: no line named '{skill.line}' (known: {sorted(lines)})"
-                )
+                problems.append((("skills", index, "line"), f"no line named '{skill.line}' (known: {lines})"))
         if problems:
-            raise ValueError("; ".join(problems))
+            raise cross_reference_error(problems)
         return self
 
     def zone(self, name: str) -> Zone:
@@ -96,20 +103,26 @@ class AnalyticsSite(StrictModel):
     schedules: dict[str, Schedule] = Field(
         default_factory=dict, description="Named schedules skills refer to."
     )
-    cameras: list[CameraConfig] = Field(default_factory=list)
+    cameras: list[CameraConfig] = Field(default_factory=list, description="Analysed cameras ([[cameras]]).")
 
     @model_validator(mode="after")
     def _cameras_and_schedules_resolve(self) -> Self:
-        problems = [f"duplicate camera id '{g}'" for g in _duplicates([c.id for c in self.cameras])]
+        ids = [c.id for c in self.cameras]
+        problems: list[tuple[RelativePath, str]] = [
+            (("cameras", i, "id"), f"duplicate camera id '{ids[i]}' (first at cameras[{ids.index(ids[i])}])")
+            for i in _repeats(ids)
+        ]
         for ci, camera in enumerate(self.cameras):
             for si, skill in enumerate(camera.skills):
                 if skill.schedule is not None and skill.schedule not in self.schedules:
                     problems.append(
-                        f"cameras[{ci}].skills[{si}].schedule: no schedule named '{skill.schedule}' "
-                        f"(known: {sorted(self.schedules)})"
+                        (
+                            ("cameras", ci, "skills", si, "schedule"),
+                            f"no schedule named '{skill.schedule}' (known: {sorted(self.schedules)})",
+                        )
                     )
         if problems:
-            raise ValueError("; ".join(problems))
+            raise cross_reference_error(problems)
         return self
 
     def camera(self, camera_id: str) -> CameraConfig:

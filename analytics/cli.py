@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from analytics.command_line import run_commands
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("analytics.commands.daemon",)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,7 +5,11 @@ from collections.abc import Sequence
 
 from analytics.command_line import run_commands
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "genetec_bridge.commands.check_config", "genetec_bridge.commands.schemas",
+    "genetec_bridge.commands.fake_websdk",
+    "genetec_bridge.commands.deliver",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

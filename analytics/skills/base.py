@@ -82,6 +82,9 @@ class ZoneSkillConfig(SkillConfigBase):
 
 class LineSkillConfig(SkillConfigBase):
     line: str = Field(description="Name of a line of this camera.")
+    grace_s: float = Field(
+        1.0, ge=0, description="An object lost this long keeps its side of the line (id switches, occlusion)."
+    )
 
     @property
     def target(self) -> str:

@@ -1,10 +1,24 @@
 """Traffic counting: crossings of a line by class and direction, aggregated per interval."""
 
-from typing import Literal
+import csv
+import io
+import math
+from collections import Counter
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from analytics.events import AnalyticsEvent
 from analytics.skills.base import ClassName, LineSkillConfig
+from analytics.skills.crossings import Crossing, LineCrossingSkill
+from analytics.skills.occurrence import EventFactory
+from analytics.skills.visits import Instant
+
+if TYPE_CHECKING:
+    from analytics.camera_config import CameraConfig
+
+COUNTS_HEADER = ("interval_start", "interval_end", "line", "class", "direction", "count")
 
 
 class CountingConfig(LineSkillConfig):
@@ -18,3 +32,50 @@ class CountingConfig(LineSkillConfig):
     hysteresis: float = Field(
         0.01, ge=0, description="Normalised distance the anchor must reach beyond the line for a crossing."
     )
+
+
+class CountingSkill(LineCrossingSkill):
+    """A `line_cross` instant per crossing, and a tally per interval, class and direction.
+
+    Intervals are aligned on UTC wall-clock multiples of `interval_s` when the stream is live (so
+    15-minute counts start at :00, :15, ...) and on multiples of the stream time offline.
+    """
+
+    def __init__(self, config: CountingConfig, camera: "CameraConfig") -> None:
+        super().__init__(config, camera, config.hysteresis)
+        self._interval_s = config.interval_s
+        self._tallies: Counter[tuple[float, bool, str, str]] = Counter()
+
+    def on_crossing(self, crossing: Crossing, events: EventFactory) -> list[AnalyticsEvent]:
+        at = Instant.of(crossing.at)
+        live = at.timestamp is not None
+        clock = at.timestamp.timestamp() if at.timestamp is not None else at.time_s
+        start = math.floor(clock / self._interval_s) * self._interval_s
+        self._tallies[(start, live, crossing.subject.class_name, crossing.direction)] += 1
+        return [events.make("line_cross", "instant", crossing.subject, at, at, direction=crossing.direction)]
+
+    def counts_rows(self) -> list[tuple[str, str, str, str, str, int]]:
+        """(interval start, interval end, line, class, direction, count), oldest interval first."""
+        rows = []
+        for (start, live, class_name, direction), count in sorted(self._tallies.items()):
+            bounds = (start, start + self._interval_s)
+            shown = [_clock(b, live) for b in bounds]
+            rows.append((shown[0], shown[1], self.config.line, class_name, direction, count))  # type: ignore[attr-defined]
+        return rows
+
+
+def _clock(seconds: float, live: bool) -> str:
+    if live:
+        return datetime.fromtimestamp(seconds, UTC).isoformat()
+    return f"{seconds:g}"
+
+
+def counts_csv(rows: list[tuple[str, str, str, str, str, int]]) -> str:
+    """CSV text with a header; the empty string when there is nothing to report."""
+    if not rows:
+        return ""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COUNTS_HEADER)
+    writer.writerows(rows)
+    return out.getvalue()

@@ -1,10 +1,14 @@
 """Loitering: an object of the watched classes present in a zone longer than min_dwell_s."""
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from analytics.skills.base import ClassName, ZoneSkillConfig
+from analytics.skills.zone_dwell import StartEndDwellSkill
+
+if TYPE_CHECKING:
+    from analytics.camera_config import CameraConfig
 
 
 class LoiteringConfig(ZoneSkillConfig):
@@ -16,3 +20,16 @@ class LoiteringConfig(ZoneSkillConfig):
     grace_s: float = Field(
         3.0, ge=0, description="A visit survives a loss of the object (occlusion, id switch) this long."
     )
+
+
+class LoiteringSkill(StartEndDwellSkill):
+    """`start` when a visit reaches the class's dwell threshold, `end` when the visit ends."""
+
+    kind = "loitering"
+
+    def __init__(self, config: LoiteringConfig, camera: "CameraConfig") -> None:
+        super().__init__(config, camera, config.grace_s)
+        self._config = config
+
+    def threshold_s(self, class_name: str) -> float:
+        return self._config.class_min_dwell_s.get(class_name, self._config.min_dwell_s)  # type: ignore[call-overload]

@@ -11,6 +11,7 @@ class CameraStatus(BaseModel):
     name: str = ""
     streaming: bool = False
     frames_received: int = 0
+    frames_delivered: int = Field(0, description="Frames the reader handed over for analysis (paced).")
     frames_analysed: int = 0
     frames_dropped: int = 0
     last_frame_age_s: float | None = None
@@ -32,6 +33,7 @@ class DeliveryStatus(BaseModel):
     produced: int = 0
     delivered: int = 0
     pending: int = 0
+    rejected: int = Field(0, description="Events Security Center kept refusing, parked in the outbox.")
     oldest_pending_age_s: float | None = None
     last_error: str | None = None
 

@@ -1,0 +1,76 @@
+"""One batch at a time: frames out of shared memory, one detector call, each camera's pipeline."""
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+from analytics.camera_config import AnalyticsSite
+from analytics.detection import Detector
+from analytics.events import AnalyticsEvent
+from analytics.link.messages import FrameReady, RingAttach
+from analytics.link.shared_frames import RingReader
+from analytics.pipeline import CameraPipeline
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    frame: FrameReady
+    counts: dict[str, int]
+    events: list[AnalyticsEvent]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    analysed: list[Analysed]
+    lost: list[FrameReady]  # overwritten by the bridge before they could be read
+    inference_s: float
+
+
+class Analyser:
+    """The daemon's state: the detector, one pipeline (tracker + skills) and one ring per camera."""
+
+    def __init__(self, detector: Detector) -> None:
+        self._detector = detector
+        self._pipelines: dict[str, CameraPipeline] = {}
+        self._rings: dict[str, RingReader] = {}
+
+    def configure(self, site: AnalyticsSite) -> None:
+        """Start afresh for these cameras: the bridge sends its configuration at every connection."""
+        self._pipelines = {camera.id: CameraPipeline(camera, site.schedules) for camera in site.cameras}
+
+    def attach(self, ring: RingAttach) -> None:
+        previous = self._rings.pop(ring.camera, None)
+        if previous is not None:
+            previous.close()
+        self._rings[ring.camera] = RingReader(ring.name, ring.slots, ring.slot_bytes)
+
+    def ready_for(self, camera: str) -> bool:
+        return camera in self._pipelines and camera in self._rings
+
+    def analyse(self, batch: list[FrameReady]) -> BatchOutcome:
+        """Every frame of `batch` must come from a camera `ready_for` analysis, one frame per camera."""
+        frames, images, lost = [], [], []
+        for frame in batch:
+            image = self._rings[frame.camera].read(frame.slot, frame.shape, frame.frame)
+            if image is None:
+                lost.append(frame)
+            else:
+                frames.append(frame)
+                images.append(image)
+        if not images:
+            return BatchOutcome([], lost, 0.0)
+        started = time.perf_counter()
+        detections = self._detector.detect(images)
+        inference_s = time.perf_counter() - started
+        analysed = []
+        for frame, image, found in zip(frames, images, detections, strict=True):
+            tracks, events = self._pipelines[frame.camera].process(
+                found, image, frame.frame, frame.time_s, frame.captured_at
+            )
+            analysed.append(Analysed(frame, dict(Counter(o.class_name for o in tracks.objects)), events))
+        return BatchOutcome(analysed, lost, inference_s)
+
+    def close(self) -> None:
+        for ring in self._rings.values():
+            ring.close()
+        self._rings.clear()

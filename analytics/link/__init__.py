@@ -1,0 +1,1 @@
+"""The local link between the bridge and the analytics daemon: messages, framing, shared frames."""

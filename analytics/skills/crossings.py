@@ -1,0 +1,96 @@
+"""Line crossings with hysteresis: the mechanics counting and red light share.
+
+A subject's side of the line is only known once its anchor is at least `margin` away from the line;
+a crossing is confirmed when it is that far on the other side, and is dated at the frame the anchor
+last passed the line itself. Flicker on the line, stop-and-go in the band and a tracker id switch
+near the line (the new id inherits the subject's side, see `subjects`) therefore count once.
+A crossing counts only where it passes within the drawn segment, not its extension.
+"""
+
+from abc import abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from analytics.events import AnalyticsEvent
+from analytics.geometry import along_segment, side_with_hysteresis, signed_distance
+from analytics.geometry_types import Segment
+from analytics.skills.base import LineSkillConfig, Skill
+from analytics.skills.occurrence import EventFactory
+from analytics.skills.subjects import Sighting, Subject, SubjectTracker
+from analytics.tracks import FrameTracks
+
+if TYPE_CHECKING:
+    from analytics.camera_config import CameraConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Crossing:
+    subject: Subject
+    direction: str
+    at: FrameTracks
+
+    @property
+    def signed_direction(self) -> int:
+        return 1 if self.direction == "A->B" else -1
+
+
+@dataclass(slots=True)
+class _SideState:
+    side: int = 0
+    passed_at: FrameTracks | None = None
+    passed_within: bool = False
+
+
+class LineSides:
+    """Confirmed side of each subject relative to one segment."""
+
+    def __init__(self, segment: Segment, margin: float) -> None:
+        self._segment = segment
+        self._margin = margin
+        self._states: dict[int, _SideState] = {}
+
+    def update(self, frame: FrameTracks, sightings: list[Sighting]) -> list[Crossing]:
+        crossings = []
+        for sighting in sightings:
+            state = self._states.setdefault(sighting.subject.key, _SideState())
+            signed = signed_distance(sighting.anchor, self._segment)
+            geometric = 1 if signed > 0 else -1
+            if state.side and geometric != state.side and state.passed_at is None:
+                state.passed_at = frame
+                state.passed_within = 0.0 <= along_segment(sighting.anchor, self._segment) <= 1.0
+            elif geometric == state.side:
+                state.passed_at = None
+            side = side_with_hysteresis(signed, state.side, self._margin)
+            if state.side and side != state.side and state.passed_at is not None:
+                if state.passed_within:
+                    direction = "A->B" if state.side > 0 else "B->A"
+                    crossings.append(Crossing(sighting.subject, direction, state.passed_at))
+                state.passed_at = None
+            state.side = side
+        return crossings
+
+    def forget_except(self, keys: set[int]) -> None:
+        for key in [k for k in self._states if k not in keys]:
+            del self._states[key]
+
+
+class LineCrossingSkill(Skill):
+    """Follows subjects across the skill's line and hands each confirmed crossing to `on_crossing`."""
+
+    def __init__(self, config: LineSkillConfig, camera: "CameraConfig", margin: float) -> None:
+        self.config = config
+        self._subjects = SubjectTracker(config.anchor, config.grace_s)
+        self._sides = LineSides(camera.line(config.line).points, margin)
+        self._events = EventFactory(camera.id, config, line=config.line)
+
+    @abstractmethod
+    def on_crossing(self, crossing: Crossing, events: EventFactory) -> list[AnalyticsEvent]:
+        """Events (and, for counting, tallies) caused by one confirmed crossing."""
+
+    def update(self, frame: FrameTracks) -> list[AnalyticsEvent]:
+        sightings = self._subjects.update(frame)
+        events = []
+        for crossing in self._sides.update(frame, sightings):
+            events += self.on_crossing(crossing, self._events)
+        self._sides.forget_except(self._subjects.keys())
+        return events

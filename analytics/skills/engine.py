@@ -1,0 +1,114 @@
+"""The skill engine of one camera: filters, schedules and cool-downs around the pure skills.
+
+The pipeline hands it every analysed frame; it gives each skill only the objects of its classes
+above its confidence thresholds, runs a skill only inside its schedule, and holds back alerts that
+come sooner than the skill's cool-down after its previous one.
+"""
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from analytics.camera_config import CameraConfig
+from analytics.events import AnalyticsEvent
+from analytics.schedule import Schedule
+from analytics.skills.counting import CountingSkill, counts_csv
+from analytics.skills.red_light import RedLightConfig
+from analytics.skills.registry import SkillConfig, build_skill
+from analytics.tracks import FrameTracks, SignalState
+
+
+class Cooldown:
+    """At most one alert per `cooldown_s` for a skill (its zone or line); the rest are held back.
+
+    A held-back `start` also holds back the `end` of the same occurrence, so Security Center never
+    receives an end it saw no start for. Re-arm is implicit: the first alert after the cool-down
+    has elapsed goes through and starts a new one.
+    """
+
+    def __init__(self, cooldown_s: float) -> None:
+        self._cooldown_s = cooldown_s
+        self._last_alert_s: float | None = None
+        self._held_back: set[tuple[str, int]] = set()
+
+    def admit(self, events: list[AnalyticsEvent], now_s: float) -> list[AnalyticsEvent]:
+        admitted = []
+        for event in events:
+            occurrence = (event.kind, event.track_id)
+            if event.phase == "end":
+                if occurrence in self._held_back:
+                    self._held_back.discard(occurrence)
+                    continue
+            elif self._last_alert_s is not None and now_s - self._last_alert_s < self._cooldown_s:
+                if event.phase == "start":
+                    self._held_back.add(occurrence)
+                continue
+            else:
+                self._last_alert_s = now_s
+            admitted.append(event)
+        return admitted
+
+
+class _ScheduledSkill:
+    """One configured skill with its filters, its schedule and its cool-down."""
+
+    def __init__(self, config: SkillConfig, camera: CameraConfig, schedule: Schedule | None) -> None:
+        self.config = config
+        self.skill = build_skill(config, camera)
+        self._schedule = schedule
+        self._cooldown = Cooldown(config.cooldown_s)
+
+    def process(self, frame: FrameTracks) -> list[AnalyticsEvent]:
+        # Outside its window a skill sees an empty scene: nothing new starts, alerts already raised
+        # end normally (after their grace period), and counts so far are kept.
+        active = self._active(frame)
+        objects = tuple(
+            o
+            for o in frame.objects
+            if active
+            and o.class_name in self.config.classes
+            and o.score >= self.config.confidence_for(o.class_name)
+        )
+        return self._cooldown.admit(self.skill.update(replace(frame, objects=objects)), frame.time_s)
+
+    def _active(self, frame: FrameTracks) -> bool:
+        # Offline (no capture time) a weekly schedule cannot be evaluated: the skill runs throughout.
+        if self._schedule is None or frame.timestamp is None:
+            return True
+        return self._schedule.is_active(frame.timestamp)
+
+
+class SkillEngine:
+    """Runs every skill of one camera on its frames; `process` returns the events, in skill order."""
+
+    def __init__(self, camera: CameraConfig, schedules: Mapping[str, Schedule]) -> None:
+        self._skills = [
+            _ScheduledSkill(config, camera, schedules[config.schedule] if config.schedule else None)
+            for config in camera.skills
+        ]
+        self._external: dict[str, SignalState] = {}
+        self._external_labels = {
+            c.label for c in camera.skills if isinstance(c, RedLightConfig) and c.signal.source == "external"
+        }
+
+    def set_external_signal(self, skill_label: str, state: SignalState) -> None:
+        """The state a traffic controller reports for a red-light skill whose signal is 'external'."""
+        if skill_label not in self._external_labels:
+            raise KeyError(f"no red-light skill '{skill_label}' with an external signal on this camera")
+        self._external[skill_label] = state
+
+    def process(self, frame: FrameTracks) -> list[AnalyticsEvent]:
+        if self._external_labels:
+            signals = {label: SignalState.UNKNOWN for label in self._external_labels}
+            frame = replace(frame, signals={**frame.signals, **signals, **self._external})
+        events: list[AnalyticsEvent] = []
+        for scheduled in self._skills:
+            events += scheduled.process(frame)
+        return events
+
+    def counts_csv(self) -> str:
+        """Interval counts of the counting skills as CSV; empty when the camera counts nothing."""
+        rows = []
+        for scheduled in self._skills:
+            if isinstance(scheduled.skill, CountingSkill):
+                rows += scheduled.skill.counts_rows()
+        return counts_csv(rows)

@@ -1,0 +1,107 @@
+"""Subjects: the objects a skill follows, stable across the tracker's short losses and id switches.
+
+Trackers lose an object for a few frames (occlusion, a missed detection) and often bring it back
+under a new id; a dwell timer keyed on the tracker id would restart and a line would be crossed
+again. A subject keeps the first tracker id it was seen with (the id events report) and absorbs a
+new tracker id that appears, within the grace period, close to where a subject of the same class
+was last seen and is not seen any more.
+"""
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from analytics.geometry import Box, Point, anchor_point, distance
+from analytics.tracks import FrameTracks, TrackedObject
+
+# How far a lost object may have gone, in heights of its last box: half a height at once (box
+# jitter of the new detection) plus one height per second lost (a walker covers about 0.8 of their
+# height per second; a car far less of its own size at urban speeds seen from a mast).
+REACH_AT_ONCE = 0.5
+REACH_PER_SECOND = 1.0
+POSITIONS_KEPT = 5
+
+
+@dataclass(slots=True)
+class Subject:
+    key: int
+    class_name: str
+    box: Box
+    anchor: Point
+    last_seen_s: float
+    track_ids: list[int] = field(default_factory=list)
+    positions: deque[Point] = field(default_factory=lambda: deque(maxlen=POSITIONS_KEPT))
+
+    def see(self, obj: TrackedObject, anchor: Point, time_s: float) -> None:
+        self.box = obj.box
+        self.anchor = anchor
+        self.last_seen_s = time_s
+        self.positions.append((round(anchor[0], 4), round(anchor[1], 4)))
+        if obj.track_id not in self.track_ids:
+            self.track_ids.append(obj.track_id)
+
+    def reach(self, lost_s: float) -> float:
+        height = self.box[3] - self.box[1]
+        return height * (REACH_AT_ONCE + REACH_PER_SECOND * lost_s)
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """A subject seen in the current frame, with the anchor point of its box."""
+
+    subject: Subject
+    anchor: Point
+
+
+class SubjectTracker:
+    """Maps tracker ids to subjects, re-associating new ids with recently lost subjects."""
+
+    def __init__(self, anchor: str, grace_s: float) -> None:
+        self._anchor = anchor
+        self._grace_s = grace_s
+        self._subjects: dict[int, Subject] = {}
+        self._by_track: dict[int, Subject] = {}
+
+    def update(self, frame: FrameTracks) -> list[Sighting]:
+        now = frame.time_s
+        self._forget_older_than(now - self._grace_s)
+        sightings: list[Sighting] = []
+        newcomers: list[tuple[TrackedObject, Point]] = []
+        for obj in frame.objects:
+            anchor = anchor_point(obj.box, self._anchor)
+            subject = self._by_track.get(obj.track_id)
+            if subject is None:
+                newcomers.append((obj, anchor))
+            else:
+                subject.see(obj, anchor, now)
+                sightings.append(Sighting(subject, anchor))
+        for obj, anchor in newcomers:
+            subject = self._lost_near(obj.class_name, anchor, now) or self._new_subject(obj, anchor)
+            subject.see(obj, anchor, now)
+            self._by_track[obj.track_id] = subject
+            sightings.append(Sighting(subject, anchor))
+        return sightings
+
+    def keys(self) -> set[int]:
+        """Keys of the subjects still followed (seen within the grace period)."""
+        return set(self._subjects)
+
+    def _lost_near(self, class_name: str, anchor: Point, now: float) -> Subject | None:
+        """The closest subject of the class not seen in this frame and within its reach, if any."""
+        candidates = [
+            (distance(s.anchor, anchor), s)
+            for s in self._subjects.values()
+            if s.class_name == class_name and s.last_seen_s < now
+        ]
+        reachable = [(d, s) for d, s in candidates if d <= s.reach(now - s.last_seen_s)]
+        return min(reachable, key=lambda pair: pair[0])[1] if reachable else None
+
+    def _new_subject(self, obj: TrackedObject, anchor: Point) -> Subject:
+        subject = Subject(obj.track_id, obj.class_name, obj.box, anchor, last_seen_s=float("-inf"))
+        self._subjects[subject.key] = subject
+        return subject
+
+    def _forget_older_than(self, limit_s: float) -> None:
+        for key in [k for k, s in self._subjects.items() if s.last_seen_s < limit_s]:
+            subject = self._subjects.pop(key)
+            for track_id in subject.track_ids:
+                self._by_track.pop(track_id, None)

@@ -1,0 +1,153 @@
+"""Multi-object tracker of one camera: ByteTrack's two-score association, timed in seconds.
+
+Per update, after each track's Kalman prediction by the elapsed time:
+1. confident detections ↔ confirmed tracks (followed or recently lost) by IoU;
+2. weak detections ↔ tracks still unmatched and followed in the previous update, by IoU (ByteTrack:
+   a person half hidden scores low but is still the same person);
+3. confident detections left ↔ tentative tracks by IoU;
+4. confident detections left ↔ confirmed tracks left, by centre distance in box heights within a
+   gate that grows with the time lost: IoU fails after an occlusion, when the prediction has
+   drifted off the reappearing box, and this is where identities are otherwise lost;
+5. confident detections left start tentative tracks, confirmed once matched over `min_confirm_s`.
+Vehicles of any class share one association group (car/truck flips); persons form another.
+All durations are seconds from frame timestamps, so a dropped frame or another rate changes nothing.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import supervision as sv
+
+from analytics.detection.nms import suppression_group
+from analytics.tracking.association import assign, box_iou, normalised_distance
+from analytics.tracking.kalman import BoxKalman, cxcywh_to_xyxy, xyxy_to_cxcywh
+
+_FORBIDDEN = 1e6
+import os
+MIX = float(os.environ.get("MIX", "0"))
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerConfig:
+    high_score: float = 0.5
+    """Detections at or above this take part in every association stage."""
+    low_score: float = 0.1
+    """Weaker detections are ignored; between the two they only extend followed tracks."""
+    new_track_score: float = 0.6
+    """Minimum score for a detection to start a track."""
+    match_iou: float = 0.2
+    """Minimum IoU of a confident detection with a track's predicted box."""
+    weak_match_iou: float = 0.5
+    """Minimum IoU of a weak detection with a track's predicted box."""
+    min_confirm_s: float = 0.1
+    """A new track is reported once it has been matched over this many seconds."""
+    lost_track_s: float = 3.0
+    """How long a track that lost its object may still take it back."""
+    reassociate_gate: float = 1.0
+    """Distance gate of stage 4, in box heights, right after the loss …"""
+    reassociate_gate_per_s: float = 0.5
+    """… growing by this many box heights per second lost."""
+
+
+@dataclass(slots=True)
+class _Track:
+    kalman: BoxKalman
+    group: int
+    first_s: float
+    last_s: float
+    track_id: int = 0  # 0 while tentative
+    class_votes: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+
+    @property
+    def class_id(self) -> int:
+        return max(self.class_votes, key=self.class_votes.__getitem__)
+
+    @property
+    def xyxy(self) -> np.ndarray:
+        return cxcywh_to_xyxy(self.kalman.cxcywh)
+
+
+class Tracker:
+    """`update(detections, time_s)` returns the detections followed by a confirmed track, with tracker_id."""
+
+    def __init__(self, config: TrackerConfig | None = None) -> None:
+        self.config = config or TrackerConfig()
+        self._tracks: list[_Track] = []
+        self._last_s: float | None = None
+        self._next_id = 1
+
+    def update(self, detections: sv.Detections, time_s: float) -> sv.Detections:
+        config = self.config
+        previous_s = self._last_s
+        dt = 0.0 if previous_s is None else max(time_s - previous_s, 0.0)
+        self._last_s = time_s
+        for track in self._tracks:
+            track.kalman.predict(dt)
+        scores = detections.confidence if detections.confidence is not None else np.ones(len(detections))
+        groups = suppression_group(detections.class_id)
+        confident = list(np.flatnonzero(scores >= config.high_score))
+        weak = list(np.flatnonzero((scores >= config.low_score) & (scores < config.high_score)))
+        confirmed = [t for t in self._tracks if t.track_id]
+        tentative = [t for t in self._tracks if not t.track_id]
+        matches: dict[int, _Track] = {}  # detection index → track
+
+        def associate(tracks: list[_Track], candidates: list[int], cost: np.ndarray, gate) -> tuple[list[_Track], list[int]]:
+            same_group = np.array([[t.group == groups[d] for d in candidates] for t in tracks], dtype=bool)
+            cost = np.where(same_group.reshape(cost.shape), cost, _FORBIDDEN)
+            pairs, free_tracks, free_candidates = assign(cost, gate)
+            for r, c in pairs:
+                matches[candidates[c]] = tracks[r]
+            return [tracks[r] for r in free_tracks], [candidates[c] for c in free_candidates]
+
+        def iou_cost(tracks: list[_Track], candidates: list[int]) -> np.ndarray:
+            iou = box_iou(np.array([t.xyxy for t in tracks]).reshape(-1, 4), detections.xyxy[candidates].reshape(-1, 4))
+            if not iou.size:
+                return 1.0 - iou
+            distance = normalised_distance(
+                np.array([t.kalman.cxcywh for t in tracks]),
+                np.array([xyxy_to_cxcywh(detections.xyxy[d]) for d in candidates]),
+            )
+            return np.where(iou > 0, 1.0 - iou + MIX * distance, 1.0)
+
+        remaining, confident = associate(confirmed, confident, iou_cost(confirmed, confident), 1 - config.match_iou)
+        followed = [t for t in remaining if t.last_s == previous_s]
+        _, weak = associate(followed, weak, iou_cost(followed, weak), 1 - config.weak_match_iou)
+        remaining = [t for t in remaining if all(t is not m for m in matches.values())]
+        _, confident = associate(tentative, confident, iou_cost(tentative, confident), 1 - config.match_iou)
+        if remaining and confident:
+            distance = normalised_distance(
+                np.array([t.kalman.cxcywh for t in remaining]),
+                np.array([xyxy_to_cxcywh(detections.xyxy[d]) for d in confident]),
+            )
+            gate = np.array(
+                [config.reassociate_gate + config.reassociate_gate_per_s * (time_s - t.last_s) for t in remaining]
+            )
+            _, confident = associate(remaining, confident, distance, gate)
+
+        for index, track in matches.items():
+            track.kalman.update(xyxy_to_cxcywh(detections.xyxy[index]))
+            track.last_s = time_s
+            track.class_votes[int(detections.class_id[index])] += float(scores[index])
+            if not track.track_id and time_s - track.first_s >= config.min_confirm_s:
+                track.track_id = self._next_id
+                self._next_id += 1
+        matched = {id(t) for t in matches.values()}
+        self._tracks = [
+            t
+            for t in self._tracks
+            if id(t) in matched or (t.track_id and time_s - t.last_s <= config.lost_track_s)
+        ]
+        for index in confident:
+            if scores[index] >= config.new_track_score:
+                track = _Track(BoxKalman(xyxy_to_cxcywh(detections.xyxy[index])), int(groups[index]), time_s, time_s)
+                track.class_votes[int(detections.class_id[index])] += float(scores[index])
+                self._tracks.append(track)
+        reported = [(index, track) for index, track in sorted(matches.items()) if track.track_id]
+        indices = np.array([index for index, _ in reported], dtype=int)
+        return sv.Detections(
+            xyxy=detections.xyxy[indices].reshape(-1, 4),
+            confidence=scores[indices],
+            class_id=np.array([track.class_id for _, track in reported], dtype=int),
+            tracker_id=np.array([track.track_id for _, track in reported], dtype=int),
+        )

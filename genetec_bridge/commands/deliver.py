@@ -1,0 +1,76 @@
+"""`genetec-bridge deliver`: drain the outbox to Security Center (maintenance tool; runs until stopped).
+
+The config file gives the Web SDK connection and the delivery settings. Without one (before a site file
+exists, or for a lab), `--url`, `--username`, `--outbox` and the password in $GENETEC_PASSWORD do.
+"""
+
+import argparse
+import asyncio
+import logging
+import os
+from pathlib import Path
+
+from analytics.config_file import ConfigError
+from genetec_bridge.config.site import DEV_APPLICATION_ID, DeliveryConfig, load_site_config
+from genetec_bridge.delivery.outbox import Outbox
+from genetec_bridge.delivery.service import DeliveryService
+from genetec_bridge.websdk.client import WebSdkClient
+
+PASSWORD_ENV = "GENETEC_PASSWORD"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("deliver", help="Deliver the events waiting in the outbox to Security Center.")
+    parser.add_argument("--config", type=Path, help="Site config file (Web SDK and delivery tables).")
+    parser.add_argument("--url", help="Web SDK base URL, without a config file.")
+    parser.add_argument("--username", help=f"Security Center user, without a config file (password: ${PASSWORD_ENV}).")
+    parser.add_argument("--application-id", default=DEV_APPLICATION_ID)
+    parser.add_argument("--outbox", type=Path, help="Outbox file (overrides the config's).")
+    parser.add_argument("--until-empty", action="store_true", help="Exit once nothing deliverable is left.")
+    parser.add_argument("--requeue-rejected", action="store_true", help="Retry events parked as rejected.")
+    parser.add_argument("--retry-initial", type=float, help="First retry delay, seconds.")
+    parser.add_argument("--retry-max", type=float, help="Longest retry delay, seconds.")
+    parser.add_argument("--max-per-minute", type=int, help="Events per camera and minute at most.")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        client, settings = _connection(args)
+    except (ConfigError, ValueError) as error:
+        print(f"deliver: {error}")
+        return 2
+    outbox = Outbox(args.outbox or settings.outbox_path)
+    if args.requeue_rejected:
+        print(f"requeued {outbox.requeue_rejected()} rejected events")
+    service = DeliveryService(
+        client,
+        outbox,
+        max_events_per_minute_per_camera=args.max_per_minute or settings.max_events_per_minute_per_camera,
+        retry_initial_s=args.retry_initial or settings.retry_initial_s,
+        retry_max_s=args.retry_max or settings.retry_max_s,
+    )
+
+    async def deliver() -> None:
+        async with client:
+            await service.run(until_empty=args.until_empty)
+
+    try:
+        asyncio.run(deliver())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print(service.status().model_dump_json())
+        outbox.close()
+    return 0
+
+
+def _connection(args: argparse.Namespace) -> tuple[WebSdkClient, DeliveryConfig]:
+    if args.config is not None:
+        site = load_site_config(args.config)
+        return WebSdkClient.from_config(site.genetec), site.delivery
+    password = os.environ.get(PASSWORD_ENV)
+    if not (args.url and args.username and password and args.outbox):
+        raise ValueError(f"give --config FILE, or --url, --username, --outbox and ${PASSWORD_ENV}")
+    return WebSdkClient(args.url, args.username, password, args.application_id), DeliveryConfig(outbox_path=args.outbox)

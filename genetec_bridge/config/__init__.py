@@ -1,0 +1,1 @@
+"""The integrator's site configuration file: typed tables, secret forms and loading."""

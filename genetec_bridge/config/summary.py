@@ -1,0 +1,73 @@
+"""A readable account of a valid site configuration, for the integrator checking their file.
+
+It shows what the bridge will do (cameras, skills and where their alerts go) and never a secret.
+"""
+
+from analytics.camera_config import CameraConfig
+from analytics.schedule import Schedule
+from analytics.skills.base import AlertRouting, SkillConfigBase
+from genetec_bridge.config.site import DEV_APPLICATION_ID, SiteConfig
+
+
+def describe_site(config: SiteConfig) -> list[str]:
+    genetec, gateway, daemon = config.genetec, config.media_gateway, config.daemon
+    tls = "verified" if genetec.verify_tls else "NOT VERIFIED (verify_tls = false)"
+    if genetec.verify_tls and genetec.ca_file is not None:
+        tls += f" against {genetec.ca_file}"
+    application = "Genetec development id" if genetec.application_id == DEV_APPLICATION_ID else "custom"
+    rtsp_user = f"as {gateway.username}" if gateway.username else "without credentials"
+    lines = [
+        f"Security Center: {genetec.url} as {genetec.username}, TLS {tls}, application id: {application}",
+        f"Media Gateway: {'rtsps' if gateway.tls else 'rtsp'}://{gateway.host}:{gateway.port}, "
+        f"stream {gateway.stream} over {gateway.transport}, {rtsp_user}",
+        f"Daemon: {'started by the bridge' if daemon.managed else 'run separately'}, device {daemon.device}, "
+        f"batch {daemon.batch_size}, model {daemon.model}, socket {daemon.socket_path}",
+        f"Health: http://{config.health.listen}:{config.health.port}/healthz",
+        f"Delivery: outbox {config.delivery.outbox_path}, at most "
+        f"{config.delivery.max_events_per_minute_per_camera} events/min per camera, "
+        f"retries {config.delivery.retry_initial_s:g} s to {config.delivery.retry_max_s:g} s",
+        f"Schedules ({len(config.schedules)}):",
+    ]
+    lines += [f"  {name}: {_schedule(schedule)}" for name, schedule in config.schedules.items()]
+    lines.append(f"Cameras ({len(config.cameras)}):")
+    for camera in config.cameras:
+        lines += _camera(camera, gateway.stream)
+    return lines
+
+
+def _schedule(schedule: Schedule) -> str:
+    windows = "; ".join(f"{','.join(w.days)} {w.start}-{w.end}" for w in schedule.windows)
+    return f"{windows} ({schedule.timezone})"
+
+
+def _camera(camera: CameraConfig, default_stream: str) -> list[str]:
+    lines = [
+        f"  {camera.name or '(no name)'} [{camera.id}]: {camera.fps:g} fps, stream {camera.stream or default_stream}"
+        + (f", {len(camera.privacy_masks)} privacy mask(s)" if camera.privacy_masks else ""),
+        f"    zones: {', '.join(z.name for z in camera.zones) or '-'}",
+        f"    lines: {', '.join(ln.name for ln in camera.lines) or '-'}",
+        f"    skills ({len(camera.skills)}):",
+    ]
+    lines += [f"      {_skill(skill)}" for skill in camera.skills]
+    return lines
+
+
+def _skill(skill: SkillConfigBase) -> str:
+    target = "zone" if hasattr(skill, "zone") else "line"
+    text = f"{skill.label}: {skill.kind} on {target} '{skill.target}', classes {', '.join(skill.classes)}"
+    if skill.schedule:
+        text += f", schedule {skill.schedule}"
+    if skill.cooldown_s:
+        text += f", cool-down {skill.cooldown_s:g} s"
+    return f"{text} -> {_alert(skill.alert)}"
+
+
+def _alert(alert: AlertRouting | None) -> str:
+    if alert is None:
+        return "no Security Center output"
+    outputs = [f"custom event {alert.custom_event_id}"]
+    if alert.alarm:
+        outputs.append(f"alarm {alert.alarm}")
+    if alert.bookmark:
+        outputs.append("bookmark")
+    return " + ".join(outputs) + f" ({'/'.join(alert.phases)})"

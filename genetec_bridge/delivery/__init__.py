@@ -1,0 +1,1 @@
+"""Durable delivery of analytics events to Security Center: SQLite outbox, retries, rate limit."""

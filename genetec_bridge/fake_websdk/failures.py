@@ -1,0 +1,43 @@
+"""Failure injection: what the fake does wrong, set by command-line flags and `/_fake/failures`."""
+
+import time
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Failures(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    wrong_password_status: Literal[401, 403] = Field(
+        403, description="Status for a known application id with a wrong password (unverified on real servers)."
+    )
+    force_status: Literal[401, 403, 503] | None = Field(
+        None, description="Answer every Web SDK request with this status (credentials revoked, outage...)."
+    )
+    fail_code: str = Field("InvalidOperation", description="SdkErrorCode of injected Fail answers.")
+    fail_next: int = Field(0, description="Answer the next N Web SDK requests with Fail; -1 for all.")
+    delay_s: float = Field(0.0, ge=0.0, description="Delay before answering each Web SDK request.")
+    outage_until: float | None = Field(
+        None, description="Monotonic time until which every request gets 503 (set via /_fake/outage)."
+    )
+    single_result_as_list: bool = Field(
+        False, description="Answer a one-entity read with a list instead of an object."
+    )
+    alarm_instance_id: bool = Field(True, description="TriggerAlarm answers Result.InstanceId.")
+    unknown_entity_code: str = Field("UnknownEntity", description="SdkErrorCode for an unknown entity.")
+    keepalive_s: float = Field(5.0, gt=0.0, description="Seconds between event-stream KeepAlive parts.")
+    drop_stream_after_s: float | None = Field(
+        None, description="Drop every event stream (and its session's subscriptions) after this many seconds."
+    )
+
+    def in_outage(self) -> bool:
+        return self.outage_until is not None and time.monotonic() < self.outage_until
+
+    def take_fail(self) -> bool:
+        """Whether this request gets an injected Fail; consumes one of `fail_next`."""
+        if self.fail_next == 0:
+            return False
+        if self.fail_next > 0:
+            self.fail_next -= 1
+        return True

@@ -1,0 +1,218 @@
+"""One Media Gateway reader per camera: RTSP in, paced, downscaled, masked frames out.
+
+Each reader owns a thread, so a camera whose read blocks (cv2 reads block until a frame or the read
+timeout) never delays another. A reader that fails to open, loses its stream, or receives no frame
+for `stall_timeout_s` (the watchdog: the FFmpeg read timeout) releases the capture and reopens it
+after an exponential back-off with jitter, forever, until stopped.
+"""
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import cv2
+import numpy as np
+
+from analytics.camera_config import CameraConfig
+from genetec_bridge.backoff import Backoff
+from genetec_bridge.config.site import SiteConfig
+from genetec_bridge.health.status import CameraStatus
+from genetec_bridge.ingest.captured_frame import CapturedFrame
+from genetec_bridge.ingest.pacing import Pacer
+from genetec_bridge.ingest.preprocess import prepare_image
+from genetec_bridge.ingest.rtsp_url import camera_url
+from genetec_bridge.redaction import redact_credentials
+
+log = logging.getLogger(__name__)
+
+FrameSink = Callable[[CapturedFrame], None]
+"""Takes a frame from the reader's thread; must not block (queue it, or drop it and count that)."""
+
+
+@dataclass(frozen=True)
+class ReaderSettings:
+    transport: str = "tcp"
+    max_width: int = 960
+    open_timeout_s: float = 10.0
+    stall_timeout_s: float = 10.0
+    # A connection that streamed this long is healthy again: its next failure restarts the back-off.
+    stable_after_s: float = 10.0
+    backoff_initial_s: float = 1.0
+    backoff_max_s: float = 30.0
+
+
+def use_rtsp_transport(transport: str) -> None:
+    # OpenCV's FFmpeg backend reads its options from the environment at each open (process-wide;
+    # every reader of a bridge uses the same transport). A short analysis keeps opens near a second.
+    os.environ["OPENCV_FFMPEG_CAPTURE_OPTIONS"] = f"rtsp_transport;{transport}|analyzeduration;1000000"
+
+
+@dataclass
+class _Counters:
+    received: int = 0
+    delivered: int = 0
+    dropped: int = 0
+    reconnects: int = 0
+    connected: bool = False
+    last_frame_at: float | None = None  # monotonic
+    last_error: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
+class CameraReader:
+    def __init__(
+        self,
+        camera: CameraConfig,
+        url: str,
+        sink: FrameSink,
+        settings: ReaderSettings | None = None,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.camera = camera
+        self._url = url
+        self._sink = sink
+        self.settings = settings or ReaderSettings()
+        self._backoff = backoff or Backoff(self.settings.backoff_initial_s, self.settings.backoff_max_s)
+        self._counters = _Counters()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"reader-{camera.id}", daemon=True)
+        self._first_frame_at: float | None = None
+
+    @property
+    def redacted_url(self) -> str:
+        return redact_credentials(self._url)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout_s: float | None = None) -> None:
+        """Ask the thread to end; it notices within one read (at most the stall timeout)."""
+        self._stop.set()
+        longest_call = max(self.settings.open_timeout_s, self.settings.stall_timeout_s)
+        self._thread.join(longest_call + 1 if timeout_s is None else timeout_s)
+
+    def status(self) -> CameraStatus:
+        """Counters as CameraStatus; `frames_analysed` is the daemon's to fill."""
+        c = self._counters
+        with c.lock:
+            age = None if c.last_frame_at is None else time.monotonic() - c.last_frame_at
+            return CameraStatus(
+                camera_id=self.camera.id,
+                name=self.camera.name,
+                # Judged from the frame age too, so a read stuck past the watchdog shows at once.
+                streaming=c.connected and age is not None and age <= self.settings.stall_timeout_s,
+                frames_received=c.received,
+                frames_delivered=c.delivered,
+                frames_dropped=c.dropped,
+                last_frame_age_s=age,
+                reconnects=c.reconnects,
+                last_error=c.last_error,
+            )
+
+    def _run(self) -> None:
+        first_attempt = True
+        while not self._stop.is_set():
+            if not first_attempt:
+                with self._counters.lock:
+                    self._counters.reconnects += 1
+            first_attempt = False
+            capture = self._open()
+            if capture is not None:
+                try:
+                    self._stream(capture)
+                finally:
+                    capture.release()
+                    with self._counters.lock:
+                        self._counters.connected = False
+            if not self._stop.is_set():
+                delay = self._backoff.next_delay()
+                log.info("camera %s: reconnecting to %s in %.1f s", self.camera.id, self.redacted_url, delay)
+                self._stop.wait(delay)
+
+    def _open(self) -> cv2.VideoCapture | None:
+        use_rtsp_transport(self.settings.transport)
+        capture = cv2.VideoCapture(
+            self._url,
+            cv2.CAP_FFMPEG,
+            [
+                cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
+                int(self.settings.open_timeout_s * 1000),
+                cv2.CAP_PROP_READ_TIMEOUT_MSEC,
+                int(self.settings.stall_timeout_s * 1000),
+            ],
+        )
+        if capture.isOpened():
+            log.info("camera %s: opened %s", self.camera.id, self.redacted_url)
+            return capture
+        capture.release()
+        self._fail(f"cannot open {self.redacted_url}")
+        return None
+
+    def _stream(self, capture: cv2.VideoCapture) -> None:
+        pacer = Pacer(self.camera.fps)
+        opened_at = time.monotonic()
+        with self._counters.lock:
+            self._counters.connected = True
+        while not self._stop.is_set():
+            asked_at = time.monotonic()
+            if not capture.grab():
+                waited = time.monotonic() - asked_at
+                if waited >= self.settings.stall_timeout_s * 0.9:
+                    self._fail(f"stalled: no frame for {waited:.0f} s")
+                else:
+                    self._fail("stream ended or could not be decoded")
+                return
+            captured_at = datetime.now(UTC)
+            now = time.monotonic()
+            if self._first_frame_at is None:
+                self._first_frame_at = now
+            with self._counters.lock:
+                self._counters.received += 1
+                self._counters.last_frame_at = now
+                frame_number = self._counters.received
+            if now - opened_at >= self.settings.stable_after_s:
+                self._backoff.reset()
+            if pacer.due(now):
+                self._deliver(capture, frame_number, now - self._first_frame_at, captured_at)
+
+    def _deliver(self, capture: cv2.VideoCapture, frame: int, time_s: float, captured_at: datetime) -> None:
+        # Only frames due for analysis are converted and scaled; the rest were just decoded (grab).
+        ok, image = capture.retrieve()
+        if not ok or image is None:
+            self._count_drop()
+            return
+        prepared = prepare_image(image, self.settings.max_width, self.camera.privacy_masks)
+        try:
+            self._sink(
+                CapturedFrame(self.camera.id, np.ascontiguousarray(prepared), frame, time_s, captured_at)
+            )
+        except Exception:
+            log.exception("camera %s: frame consumer failed; frame dropped", self.camera.id)
+            self._count_drop()
+            return
+        with self._counters.lock:
+            self._counters.delivered += 1
+
+    def _count_drop(self) -> None:
+        with self._counters.lock:
+            self._counters.dropped += 1
+
+    def _fail(self, error: str) -> None:
+        log.warning("camera %s: %s", self.camera.id, error)
+        with self._counters.lock:
+            self._counters.last_error = error
+
+
+def site_readers(
+    site: SiteConfig, sink: FrameSink, settings: ReaderSettings | None = None
+) -> list[CameraReader]:
+    """A reader, not started, for every camera of the site, on its Media Gateway stream."""
+    settings = settings or ReaderSettings(transport=site.media_gateway.transport)
+    return [
+        CameraReader(camera, camera_url(site.media_gateway, camera.id, camera.stream), sink, settings)
+        for camera in site.cameras
+    ]

@@ -1,0 +1,164 @@
+"""The bridge's end of the daemon link: frames into shared memory, references and configs over the
+socket, results back to a callback.
+
+Camera readers call `submit` from their own threads; everything touching the socket runs on the
+event loop. Rings belong to the bridge and outlive daemon restarts: a restarted daemon is sent the
+configuration and the rings again at its connection.
+"""
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from analytics.camera_config import AnalyticsSite
+from analytics.link.framing import LinkClosed, encode, read_message
+from analytics.link.messages import (
+    FROM_DAEMON,
+    Configure,
+    FrameReady,
+    FrameResult,
+    Hello,
+    LinkError,
+    RingAttach,
+)
+from analytics.link.shared_frames import FrameRing
+from genetec_bridge.ingest.captured_frame import CapturedFrame
+
+log = logging.getLogger(__name__)
+
+# Frame references waiting in the socket's send buffer beyond this mean the daemon stopped reading:
+# further frames are dropped rather than buffered without bound (the supervisor notices the stall).
+MAX_UNSENT_BYTES = 256 * 1024
+
+
+@dataclass(slots=True)
+class CameraCounters:
+    """Frames of one camera; updated from its reader thread and from the event loop."""
+
+    submitted: int = 0
+    analysed: int = 0
+    dropped: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, submitted: int = 0, analysed: int = 0, dropped: int = 0) -> None:
+        with self._lock:
+            self.submitted += submitted
+            self.analysed += analysed
+            self.dropped += dropped
+
+
+class DaemonClient:
+    def __init__(
+        self, site: AnalyticsSite, on_result: Callable[[FrameResult], None], slots_per_camera: int = 4
+    ) -> None:
+        self._configure = Configure(site=AnalyticsSite(schedules=site.schedules, cameras=site.cameras))
+        self._on_result = on_result
+        self._slots = slots_per_camera
+        self._rings: dict[str, FrameRing] = {}
+        self._ring_locks = {camera.id: threading.Lock() for camera in site.cameras}
+        self.counters = {camera.id: CameraCounters() for camera in site.cameras}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self.hello: Hello | None = None
+        self.last_error: str | None = None
+        self._unanswered_since: float | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self._writer is not None
+
+    def submit(self, captured: CapturedFrame) -> None:
+        """Hand a frame to the daemon; called from a reader thread. Never blocks on the daemon."""
+        counters = self.counters[captured.camera_id]
+        loop = self._loop
+        if loop is None or self._writer is None:
+            counters.add(submitted=1, dropped=1)
+            return
+        counters.add(submitted=1)
+        image = captured.image
+        with self._ring_locks[captured.camera_id]:
+            ring = self._rings.get(captured.camera_id)
+            new_ring = None
+            if ring is None or not ring.fits(image):
+                # Sized for this frame; a larger stream later gets a new ring. The old segment stays
+                # mapped in the daemon until it attaches the new one, so closing it here is safe.
+                new_ring = FrameRing(self._slots, image.nbytes)
+                self._rings[captured.camera_id] = new_ring
+                if ring is not None:
+                    ring.close()
+                ring = new_ring
+            slot = ring.write(image, captured.frame)
+            reference = FrameReady(
+                camera=captured.camera_id,
+                slot=slot,
+                shape=image.shape,
+                frame=captured.frame,
+                time_s=captured.time_s,
+                captured_at=captured.captured_at,
+            )
+            attach = self._attach_message(captured.camera_id, new_ring) if new_ring else None
+        loop.call_soon_threadsafe(self._send_frame, reference, attach)
+
+    def _attach_message(self, camera: str, ring: FrameRing) -> RingAttach:
+        return RingAttach(camera=camera, name=ring.name, slots=ring.slots, slot_bytes=ring.slot_bytes)
+
+    def _send_frame(self, reference: FrameReady, attach: RingAttach | None) -> None:
+        writer = self._writer
+        if attach is not None and writer is not None:
+            writer.write(encode(attach))
+        if (
+            writer is None
+            or writer.is_closing()
+            or writer.transport.get_write_buffer_size() > MAX_UNSENT_BYTES
+        ):
+            self.counters[reference.camera].add(dropped=1)
+            return
+        writer.write(encode(reference))
+        if self._unanswered_since is None:
+            self._unanswered_since = asyncio.get_running_loop().time()
+
+    def unanswered_since(self) -> float | None:
+        """Loop time of the first frame sent after the last result, or None when all were answered."""
+        return self._unanswered_since
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Run one connection: configure the daemon, then deliver results until it closes (LinkClosed)."""
+        message = await read_message(reader, FROM_DAEMON)
+        if not isinstance(message, Hello):
+            raise LinkClosed(f"daemon refused the connection: {getattr(message, 'message', message)}")
+        self.hello = message
+        self._unanswered_since = None
+        self._loop = asyncio.get_running_loop()
+        writer.write(encode(self._configure))
+        for camera, ring in list(self._rings.items()):
+            writer.write(encode(self._attach_message(camera, ring)))
+        await writer.drain()
+        self._writer = writer
+        log.info("daemon connected (pid %d, %s, batch %d)", message.pid, message.device, message.batch_size)
+        try:
+            while True:
+                message = await read_message(reader, FROM_DAEMON)
+                if isinstance(message, FrameResult):
+                    self._result(message)
+                elif isinstance(message, LinkError):
+                    self.last_error = message.message
+                    log.warning("daemon: %s", message.message)
+        finally:
+            self._writer = None
+            writer.close()
+
+    def _result(self, result: FrameResult) -> None:
+        counters = self.counters.get(result.camera)
+        if counters is not None:
+            counters.add(analysed=1, dropped=result.dropped)
+        self._unanswered_since = None
+        self._on_result(result)
+
+    def close(self) -> None:
+        """Remove the shared-memory rings (the bridge is stopping)."""
+        for camera, ring in list(self._rings.items()):
+            with self._ring_locks[camera]:
+                ring.close()
+                del self._rings[camera]

@@ -1,0 +1,149 @@
+"""Keep an analytics daemon connected: start it (or reach the one systemd runs), notice when it dies
+or stalls, report it, restart it with back-off, and resume.
+
+A managed daemon is the bridge's child, started with --exit-on-disconnect so that it never
+outlives the bridge's link. Its death shows at once as end of stream on the socket; a daemon that
+stops answering while frames are sent is killed after `stall_s`.
+"""
+
+import asyncio
+import contextlib
+import logging
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from analytics.link.framing import LinkClosed, open_link
+from genetec_bridge.backoff import Backoff
+from genetec_bridge.health.status import DaemonStatus
+from genetec_bridge.link.daemon_client import DaemonClient
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DaemonLaunch:
+    """How to reach the daemon; `managed` = start it as a child with these options."""
+
+    socket_path: Path
+    managed: bool = True
+    model: Path | None = None
+    device: str = "auto"
+    batch_size: int = 8
+    start_timeout_s: float = 120.0  # model loading, and a TensorRT engine build on first start
+    stall_s: float = 30.0
+
+    def command(self) -> list[str]:
+        command = [sys.executable, "-m", "analytics.cli", "daemon", "--socket", str(self.socket_path)]
+        command += ["--device", self.device, "--batch-size", str(self.batch_size), "--exit-on-disconnect"]
+        return command + (["--model", str(self.model)] if self.model else [])
+
+
+class DaemonSupervisor:
+    def __init__(self, client: DaemonClient, launch: DaemonLaunch, backoff: Backoff | None = None) -> None:
+        self._client = client
+        self._launch = launch
+        self._backoff = backoff or Backoff(initial_s=1.0, max_s=30.0)
+        self._process: asyncio.subprocess.Process | None = None
+        self.restarts = 0
+        self.last_error: str | None = None
+        self._inference_s: float | None = None
+
+    def status(self) -> DaemonStatus:
+        hello = self._client.hello
+        connected = self._client.connected
+        return DaemonStatus(
+            connected=connected,
+            restarts=self.restarts,
+            pid=self._process.pid if self._process else (hello.pid if hello and connected else None),
+            inference_latency_s=self._inference_s,
+            last_error=self.last_error or self._client.last_error,
+        )
+
+    def note_inference(self, seconds: float) -> None:
+        """Keep a recent mean of the detector time per batch (exponential, ~20 batches)."""
+        previous = self._inference_s
+        self._inference_s = seconds if previous is None else previous + (seconds - previous) / 20
+
+    async def run(self) -> None:
+        """Forever (until cancelled): one daemon life per iteration."""
+        try:
+            while True:
+                began = time.monotonic()
+                try:
+                    await self._one_life()
+                except (OSError, LinkClosed, TimeoutError, ValidationError) as error:
+                    self.last_error = str(error) or type(error).__name__
+                await self._end_life()
+                self.restarts += 1
+                if time.monotonic() - began > 60:
+                    self._backoff.reset()  # it ran well for a while: this is a new failure, not a loop
+                delay = self._backoff.next_delay()
+                log.warning("daemon lost (%s); restart %d in %.1f s", self.last_error, self.restarts, delay)
+                await asyncio.sleep(delay)
+        finally:
+            await self._end_life()
+
+    async def _one_life(self) -> None:
+        """Start (or reach) the daemon and serve it; always ends with the exception that ended it."""
+        if self._launch.managed:
+            self._launch.socket_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._process = await asyncio.create_subprocess_exec(*self._launch.command())
+            log.info("daemon started (pid %d)", self._process.pid)
+        reader, writer = await self._connect()
+        self.last_error = None
+        serving = asyncio.create_task(self._client.serve(reader, writer))
+        watchers = [serving, asyncio.create_task(self._watch_stall())]
+        if self._process is not None:
+            watchers.append(asyncio.create_task(self._process.wait()))
+        try:
+            done, _ = await asyncio.wait(watchers, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in watchers:
+                task.cancel()
+            await asyncio.gather(*watchers, return_exceptions=True)
+        finished = done.pop()
+        if finished is serving:
+            finished.result()  # raises what ended the connection
+        if finished is watchers[1]:
+            raise TimeoutError(f"daemon gave no result for {self._launch.stall_s:.0f} s; killed")
+        else:
+            raise LinkClosed(f"daemon exited with status {finished.result()}")
+
+    async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """Connect once the daemon listens (it loads its model first)."""
+        deadline = time.monotonic() + self._launch.start_timeout_s
+        while True:
+            if self._process is not None and self._process.returncode is not None:
+                raise LinkClosed(f"daemon exited with status {self._process.returncode} before serving")
+            try:
+                return await open_link(str(self._launch.socket_path))
+            except OSError as error:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no daemon on {self._launch.socket_path}: {error}") from error
+            await asyncio.sleep(0.2)
+
+    async def _watch_stall(self) -> None:
+        """Returns when frames are being sent but no result came for stall_s."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(1.0)
+            waiting_since = self._client.unanswered_since()
+            if waiting_since is not None and loop.time() - waiting_since > self._launch.stall_s:
+                return
+
+    async def _end_life(self) -> None:
+        """Stop the child, politely first."""
+        process, self._process = self._process, None
+        if process is None or process.returncode is not None:
+            return
+        process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), 10.0)
+        except TimeoutError:
+            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                await process.wait()

@@ -1,0 +1,1 @@
+"""Client of the Genetec Security Center Web SDK (HTTP, `text/json` envelope, legacy XML tolerated)."""

@@ -1,0 +1,43 @@
+from analytics.skills.intrusion import IntrusionSkill
+from tests.support.synthetic_tracks import Appearance, camera, frames, path, run_skill, still
+
+INTRUSION = {"kind": "intrusion", "zone": "square", "min_presence_s": 0.4, "grace_s": 1}
+
+
+def skill() -> IntrusionSkill:
+    cam = camera(INTRUSION)
+    return IntrusionSkill(cam.skills[0], cam)  # type: ignore[arg-type]
+
+
+def test_entry_is_dated_at_the_first_frame_inside():
+    events = run_skill(skill(), frames(path(1, (0.21, 0.5), (0.81, 0.5), 0, 6), until=8))
+
+    assert len(events) == 1
+    event = events[0]
+    assert (event.kind, event.phase, event.zone, event.track_id) == ("intrusion", "instant", "square", 1)
+    # x passes the zone's edge (0.4) between 1.8 s and 2.0 s (frame 11), confirmed 0.4 s later.
+    assert event.time_s == 2.0 and event.frame == 11
+    assert event.evidence.dwell_s >= 0.4
+
+
+def test_a_single_bad_box_does_not_count():
+    walker = path(1, (0.2, 0.3), (0.8, 0.3), 0, 6)
+    glitch = [Appearance(3.0, 1, 0.5, 0.5)]  # one box whose foot lands inside
+    walker = [a for a in walker if a.t != 3.0] + glitch
+    assert run_skill(skill(), frames(walker, until=8)) == []
+
+
+def test_each_visit_counts_but_a_step_out_shorter_than_grace_does_not():
+    visit = still(1, (0.5, 0.5), 0, 2)
+    step_out = still(1, (0.7, 0.5), 2.2, 2.6)  # 0.6 s outside: same visit
+    back = still(1, (0.5, 0.5), 2.8, 4)
+    gone = still(1, (0.7, 0.5), 4.2, 7)  # 3 s outside: the visit ends
+    again = still(1, (0.5, 0.5), 7.2, 9)
+    events = run_skill(skill(), frames(visit + step_out + back + gone + again, until=10))
+    assert [e.time_s for e in events] == [0.0, 7.2]
+    assert events[0].id != events[1].id
+
+
+def test_fragment_reappearing_with_a_new_id_is_not_a_new_entry():
+    person = still(1, (0.5, 0.5), 0, 3) + still(7, (0.5, 0.52), 3.6, 6)
+    assert len(run_skill(skill(), frames(person, until=8))) == 1

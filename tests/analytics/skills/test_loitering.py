@@ -1,0 +1,64 @@
+from analytics.skills.engine import SkillEngine
+from analytics.skills.loitering import LoiteringSkill
+from tests.support.synthetic_tracks import camera, frames, path, run_engine, run_skill, still, without
+
+LOITERING = {"kind": "loitering", "zone": "square", "min_dwell_s": 10, "grace_s": 3}
+
+
+def skill(**overrides: object) -> LoiteringSkill:
+    cam = camera(LOITERING | overrides)
+    return LoiteringSkill(cam.skills[0], cam)  # type: ignore[arg-type]
+
+
+def test_start_when_dwell_reaches_threshold_and_end_when_visit_ends():
+    events = run_skill(skill(), frames(still(1, (0.5, 0.5), 2, 20), until=30))
+
+    assert [(e.phase, e.time_s) for e in events] == [("start", 12.0), ("end", 20.0)]
+    start, end = events
+    assert start.kind == "loitering" and start.zone == "square" and start.track_id == 1
+    assert start.evidence.dwell_s == 10.0 and start.evidence.threshold_s == 10
+    assert end.evidence.dwell_s == 18.0
+    assert start.evidence.positions[-1] == (0.5, 0.5)
+
+
+def test_walking_through_does_not_alert():
+    assert run_skill(skill(), frames(path(1, (0.3, 0.5), (0.7, 0.5), 0, 8), until=15)) == []
+
+
+def test_id_switch_mid_dwell_keeps_the_timer():
+    # The tracker loses id 1 at 6 s and brings the same person back as id 2 a second later.
+    person = still(1, (0.5, 0.5), 0, 6) + still(2, (0.51, 0.5), 7, 20)
+    events = run_skill(skill(), frames(person, until=30))
+
+    assert [(e.phase, e.time_s) for e in events] == [("start", 10.0), ("end", 20.0)]
+    assert events[0].track_id == 1 and events[0].evidence.track_ids == [1, 2]
+
+
+def test_occlusion_shorter_than_grace_is_bridged_and_counts_as_presence():
+    events = run_skill(skill(), frames(without(still(1, (0.5, 0.5), 0, 20), 4, 6.5), until=30))
+    assert [(e.phase, e.time_s) for e in events] == [("start", 10.0), ("end", 20.0)]
+
+
+def test_absence_longer_than_grace_restarts_the_visit():
+    events = run_skill(skill(), frames(without(still(1, (0.5, 0.5), 0, 20), 6, 10), until=30))
+    # 0–6 s is too short; the new visit from 10 s reaches 10 s at 20 s.
+    assert [(e.phase, e.time_s) for e in events] == [("start", 20.0), ("end", 20.0)]
+
+
+def test_a_different_person_far_away_is_not_merged():
+    people = still(1, (0.42, 0.42), 0, 6) + still(2, (0.58, 0.58), 7, 15)
+    assert run_skill(skill(), frames(people, until=25)) == []
+
+
+def test_per_class_threshold():
+    cam = camera(LOITERING | {"classes": ["person", "car"], "class_min_dwell_s": {"car": 3}})
+    objects = still(1, (0.45, 0.5), 0, 8) + still(2, (0.55, 0.5), 0, 8, class_name="car")
+    starts = [e for e in run_engine(SkillEngine(cam, {}), frames(objects, until=10)) if e.phase == "start"]
+    assert [(e.class_name, e.time_s) for e in starts] == [("car", 3.0)]
+
+
+def test_same_occurrence_same_id_and_start_end_ids_differ():
+    first = run_skill(skill(), frames(still(1, (0.5, 0.5), 0, 15), until=20))
+    again = run_skill(skill(), frames(still(1, (0.5, 0.5), 0, 15), until=20))
+    assert [e.id for e in first] == [e.id for e in again]
+    assert len({e.id for e in first}) == 2

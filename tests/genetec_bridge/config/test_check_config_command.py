@@ -1,0 +1,64 @@
+"""`genetec-bridge check-config FILE`: a summary and exit 0, or one line per problem and exit 2."""
+
+import pytest
+
+from tests.support.single_command import run_command
+from tests.support.site_config_files import EXAMPLE, PASSWORD_ENV, edited, example_text, line_of, write_site
+
+
+@pytest.fixture(autouse=True)
+def _password_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, "example-password")
+
+
+def test_the_example_is_accepted_and_summarised(capsys) -> None:
+    assert run_command("genetec_bridge.commands.check_config", ["check-config", str(EXAMPLE)]) == 0
+
+    out = capsys.readouterr().out
+    for expected in (
+        "https://sc-main.city.local:4590/WebSdk as analytics-bridge, TLS verified",
+        "Parvis Saint-Michel [00000001-0000-babe-0000-00408ca1eb95]: 5 fps",
+        "Carrefour Jean-Jaures [00000002-0000-babe-0000-00408ca1eb96]: 10 fps, stream highres",
+        "zones: Porch, Fountain, Delivery bay",
+        "lines: Stop line, Northbound count",
+        "Porch at night: loitering on zone 'Porch'",
+        "red_light:Stop line: red_light on line 'Stop line'",
+        "nights: mon,tue,wed,thu,fri 20:00-06:30; sat,sun 18:00-08:00 (Europe/Paris)",
+        "custom event 8002 + alarm 5f1c2a3b-0000-4000-8000-00000000a001",
+    ):
+        assert expected in out
+
+
+def test_turning_tls_verification_off_is_shown(tmp_path, capsys) -> None:
+    path = write_site(tmp_path, edited(example_text(), "verify_tls = true", "verify_tls = false"))
+
+    assert run_command("genetec_bridge.commands.check_config", ["check-config", str(path)]) == 0
+
+    assert "TLS NOT VERIFIED" in capsys.readouterr().out
+
+
+def test_an_invalid_file_prints_one_line_per_problem_and_exits_2(tmp_path, capsys) -> None:
+    text = edited(example_text(), 'zone = "Fountain"', 'zone = "Fontaine"')
+    text = edited(text, "port = 8088", "port = 80880")
+    path = write_site(tmp_path, text)
+
+    assert run_command("genetec_bridge.commands.check_config", ["check-config", str(path)]) == 2
+
+    output = capsys.readouterr()
+    assert output.out == ""
+    assert output.err.splitlines()[1:] == [
+        f"cameras[0].skills[1].zone (line {line_of(text, 'Fontaine')}): no zone named 'Fontaine' "
+        "(known: ['Porch', 'Fountain', 'Delivery bay'])",
+        f"health.port (line {line_of(text, '80880')}): Input should be less than or equal to 65535",
+    ]
+
+
+@pytest.mark.parametrize(("content", "words"), [(None, "no such file"), (b"<xml/>\n", "not valid TOML")])
+def test_a_missing_or_non_toml_file_exits_2_with_a_clear_message(tmp_path, capsys, content, words) -> None:
+    path = tmp_path / "site.toml"
+    if content is not None:
+        path.write_bytes(content)
+
+    assert run_command("genetec_bridge.commands.check_config", ["check-config", str(path)]) == 2
+
+    assert words in capsys.readouterr().err

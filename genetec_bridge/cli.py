@@ -9,6 +9,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "genetec_bridge.commands.check_config", "genetec_bridge.commands.schemas",
     "genetec_bridge.commands.fake_websdk",
     "genetec_bridge.commands.deliver",
+    "genetec_bridge.commands.run",
 )
 
 

@@ -106,6 +106,9 @@ class _Session:
         # The worker ended on an error: let it surface.
         await worker
 
+    def close(self) -> None:
+        self._writer.close()
+
     def _frame(self, frame: FrameReady) -> None:
         if self._analyser.ready_for(frame.camera):
             self._pending.add(frame)
@@ -152,6 +155,7 @@ class DaemonServer:
         self._exit_on_disconnect = exit_on_disconnect
         self._stop = asyncio.Event()
         self._session: _Session | None = None
+        self._session_task: asyncio.Task[None] | None = None
         self._failure: BaseException | None = None
 
     def stop(self) -> None:
@@ -169,6 +173,11 @@ class DaemonServer:
             await self._stop.wait()
         finally:
             server.close()
+            if self._session is not None and self._session_task is not None:
+                # Closing the socket ends the session as a bridge leaving would; cancelling the
+                # handler instead makes asyncio log it as an error.
+                self._session.close()
+                await self._session_task
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
             self._analyser.close()
@@ -181,6 +190,7 @@ class DaemonServer:
             writer.close()
             return
         log.info("bridge connected")
+        self._session_task = asyncio.current_task()
         self._session = _Session(self._analyser, self._batch_size, reader, writer)
         try:
             await self._session.run(Hello(pid=os.getpid(), device=self._device, batch_size=self._batch_size))
@@ -192,5 +202,5 @@ class DaemonServer:
             self._failure = error
             self._stop.set()
         finally:
-            self._session = None
+            self._session = self._session_task = None
             writer.close()

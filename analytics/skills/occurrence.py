@@ -43,7 +43,7 @@ class EventFactory:
         """An event about `subject`, dated `at`, for the occurrence that began at `began`."""
         label = self._config.label
         return AnalyticsEvent(
-            id=occurrence_id(self._camera, label, kind, phase, subject.key, began),
+            id=occurrence_id(self._camera, label, kind, phase, subject.track_id, began),
             kind=kind,
             skill=label,
             phase=phase,
@@ -51,7 +51,7 @@ class EventFactory:
             zone=self._zone,
             line=self._line,
             class_name=subject.class_name,
-            track_id=subject.key,
+            track_id=subject.track_id,
             frame=at.frame,
             time_s=round(at.time_s, 3),
             timestamp=at.timestamp,

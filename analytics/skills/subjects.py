@@ -7,6 +7,7 @@ new tracker id that appears, within the grace period, close to where a subject o
 was last seen and is not seen any more.
 """
 
+import itertools
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ POSITIONS_KEPT = 5
 
 @dataclass(slots=True)
 class Subject:
-    key: int
+    key: int  # unique among the skill's subjects; tracker ids may come back and must not collide
     class_name: str
     box: Box
     anchor: Point
@@ -38,6 +39,11 @@ class Subject:
         self.positions.append((round(anchor[0], 4), round(anchor[1], 4)))
         if obj.track_id not in self.track_ids:
             self.track_ids.append(obj.track_id)
+
+    @property
+    def track_id(self) -> int:
+        """The first tracker id the subject was seen with: the one its events report."""
+        return self.track_ids[0]
 
     def reach(self, lost_s: float) -> float:
         height = self.box[3] - self.box[1]
@@ -60,6 +66,7 @@ class SubjectTracker:
         self._grace_s = grace_s
         self._subjects: dict[int, Subject] = {}
         self._by_track: dict[int, Subject] = {}
+        self._serial = itertools.count(1)
 
     def update(self, frame: FrameTracks) -> list[Sighting]:
         now = frame.time_s
@@ -69,13 +76,17 @@ class SubjectTracker:
         for obj in frame.objects:
             anchor = anchor_point(obj.box, self._anchor)
             subject = self._by_track.get(obj.track_id)
-            if subject is None:
+            # A subject is one object: once it has taken a new id, its old id coming back (the
+            # tracker recovered it, or gave it to someone else) is somebody else.
+            if subject is None or subject.last_seen_s == now:
                 newcomers.append((obj, anchor))
             else:
                 subject.see(obj, anchor, now)
                 sightings.append(Sighting(subject, anchor))
         for obj, anchor in newcomers:
             subject = self._lost_near(obj.class_name, anchor, now) or self._new_subject(obj, anchor)
+            for track_id in subject.track_ids:
+                self._by_track.pop(track_id, None)
             subject.see(obj, anchor, now)
             self._by_track[obj.track_id] = subject
             sightings.append(Sighting(subject, anchor))
@@ -96,7 +107,7 @@ class SubjectTracker:
         return min(reachable, key=lambda pair: pair[0])[1] if reachable else None
 
     def _new_subject(self, obj: TrackedObject, anchor: Point) -> Subject:
-        subject = Subject(obj.track_id, obj.class_name, obj.box, anchor, last_seen_s=float("-inf"))
+        subject = Subject(next(self._serial), obj.class_name, obj.box, anchor, last_seen_s=float("-inf"))
         self._subjects[subject.key] = subject
         return subject
 

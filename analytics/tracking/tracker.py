@@ -24,8 +24,6 @@ from analytics.tracking.association import assign, box_iou, normalised_distance
 from analytics.tracking.kalman import BoxKalman, cxcywh_to_xyxy, xyxy_to_cxcywh
 
 _FORBIDDEN = 1e6
-import os
-MIX = float(os.environ.get("MIX", "0"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +99,9 @@ class Tracker:
             return [tracks[r] for r in free_tracks], [candidates[c] for c in free_candidates]
 
         def iou_cost(tracks: list[_Track], candidates: list[int]) -> np.ndarray:
-            iou = box_iou(np.array([t.xyxy for t in tracks]).reshape(-1, 4), detections.xyxy[candidates].reshape(-1, 4))
-            if not iou.size:
-                return 1.0 - iou
-            distance = normalised_distance(
-                np.array([t.kalman.cxcywh for t in tracks]),
-                np.array([xyxy_to_cxcywh(detections.xyxy[d]) for d in candidates]),
+            return 1.0 - box_iou(
+                np.array([t.xyxy for t in tracks]).reshape(-1, 4), detections.xyxy[candidates].reshape(-1, 4)
             )
-            return np.where(iou > 0, 1.0 - iou + MIX * distance, 1.0)
 
         remaining, confident = associate(confirmed, confident, iou_cost(confirmed, confident), 1 - config.match_iou)
         followed = [t for t in remaining if t.last_s == previous_s]

@@ -16,6 +16,8 @@ from types import TracebackType
 from typing import IO, Self
 from urllib.parse import quote
 
+from genetec_bridge.devtools.process_group import stop_process_group
+
 SERVER_SCRIPT = Path(__file__).with_name("rtsp_server.py")
 _READY = re.compile(r"rtsp-server ready port=(\d+)")
 
@@ -39,6 +41,7 @@ class RtspServerProcess:
     password: str | None = None
     _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
     _log: IO[str] | None = field(default=None, init=False, repr=False)
+    _last_output: str = field(default="", init=False, repr=False)
 
     def url(self, path: str, with_credentials: bool = False) -> str:
         credentials = ""
@@ -88,24 +91,22 @@ class RtspServerProcess:
     def output(self) -> str:
         """What the server printed so far (readiness line, GStreamer warnings)."""
         if self._log is None:
-            return ""
+            return self._last_output
         with open(self._log.name, encoding="utf-8", errors="replace") as log:
             return log.read()
 
-    def stop(self, timeout_s: float = 5.0) -> None:
-        """SIGTERM, then SIGKILL to its process group if it has not exited within `timeout_s`."""
+    def stop(self, timeout_s: float = 5.0) -> int | None:
+        """SIGTERM, then SIGKILL to its process group if it has not exited within `timeout_s`.
+
+        Returns the exit status (0: it stopped cleanly on SIGTERM), None when it was not started.
+        """
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            os.killpg(process.pid, signal.SIGCONT)  # a paused server would not act on SIGTERM
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout_s)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        status = None if process is None else stop_process_group(process, timeout_s)
         if self._log is not None:
+            self._last_output = self.output()
             self._log.close()
             self._log = None
+        return status
 
     def __enter__(self) -> Self:
         return self.start()

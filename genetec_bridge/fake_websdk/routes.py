@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from genetec_bridge.fake_websdk.failures import Failures
 from genetec_bridge.fake_websdk.responses import fail, html, ok, wants_json
@@ -259,7 +259,7 @@ async def _multipart_payload(request: web.Request) -> str | None:
     reader = await request.multipart()
     payload = None
     async for part in reader:
-        if isinstance(part, web.BodyPartReader) and part.name == "payload":
+        if isinstance(part, BodyPartReader) and part.name == "payload":
             payload = (await part.read()).decode("utf-8", errors="replace")
     return payload
 

@@ -20,7 +20,9 @@ class StatusCollector(Collector):
         yield from _camera_metrics(status)
         yield from _daemon_metrics(status)
         yield from _delivery_metrics(status)
-        yield _gauge("websdk_reachable", "1 when the last Web SDK call succeeded.", float(status.websdk.reachable))
+        yield _gauge(
+            "websdk_reachable", "1 when the last Web SDK call succeeded.", float(status.websdk.reachable)
+        )
 
 
 def render_metrics(snapshot: Callable[[], BridgeStatus]) -> bytes:
@@ -83,7 +85,9 @@ def _daemon_metrics(status: BridgeStatus) -> Iterator[Metric]:
     yield _gauge("daemon_connected", "1 while the analytics daemon is connected.", float(daemon.connected))
     yield _counter("daemon_restarts", "Times the bridge restarted the analytics daemon.", daemon.restarts)
     yield _gauge(
-        "inference_latency_seconds", "Mean detector latency per batch, recent frames.", daemon.inference_latency_s
+        "inference_latency_seconds",
+        "Mean detector latency per batch, recent frames.",
+        daemon.inference_latency_s,
     )
 
 

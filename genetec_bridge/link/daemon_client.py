@@ -1,5 +1,5 @@
 """The bridge's end of the daemon link: frames into shared memory, references and configs over the
-socket, results back to a callback.
+socket, results back to an async callback.
 
 Camera readers call `submit` from their own threads; everything touching the socket runs on the
 event loop. Rings belong to the bridge and outlive daemon restarts: a restarted daemon is sent the
@@ -9,7 +9,7 @@ configuration and the rings again at its connection.
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from analytics.camera_config import AnalyticsSite
@@ -51,7 +51,10 @@ class CameraCounters:
 
 class DaemonClient:
     def __init__(
-        self, site: AnalyticsSite, on_result: Callable[[FrameResult], None], slots_per_camera: int = 4
+        self,
+        site: AnalyticsSite,
+        on_result: Callable[[FrameResult], Awaitable[None]],
+        slots_per_camera: int = 4,
     ) -> None:
         self._configure = Configure(site=AnalyticsSite(schedules=site.schedules, cameras=site.cameras))
         self._on_result = on_result
@@ -141,7 +144,7 @@ class DaemonClient:
             while True:
                 message = await read_message(reader, FROM_DAEMON)
                 if isinstance(message, FrameResult):
-                    self._result(message)
+                    await self._result(message)
                 elif isinstance(message, LinkError):
                     self.last_error = message.message
                     log.warning("daemon: %s", message.message)
@@ -149,12 +152,14 @@ class DaemonClient:
             self._writer = None
             writer.close()
 
-    def _result(self, result: FrameResult) -> None:
+    async def _result(self, result: FrameResult) -> None:
         counters = self.counters.get(result.camera)
         if counters is not None:
             counters.add(analysed=1, dropped=result.dropped)
         self._unanswered_since = None
-        self._on_result(result)
+        # Awaited before the next message is read: each event is durable in the outbox before the
+        # bridge acts on anything that follows it.
+        await self._on_result(result)
 
     def close(self) -> None:
         """Remove the shared-memory rings (the bridge is stopping)."""

@@ -9,14 +9,15 @@ import uuid
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-# Characters the Web SDK reads as syntax inside a value or that break the URL; `#` is refused outright by
-# the server, so it is replaced rather than encoded.
+# Characters the Web SDK reads as syntax inside a value (calls, sets, the escape itself) or refuses
+# outright (`#`): free text gets look-alikes instead, since no escape for them is documented.
+_TEXT_LOOKALIKES = str.maketrans({"#": "No.", "(": "[", ")": "]", "{": "[", "}": "]", "\\": "/"})
 _TEXT_SAFE = "-_.~!*'@:;=$"
 
 
 def escape_text(text: str) -> str:
     """A free-text `q` argument (bookmark text, names): `\\,` for commas, then percent-encoded."""
-    return quote(text.replace("#", "No.").replace(",", "\\,"), safe=_TEXT_SAFE + "\\")
+    return quote(text.translate(_TEXT_LOOKALIKES).replace(",", "\\,"), safe=_TEXT_SAFE + "\\")
 
 
 def encode_path_segment(text: str) -> str:

@@ -19,9 +19,7 @@ def ground_truth_frames(gt_txt: Path, camera_id: str) -> list[FrameTracks]:
         if flag == 1:
             box = (x / WIDTH, y / HEIGHT, (x + w) / WIDTH, (y + h) / HEIGHT)
             by_frame.setdefault(int(frame), []).append(TrackedObject(int(track), "person", box, 1.0))
-    return [
-        FrameTracks(camera_id, n, n / FPS, tuple(by_frame.get(n, ()))) for n in range(1, LAST_FRAME + 1)
-    ]
+    return [FrameTracks(camera_id, n, n / FPS, tuple(by_frame.get(n, ()))) for n in range(1, LAST_FRAME + 1)]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ from genetec_bridge.ingest.captured_frame import CapturedFrame
 PETS_FPS = 7.0  # the true rate; the file header says 10
 
 
-def pets_camera(scene_json: Path, camera_id: str, skills: list[SkillConfig], fps: float = 5.0) -> CameraConfig:
+def pets_camera(
+    scene_json: Path, camera_id: str, skills: list[SkillConfig], fps: float = 5.0
+) -> CameraConfig:
     scene = json.loads(scene_json.read_text())
     zones = [Zone(name=name, polygon=points) for name, points in scene["zones"].items()]
     return CameraConfig(id=camera_id, name="PETS", fps=fps, zones=zones, skills=skills)
@@ -39,7 +41,9 @@ def decode_frames(video: Path, count: int) -> list:
 class Feeder:
     """Hands frames of a decoded clip to `submit` at `fps` in a thread, looping, as a live camera."""
 
-    def __init__(self, images: list, camera_id: str, submit: Callable[[CapturedFrame], None], fps: float) -> None:
+    def __init__(
+        self, images: list, camera_id: str, submit: Callable[[CapturedFrame], None], fps: float
+    ) -> None:
         self._images = images
         self._camera_id = camera_id
         self._submit = submit
@@ -61,5 +65,7 @@ class Feeder:
         while not self._stop.is_set():
             image = self._images[frame % len(self._images)]
             frame += 1
-            self._submit(CapturedFrame(self._camera_id, image, frame, (frame - 1) / self._fps, datetime.now(UTC)))
+            self._submit(
+                CapturedFrame(self._camera_id, image, frame, (frame - 1) / self._fps, datetime.now(UTC))
+            )
             self._stop.wait(max(0.0, started + frame / self._fps - time.monotonic()))

@@ -16,7 +16,18 @@ pytestmark = pytest.mark.integration
 
 
 def _daemon(socket_path: Path, model: Path) -> list[str]:
-    return [sys.executable, "-m", "analytics.cli", "daemon", "--socket", str(socket_path), "--model", str(model), "--device", "cpu"]
+    return [
+        sys.executable,
+        "-m",
+        "analytics.cli",
+        "daemon",
+        "--socket",
+        str(socket_path),
+        "--model",
+        str(model),
+        "--device",
+        "cpu",
+    ]
 
 
 def test_a_socket_directory_open_to_other_users_is_refused(
@@ -26,7 +37,10 @@ def test_a_socket_directory_open_to_other_users_is_refused(
     shared.mkdir(mode=0o755)
     shared.chmod(0o755)
     done = subprocess.run(
-        _daemon(shared / "d.sock", shared_asset("models/yolox_nano.onnx")), capture_output=True, text=True, timeout=60
+        _daemon(shared / "d.sock", shared_asset("models/yolox_nano.onnx")),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 2
     assert "open to other users" in done.stderr and "0700" in done.stderr
@@ -36,7 +50,9 @@ async def test_daemon_answers_refuses_a_second_bridge_and_stops_on_sigterm(
     shared_asset: Callable[[str], Path], tmp_path: Path
 ) -> None:
     socket_path = tmp_path / "run" / "d.sock"
-    process = await asyncio.create_subprocess_exec(*_daemon(socket_path, shared_asset("models/yolox_nano.onnx")))
+    process = await asyncio.create_subprocess_exec(
+        *_daemon(socket_path, shared_asset("models/yolox_nano.onnx"))
+    )
     try:
         for _ in range(300):
             if socket_path.exists():
@@ -47,7 +63,9 @@ async def test_daemon_answers_refuses_a_second_bridge_and_stops_on_sigterm(
         assert isinstance(hello, Hello) and hello.pid == process.pid and hello.device == "cpu"
         assert oct(socket_path.stat().st_mode & 0o777) == "0o600"
 
-        unknown = FrameReady(camera="nobody", slot=0, shape=(2, 2, 3), frame=1, time_s=0, captured_at=datetime.now(UTC))
+        unknown = FrameReady(
+            camera="nobody", slot=0, shape=(2, 2, 3), frame=1, time_s=0, captured_at=datetime.now(UTC)
+        )
         writer.write(encode(unknown))
         refused = await asyncio.wait_for(read_message(reader, FROM_DAEMON), 10)
         assert isinstance(refused, LinkError) and "nobody" in refused.message

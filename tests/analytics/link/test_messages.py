@@ -15,7 +15,9 @@ def test_messages_round_trip_as_one_json_line() -> None:
     site = AnalyticsSite(cameras=[CameraConfig(id=CAMERA, name="Parvis")])
     for message in (
         Configure(site=site),
-        FrameReady(camera=CAMERA, slot=1, shape=(576, 768, 3), frame=9, time_s=1.6, captured_at=datetime.now(UTC)),
+        FrameReady(
+            camera=CAMERA, slot=1, shape=(576, 768, 3), frame=9, time_s=1.6, captured_at=datetime.now(UTC)
+        ),
     ):
         line = encode(message)
         assert line.endswith(b"\n") and line.count(b"\n") == 1

@@ -13,7 +13,9 @@ def skill() -> CountingSkill:
 
 
 def crossings(appearances, until=20.0):
-    return [(e.evidence.direction, e.time_s, e.track_id) for e in run_skill(skill(), frames(appearances, until))]
+    return [
+        (e.evidence.direction, e.time_s, e.track_id) for e in run_skill(skill(), frames(appearances, until))
+    ]
 
 
 def test_direction_follows_the_lines_points():
@@ -75,8 +77,16 @@ def test_counts_per_interval_class_and_direction_as_csv():
 def test_live_counts_are_aligned_on_utc_intervals():
     cam = camera(COUNTING)
     engine = SkillEngine(cam, {})
-    run_engine(engine, frames(path(1, (0.3, 0.5), (0.7, 0.5), 0, 4), until=5, start=datetime(2024, 3, 1, 8, 14, 58, tzinfo=UTC)))
-    assert engine.counts_csv().splitlines()[1] == "2024-03-01T08:15:00+00:00,2024-03-01T08:30:00+00:00,gate,person,A->B,1"
+    run_engine(
+        engine,
+        frames(
+            path(1, (0.3, 0.5), (0.7, 0.5), 0, 4), until=5, start=datetime(2024, 3, 1, 8, 14, 58, tzinfo=UTC)
+        ),
+    )
+    assert (
+        engine.counts_csv().splitlines()[1]
+        == "2024-03-01T08:15:00+00:00,2024-03-01T08:30:00+00:00,gate,person,A->B,1"
+    )
 
 
 def test_no_counting_skill_no_csv():

@@ -7,7 +7,9 @@ from analytics.skills.engine import SkillEngine
 from analytics.tracks import SignalState
 from tests.support.synthetic_tracks import camera, frames, path, run_engine, still
 
-NIGHTS = Schedule.model_validate({"timezone": "Europe/Paris", "windows": [{"start": "22:00", "end": "06:00"}]})
+NIGHTS = Schedule.model_validate(
+    {"timezone": "Europe/Paris", "windows": [{"start": "22:00", "end": "06:00"}]}
+)
 INTRUSION = {"kind": "intrusion", "zone": "square", "grace_s": 0.5}
 
 
@@ -49,7 +51,10 @@ def test_cooldown_holds_back_the_end_of_a_held_back_start():
 
 
 def test_per_class_confidence_thresholds():
-    cam = camera(INTRUSION | {"classes": ["person", "car"], "min_confidence": 0.5, "class_min_confidence": {"car": 0.8}})
+    cam = camera(
+        INTRUSION
+        | {"classes": ["person", "car"], "min_confidence": 0.5, "class_min_confidence": {"car": 0.8}}
+    )
     objects = (
         still(1, (0.45, 0.5), 0, 2, score=0.6)
         + still(2, (0.55, 0.5), 0, 2, class_name="car", score=0.7)
@@ -64,7 +69,9 @@ def test_per_class_confidence_thresholds():
 def test_external_signal_feeds_red_light_skill():
     cam = camera({"kind": "red_light", "line": "gate", "classes": ["car"], "signal": {"source": "external"}})
     engine = SkillEngine(cam, {})
-    cars = path(1, (0.3, 0.5), (0.7, 0.5), 0, 4, class_name="car") + path(2, (0.3, 0.6), (0.7, 0.6), 6, 10, class_name="car")
+    cars = path(1, (0.3, 0.5), (0.7, 0.5), 0, 4, class_name="car") + path(
+        2, (0.3, 0.6), (0.7, 0.6), 6, 10, class_name="car"
+    )
     events = []
     for frame in frames(cars, until=12):
         if frame.time_s == 5.0:  # the controller turns red between the two cars; before: unknown

@@ -8,7 +8,10 @@ def test_forbidden_class_alerts_after_min_presence_and_ends_when_it_leaves():
     # Enters at 2.0 s (y passes 0.4), alerts 1 s later; last inside at 5.0 s.
     moto = path(1, (0.45, 0.305), (0.45, 0.555), 0, 5, class_name="motorcycle")
     events = run_engine(SkillEngine(camera(LANE), {}), frames(moto, until=10))
-    assert [(e.kind, e.phase, e.time_s) for e in events] == [("lane_misuse", "start", 3.0), ("lane_misuse", "end", 5.0)]
+    assert [(e.kind, e.phase, e.time_s) for e in events] == [
+        ("lane_misuse", "start", 3.0),
+        ("lane_misuse", "end", 5.0),
+    ]
 
 
 def test_allowed_classes_and_brief_presences_do_not_alert():

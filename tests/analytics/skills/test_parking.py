@@ -45,13 +45,17 @@ def test_slow_traffic_through_the_zone_is_not_parking():
 def test_passing_car_that_steals_the_parked_cars_id_does_not_restart_or_end_the_stay():
     parked_first = still(1, (0.5, 0.5), 0, 5, **CAR)
     # At 5 s the tracker swaps ids: the passing car gets id 1, the parked car a new id 2.
-    passing = path(3, (0.41, 0.55), (0.5, 0.55), 3, 5, **CAR) + path(1, (0.5, 0.55), (0.59, 0.55), 5.2, 7, **CAR)
+    passing = path(3, (0.41, 0.55), (0.5, 0.55), 3, 5, **CAR) + path(
+        1, (0.5, 0.55), (0.59, 0.55), 5.2, 7, **CAR
+    )
     parked_after = still(2, (0.5, 0.5), 5.2, 15, **CAR)
     events = run_skill(skill(), frames(parked_first + passing + parked_after, until=25))
     assert phases(events) == [("start", 10.0, 1), ("end", 15.0, 1)]
 
 
 def test_per_class_limit():
-    objects = still(1, (0.45, 0.5), 0, 12, **CAR) + still(2, (0.55, 0.5), 0, 12, **(CAR | {"class_name": "truck"}))
+    objects = still(1, (0.45, 0.5), 0, 12, **CAR) + still(
+        2, (0.55, 0.5), 0, 12, **(CAR | {"class_name": "truck"})
+    )
     starts = [e for e in run_skill(skill(class_max_parking_s={"truck": 5}), frames(objects, until=12))]
     assert [(e.class_name, e.time_s) for e in starts] == [("truck", 5.0), ("car", 10.0)]

@@ -4,11 +4,12 @@ This checks the skills alone (a perfect tracker); `analytics eval` on detector +
 the end-to-end figure.
 """
 
+from analytics.assets import REPO_ROOT
 from analytics.config_file import load_analytics_site
 from analytics.skills.engine import SkillEngine
 from tests.support.pets_reference import ground_truth_frames, score
 
-FIXTURE = "fixtures/pets09-s2l1.toml"
+FIXTURE = REPO_ROOT / "fixtures/pets09-s2l1.toml"
 
 
 def test_reference_events_from_ground_truth_tracks(shared_asset):

@@ -59,7 +59,11 @@ def test_only_crossings_during_red_alert_on_real_frames(shared_asset):
         painted = paint_lamp(image, RED if frame.time_s < 4 else GREEN)
         state = reader.read(painted, frame.time_s)
         states.append(state)
-        events += engine.process(FrameTracks(frame.camera_id, frame.frame, frame.time_s, frame.objects, signals={"red_light:gate": state}))
+        events += engine.process(
+            FrameTracks(
+                frame.camera_id, frame.frame, frame.time_s, frame.objects, signals={"red_light:gate": state}
+            )
+        )
     assert states[0] == SignalState.UNKNOWN and states[2] == SignalState.RED  # held 0.4 s before it counts
     assert states[-1] == SignalState.GREEN
     assert [(e.kind, e.track_id, e.evidence.direction, e.evidence.signal_state) for e in events] == [

@@ -41,9 +41,15 @@ async def test_daemon_killed_is_reported_restarted_and_analysis_resumes(
     )
     images = decode_frames(shared_asset("data/pets09-s2l1/vtest.avi"), 60)
     results: list[FrameResult] = []
-    client = DaemonClient(AnalyticsSite(cameras=[camera]), results.append)
+
+    async def collect(result: FrameResult) -> None:
+        results.append(result)
+
+    client = DaemonClient(AnalyticsSite(cameras=[camera]), collect)
     launch = DaemonLaunch(
-        socket_path=tmp_path / "run" / "daemon.sock", model=shared_asset("models/yolox_nano.onnx"), device="cpu"
+        socket_path=tmp_path / "run" / "daemon.sock",
+        model=shared_asset("models/yolox_nano.onnx"),
+        device="cpu",
     )
     supervisor = DaemonSupervisor(client, launch)
     running = asyncio.create_task(supervisor.run())
@@ -65,7 +71,9 @@ async def test_daemon_killed_is_reported_restarted_and_analysis_resumes(
             await _until(lambda: len(results) > analysed_before + 5, 30)
             assert supervisor.status().connected and supervisor.status().pid != first_pid
             # The restarted daemon was configured afresh: its tracker starts again, so intrusions too.
-            await _until(lambda: any(e.kind == "intrusion" for r in results[analysed_before:] for e in r.events), 30)
+            await _until(
+                lambda: any(e.kind == "intrusion" for r in results[analysed_before:] for e in r.events), 30
+            )
         counters = client.counters[CAMERA]
         assert counters.analysed == len(results)
         assert counters.submitted >= counters.analysed + counters.dropped

@@ -1,0 +1,135 @@
+"""Scoring events against reference events: precision, recall and false-positive share.
+
+Reference files are CSV `event,zone_or_line,track_id,frame,time_s,detail` with kinds loitering,
+zone_enter and line_cross (detail: the crossing direction). Our events map onto them by kind:
+loitering → loitering, intrusion → zone_enter, line_cross → line_cross; `end` phases are not
+occurrences and are left out. Track ids are not compared: the reference ids are annotators' ids.
+"""
+
+import csv
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+KIND_MAP = {"loitering": "loitering", "intrusion": "zone_enter", "line_cross": "line_cross"}
+
+
+def matching_rule(tolerance_s: float) -> str:
+    return (
+        "one-to-one matching: same kind, same zone or line, same direction (line_cross), "
+        f"|Δt| ≤ {tolerance_s:g} s; among the possible pairings the one with the most matches, "
+        "then the least total |Δt|"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    kind: str
+    target: str
+    direction: str | None
+    time_s: float
+
+
+def read_reference(path: Path) -> list[Occurrence]:
+    with Path(path).open(newline="") as file:
+        return [
+            Occurrence(
+                kind=row["event"],
+                target=row["zone_or_line"],
+                direction=row["detail"] or None if row["event"] == "line_cross" else None,
+                time_s=float(row["time_s"]),
+            )
+            for row in csv.DictReader(file)
+        ]
+
+
+def read_events(path: Path) -> list[Occurrence]:
+    """Our events.jsonl as occurrences of the reference kinds (other kinds and `end` phases dropped)."""
+    occurrences = []
+    for line in Path(path).read_text().splitlines():
+        if not line.strip():
+            continue
+        event = json.loads(line)
+        kind = KIND_MAP.get(event["kind"])
+        if kind is None or event["phase"] == "end":
+            continue
+        direction = event.get("evidence", {}).get("direction") if kind == "line_cross" else None
+        occurrences.append(Occurrence(kind, event.get("zone") or event.get("line"), direction, event["time_s"]))
+    return occurrences
+
+
+@dataclass(frozen=True, slots=True)
+class EventScores:
+    kind: str
+    target: str
+    true_positives: int
+    false_positives: int
+    misses: int
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / max(self.true_positives + self.false_positives, 1)
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / max(self.true_positives + self.misses, 1)
+
+    @property
+    def false_positive_share(self) -> float:
+        """Share of our alerts that match nothing: what an operator experiences as false alarms."""
+        return self.false_positives / max(self.true_positives + self.false_positives, 1)
+
+
+def _matches(predicted: list[float], reference: list[float], tolerance_s: float) -> int:
+    if not predicted or not reference:
+        return 0
+    delta = np.abs(np.subtract.outer(predicted, reference))
+    allowed = delta <= tolerance_s
+    # An out-of-tolerance pair costs more than any set of allowed pairs, so the assignment first
+    # maximises the number of matches, then minimises their total |Δt|.
+    cost = np.where(allowed, delta, tolerance_s * (len(predicted) + len(reference)) + 1.0)
+    rows, cols = linear_sum_assignment(cost)
+    return int(allowed[rows, cols].sum())
+
+
+def match_events(
+    predicted: list[Occurrence], reference: list[Occurrence], tolerance_s: float = 2.0
+) -> list[EventScores]:
+    """Scores per (kind, zone or line), sorted, for every pair seen on either side."""
+    times: dict[tuple[str, str, str | None], tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    for side, occurrences in enumerate((predicted, reference)):
+        for o in occurrences:
+            times[o.kind, o.target, o.direction][side].append(o.time_s)
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (kind, target, _), (ours, theirs) in times.items():
+        matched = _matches(ours, theirs, tolerance_s)
+        total = totals[kind, target]
+        total[0] += matched
+        total[1] += len(ours) - matched
+        total[2] += len(theirs) - matched
+    return [EventScores(kind, target, *counts) for (kind, target), counts in sorted(totals.items())]
+
+
+def by_kind(scores: list[EventScores]) -> list[EventScores]:
+    """The same scores summed over zones and lines, one row per kind (target 'all')."""
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for s in scores:
+        total = sums[s.kind]
+        total[0] += s.true_positives
+        total[1] += s.false_positives
+        total[2] += s.misses
+    return [EventScores(kind, "all", *counts) for kind, counts in sorted(sums.items())]
+
+
+def format_event_scores(scores: list[EventScores]) -> str:
+    lines = [f"{'kind':<11} {'zone/line':<17} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>9} {'recall':>6} {'FP share':>8}"]
+    for s in [*scores, *by_kind(scores)]:
+        lines.append(
+            f"{s.kind:<11} {s.target:<17} {s.true_positives:>4} {s.false_positives:>4} {s.misses:>4} "
+            f"{s.precision:>9.3f} {s.recall:>6.3f} {s.false_positive_share:>8.3f}"
+        )
+    return "\n".join(lines)

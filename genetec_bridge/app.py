@@ -1,0 +1,170 @@
+"""The running bridge: readers → daemon link → outbox → Web SDK, with health, all in one process.
+
+Each analytics event is committed to the outbox as it arrives from the daemon, before anything
+else, so a daemon crash or restart loses none. Nothing outside the config is fatal once running: an
+unreachable Web SDK, a dead daemon or a lost camera is reported in the status and retried.
+"""
+
+import asyncio
+import logging
+from collections.abc import Mapping
+
+from analytics.link.messages import FrameResult
+from analytics.skills.base import AlertRouting
+from genetec_bridge.backoff import Backoff
+from genetec_bridge.config.site import SiteConfig
+from genetec_bridge.delivery.outbox import Outbox
+from genetec_bridge.delivery.service import DeliveryService
+from genetec_bridge.health.server import HealthServer
+from genetec_bridge.health.status import BridgeStatus, WebSdkStatus
+from genetec_bridge.ingest.reader import site_readers
+from genetec_bridge.link.daemon_client import DaemonClient
+from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
+from genetec_bridge.websdk.client import WebSdkClient
+from genetec_bridge.websdk.errors import WebSdkError
+
+log = logging.getLogger(__name__)
+
+WEBSDK_PING_S = 30.0
+
+
+def alert_routing(site: SiteConfig) -> dict[tuple[str, str], AlertRouting]:
+    """(camera id, skill label) → how that skill's events are raised; skills without `alert` stay local."""
+    return {
+        (camera.id, skill.label): skill.alert
+        for camera in site.cameras
+        for skill in camera.skills
+        if skill.alert
+    }
+
+
+def custom_event_definitions(site: SiteConfig) -> dict[int, str]:
+    return {
+        skill.alert.custom_event_id: skill.alert.custom_event_name or skill.label
+        for camera in site.cameras
+        for skill in camera.skills
+        if skill.alert
+    }
+
+
+class Bridge:
+    def __init__(self, site: SiteConfig) -> None:
+        self._site = site
+        self._routing: Mapping[tuple[str, str], AlertRouting] = alert_routing(site)
+        self._websdk = WebSdkClient.from_config(site.genetec)
+        self._websdk_status = WebSdkStatus()
+        self._outbox = Outbox(site.delivery.outbox_path)
+        self._delivery = DeliveryService(
+            self._websdk,
+            self._outbox,
+            max_events_per_minute_per_camera=site.delivery.max_events_per_minute_per_camera,
+            retry_initial_s=site.delivery.retry_initial_s,
+            retry_max_s=site.delivery.retry_max_s,
+        )
+        self._link = DaemonClient(site, self._on_result)
+        daemon = site.daemon
+        launch = DaemonLaunch(
+            socket_path=daemon.socket_path,
+            managed=daemon.managed,
+            model=daemon.model,
+            device=daemon.device,
+            batch_size=daemon.batch_size,
+        )
+        self._supervisor = DaemonSupervisor(self._link, launch)
+        self._readers = site_readers(site, self._link.submit)
+        self._health = HealthServer(self.snapshot, site.health.listen, site.health.port)
+
+    def snapshot(self) -> BridgeStatus:
+        cameras = []
+        for reader in self._readers:
+            status = reader.status()
+            link = self._link.counters[reader.camera.id]
+            cameras.append(
+                status.model_copy(
+                    update={
+                        "frames_analysed": link.analysed,
+                        "frames_dropped": status.frames_dropped + link.dropped,
+                    }
+                )
+            )
+        return BridgeStatus(
+            websdk=self._websdk_status,
+            daemon=self._supervisor.status(),
+            delivery=self._delivery.status(),
+            cameras=cameras,
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run until `stop` is set, then stop everything: readers, daemon, delivery, servers."""
+        await self._health.start()
+        tasks = [
+            asyncio.create_task(self._supervisor.run(), name="daemon"),
+            asyncio.create_task(self._delivery.run(), name="delivery"),
+            asyncio.create_task(self._keep_websdk(), name="websdk"),
+        ]
+        for reader in self._readers:
+            reader.start()
+        log.info(
+            "bridge running: %d camera(s), health on %s:%d",
+            len(self._readers),
+            self._health.host,
+            self._health.port,
+        )
+        try:
+            stopping = asyncio.create_task(stop.wait())
+            done, _ = await asyncio.wait([stopping, *tasks], return_when=asyncio.FIRST_COMPLETED)
+            for task in done - {stopping}:
+                task.result()  # a component that ends on its own is a bug: surface it
+            stopping.cancel()
+        finally:
+            log.info("bridge stopping")
+            await asyncio.gather(*(asyncio.to_thread(reader.stop) for reader in self._readers))
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            self._link.close()
+            await self._health.stop()
+            await self._websdk.aclose()
+            self._outbox.close()
+            log.info("bridge stopped")
+
+    async def _on_result(self, result: FrameResult) -> None:
+        for event in result.events:
+            routing = self._routing.get((event.camera, event.skill))
+            if routing is not None:
+                await self._delivery.enqueue(event, routing)
+            log.info(
+                "event %s %s camera %s %s track %d at %.1f s%s",
+                event.kind,
+                event.phase,
+                event.camera,
+                event.zone or event.line,
+                event.track_id,
+                event.time_s,
+                "" if routing else " (not routed to Security Center)",
+            )
+        self._supervisor.note_inference(result.inference_s)
+
+    async def _keep_websdk(self) -> None:
+        """Ping the Web SDK and create the custom events once; failures are reported and retried."""
+        wanted = custom_event_definitions(self._site)
+        definitions_ready = not wanted
+        backoff = Backoff(initial_s=1.0, max_s=60.0)
+        while True:
+            try:
+                await self._websdk.ping()
+                if not definitions_ready:
+                    created = await self._websdk.ensure_custom_events(wanted)
+                    definitions_ready = True
+                    log.info("custom events ready (%d created)", len(created))
+            except WebSdkError as error:
+                if self._websdk_status.reachable or self._websdk_status.last_error is None:
+                    log.warning("Web SDK unreachable: %s", error)
+                self._websdk_status = WebSdkStatus(reachable=False, last_error=str(error))
+                await asyncio.sleep(backoff.next_delay())
+                continue
+            if not self._websdk_status.reachable:
+                log.info("Web SDK reachable")
+            self._websdk_status = WebSdkStatus(reachable=True)
+            backoff.reset()
+            await asyncio.sleep(WEBSDK_PING_S)

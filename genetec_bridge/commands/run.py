@@ -1,0 +1,42 @@
+"""`genetec-bridge run --config FILE`: run the bridge until SIGTERM or SIGINT."""
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from analytics.config_file import ConfigError
+from genetec_bridge.app import Bridge
+from genetec_bridge.config.site import load_site_config
+
+INVALID_CONFIG = 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="run the bridge: cameras, analytics daemon, delivery to Security Center, health",
+        description="Validate the site config (exit 2 listing the problems), then run until SIGTERM or SIGINT.",
+    )
+    parser.add_argument("--config", required=True, help="the site config file (TOML)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        site = load_site_config(args.config)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return INVALID_CONFIG
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s bridge %(levelname)s %(name)s: %(message)s")
+    asyncio.run(_serve(Bridge(site)))
+    return 0
+
+
+async def _serve(bridge: Bridge) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await bridge.run(stop)

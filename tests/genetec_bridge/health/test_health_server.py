@@ -1,0 +1,142 @@
+"""The health endpoints over a real socket."""
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+
+from genetec_bridge.health.server import HealthServer
+from genetec_bridge.health.status import (
+    BridgeStatus,
+    CameraStatus,
+    DaemonStatus,
+    DeliveryStatus,
+    WebSdkStatus,
+)
+
+SECRET = "TopSecret42"
+
+
+def healthy() -> BridgeStatus:
+    return BridgeStatus(
+        websdk=WebSdkStatus(reachable=True),
+        daemon=DaemonStatus(connected=True, restarts=1, inference_latency_s=0.012),
+        delivery=DeliveryStatus(produced=7, delivered=5, pending=2, oldest_pending_age_s=3.5),
+        cameras=[
+            CameraStatus(
+                camera_id="00000001-0000-babe-0000-00408ca1eb95",
+                name="Parvis",
+                streaming=True,
+                frames_received=700,
+                frames_delivered=500,
+                frames_analysed=498,
+                frames_dropped=2,
+                last_frame_age_s=0.1,
+            )
+        ],
+    )
+
+
+def degraded() -> BridgeStatus:
+    status = healthy()
+    status.daemon = DaemonStatus(connected=False, restarts=3, last_error="exited with code 1")
+    status.cameras[0] = status.cameras[0].model_copy(
+        update={
+            "streaming": False,
+            "reconnects": 4,
+            "last_error": f"cannot open rtsp://operator:{SECRET}@gateway:654/00000001/live",
+        }
+    )
+    return status
+
+
+class Served:
+    def __init__(self) -> None:
+        self.status = healthy()
+        self.server = HealthServer(lambda: self.status, port=0)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.port}{path}"
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[Served]:
+    served = Served()
+    await served.server.start()
+    yield served
+    await served.server.stop()
+
+
+async def get(url: str) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        return response.status, await response.text()
+
+
+async def test_liveness_and_readiness_when_all_is_well(served: Served) -> None:
+    assert (await get(served.url("/healthz")))[0] == 200
+    status, body = await get(served.url("/readyz"))
+    assert status == 200
+    assert '"ready": true' in body
+
+
+async def test_readiness_fails_with_the_reasons(served: Served) -> None:
+    served.status = degraded()
+    served.status.websdk = WebSdkStatus(reachable=False, last_error="connection refused")
+    status, body = await get(served.url("/readyz"))
+    assert status == 503
+    assert "Web SDK unreachable: connection refused" in body
+    assert "analytics daemon not connected: exited with code 1" in body
+    assert "camera 00000001-0000-babe-0000-00408ca1eb95 (Parvis) not streaming" in body
+    assert (await get(served.url("/healthz")))[0] == 200, "alive even when not ready"
+
+
+async def test_metrics_name_every_figure(served: Served) -> None:
+    status, body = await get(served.url("/metrics"))
+    assert status == 200
+    for name in (
+        "genetec_bridge_camera_frames_received_total",
+        "genetec_bridge_camera_frames_delivered_total",
+        "genetec_bridge_camera_frames_analysed_total",
+        "genetec_bridge_camera_frames_dropped_total",
+        "genetec_bridge_camera_last_frame_age_seconds",
+        "genetec_bridge_camera_reconnects_total",
+        "genetec_bridge_camera_streaming",
+        "genetec_bridge_inference_latency_seconds",
+        "genetec_bridge_events_produced_total",
+        "genetec_bridge_events_delivered_total",
+        "genetec_bridge_events_pending",
+        "genetec_bridge_events_oldest_pending_age_seconds",
+        "genetec_bridge_daemon_restarts_total",
+        "genetec_bridge_daemon_connected",
+        "genetec_bridge_websdk_reachable",
+    ):
+        assert f"\n{name}" in body, name
+    assert (
+        'genetec_bridge_camera_frames_analysed_total{camera="00000001-0000-babe-0000-00408ca1eb95",name="Parvis"} 498.0'
+        in body
+    )
+    assert "genetec_bridge_events_pending 2.0" in body
+
+
+async def test_status_is_the_bridge_status(served: Served) -> None:
+    status, body = await get(served.url("/status"))
+    assert status == 200
+    assert BridgeStatus.model_validate_json(body) == served.status
+
+
+async def test_no_endpoint_shows_a_secret(served: Served) -> None:
+    served.status = degraded()
+    bodies = [(await get(served.url(path)))[1] for path in ("/healthz", "/readyz", "/metrics", "/status")]
+    assert all(SECRET not in body for body in bodies)
+    assert "operator:***@gateway" in bodies[1] and "operator:***@gateway" in bodies[3]
+
+
+async def test_binds_to_loopback_by_default() -> None:
+    server = HealthServer(healthy, port=0)
+    await server.start()
+    try:
+        status, _ = await get(f"http://127.0.0.1:{server.port}/healthz")
+        assert status == 200
+        assert server.host == "127.0.0.1"
+    finally:
+        await server.stop()

@@ -5,7 +5,12 @@ from collections.abc import Sequence
 
 from analytics.command_line import run_commands
 
-COMMAND_MODULES: tuple[str, ...] = ("analytics.commands.daemon",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "analytics.commands.daemon",
+    "analytics.commands.check_model",
+    "analytics.commands.run",
+    "analytics.commands.evaluate",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -46,6 +46,33 @@ def point_in_polygon(point: Point, polygon: Sequence[Point]) -> bool:
     return inside
 
 
+def distance_to_boundary(point: Point, polygon: Sequence[Point]) -> float:
+    """Distance from the point to the nearest edge of the polygon that can be crossed.
+
+    Edges drawn along the image border are left out: nothing is seen beyond them, and an object
+    coming into view there is already in the zone.
+    """
+    nearest = math.inf
+    previous = polygon[-1]
+    for current in polygon:
+        if not _on_image_border(previous, current):
+            nearest = min(nearest, _distance_to_segment(point, previous, current))
+        previous = current
+    return nearest
+
+
+def _on_image_border(a: Point, b: Point) -> bool:
+    return any(a[axis] == b[axis] and a[axis] in (0.0, 1.0) for axis in (0, 1))
+
+
+def _distance_to_segment(point: Point, a: Point, b: Point) -> float:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length_sq = dx * dx + dy * dy
+    t = 0.0 if length_sq == 0 else ((point[0] - a[0]) * dx + (point[1] - a[1]) * dy) / length_sq
+    t = min(1.0, max(0.0, t))
+    return distance(point, (a[0] + t * dx, a[1] + t * dy))
+
+
 def signed_distance(point: Point, segment: Segment) -> float:
     """Distance from the line through A and B, positive where cross(B − A, P − A) > 0.
 

@@ -101,6 +101,8 @@ def write_site(var: Path, websdk_url: str, rtsp_port: int, health_port: int, rts
 def follow(log: IO[str], started: float, seen_event: bool) -> bool:
     """Print what the fake Security Center received since the last call; True once an event came."""
     for line in log.readlines():
+        if line.strip() == "GET /":
+            continue  # the bridge's reachability probe, every few seconds: noise here
         print(f"  security center | {line.rstrip()}", flush=True)
         if not seen_event and EVENT_LINE.search(line):
             seen_event = True

@@ -40,7 +40,7 @@ def read_reference(path: Path) -> list[Occurrence]:
             Occurrence(
                 kind=row["event"],
                 target=row["zone_or_line"],
-                direction=row["detail"] or None if row["event"] == "line_cross" else None,
+                direction=(row["detail"] or None) if row["event"] == "line_cross" else None,
                 time_s=float(row["time_s"]),
             )
             for row in csv.DictReader(file)

@@ -1,8 +1,15 @@
-"""Zone visits: continuous presence of a subject in a zone, bridged over short absences.
+"""Zone visits: continuous presence of a subject in a zone, bridged over short losses.
 
-A visit starts on the first frame a subject's anchor is inside the zone and ends once it has not
-been seen inside for more than the grace period (gone, lost, or outside). Absences shorter than
-that, and the time they last, belong to the visit: dwell is continuous wall-clock time from the
+Membership has hysteresis: a subject enters once its anchor is clearly inside (`EDGE_MARGIN` box
+heights past the edge) and leaves once it is clearly outside; in the band along the edge it keeps
+its state, so an anchor jittering on the edge neither enters nor leaves over and over. A visit is
+dated from the frame the anchor crossed the edge, not from the confirmation.
+
+A visit ends once its subject has not been inside for more than the grace period (gone, lost), or
+for more than `EXIT_AFTER_S` while seen outside: the grace period bridges occlusions and id
+switches, which say nothing of where the object is, but an object the camera sees outside has left,
+and bridging that would join two visits (or two people one after the other at the same spot) into
+one long dwell. Bridged absences belong to the visit: dwell is continuous wall-clock time from the
 first to the latest frame inside, not a sum of the frames seen, so a person hidden behind a bus for
 two seconds keeps the time they spent there.
 """
@@ -10,9 +17,17 @@ two seconds keeps the time they spent there.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from analytics.geometry import Point, point_in_polygon
+from analytics.geometry import Point, distance_to_boundary, point_in_polygon
 from analytics.skills.subjects import Sighting, Subject
 from analytics.tracks import FrameTracks
+
+# Frame-to-frame jitter of a bottom-centre anchor is a few percent of the box height (box fitting,
+# stride); a tenth of the height is past it yet only about a tenth of a second of walking.
+EDGE_MARGIN = 0.1
+# How long an object seen outside (clearly, with the margin) may be before its visit ends: long
+# enough for a bad box or two, short enough that someone stepping away and someone else stepping in
+# are two visits.
+EXIT_AFTER_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +49,19 @@ class Visit:
     first: Instant
     last: Instant
     alerted: bool = field(default=False)
+    seen_outside: bool = field(default=False)  # since `last`: the visit ends after EXIT_AFTER_S
 
     @property
     def dwell_s(self) -> float:
         return self.last.time_s - self.first.time_s
+
+
+@dataclass(slots=True)
+class _Presence:
+    """One subject's membership of the zone."""
+
+    inside: bool = False  # with hysteresis: changes only clearly past the edge
+    crossed_in: Instant | None = None  # first frame of the anchor's current run inside the polygon
 
 
 class ZoneVisits:
@@ -46,6 +70,8 @@ class ZoneVisits:
     def __init__(self, polygon: list[Point], grace_s: float) -> None:
         self._polygon = polygon
         self._grace_s = grace_s
+        self._exit_s = min(grace_s, EXIT_AFTER_S)
+        self._presence: dict[int, _Presence] = {}
         self._open: dict[int, Visit] = {}
 
     def update(self, frame: FrameTracks, sightings: list[Sighting]) -> tuple[list[Visit], list[Visit]]:
@@ -53,14 +79,39 @@ class ZoneVisits:
         now = Instant.of(frame)
         present = []
         for sighting in sightings:
-            if not point_in_polygon(sighting.anchor, self._polygon):
+            key = sighting.subject.key
+            visit = self._open.get(key)
+            if not self._inside(sighting, now):
+                if visit is not None:
+                    visit.seen_outside = True
                 continue
-            visit = self._open.get(sighting.subject.key)
             if visit is None:
-                visit = self._open[sighting.subject.key] = Visit(sighting.subject, now, now)
+                entry = self._presence[key].crossed_in or now
+                visit = self._open[key] = Visit(sighting.subject, entry, now)
             visit.last = now
+            visit.seen_outside = False
             present.append(visit)
-        ended = [v for v in self._open.values() if now.time_s - v.last.time_s > self._grace_s]
+        ended = [v for v in self._open.values() if now.time_s - v.last.time_s > self._allowed_absence_s(v)]
         for visit in ended:
             del self._open[visit.subject.key]
         return present, ended
+
+    def forget_except(self, keys: set[int]) -> None:
+        """Drop the membership of subjects no longer followed."""
+        for key in [k for k in self._presence if k not in keys]:
+            del self._presence[key]
+
+    def _inside(self, sighting: Sighting, now: Instant) -> bool:
+        presence = self._presence.setdefault(sighting.subject.key, _Presence())
+        in_polygon = point_in_polygon(sighting.anchor, self._polygon)
+        if not in_polygon:
+            presence.crossed_in = None
+        elif presence.crossed_in is None:
+            presence.crossed_in = now
+        box = sighting.subject.box
+        if distance_to_boundary(sighting.anchor, self._polygon) >= EDGE_MARGIN * (box[3] - box[1]):
+            presence.inside = in_polygon
+        return presence.inside
+
+    def _allowed_absence_s(self, visit: Visit) -> float:
+        return self._exit_s if visit.seen_outside else self._grace_s

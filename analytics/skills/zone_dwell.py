@@ -40,6 +40,7 @@ class ZoneDwellSkill(Skill):
 
     def update(self, frame: FrameTracks) -> list[AnalyticsEvent]:
         present, ended = self._visits.update(frame, self._subjects.update(frame))
+        self._visits.forget_except(self._subjects.keys())
         now = Instant.of(frame)
         events = []
         for visit in ended:

@@ -20,10 +20,14 @@ PASSWORD_ENV = "GENETEC_PASSWORD"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("deliver", help="Deliver the events waiting in the outbox to Security Center.")
+    parser = subparsers.add_parser(
+        "deliver", help="Deliver the events waiting in the outbox to Security Center."
+    )
     parser.add_argument("--config", type=Path, help="Site config file (Web SDK and delivery tables).")
     parser.add_argument("--url", help="Web SDK base URL, without a config file.")
-    parser.add_argument("--username", help=f"Security Center user, without a config file (password: ${PASSWORD_ENV}).")
+    parser.add_argument(
+        "--username", help=f"Security Center user, without a config file (password: ${PASSWORD_ENV})."
+    )
     parser.add_argument("--application-id", default=DEV_APPLICATION_ID)
     parser.add_argument("--outbox", type=Path, help="Outbox file (overrides the config's).")
     parser.add_argument("--until-empty", action="store_true", help="Exit once nothing deliverable is left.")
@@ -73,4 +77,6 @@ def _connection(args: argparse.Namespace) -> tuple[WebSdkClient, DeliveryConfig]
     password = os.environ.get(PASSWORD_ENV)
     if not (args.url and args.username and password and args.outbox):
         raise ValueError(f"give --config FILE, or --url, --username, --outbox and ${PASSWORD_ENV}")
-    return WebSdkClient(args.url, args.username, password, args.application_id), DeliveryConfig(outbox_path=args.outbox)
+    return WebSdkClient(args.url, args.username, password, args.application_id), DeliveryConfig(
+        outbox_path=args.outbox
+    )

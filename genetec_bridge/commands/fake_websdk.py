@@ -6,11 +6,11 @@ import os
 import time
 from pathlib import Path
 
+from genetec_bridge.config.site import DEV_APPLICATION_ID
 from genetec_bridge.fake_websdk.failures import Failures
 from genetec_bridge.fake_websdk.routes import Credentials
 from genetec_bridge.fake_websdk.server import FakeWebSdkServer, serve
 from genetec_bridge.fake_websdk.state import FakeState
-from genetec_bridge.config.site import DEV_APPLICATION_ID
 
 PASSWORD_ENV = "FAKE_WEBSDK_PASSWORD"
 
@@ -23,11 +23,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="Address to bind (default 127.0.0.1).")
     parser.add_argument("--port", type=int, default=4590, help="Port (default 4590; 0 picks a free one).")
-    parser.add_argument("--cameras", type=Path, required=True, help="JSON file of cameras, alarms, custom events.")
+    parser.add_argument(
+        "--cameras", type=Path, required=True, help="JSON file of cameras, alarms, custom events."
+    )
     parser.add_argument("--record", type=Path, help="Append every received request to this JSONL file.")
     parser.add_argument("--username", default="admin", help="The one Security Center user (default admin).")
     parser.add_argument(
-        "--password", help=f"Its password (default: ${PASSWORD_ENV}, else 'fake-password'; a test value only)."
+        "--password",
+        help=f"Its password (default: ${PASSWORD_ENV}, else 'fake-password'; a test value only).",
     )
     parser.add_argument(
         "--application-id", action="append", help="Licensed application id (repeatable; default the dev id)."
@@ -35,13 +38,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--wrong-password-status", type=int, choices=(401, 403), default=403)
     parser.add_argument("--force-status", type=int, choices=(401, 403, 503), help="Answer every request so.")
     parser.add_argument("--fail-next", type=int, default=0, help="Answer the next N requests Fail (-1: all).")
-    parser.add_argument("--fail-code", default="InvalidOperation", help="SdkErrorCode of injected Fail answers.")
+    parser.add_argument(
+        "--fail-code", default="InvalidOperation", help="SdkErrorCode of injected Fail answers."
+    )
     parser.add_argument("--delay", type=float, default=0.0, help="Seconds before each answer (slowness).")
     parser.add_argument("--outage", choices=("503", "refuse"), help="Start in an outage of this kind.")
     parser.add_argument("--outage-duration", type=float, default=60.0, help="Seconds the start outage lasts.")
     parser.add_argument("--keepalive", type=float, default=5.0, help="Seconds between stream KeepAlives.")
     parser.add_argument("--drop-stream-after", type=float, help="Drop event streams after this many seconds.")
-    parser.add_argument("--single-result-as-list", action="store_true", help="One-entity reads answer a list.")
+    parser.add_argument(
+        "--single-result-as-list", action="store_true", help="One-entity reads answer a list."
+    )
     parser.add_argument("--no-alarm-instance-id", action="store_true", help="TriggerAlarm answers no Result.")
     parser.set_defaults(handler=run)
 
@@ -63,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
         args.password or os.environ.get(PASSWORD_ENV, "fake-password"),
         frozenset(args.application_id or [DEV_APPLICATION_ID]),
     )
-    server = FakeWebSdkServer(FakeState.from_file(args.cameras, args.record), failures, credentials, args.host, args.port)
+    server = FakeWebSdkServer(
+        FakeState.from_file(args.cameras, args.record), failures, credentials, args.host, args.port
+    )
     if args.outage == "503":
         failures.outage_until = time.monotonic() + args.outage_duration
     refuse_s = args.outage_duration if args.outage == "refuse" else 0.0

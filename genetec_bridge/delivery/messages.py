@@ -26,7 +26,11 @@ def message_for(event: AnalyticsEvent) -> str:
     title = _TITLES[event.kind] + (" ended" if event.phase == "end" else "")
     evidence = event.evidence
     if event.kind in ("loitering", "parking") and evidence.dwell_s is not None:
-        subject = f"{title} {round(evidence.dwell_s)} s" if event.kind == "loitering" else f"{title} {event.class_name} {round(evidence.dwell_s)} s"
+        subject = (
+            f"{title} {round(evidence.dwell_s)} s"
+            if event.kind == "loitering"
+            else f"{title} {event.class_name} {round(evidence.dwell_s)} s"
+        )
     elif event.kind == "line_cross" and evidence.direction:
         subject = f"{title} {event.class_name} {evidence.direction}"
     else:
@@ -35,7 +39,9 @@ def message_for(event: AnalyticsEvent) -> str:
     return f"{subject}, {place}" if place else subject
 
 
-def plan_actions(event: AnalyticsEvent, routing: AlertRouting, now: datetime | None = None) -> list[dict[str, Any]]:
+def plan_actions(
+    event: AnalyticsEvent, routing: AlertRouting, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """The Web SDK actions for this event; empty when its phase is not routed to Security Center."""
     if event.phase not in routing.phases:
         return []

@@ -114,11 +114,17 @@ class Outbox:
             ).fetchone()
             if row is None:
                 return None
-            done = self._db.execute("SELECT action FROM actions_done WHERE event_id = ?", (row[1],)).fetchall()
-        return PendingEvent(row[0], row[1], row[2], row[3], json.loads(row[4]), frozenset(d[0] for d in done), row[5], row[6])
+            done = self._db.execute(
+                "SELECT action FROM actions_done WHERE event_id = ?", (row[1],)
+            ).fetchall()
+        return PendingEvent(
+            row[0], row[1], row[2], row[3], json.loads(row[4]), frozenset(d[0] for d in done), row[5], row[6]
+        )
 
     def mark_sending(self, event_id: str, action: str) -> None:
-        self._write("UPDATE events SET sending = ?, attempts = attempts + 1 WHERE event_id = ?", (action, event_id))
+        self._write(
+            "UPDATE events SET sending = ?, attempts = attempts + 1 WHERE event_id = ?", (action, event_id)
+        )
 
     def mark_action_done(self, event_id: str, action: str) -> None:
         with self._lock, self._db:
@@ -129,7 +135,10 @@ class Outbox:
             self._db.execute("UPDATE events SET sending = NULL WHERE event_id = ?", (event_id,))
 
     def mark_delivered(self, event_id: str) -> None:
-        self._write("UPDATE events SET delivered_at = ?, last_error = NULL WHERE event_id = ?", (self._clock(), event_id))
+        self._write(
+            "UPDATE events SET delivered_at = ?, last_error = NULL WHERE event_id = ?",
+            (self._clock(), event_id),
+        )
 
     def mark_error(self, event_id: str, error: str, rejected: bool) -> int:
         """Record a failed attempt; a rejection (Fail answer) is counted. Returns the rejection count."""
@@ -146,7 +155,9 @@ class Outbox:
         self._write("UPDATE events SET rejected_at = ? WHERE event_id = ?", (self._clock(), event_id))
 
     def requeue_rejected(self) -> int:
-        return self._write("UPDATE events SET rejected_at = NULL, rejections = 0 WHERE rejected_at IS NOT NULL", ())
+        return self._write(
+            "UPDATE events SET rejected_at = NULL, rejections = 0 WHERE rejected_at IS NOT NULL", ()
+        )
 
     def stats(self) -> OutboxStats:
         with self._lock:
@@ -158,5 +169,7 @@ class Outbox:
 
     def delivered_ids(self) -> list[str]:
         with self._lock:
-            rows = self._db.execute("SELECT event_id FROM events WHERE delivered_at IS NOT NULL ORDER BY seq").fetchall()
+            rows = self._db.execute(
+                "SELECT event_id FROM events WHERE delivered_at IS NOT NULL ORDER BY seq"
+            ).fetchall()
         return [row[0] for row in rows]

@@ -16,6 +16,7 @@ custom event definition), then the event is parked as rejected, kept in the outb
 """
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -64,7 +65,9 @@ class DeliveryService:
 
     # -- producer side -----------------------------------------------------------------------------
 
-    async def enqueue(self, event: AnalyticsEvent, routing: AlertRouting, now: datetime | None = None) -> bool:
+    async def enqueue(
+        self, event: AnalyticsEvent, routing: AlertRouting, now: datetime | None = None
+    ) -> bool:
         """Commit the event to the outbox (durable before this returns) and wake delivery."""
         added = await asyncio.to_thread(self.outbox.add, event, plan_actions(event, routing, now))
         if added:
@@ -81,15 +84,13 @@ class DeliveryService:
                     worker = self._workers.get(camera)
                     if worker is None or worker.done():
                         self._workers[camera] = asyncio.create_task(self._deliver_camera(camera))
-                if until_empty and not any(not w.done() for w in self._workers.values()):
-                    if not await asyncio.to_thread(self.outbox.cameras_pending):
-                        return
+                idle = all(worker.done() for worker in self._workers.values())
+                if until_empty and idle and not await asyncio.to_thread(self.outbox.cameras_pending):
+                    return
                 self._wake.clear()
                 # Polling also picks up events another process (the bridge) put in a shared outbox.
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._poll_s)
-                except TimeoutError:
-                    pass
         finally:
             for worker in self._workers.values():
                 worker.cancel()
@@ -142,7 +143,9 @@ class DeliveryService:
         elif kind == "alarm":
             await self._client.trigger_alarm(action["alarm"], pending.camera)
         elif kind == "bookmark":
-            await self._client.add_bookmark(pending.camera, datetime.fromisoformat(action["time"]), action["text"])
+            await self._client.add_bookmark(
+                pending.camera, datetime.fromisoformat(action["time"]), action["text"]
+            )
         else:
             raise ValueError(f"unknown outbox action {kind!r}")
 
@@ -158,9 +161,13 @@ class DeliveryService:
         if custom is not None:
             # The usual cause is a custom event definition deleted on the server: re-create it.
             try:
-                await self._client.ensure_custom_events({int(custom["custom_event_id"]): custom["custom_event_name"]})
+                await self._client.ensure_custom_events(
+                    {int(custom["custom_event_id"]): custom["custom_event_name"]}
+                )
             except WebSdkError as ensure_error:
-                log.warning("could not re-create custom event %s: %s", custom["custom_event_id"], ensure_error)
+                log.warning(
+                    "could not re-create custom event %s: %s", custom["custom_event_id"], ensure_error
+                )
 
     def _block_auth(self, message: str) -> None:
         if self._clock() >= self._auth_blocked_until:

@@ -17,7 +17,9 @@ REFUSE = web.AppKey("refuse", Callable[[float], Awaitable[None]])
 
 
 @web.middleware
-async def local_only(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+async def local_only(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
     if request.path.startswith("/_fake/") and request.remote not in LOCAL_PEERS:
         return web.json_response({"error": "the control API only answers local clients"}, status=403)
     return await handler(request)

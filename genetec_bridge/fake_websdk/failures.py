@@ -10,7 +10,8 @@ class Failures(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     wrong_password_status: Literal[401, 403] = Field(
-        403, description="Status for a known application id with a wrong password (unverified on real servers)."
+        403,
+        description="Status for a known application id with a wrong password (unverified on real servers).",
     )
     force_status: Literal[401, 403, 503] | None = Field(
         None, description="Answer every Web SDK request with this status (credentials revoked, outage...)."

@@ -73,4 +73,6 @@ def _text(value: Any) -> str:
 
 
 def _xml(root: etree._Element) -> web.Response:
-    return web.Response(body=etree.tostring(root, xml_declaration=True, encoding="utf-8"), content_type="application/xml")
+    return web.Response(
+        body=etree.tostring(root, xml_declaration=True, encoding="utf-8"), content_type="application/xml"
+    )

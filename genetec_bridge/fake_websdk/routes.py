@@ -6,6 +6,7 @@ Every Web SDK request is recorded (and printed) with what it asked for, whatever
 import asyncio
 import base64
 import binascii
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +17,13 @@ from aiohttp import BodyPartReader, web
 
 from genetec_bridge.fake_websdk.failures import Failures
 from genetec_bridge.fake_websdk.responses import fail, html, ok, wants_json
-from genetec_bridge.fake_websdk.state import DROP, SYSTEM_CONFIGURATION_GUID, AlarmInstance, FakeState, now_iso
+from genetec_bridge.fake_websdk.state import (
+    DROP,
+    SYSTEM_CONFIGURATION_GUID,
+    AlarmInstance,
+    FakeState,
+    now_iso,
+)
 from genetec_bridge.websdk.errors import WebSdkFailure
 from genetec_bridge.websdk.query import canonical_guid, parse_call, split_terms, unescape_text
 
@@ -86,7 +93,11 @@ async def _answer(
         return session, line
     if failures.force_status is not None:
         return _auth_refusal(failures.force_status), line
-    if request.method == "POST" and "Content-Length" not in request.headers and "Transfer-Encoding" not in request.headers:
+    if (
+        request.method == "POST"
+        and "Content-Length" not in request.headers
+        and "Transfer-Encoding" not in request.headers
+    ):
         return html(411, "411 Length Required"), line
     handler = _route(request.method, [segment.lower() for segment in route])
     if handler is None:
@@ -139,7 +150,12 @@ def _route(method: str, route: list[str]) -> Handler | None:
         return _raise_custom_event
     if len(route) == 3 and head == "events/closeconnection" and method == "POST":
         return _close_connection
-    if len(route) == 3 and head == "events/alarmmonitoring" and route[2] in ("on", "off") and method == "POST":
+    if (
+        len(route) == 3
+        and head == "events/alarmmonitoring"
+        and route[2] in ("on", "off")
+        and method == "POST"
+    ):
         return _alarm_monitoring
     if len(route) == 2 and route[0] == "entity" and method == "GET":
         return _full_entity
@@ -200,7 +216,10 @@ async def _entity(call: Call) -> web.Response:
 
 def _read_entity(call: Call, reference: str, properties: list[str]) -> dict[str, Any]:
     if _is_system_configuration(reference):
-        available: dict[str, Any] = {"Guid": SYSTEM_CONFIGURATION_GUID, "CustomEvents": list(call.state.custom_events.values())}
+        available: dict[str, Any] = {
+            "Guid": SYSTEM_CONFIGURATION_GUID,
+            "CustomEvents": list(call.state.custom_events.values()),
+        }
     else:
         available = call.entity_or_fail(reference).properties()
     by_lower = {key.lower(): key for key in available}
@@ -218,7 +237,11 @@ def _write_entity(call: Call, reference: str, terms: list[str]) -> None:
             event_id, name, entity_type = int(parsed[1][0]), unescape_text(parsed[1][1]), parsed[1][2]
             if event_id in call.state.custom_events:
                 raise WebSdkFailure("InvalidOperation", f"A custom event with id {event_id} already exists")
-            call.state.custom_events[event_id] = {"Id": event_id, "Name": name, "SourceEntityType": entity_type}
+            call.state.custom_events[event_id] = {
+                "Id": event_id,
+                "Name": name,
+                "SourceEntityType": entity_type,
+            }
             call.note.update(op="CustomEvents.Add", custom_event_id=event_id, name=name)
             call.note["line"] = f"CustomEvents.Add {event_id} {name!r} ({entity_type})"
         elif term.lower().startswith("customevents-") and term[13:].isdigit():
@@ -247,7 +270,13 @@ async def _raise_custom_event(call: Call) -> web.Response:
         raise WebSdkFailure("InvalidOperation", f"Unknown custom event {event_id_text}")
     camera = call.entity_or_fail(source, definition["SourceEntityType"])
     payload = await _multipart_payload(call.request)
-    call.note.update(op="RaiseCustomEvent", custom_event_id=definition["Id"], source=camera.guid, message=message, payload=payload)
+    call.note.update(
+        op="RaiseCustomEvent",
+        custom_event_id=definition["Id"],
+        source=camera.guid,
+        message=message,
+        payload=payload,
+    )
     call.note["line"] = f'RaiseCustomEvent {definition["Id"]} on {camera.guid} "{message}"'
     call.state.publish("CustomEvent", camera.guid, {"CustomEventId": definition["Id"], "Message": message})
     return ok(call.request)
@@ -304,13 +333,22 @@ async def _alarm(call: Call) -> web.Response:
         instance = AlarmInstance(call.state.next_instance_id(), alarm.guid, source, now_iso())
         call.state.alarm_instances[instance.instance_id] = instance
         call.note.update(op="TriggerAlarm", alarm=alarm.guid, source=source, instance_id=instance.instance_id)
-        call.note["line"] = f"TriggerAlarm {alarm.name} ({alarm.guid}) source {source} -> instance {instance.instance_id}"
+        call.note["line"] = (
+            f"TriggerAlarm {alarm.name} ({alarm.guid}) source {source} -> instance {instance.instance_id}"
+        )
         call.state.publish("AlarmTriggered", alarm.guid, {"InstanceId": instance.instance_id})
         call.state.publish_alarm("AlarmTriggered", instance)
-        return ok(call.request, {"InstanceId": instance.instance_id} if call.failures.alarm_instance_id else None)
+        return ok(
+            call.request, {"InstanceId": instance.instance_id} if call.failures.alarm_instance_id else None
+        )
     for term in split_terms(call.q):
         action = parse_call(term)
-        if action is None or action[0].lower() != "acknowledgealarm" or len(action[1]) < 2 or not action[1][0].isdigit():
+        if (
+            action is None
+            or action[0].lower() != "acknowledgealarm"
+            or len(action[1]) < 2
+            or not action[1][0].isdigit()
+        ):
             raise WebSdkFailure("InvalidOperation", f"Unsupported alarm operation '{term}'")
         acknowledge(call.state, int(action[1][0]))
         call.note.update(op="AcknowledgeAlarm", instance_id=int(action[1][0]))
@@ -335,7 +373,8 @@ async def _alarm_activity(call: Call) -> web.Response:
         elif term.lower() == "states@active":
             active_only = True
     rows = [
-        i.row() for i in call.state.alarm_instances.values()
+        i.row()
+        for i in call.state.alarm_instances.values()
         if (not alarms or i.alarm in alarms) and (not active_only or i.state == "Active")
     ]
     return ok(call.request, rows)
@@ -363,10 +402,9 @@ def _event_pairs(q: str) -> set[tuple[str, str]]:
         if parsed is None or parsed[0].lower() != "event" or len(parsed[1]) != 2:
             raise WebSdkFailure("InvalidOperation", f"Malformed subscription '{term}'")
         source, event_type = parsed[1]
-        try:
+        # The source is a GUID in any form, or an entity type such as Camera.
+        with contextlib.suppress(ValueError):
             source = canonical_guid(source)
-        except ValueError:
-            pass  # an entity type such as Camera
         pairs.add((source, event_type))
     return pairs
 
@@ -403,7 +441,11 @@ async def _events(call: Call) -> web.StreamResponse:
     try:
         await response.write(f"ConnectionId:{connection_id}\r\n".encode())
         while True:
-            timeout = failures.keepalive_s if drop_at is None else min(failures.keepalive_s, max(0.0, drop_at - loop.time()))
+            timeout = (
+                failures.keepalive_s
+                if drop_at is None
+                else min(failures.keepalive_s, max(0.0, drop_at - loop.time()))
+            )
             try:
                 message = await asyncio.wait_for(queue.get(), timeout)
             except TimeoutError:

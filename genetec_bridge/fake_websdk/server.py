@@ -12,7 +12,14 @@ from genetec_bridge.fake_websdk.state import FakeState
 
 
 class FakeWebSdkServer:
-    def __init__(self, state: FakeState, failures: Failures, credentials: Credentials, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        state: FakeState,
+        failures: Failures,
+        credentials: Credentials,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
         self.host = host
         self.port = port
         self.app = web.Application(middlewares=[control.local_only])
@@ -78,4 +85,3 @@ async def serve(server: FakeWebSdkServer, outage_at_start_s: float = 0.0) -> Non
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     await server.stop()
-

@@ -74,7 +74,13 @@ def now_iso() -> str:
 
 
 class FakeState:
-    def __init__(self, entities: list[Entity], custom_events: dict[int, dict[str, Any]], record_path: Path | None, out: TextIO = sys.stdout) -> None:
+    def __init__(
+        self,
+        entities: list[Entity],
+        custom_events: dict[int, dict[str, Any]],
+        record_path: Path | None,
+        out: TextIO = sys.stdout,
+    ) -> None:
         self.entities = {entity.guid: entity for entity in entities}
         self.custom_events = custom_events
         self.alarm_instances: dict[int, AlarmInstance] = {}
@@ -90,12 +96,22 @@ class FakeState:
         """Seed from a JSON file: {"cameras": [{guid, name, logical_id?}], "alarms": [...], "custom_events": [{id, name}]}."""
         data = json.loads(path.read_text(encoding="utf-8"))
         entities = [
-            Entity(canonical_guid(item["guid"]), item["name"], entity_type, item.get("logical_id"), item.get("description", ""))
+            Entity(
+                canonical_guid(item["guid"]),
+                item["name"],
+                entity_type,
+                item.get("logical_id"),
+                item.get("description", ""),
+            )
             for key, entity_type in (("cameras", "Camera"), ("alarms", "Alarm"))
             for item in data.get(key, [])
         ]
         custom_events = {
-            int(item["id"]): {"Id": int(item["id"]), "Name": item["name"], "SourceEntityType": item.get("entity_type", "Camera")}
+            int(item["id"]): {
+                "Id": int(item["id"]),
+                "Name": item["name"],
+                "SourceEntityType": item.get("entity_type", "Camera"),
+            }
             for item in data.get("custom_events", [])
         }
         return cls(entities, custom_events, record_path)
@@ -108,7 +124,11 @@ class FakeState:
         if text.lower().startswith("logicalid("):
             kind, _, number = text[text.index("(") + 1 : -1].partition(",")
             return next(
-                (e for e in self.entities.values() if e.entity_type.lower() == kind.strip().lower() and str(e.logical_id) == number.strip()),
+                (
+                    e
+                    for e in self.entities.values()
+                    if e.entity_type.lower() == kind.strip().lower() and str(e.logical_id) == number.strip()
+                ),
                 None,
             )
         try:

@@ -147,7 +147,9 @@ class WebSdkClient:
         while True:
             rows = as_list(
                 await self.call(
-                    "GET", "report/EntityConfiguration", f"EntityTypes@Camera,Page={page},PageSize={page_size}"
+                    "GET",
+                    "report/EntityConfiguration",
+                    f"EntityTypes@Camera,Page={page},PageSize={page_size}",
                 )
             )
             guids.extend(_guid_of(row) for row in rows[:page_size])
@@ -176,7 +178,9 @@ class WebSdkClient:
                 try:
                     definitions.append(
                         CustomEventDefinition(
-                            int(item["Id"]), str(item.get("Name", "")), str(item.get("SourceEntityType", "Camera"))
+                            int(item["Id"]),
+                            str(item.get("Name", "")),
+                            str(item.get("SourceEntityType", "Camera")),
                         )
                     )
                 except (KeyError, TypeError, ValueError):
@@ -189,7 +193,9 @@ class WebSdkClient:
         if "(" in name:
             text = "\\" + text
         await self.call(
-            "POST", "entity", f"entity={SYSTEM_CONFIGURATION_GUID},CustomEvents.Add({event_id},{text},{entity_type})"
+            "POST",
+            "entity",
+            f"entity={SYSTEM_CONFIGURATION_GUID},CustomEvents.Add({event_id},{text},{entity_type})",
         )
 
     async def ensure_custom_events(self, wanted: Mapping[int, str]) -> list[int]:
@@ -224,7 +230,9 @@ class WebSdkClient:
         return int(instance) if isinstance(instance, int | str) and str(instance).isdigit() else None
 
     async def acknowledge_alarm(self, instance_id: int, alarm: str, acknowledgement: str = "Ack") -> None:
-        await self.call("GET", "alarm", f"AcknowledgeAlarm({instance_id},{canonical_guid(alarm)},{acknowledgement})")
+        await self.call(
+            "GET", "alarm", f"AcknowledgeAlarm({instance_id},{canonical_guid(alarm)},{acknowledgement})"
+        )
 
     async def add_bookmark(self, camera: str, moment: datetime, text: str) -> None:
         """Bookmark at the detection time (not "now"), ISO-8601 UTC with Z."""
@@ -278,7 +286,11 @@ def _camera(row: dict[str, Any]) -> CameraInfo:
     return CameraInfo(
         guid=_guid_of(row),
         name=str(row.get("Name", "")),
-        logical_id=int(logical) if isinstance(logical, int) or (isinstance(logical, str) and logical.isdigit()) else None,
-        is_online=online if isinstance(online, bool) else (str(online).lower() == "true" if online is not None else None),
+        logical_id=int(logical)
+        if isinstance(logical, int) or (isinstance(logical, str) and logical.isdigit())
+        else None,
+        is_online=online
+        if isinstance(online, bool)
+        else (str(online).lower() == "true" if online is not None else None),
         running_state=str(row["RunningState"]) if row.get("RunningState") is not None else None,
     )

@@ -48,4 +48,6 @@ def as_list(result: Any) -> list[dict[str, Any]]:
         return [result]
     if isinstance(result, list) and all(isinstance(item, dict) for item in result):
         return result
-    raise WebSdkProtocolError(f"Web SDK Result is neither an object nor a list of objects: {type(result).__name__}")
+    raise WebSdkProtocolError(
+        f"Web SDK Result is neither an object nor a list of objects: {type(result).__name__}"
+    )

@@ -44,11 +44,18 @@ def _result(root: Any) -> Any:
 
 def _rows(query_result: Any) -> list[dict[str, str]]:
     header = query_result.find("HeaderRow")
-    names = [cell.get("name") or f"Cell{index}" for index, cell in enumerate(header.findall("Cell"))] if header is not None else []
+    names = (
+        [cell.get("name") or f"Cell{index}" for index, cell in enumerate(header.findall("Cell"))]
+        if header is not None
+        else []
+    )
     rows = []
     for row in query_result.findall("Row"):
         cells = row.findall("Cell")
         rows.append(
-            {(names[index] if index < len(names) else f"Cell{index}"): cell.text or "" for index, cell in enumerate(cells)}
+            {
+                (names[index] if index < len(names) else f"Cell{index}"): cell.text or ""
+                for index, cell in enumerate(cells)
+            }
         )
     return rows

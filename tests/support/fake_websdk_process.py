@@ -128,7 +128,11 @@ class FakeWebSdkProcess:
 
     def raised_custom_events(self) -> list[dict[str, Any]]:
         """Accepted RaiseCustomEvent requests, in arrival order (also those recorded before a restart)."""
-        return [r for r in self.received() if r.get("op") == "RaiseCustomEvent" and r.get("status") == 200 and "fail" not in r]
+        return [
+            r
+            for r in self.received()
+            if r.get("op") == "RaiseCustomEvent" and r.get("status") == 200 and "fail" not in r
+        ]
 
     def set_failures(self, **changes: Any) -> dict[str, Any]:
         return self._control("POST", "failures", changes)

@@ -1,7 +1,7 @@
 """The RTSP test server (GStreamer rtsp-server) standing in for the Media Gateway, for any test.
 
-    with start_rtsp_server(shared_asset(PETS), [CAMERA_A], fps=PETS_FPS) as server:
-        url = server.url(f"/{CAMERA_A}/live")
+with start_rtsp_server(shared_asset(PETS), [CAMERA_A], fps=PETS_FPS) as server:
+    url = server.url(f"/{CAMERA_A}/live")
 """
 
 from collections.abc import Sequence

@@ -11,7 +11,17 @@ CAM = "00000001-0000-babe-0000-00408ca1eb95"
 
 
 def event(kind, **fields):
-    base = {"id": "e", "kind": kind, "skill": "s", "phase": "instant", "camera": CAM, "class": "car", "track_id": 1, "frame": 1, "time_s": 0.0}
+    base = {
+        "id": "e",
+        "kind": kind,
+        "skill": "s",
+        "phase": "instant",
+        "camera": CAM,
+        "class": "car",
+        "track_id": 1,
+        "frame": 1,
+        "time_s": 0.0,
+    }
     return AnalyticsEvent.model_validate(base | fields)
 
 
@@ -35,7 +45,14 @@ def test_actions_follow_routing_and_phase_filter():
     routing = AlertRouting(custom_event_id=5001, alarm="00000002-0000-babe-0000-000000000001", bookmark=True)
     actions = plan_actions(loitering(3, CAM), routing)
     assert [a["action"] for a in actions] == ["custom_event", "alarm", "bookmark"]
-    assert actions[0] == {"action": "custom_event", "custom_event_id": 5001, "custom_event_name": "loitering:Parvis", "message": "Loitering 23 s, zone Parvis"}
+    assert actions[0] == {
+        "action": "custom_event",
+        "custom_event_id": 5001,
+        "custom_event_name": "loitering:Parvis",
+        "message": "Loitering 23 s, zone Parvis",
+    }
     assert actions[2]["time"] == "2024-05-01T12:00:03.000Z"
     assert plan_actions(loitering(3, CAM, "end"), routing) == []
-    assert [a["action"] for a in plan_actions(loitering(3, CAM), AlertRouting(custom_event_id=1))] == ["custom_event"]
+    assert [a["action"] for a in plan_actions(loitering(3, CAM), AlertRouting(custom_event_id=1))] == [
+        "custom_event"
+    ]

@@ -5,7 +5,10 @@ from tests.support.analytics_events import loitering
 
 CAM_A = "00000001-0000-babe-0000-00408ca1eb95"
 CAM_B = "00000001-0000-babe-0000-00408ca1eb96"
-ACTIONS = [{"action": "custom_event", "custom_event_id": 1, "custom_event_name": "x", "message": "m"}, {"action": "bookmark", "time": "2024-01-01T00:00:00.000Z", "text": "m"}]
+ACTIONS = [
+    {"action": "custom_event", "custom_event_id": 1, "custom_event_name": "x", "message": "m"},
+    {"action": "bookmark", "time": "2024-01-01T00:00:00.000Z", "text": "m"},
+]
 
 
 def test_insert_is_idempotent_and_actionless_events_are_not_stored(tmp_path):

@@ -32,8 +32,13 @@ def fake(tmp_path_factory):
 def reset_failures(fake):
     yield
     fake.set_failures(
-        wrong_password_status=403, force_status=None, fail_next=0, delay_s=0.0, outage_until=None,
-        single_result_as_list=False, drop_stream_after_s=None,
+        wrong_password_status=403,
+        force_status=None,
+        fail_next=0,
+        delay_s=0.0,
+        outage_until=None,
+        single_result_as_list=False,
+        drop_stream_after_s=None,
     )
 
 
@@ -74,7 +79,9 @@ def test_post_without_content_length_is_411(fake):
     auth = httpx.BasicAuth(f"{fake.username};{fake.application_id}", fake.password)
     header = auth._auth_header
     with socket.create_connection(("127.0.0.1", fake.port), timeout=5) as sock:
-        sock.sendall(f"POST /WebSdk/action?q=x HTTP/1.1\r\nHost: x\r\nAuthorization: {header}\r\nConnection: close\r\n\r\n".encode())
+        sock.sendall(
+            f"POST /WebSdk/action?q=x HTTP/1.1\r\nHost: x\r\nAuthorization: {header}\r\nConnection: close\r\n\r\n".encode()
+        )
         answer = sock.recv(4096).decode()
     assert answer.startswith("HTTP/1.1 411")
 
@@ -83,13 +90,25 @@ def test_unknown_route_is_404_html_and_base_uri_is_case_insensitive(fake):
     auth = (f"{fake.username};{fake.application_id}", fake.password)
     response = raw(fake, "GET", "/WebSdk/nothing/here", auth=auth)
     assert response.status_code == 404 and "<html>" in response.text
-    assert raw(fake, "GET", "/WEBSDK/", auth=auth, headers={"Accept": "text/json"}).json() == {"Rsp": {"Status": "Ok"}}
+    assert raw(fake, "GET", "/WEBSDK/", auth=auth, headers={"Accept": "text/json"}).json() == {
+        "Rsp": {"Status": "Ok"}
+    }
 
 
 def test_no_accept_header_gives_legacy_xml(fake):
     auth = (f"{fake.username};{fake.application_id}", fake.password)
-    response = raw(fake, "GET", "/WebSdk/report/EntityConfiguration?q=EntityTypes@Camera", auth=auth, headers={"Accept": ""})
-    assert response.text.startswith("<?xml") and "<QueryResult>" in response.text and CAMERA_GUIDS[0] in response.text
+    response = raw(
+        fake,
+        "GET",
+        "/WebSdk/report/EntityConfiguration?q=EntityTypes@Camera",
+        auth=auth,
+        headers={"Accept": ""},
+    )
+    assert (
+        response.text.startswith("<?xml")
+        and "<QueryResult>" in response.text
+        and CAMERA_GUIDS[0] in response.text
+    )
 
 
 async def test_cameras_paged_and_read(client):
@@ -107,7 +126,9 @@ async def test_single_result_as_list_is_tolerated(fake, client):
 async def test_unknown_filter_property_fails_like_the_real_server(client):
     with pytest.raises(WebSdkFailure) as caught:
         await client.call("GET", "report/EntityConfiguration", "EntityTypes@Camera,Colour=red")
-    assert caught.value.code == "InvalidOperation" and "Could not find property 'Colour'" in caught.value.message
+    assert (
+        caught.value.code == "InvalidOperation" and "Could not find property 'Colour'" in caught.value.message
+    )
 
 
 async def test_custom_event_raise_is_recorded_printed_and_persisted(fake, client):
@@ -118,7 +139,9 @@ async def test_custom_event_raise_is_recorded_printed_and_persisted(fake, client
     first, second = [r for r in fake.raised_custom_events() if r["custom_event_id"] == 5101][-2:]
     assert (first["message"], first["payload"]) == ("Loitering 23 s, zone Parvis", '{"id":"ev-1"}')
     assert second["message"] == "Line cross car A->B/C, line L" and second["payload"] is None
-    wait_until(lambda: f'RaiseCustomEvent 5101 on {CAMERA_GUIDS[0]} "Loitering 23 s, zone Parvis"' in fake.lines)
+    wait_until(
+        lambda: f'RaiseCustomEvent 5101 on {CAMERA_GUIDS[0]} "Loitering 23 s, zone Parvis"' in fake.lines
+    )
     persisted = [json.loads(line) for line in fake.record.read_text().splitlines()]
     assert any(r.get("payload") == '{"id":"ev-1"}' for r in persisted)
 
@@ -133,8 +156,14 @@ async def test_alarm_and_bookmark(fake, client):
     assert isinstance(instance, int)
     await client.add_bookmark(CAMERA_GUIDS[2], datetime(2024, 5, 1, 12, 0, 3), "Intrusion person, zone A")
     state = fake.state()
-    assert {"camera": CAMERA_GUIDS[2], "time": "2024-05-01T12:00:03+00:00", "text": "Intrusion person, zone A"} in state["bookmarks"]
-    assert any(a["InstanceId"] == instance and a["SourceGuid"] == CAMERA_GUIDS[1] for a in state["alarm_instances"])
+    assert {
+        "camera": CAMERA_GUIDS[2],
+        "time": "2024-05-01T12:00:03+00:00",
+        "text": "Intrusion person, zone A",
+    } in state["bookmarks"]
+    assert any(
+        a["InstanceId"] == instance and a["SourceGuid"] == CAMERA_GUIDS[1] for a in state["alarm_instances"]
+    )
     await client.acknowledge_alarm(instance, ALARM_GUID)
     with pytest.raises(WebSdkFailure):
         await client.acknowledge_alarm(instance, ALARM_GUID)
@@ -168,7 +197,12 @@ async def test_refusing_outage_then_recovery(fake, client):
 
 def _pings(fake):
     try:
-        return raw(fake, "GET", "/WebSdk/", auth=(f"{fake.username};{fake.application_id}", fake.password)).status_code == 200
+        return (
+            raw(
+                fake, "GET", "/WebSdk/", auth=(f"{fake.username};{fake.application_id}", fake.password)
+            ).status_code
+            == 200
+        )
     except httpx.TransportError:
         return False
 
@@ -179,7 +213,9 @@ async def test_event_stream_reconnects_and_resubscribes_after_a_drop(fake, clien
     await client.ensure_custom_events({5102: "Stream test"})
 
     async def raise_when_subscribed(message):
-        await asyncio.to_thread(wait_until, lambda: any(subs for subs in fake.state()["sessions"].values()), 10)
+        await asyncio.to_thread(
+            wait_until, lambda: any(subs for subs in fake.state()["sessions"].values()), 10
+        )
         await client.raise_custom_event(5102, CAMERA_GUIDS[0], message)
 
     producer = asyncio.create_task(raise_when_subscribed("before drop"))

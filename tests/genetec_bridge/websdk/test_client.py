@@ -41,7 +41,10 @@ async def test_ping_sends_basic_user_semicolon_app_id_and_text_json(client):
     await client.ping()
     request = route.calls.last.request
     assert request.headers["Accept"] == "text/json"
-    assert request.headers["Authorization"] == "Basic " + base64.b64encode(f"bridge;APPID:{PASSWORD}".encode()).decode()
+    assert (
+        request.headers["Authorization"]
+        == "Basic " + base64.b64encode(f"bridge;APPID:{PASSWORD}".encode()).decode()
+    )
 
 
 @respx.mock
@@ -158,7 +161,9 @@ async def test_garbage_body_is_a_protocol_error(client):
         await client.ping()
 
 
-@pytest.mark.parametrize("error", [httpx.ReadTimeout("slow"), httpx.ConnectTimeout("slow"), httpx.ConnectError("refused")])
+@pytest.mark.parametrize(
+    "error", [httpx.ReadTimeout("slow"), httpx.ConnectTimeout("slow"), httpx.ConnectError("refused")]
+)
 @respx.mock
 async def test_timeouts_and_refusals_are_unavailable(client, error):
     respx.get(BASE).mock(side_effect=error)
@@ -171,7 +176,10 @@ async def test_raise_custom_event_path_form_with_multipart_payload(client):
     route = respx.post(url__startswith=BASE + "events/RaiseCustomEvent/").mock(return_value=ok())
     await client.raise_custom_event(5001, CAM1, "Loitering 23 s, zone Parvis", '{"id":"e1"}')
     request = route.calls.last.request
-    assert request.url.raw_path.decode() == f"/WebSdk/events/RaiseCustomEvent/5001/{CAM1}/Loitering%2023%20s%2C%20zone%20Parvis"
+    assert (
+        request.url.raw_path.decode()
+        == f"/WebSdk/events/RaiseCustomEvent/5001/{CAM1}/Loitering%2023%20s%2C%20zone%20Parvis"
+    )
     body = request.read()
     assert b'name="payload"' in body and b'{"id":"e1"}' in body and b"payload/txt" in body
 
@@ -189,7 +197,9 @@ async def test_raise_custom_event_uses_msg_query_when_the_message_has_a_slash(cl
 @respx.mock
 async def test_bookmark_escapes_commas_and_sends_utc_z_time(client):
     route = respx.post(url__startswith=BASE + "action").mock(return_value=ok())
-    await client.add_bookmark(CAM1, datetime(2024, 5, 1, 12, 0, 3, 250000, tzinfo=UTC), "Intrusion person, zone A")
+    await client.add_bookmark(
+        CAM1, datetime(2024, 5, 1, 12, 0, 3, 250000, tzinfo=UTC), "Intrusion person, zone A"
+    )
     query = route.calls.last.request.url.query.decode()
     assert f"AddCameraBookmark({CAM1},2024-05-01T12:00:03.250Z,Intrusion%20person\\%2C%20zone%20A)" in query
 

@@ -8,7 +8,12 @@ from genetec_bridge.websdk.errors import WebSdkFailure, WebSdkProtocolError
 from genetec_bridge.websdk.event_stream import ConnectionOpened, KeepAlive, StreamEvent, StreamParser
 
 CAM = "00000001-0000-babe-0000-00408ca1eb95"
-CUSTOM = {"Rsp": {"Status": "Ok", "Result": {"EventType": "CustomEvent", "Timestamp": "t", "SourceGuid": CAM, "Message": "é, ok"}}}
+CUSTOM = {
+    "Rsp": {
+        "Status": "Ok",
+        "Result": {"EventType": "CustomEvent", "Timestamp": "t", "SourceGuid": CAM, "Message": "é, ok"},
+    }
+}
 ACK = {"Rsp": {"Status": "Ok", "Result": {"AlarmAcknowledge": {"InstanceId": 3, "SourceGuid": CAM}}}}
 STREAM = (
     "ConnectionId:1c2d\r\n"
@@ -33,7 +38,9 @@ def test_whole_stream_in_one_chunk():
 @pytest.mark.parametrize("size", [1, 2, 3, 7, 64])
 def test_any_chunking_gives_the_same_items(size):
     parser = StreamParser()
-    items = [item for start in range(0, len(STREAM), size) for item in parser.feed(STREAM[start : start + size])]
+    items = [
+        item for start in range(0, len(STREAM), size) for item in parser.feed(STREAM[start : start + size])
+    ]
     assert items == EXPECTED
 
 

@@ -7,12 +7,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genetec_bridge.websdk.query import canonical_guid, escape_text, iso_utc, parse_call, split_terms, unescape_text
+from genetec_bridge.websdk.query import (
+    canonical_guid,
+    escape_text,
+    iso_utc,
+    parse_call,
+    split_terms,
+    unescape_text,
+)
 
 
 def test_split_respects_parentheses_braces_and_escaped_commas():
     q = r"entity={a,b},Name,AddCameraBookmark(g, 2024-01-01T00:00:00Z, hi\, there),x"
-    assert split_terms(q) == ["entity={a,b}", "Name", r"AddCameraBookmark(g, 2024-01-01T00:00:00Z, hi\, there)", "x"]
+    assert split_terms(q) == [
+        "entity={a,b}",
+        "Name",
+        r"AddCameraBookmark(g, 2024-01-01T00:00:00Z, hi\, there)",
+        "x",
+    ]
 
 
 def test_parse_call_trims_arguments():
@@ -20,7 +32,14 @@ def test_parse_call_trims_arguments():
     assert parse_call("Name") is None
 
 
-@pytest.mark.parametrize("form", ["00000001-0000-BABE-0000-00408ca1eb95", "{00000001-0000-babe-0000-00408ca1eb95}", "000000010000babe000000408ca1eb95"])
+@pytest.mark.parametrize(
+    "form",
+    [
+        "00000001-0000-BABE-0000-00408ca1eb95",
+        "{00000001-0000-babe-0000-00408ca1eb95}",
+        "000000010000babe000000408ca1eb95",
+    ],
+)
 def test_guid_forms_are_canonicalised(form):
     assert canonical_guid(form) == "00000001-0000-babe-0000-00408ca1eb95"
 

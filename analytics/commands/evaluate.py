@@ -1,0 +1,65 @@
+"""`analytics eval RUN_DIR`: score an `analytics run` output against ground truth and reference events.
+
+Tracks (RUN_DIR/tracks.txt) against MOTChallenge ground truth: CLEAR-MOT (MOTA, MOTP), identity
+(IDF1, IDP, IDR), precision, recall and ID switches at IoU ≥ 0.5; only ground-truth rows with flag
+1 count. Events (RUN_DIR/events.jsonl) against a reference events CSV: precision, recall and
+false-positive share per kind and zone or line.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from analytics.evaluation.event_matching import (
+    format_event_scores,
+    match_events,
+    matching_rule,
+    read_events,
+    read_reference,
+)
+from analytics.evaluation.mot_metrics import evaluate_mot
+from analytics.evaluation.motchallenge import read_mot
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser(
+        "eval",
+        help="Score an offline run's tracks and events.",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("run_dir", type=Path, help="Output directory of `analytics run`.")
+    parser.add_argument("--gt", type=Path, help="MOTChallenge ground truth (gt.txt) to score tracks.txt against.")
+    parser.add_argument(
+        "--min-foot-y",
+        type=float,
+        help="Ignore region: drop boxes (both sides) whose bottom edge is above this pixel row.",
+    )
+    parser.add_argument("--reference", type=Path, help="Reference events CSV to score events.jsonl against.")
+    parser.add_argument(
+        "--tolerance-s", type=float, default=2.0, help="Time tolerance of an event match (default 2 s)."
+    )
+    parser.set_defaults(handler=_evaluate)
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    if args.gt is None and args.reference is None:
+        print("nothing to score: give --gt and/or --reference", file=sys.stderr)
+        return 2
+    try:
+        if args.gt is not None:
+            gt = read_mot(args.gt, ground_truth=True, min_foot_y=args.min_foot_y)
+            tracks = read_mot(args.run_dir / "tracks.txt", min_foot_y=args.min_foot_y)
+            ignored = "" if args.min_foot_y is None else f", boxes with foot above y={args.min_foot_y:g} ignored"
+            print(f"tracks vs {args.gt} (IoU >= 0.5{ignored}):")
+            print(evaluate_mot(gt, tracks).summary())
+        if args.reference is not None:
+            scores = match_events(
+                read_events(args.run_dir / "events.jsonl"), read_reference(args.reference), args.tolerance_s
+            )
+            print(f"\nevents vs {args.reference} ({matching_rule(args.tolerance_s)}):")
+            print(format_event_scores(scores))
+    except (OSError, ValueError, KeyError) as error:
+        print(f"cannot score: {error}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,177 @@
+"""The whole product as real processes: RTSP server as the Media Gateway, fake Web SDK, the bridge
+(`genetec-bridge run`) with its daemon child. Events reach Security Center; the daemon is killed and
+the RTSP server stopped, and the bridge reports, recovers and loses nothing."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.fake_websdk_process import CAMERA_GUIDS, FakeWebSdkProcess, free_port
+from tests.support.rtsp_server_process import PETS, PETS_FPS, start_rtsp_server
+
+pytestmark = pytest.mark.integration
+
+CAMERA_A, CAMERA_B = CAMERA_GUIDS[0], CAMERA_GUIDS[1]
+LOITERING_EVENT, INTRUSION_EVENT = 5001, 5002
+
+
+def _site_toml(
+    fake: FakeWebSdkProcess, rtsp_port: int, health_port: int, model: Path, scene: Path, tmp: Path
+) -> str:
+    zone = json.loads(scene.read_text())["zones"]["junction_right"]
+    cameras = ""
+    for camera_id, name in ((CAMERA_A, "PETS A"), (CAMERA_B, "PETS B")):
+        cameras += f"""
+[[cameras]]
+id = "{camera_id}"
+name = "{name}"
+fps = 5
+[[cameras.zones]]
+name = "junction_right"
+polygon = {json.dumps(zone)}
+[[cameras.skills]]
+kind = "loitering"
+zone = "junction_right"
+min_dwell_s = 5
+alert = {{ custom_event_id = {LOITERING_EVENT}, bookmark = true }}
+[[cameras.skills]]
+kind = "intrusion"
+zone = "junction_right"
+alert = {{ custom_event_id = {INTRUSION_EVENT} }}
+"""
+    return f"""
+[genetec]
+url = "{fake.base_url}"
+username = "{fake.username}"
+password = {{ env = "E2E_WEBSDK_PASSWORD" }}
+
+[media_gateway]
+host = "127.0.0.1"
+port = {rtsp_port}
+
+[daemon]
+model = "{model}"
+device = "cpu"
+batch_size = 4
+socket_path = "{tmp}/run/daemon.sock"
+
+[health]
+port = {health_port}
+
+[delivery]
+outbox_path = "{tmp}/outbox.sqlite3"
+max_events_per_minute_per_camera = 600
+{cameras}"""
+
+
+def _until(condition: Callable[[], Any], timeout_s: float, what: str) -> float:
+    started = time.monotonic()
+    while True:
+        try:
+            if condition():
+                return time.monotonic() - started
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() - started < timeout_s, f"{what}: not within {timeout_s} s"
+        time.sleep(0.2)
+
+
+def test_bridge_delivers_events_and_survives_daemon_and_gateway_failures(
+    shared_asset: Callable[[str], Path], tmp_path: Path
+) -> None:
+    health_port = free_port()
+    health = f"http://127.0.0.1:{health_port}"
+
+    def status() -> dict[str, Any]:
+        return httpx.get(f"{health}/status", timeout=2).json()
+
+    def analysed(camera: str) -> int:
+        return next(c["frames_analysed"] for c in status()["cameras"] if c["camera_id"] == camera)
+
+    with (
+        start_rtsp_server(shared_asset(PETS), [CAMERA_A, CAMERA_B], fps=PETS_FPS) as rtsp,
+        FakeWebSdkProcess(record=tmp_path / "received.jsonl") as fake,
+    ):
+        config = tmp_path / "site.toml"
+        config.write_text(
+            _site_toml(
+                fake,
+                rtsp.port,
+                health_port,
+                shared_asset("models/yolox_nano.onnx"),
+                shared_asset("data/pets09-s2l1/reference/scene.json"),
+                tmp_path,
+            )
+        )
+        bridge = subprocess.Popen(
+            [sys.executable, "-m", "genetec_bridge.cli", "run", "--config", str(config)],
+            env={**os.environ, "E2E_WEBSDK_PASSWORD": fake.password},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            # Loitering and intrusion on camera A reach Security Center, with the loitering bookmark.
+            def raised(event_id: int) -> list[dict[str, Any]]:
+                return [
+                    r
+                    for r in fake.raised_custom_events()
+                    if r["custom_event_id"] == event_id and r["source"] == CAMERA_A
+                ]
+
+            _until(
+                lambda: raised(INTRUSION_EVENT) and raised(LOITERING_EVENT),
+                90,
+                "intrusion and loitering raised",
+            )
+            assert any(r.get("op") == "AddCameraBookmark" for r in fake.received())
+            assert json.loads(raised(LOITERING_EVENT)[0]["payload"])["kind"] == "loitering"
+
+            # The daemon is killed: reported within 5 s, restarted, analysis resumes within 30 s.
+            _until(lambda: httpx.get(f"{health}/readyz", timeout=2).status_code == 200, 30, "ready")
+            daemon_pid = status()["daemon"]["pid"]
+            os.kill(daemon_pid, signal.SIGKILL)
+            _until(
+                lambda: httpx.get(f"{health}/readyz", timeout=2).status_code == 503,
+                5,
+                "daemon death reported",
+            )
+            before = analysed(CAMERA_A)
+            _until(
+                lambda: status()["daemon"]["connected"] and analysed(CAMERA_A) > before + 10,
+                30,
+                "analysis resumed",
+            )
+            assert status()["daemon"]["restarts"] == 1 and status()["daemon"]["pid"] != daemon_pid
+
+            # The gateway stops for 20 s: readers reconnect and analysis resumes on both cameras.
+            rtsp.stop()
+            time.sleep(20)
+            rtsp.start()
+            counts = {camera: analysed(camera) for camera in (CAMERA_A, CAMERA_B)}
+            _until(
+                lambda: all(analysed(c) > n + 10 for c, n in counts.items()),
+                45,
+                "analysis after reconnection",
+            )
+            assert all(c["reconnects"] >= 1 for c in status()["cameras"])
+
+            # Nothing produced was lost: everything in the outbox was delivered.
+            _until(lambda: status()["delivery"]["pending"] == 0, 30, "outbox drained")
+            delivery = status()["delivery"]
+            assert delivery["produced"] == delivery["delivered"] > 0
+        finally:
+            bridge.send_signal(signal.SIGTERM)
+            output, _ = bridge.communicate(timeout=30)
+            print(output[-5000:])
+        assert bridge.returncode == 0
+        assert fake.password not in output

@@ -7,6 +7,7 @@ import httpx
 import pytest
 import respx
 
+from genetec_bridge.config.site import GenetecConfig
 from genetec_bridge.websdk.client import WebSdkClient
 from genetec_bridge.websdk.errors import (
     WebSdkAuthenticationError,
@@ -227,3 +228,15 @@ async def test_repr_hides_credentials():
     client = WebSdkClient(BASE, "bridge", PASSWORD, "APPID")
     assert PASSWORD not in repr(client) and "APPID" not in repr(client)
     await client.aclose()
+
+
+@respx.mock
+async def test_from_config_uses_the_secret_value_and_app_id():
+    config = GenetecConfig(
+        url=BASE, username="bridge", password="from-config", application_id="APP2", timeout_s=3
+    )
+    route = respx.get(BASE).mock(return_value=ok())
+    async with WebSdkClient.from_config(config) as client:
+        await client.ping()
+    expected = base64.b64encode(b"bridge;APP2:from-config").decode()
+    assert route.calls.last.request.headers["Authorization"] == f"Basic {expected}"

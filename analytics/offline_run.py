@@ -74,7 +74,9 @@ def run_video(
         (out / "tracks.txt").open("w") as tracks_file,
         (out / "events.jsonl").open("w") as events_file,
     ):
-        for frame, image in enumerate(tqdm(frames, total=total or None, unit="frame", disable=not progress), 1):
+        for frame, image in enumerate(
+            tqdm(frames, total=total or None, unit="frame", disable=not progress), 1
+        ):
             masked = apply_privacy_masks(image, camera.privacy_masks)
             detections = detector.detect([masked])[0]
             tracks, found = pipeline.process(detections, masked, frame, (frame - 1) / fps)
@@ -90,4 +92,6 @@ def run_video(
     counts = pipeline.counts_csv()
     if counts:
         (out / "counts.csv").write_text(counts)
-    return RunSummary(frames=frame, fps=fps, tracks=len(track_ids), events=events, counts_written=bool(counts))
+    return RunSummary(
+        frames=frame, fps=fps, tracks=len(track_ids), events=events, counts_written=bool(counts)
+    )

@@ -8,7 +8,7 @@ import pytest
 from analytics.assets import MissingAssetError, asset
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_asset() -> Callable[[str], Path]:
     """Resolve a file of the shared asset directory; a missing one fails the test, it never skips it."""
 

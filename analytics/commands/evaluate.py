@@ -1,8 +1,8 @@
 """`analytics eval RUN_DIR`: score an `analytics run` output against ground truth and reference events.
 
 Tracks (RUN_DIR/tracks.txt) against MOTChallenge ground truth: CLEAR-MOT (MOTA, MOTP), identity
-(IDF1, IDP, IDR), precision, recall and ID switches at IoU ≥ 0.5; only ground-truth rows with flag
-1 count. Events (RUN_DIR/events.jsonl) against a reference events CSV: precision, recall and
+(IDF1, IDP, IDR), precision, recall and ID switches at IoU ≥ 0.5, and HOTA (DetA, AssA); only
+ground-truth rows with flag 1 count. Events (RUN_DIR/events.jsonl) against a reference events CSV: precision, recall and
 false-positive share per kind and zone or line.
 """
 
@@ -17,6 +17,7 @@ from analytics.evaluation.event_matching import (
     read_events,
     read_reference,
 )
+from analytics.evaluation.hota import evaluate_hota
 from analytics.evaluation.mot_metrics import evaluate_mot
 from analytics.evaluation.motchallenge import read_mot
 
@@ -29,7 +30,9 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("run_dir", type=Path, help="Output directory of `analytics run`.")
-    parser.add_argument("--gt", type=Path, help="MOTChallenge ground truth (gt.txt) to score tracks.txt against.")
+    parser.add_argument(
+        "--gt", type=Path, help="MOTChallenge ground truth (gt.txt) to score tracks.txt against."
+    )
     parser.add_argument(
         "--min-foot-y",
         type=float,
@@ -50,9 +53,12 @@ def _evaluate(args: argparse.Namespace) -> int:
         if args.gt is not None:
             gt = read_mot(args.gt, ground_truth=True, min_foot_y=args.min_foot_y)
             tracks = read_mot(args.run_dir / "tracks.txt", min_foot_y=args.min_foot_y)
-            ignored = "" if args.min_foot_y is None else f", boxes with foot above y={args.min_foot_y:g} ignored"
+            ignored = (
+                "" if args.min_foot_y is None else f", boxes with foot above y={args.min_foot_y:g} ignored"
+            )
             print(f"tracks vs {args.gt} (IoU >= 0.5{ignored}):")
             print(evaluate_mot(gt, tracks).summary())
+            print(evaluate_hota(gt, tracks).summary())
         if args.reference is not None:
             scores = match_events(
                 read_events(args.run_dir / "events.jsonl"), read_reference(args.reference), args.tolerance_s

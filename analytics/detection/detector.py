@@ -45,9 +45,7 @@ class ModelShapes:
 
     def describe(self) -> str:
         batch = "fixed at 1" if self.fixed_batch else "dynamic"
-        return (
-            f"input {self.input_name} {list(self.input_shape)}, output {list(self.output_shape)}, batch {batch}"
-        )
+        return f"input {self.input_name} {list(self.input_shape)}, output {list(self.output_shape)}, batch {batch}"
 
 
 def check_model_io(inputs: Sequence[Any], outputs: Sequence[Any], class_ids: Sequence[int]) -> ModelShapes:
@@ -143,7 +141,10 @@ class Detector:
         # this costs about as much as one batched run of a dynamic-batch copy.
         if self.shapes.fixed_batch:
             return np.concatenate(
-                [self._session.run(None, {self.shapes.input_name: blob[i : i + 1]})[0] for i in range(len(blob))]
+                [
+                    self._session.run(None, {self.shapes.input_name: blob[i : i + 1]})[0]
+                    for i in range(len(blob))
+                ]
             )
         return self._session.run(None, {self.shapes.input_name: blob})[0]
 
@@ -155,4 +156,3 @@ class Detector:
             class_id=class_ids.astype(int),
         )
         return non_max_suppression(detections, self._nms_iou)
-

@@ -58,7 +58,9 @@ def read_events(path: Path) -> list[Occurrence]:
         if kind is None or event["phase"] == "end":
             continue
         direction = event.get("evidence", {}).get("direction") if kind == "line_cross" else None
-        occurrences.append(Occurrence(kind, event.get("zone") or event.get("line"), direction, event["time_s"]))
+        occurrences.append(
+            Occurrence(kind, event.get("zone") or event.get("line"), direction, event["time_s"])
+        )
     return occurrences
 
 
@@ -126,7 +128,9 @@ def by_kind(scores: list[EventScores]) -> list[EventScores]:
 
 
 def format_event_scores(scores: list[EventScores]) -> str:
-    lines = [f"{'kind':<11} {'zone/line':<17} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>9} {'recall':>6} {'FP share':>8}"]
+    lines = [
+        f"{'kind':<11} {'zone/line':<17} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>9} {'recall':>6} {'FP share':>8}"
+    ]
     for s in [*scores, *by_kind(scores)]:
         lines.append(
             f"{s.kind:<11} {s.target:<17} {s.true_positives:>4} {s.false_positives:>4} {s.misses:>4} "

@@ -40,6 +40,8 @@ def read_mot(path: Path, ground_truth: bool = False, min_foot_y: float | None = 
     for row in rows:
         by_frame[int(row[0])].append(row)
     return {
-        frame: FrameBoxes(ids=np.array([r[1] for r in frame_rows], dtype=int), boxes=np.array([r[2:6] for r in frame_rows]))
+        frame: FrameBoxes(
+            ids=np.array([r[1] for r in frame_rows], dtype=int), boxes=np.array([r[2:6] for r in frame_rows])
+        )
         for frame, frame_rows in sorted(by_frame.items())
     }

@@ -1,9 +1,10 @@
 """Zone visits: continuous presence of a subject in a zone, bridged over short losses.
 
 Membership has hysteresis: a subject enters once its anchor is clearly inside (`EDGE_MARGIN` box
-heights past the edge) and leaves once it is clearly outside; in the band along the edge it keeps
-its state, so an anchor jittering on the edge neither enters nor leaves over and over. A visit is
-dated from the frame the anchor crossed the edge, not from the confirmation.
+heights past an edge; edges drawn along the image border do not count) and leaves once it is
+clearly outside; in the band along the edge it keeps its state, so an anchor jittering on the edge
+neither enters nor leaves over and over. A visit is dated from the frame the anchor crossed the
+edge, not from the confirmation.
 
 A visit ends once its subject has not been inside for more than the grace period (gone, lost), or
 for more than `EXIT_AFTER_S` while seen outside: the grace period bridges occlusions and id
@@ -22,8 +23,8 @@ from analytics.skills.subjects import Sighting, Subject
 from analytics.tracks import FrameTracks
 
 # Frame-to-frame jitter of a bottom-centre anchor is a few percent of the box height (box fitting,
-# stride); a tenth of the height is past it yet only about a tenth of a second of walking.
-EDGE_MARGIN = 0.1
+# stride); a wider band would also drop people walking along the edge who do step in.
+EDGE_MARGIN = 0.05
 # How long an object seen outside (clearly, with the margin) may be before its visit ends: long
 # enough for a bad box or two, short enough that someone stepping away and someone else stepping in
 # are two visits.

@@ -26,13 +26,19 @@ def normalised_distance(tracks_cxcywh: np.ndarray, detections_cxcywh: np.ndarray
     return distance + np.abs(np.log(size_ratio))
 
 
-def assign(cost: np.ndarray, max_cost: float | np.ndarray) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+def assign(
+    cost: np.ndarray, max_cost: float | np.ndarray
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """Minimum-cost one-to-one pairs whose cost is within `max_cost` (per row when an array).
 
     Returns (pairs (row, column), unmatched rows, unmatched columns).
     """
     rows_n, cols_n = cost.shape
-    limit = np.broadcast_to(np.asarray(max_cost, dtype=float).reshape(-1, 1), cost.shape) if np.ndim(max_cost) else max_cost
+    limit = (
+        np.broadcast_to(np.asarray(max_cost, dtype=float).reshape(-1, 1), cost.shape)
+        if np.ndim(max_cost)
+        else max_cost
+    )
     allowed = cost <= limit
     pairs: list[tuple[int, int]] = []
     if allowed.any():

@@ -66,6 +66,45 @@ class _Track:
         return cxcywh_to_xyxy(self.kalman.cxcywh)
 
 
+class _Matching:
+    """One update's association: which detection went to which track, stage after stage."""
+
+    def __init__(self, detections: sv.Detections, groups: np.ndarray) -> None:
+        self._boxes = detections.xyxy
+        self._groups = groups
+        self.matches: dict[int, _Track] = {}  # detection index → track
+
+    def by_iou(
+        self, tracks: list[_Track], candidates: list[int], min_iou: float
+    ) -> tuple[list[_Track], list[int]]:
+        """Pairs tracks' predicted boxes with detections; returns the unmatched of both."""
+        iou = box_iou(
+            np.array([t.xyxy for t in tracks]).reshape(-1, 4), self._boxes[candidates].reshape(-1, 4)
+        )
+        return self._assign(tracks, candidates, 1.0 - iou, 1.0 - min_iou)
+
+    def by_distance(
+        self, tracks: list[_Track], candidates: list[int], gates: np.ndarray
+    ) -> tuple[list[_Track], list[int]]:
+        """Pairs tracks' predicted centres with detections within each track's gate (box heights)."""
+        distance = normalised_distance(
+            np.array([t.kalman.cxcywh for t in tracks]).reshape(-1, 4),
+            np.array([xyxy_to_cxcywh(self._boxes[d]) for d in candidates]).reshape(-1, 4),
+        )
+        return self._assign(tracks, candidates, distance, gates)
+
+    def _assign(
+        self, tracks: list[_Track], candidates: list[int], cost: np.ndarray, gate: float | np.ndarray
+    ) -> tuple[list[_Track], list[int]]:
+        same_group = np.array([[t.group == self._groups[d] for d in candidates] for t in tracks], dtype=bool)
+        pairs, free_tracks, free_candidates = assign(
+            np.where(same_group.reshape(cost.shape), cost, _FORBIDDEN), gate
+        )
+        for row, column in pairs:
+            self.matches[candidates[column]] = tracks[row]
+        return [tracks[r] for r in free_tracks], [candidates[c] for c in free_candidates]
+
+
 class Tracker:
     """`update(detections, time_s)` returns the detections followed by a confirmed track, with tracker_id."""
 
@@ -86,37 +125,22 @@ class Tracker:
         groups = suppression_group(detections.class_id)
         confident = list(np.flatnonzero(scores >= config.high_score))
         weak = list(np.flatnonzero((scores >= config.low_score) & (scores < config.high_score)))
-        confirmed = [t for t in self._tracks if t.track_id]
-        tentative = [t for t in self._tracks if not t.track_id]
-        matches: dict[int, _Track] = {}  # detection index → track
+        matching = _Matching(detections, groups)
 
-        def associate(tracks: list[_Track], candidates: list[int], cost: np.ndarray, gate) -> tuple[list[_Track], list[int]]:
-            same_group = np.array([[t.group == groups[d] for d in candidates] for t in tracks], dtype=bool)
-            cost = np.where(same_group.reshape(cost.shape), cost, _FORBIDDEN)
-            pairs, free_tracks, free_candidates = assign(cost, gate)
-            for r, c in pairs:
-                matches[candidates[c]] = tracks[r]
-            return [tracks[r] for r in free_tracks], [candidates[c] for c in free_candidates]
-
-        def iou_cost(tracks: list[_Track], candidates: list[int]) -> np.ndarray:
-            return 1.0 - box_iou(
-                np.array([t.xyxy for t in tracks]).reshape(-1, 4), detections.xyxy[candidates].reshape(-1, 4)
-            )
-
-        remaining, confident = associate(confirmed, confident, iou_cost(confirmed, confident), 1 - config.match_iou)
-        followed = [t for t in remaining if t.last_s == previous_s]
-        _, weak = associate(followed, weak, iou_cost(followed, weak), 1 - config.weak_match_iou)
-        remaining = [t for t in remaining if all(t is not m for m in matches.values())]
-        _, confident = associate(tentative, confident, iou_cost(tentative, confident), 1 - config.match_iou)
-        if remaining and confident:
-            distance = normalised_distance(
-                np.array([t.kalman.cxcywh for t in remaining]),
-                np.array([xyxy_to_cxcywh(detections.xyxy[d]) for d in confident]),
-            )
-            gate = np.array(
-                [config.reassociate_gate + config.reassociate_gate_per_s * (time_s - t.last_s) for t in remaining]
-            )
-            _, confident = associate(remaining, confident, distance, gate)
+        free, confident = matching.by_iou(
+            [t for t in self._tracks if t.track_id], confident, config.match_iou
+        )
+        followed = [t for t in free if t.last_s == previous_s]
+        still_free, weak = matching.by_iou(followed, weak, config.weak_match_iou)
+        lost = [t for t in free if t.last_s != previous_s] + still_free
+        _, confident = matching.by_iou(
+            [t for t in self._tracks if not t.track_id], confident, config.match_iou
+        )
+        gates = np.array(
+            [config.reassociate_gate + config.reassociate_gate_per_s * (time_s - t.last_s) for t in lost]
+        )
+        _, confident = matching.by_distance(lost, confident, gates)
+        matches = matching.matches
 
         for index, track in matches.items():
             track.kalman.update(xyxy_to_cxcywh(detections.xyxy[index]))
@@ -133,7 +157,9 @@ class Tracker:
         ]
         for index in confident:
             if scores[index] >= config.new_track_score:
-                track = _Track(BoxKalman(xyxy_to_cxcywh(detections.xyxy[index])), int(groups[index]), time_s, time_s)
+                track = _Track(
+                    BoxKalman(xyxy_to_cxcywh(detections.xyxy[index])), int(groups[index]), time_s, time_s
+                )
                 track.class_votes[int(detections.class_id[index])] += float(scores[index])
                 self._tracks.append(track)
         reported = [(index, track) for index, track in sorted(matches.items()) if track.track_id]

@@ -45,15 +45,31 @@ def test_full_pets_clip_meets_the_tracking_targets(shared_asset, tmp_path: Path,
     site = load_analytics_site(TRACKS_ONLY)
     detector = Detector(shared_asset("models/yolox_nano.onnx"), device="cpu")
     summary = run_video(
-        shared_asset("data/pets09-s2l1/vtest.avi"), site.cameras[0], {}, detector, tmp_path, fps=7, progress=False
+        shared_asset("data/pets09-s2l1/vtest.avi"),
+        site.cameras[0],
+        {},
+        detector,
+        tmp_path,
+        fps=7,
+        progress=False,
     )
     assert summary.frames == 795
     gt = read_mot(shared_asset("data/pets09-s2l1/gt/gt.txt"), ground_truth=True, min_foot_y=150)
     scores = evaluate_mot(gt, read_mot(tmp_path / "tracks.txt", min_foot_y=150))
     assert scores.mota >= 0.80, scores.summary()
     assert scores.idf1 >= 0.70, scores.summary()
-    assert run_command(
-        "analytics.commands.evaluate",
-        ["eval", str(tmp_path), "--gt", str(shared_asset("data/pets09-s2l1/gt/gt.txt")), "--min-foot-y", "150"],
-    ) == 0
+    assert (
+        run_command(
+            "analytics.commands.evaluate",
+            [
+                "eval",
+                str(tmp_path),
+                "--gt",
+                str(shared_asset("data/pets09-s2l1/gt/gt.txt")),
+                "--min-foot-y",
+                "150",
+            ],
+        )
+        == 0
+    )
     assert f"MOTA {scores.mota:.3f}  IDF1 {scores.idf1:.3f}" in capsys.readouterr().out

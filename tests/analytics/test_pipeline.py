@@ -17,9 +17,9 @@ def test_tracks_are_normalised_and_skills_see_them() -> None:
     pipeline = CameraPipeline(CAMERA, {})
     image = np.zeros((200, 400, 3), dtype=np.uint8)
     events = []
-    for n in range(15):
+    for n in range(20):
         t = n / 5
-        x = 100 + 40 * t  # walks right, into the zone (x > 200 px) at t = 2.5 s
+        x = 100 + 40 * t  # its foot reaches the zone (x = 200 px) at t = 2.25 s
         detections = sv.Detections(
             xyxy=np.array([[x, 50, x + 20, 150]], dtype=np.float32),
             confidence=np.array([0.9], dtype=np.float32),
@@ -28,7 +28,7 @@ def test_tracks_are_normalised_and_skills_see_them() -> None:
         tracks, found = pipeline.process(detections, image, n + 1, t)
         events += found
     (person,) = tracks.objects
-    assert tracks.frame == 15
+    assert tracks.frame == 20
     assert tracks.camera_id == CAMERA.id
     assert (person.class_name, person.track_id) == ("person", 1)
     np.testing.assert_allclose(person.box, [(x) / 400, 0.25, (x + 20) / 400, 0.75], rtol=1e-5)

@@ -43,7 +43,11 @@ def pets_frames() -> list[tuple[int, np.ndarray]]:
     [
         (IMAGES, {"output": [1, 3, 416, 416]}, r"output must be \[batch, 3549, 5 \+ classes\]"),
         (IMAGES, {"output": [1, 3549, 6]}, "at least 13 columns"),
-        ({"images": [1, 416, 416, 3]}, {"output": [1, 3549, 85]}, r"input must be \[batch, 3, height, width\]"),
+        (
+            {"images": [1, 416, 416, 3]},
+            {"output": [1, 3549, 85]},
+            r"input must be \[batch, 3, height, width\]",
+        ),
         ({"images": [1, 3, 410, 410]}, {"output": [1, 3549, 85]}, "multiples of 32"),
         ({"images": [4, 3, 416, 416]}, {"output": [4, 3549, 85]}, "batch must be 1 or dynamic"),
         (IMAGES, {"output": [1, 3549, 85], "extra": [1, 3, 416, 416]}, "one input and one output"),

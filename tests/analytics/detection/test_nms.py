@@ -21,7 +21,9 @@ def test_car_and_truck_on_the_same_van_become_one() -> None:
 
 
 def test_person_on_a_bicycle_keeps_both_boxes() -> None:
-    kept = non_max_suppression(_detections([[100, 100, 140, 200], [98, 140, 142, 205]], [0.8, 0.7], [0, 1]), 0.3)
+    kept = non_max_suppression(
+        _detections([[100, 100, 140, 200], [98, 140, 142, 205]], [0.8, 0.7], [0, 1]), 0.3
+    )
     assert sorted(kept.class_id) == [0, 1]
 
 

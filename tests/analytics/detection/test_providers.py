@@ -36,7 +36,9 @@ def test_auto_without_driver_runs_on_cpu_and_says_why_in_one_line(no_driver: Non
 
 @pytest.mark.parametrize("device", ["cuda", "tensorrt"])
 def test_explicit_gpu_device_without_driver_is_a_clear_error(no_driver: None, tmp_path, device) -> None:
-    with pytest.raises(DeviceUnavailableError, match=f"device '{device}' requested but unavailable: no CUDA driver"):
+    with pytest.raises(
+        DeviceUnavailableError, match=f"device '{device}' requested but unavailable: no CUDA driver"
+    ):
         choose_providers(device, tmp_path)
 
 

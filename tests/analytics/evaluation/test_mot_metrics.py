@@ -3,6 +3,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from analytics.evaluation.hota import evaluate_hota
 from analytics.evaluation.mot_metrics import evaluate_mot, iou_matrix
 from analytics.evaluation.motchallenge import FrameBoxes, MotSequence, read_mot
 
@@ -13,7 +14,9 @@ def _sequence(rows: list[tuple[int, int, float]]) -> MotSequence:
     for frame, track_id, x in rows:
         frames.setdefault(frame, []).append((track_id, x))
     return {
-        f: FrameBoxes(np.array([i for i, _ in items]), np.array([[x, 0, 10, 10] for _, x in items], dtype=float))
+        f: FrameBoxes(
+            np.array([i for i, _ in items]), np.array([[x, 0, 10, 10] for _, x in items], dtype=float)
+        )
         for f, items in frames.items()
     }
 
@@ -73,3 +76,23 @@ def test_read_mot_keeps_flag_1_ground_truth_and_applies_the_foot_ignore_region(t
     assert list(gt) == [1]
     assert list(gt[1].ids) == [2]
     assert len(read_mot(path)) == 2
+
+
+def test_hota_of_perfect_tracks_and_of_an_id_switch() -> None:
+    """Perfect boxes: DetA 1 at every threshold. An id switch halfway splits the 4 matches into two
+    trajectories each overlapping the truth by 2 / (4 + 2 − 2): AssA 0.5, HOTA √0.5."""
+    gt = _sequence([(f, 1, 0) for f in range(1, 5)])
+    perfect = evaluate_hota(gt, _sequence([(f, 9, 0) for f in range(1, 5)]))
+    assert (perfect.hota, perfect.deta, perfect.assa) == pytest.approx((1.0, 1.0, 1.0))
+    switched = evaluate_hota(gt, _sequence([(1, 1, 0), (2, 1, 0), (3, 2, 0), (4, 2, 0)]))
+    assert switched.deta == pytest.approx(1.0)
+    assert switched.assa == pytest.approx(0.5)
+    assert switched.hota == pytest.approx(0.5**0.5)
+
+
+def test_hota_detection_accuracy_falls_with_localisation() -> None:
+    """IoU 90/110 ≈ 0.82: a true positive for the 16 thresholds up to 0.80, a miss and a false
+    positive for the three above."""
+    scores = evaluate_hota(_sequence([(1, 1, 0)]), _sequence([(1, 1, 1)]))
+    assert scores.deta == pytest.approx(16 / 19)
+    assert scores.assa == pytest.approx(16 / 19)

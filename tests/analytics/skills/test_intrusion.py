@@ -1,3 +1,4 @@
+from analytics.camera_config import Zone
 from analytics.skills.intrusion import IntrusionSkill
 from tests.support.synthetic_tracks import Appearance, camera, frames, path, run_skill, still
 
@@ -41,3 +42,19 @@ def test_each_visit_counts_but_a_step_out_shorter_than_grace_does_not():
 def test_fragment_reappearing_with_a_new_id_is_not_a_new_entry():
     person = still(1, (0.5, 0.5), 0, 3) + still(7, (0.5, 0.52), 3.6, 6)
     assert len(run_skill(skill(), frames(person, until=8))) == 1
+
+
+def test_entry_along_the_image_border_counts_at_once():
+    # A zone drawn down to the bottom of the image: a person coming into view there is in it,
+    # although the anchor is 0.002 from the edge drawn along the border.
+    cam = camera(INTRUSION)
+    bottom = Zone(name="square", polygon=[(0.4, 0.6), (0.6, 0.6), (0.6, 1.0), (0.4, 1.0)])
+    cam = cam.model_copy(update={"zones": [bottom]})
+    intrusion = IntrusionSkill(cam.skills[0], cam)  # type: ignore[arg-type]
+    assert [e.time_s for e in run_skill(intrusion, frames(still(1, (0.5, 0.998), 0, 2), until=3))] == [0.0]
+
+
+def test_entry_is_dated_when_the_edge_is_crossed_not_when_confirmed_past_the_margin():
+    # A slow walker (0.002 a frame) is clearly in (0.005 past x = 0.4) three frames after crossing.
+    events = run_skill(skill(), frames(path(1, (0.39, 0.5), (0.45, 0.5), 0, 6), until=8))
+    assert [e.time_s for e in events] == [1.0]

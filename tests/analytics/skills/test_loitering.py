@@ -1,6 +1,15 @@
 from analytics.skills.engine import SkillEngine
 from analytics.skills.loitering import LoiteringSkill
-from tests.support.synthetic_tracks import camera, frames, path, run_engine, run_skill, still, without
+from tests.support.synthetic_tracks import (
+    Appearance,
+    camera,
+    frames,
+    path,
+    run_engine,
+    run_skill,
+    still,
+    without,
+)
 
 LOITERING = {"kind": "loitering", "zone": "square", "min_dwell_s": 10, "grace_s": 3}
 
@@ -62,3 +71,35 @@ def test_same_occurrence_same_id_and_start_end_ids_differ():
     again = run_skill(skill(), frames(still(1, (0.5, 0.5), 0, 15), until=20))
     assert [e.id for e in first] == [e.id for e in again]
     assert len({e.id for e in first}) == 2
+
+
+def on_the_edge(t0: float, t1: float) -> list[Appearance]:
+    """An anchor jittering 0.004 either side of the zone's edge x = 0.4: within the 0.005 band of a
+    0.1-high box."""
+    return [
+        Appearance(a.t, 1, 0.404 if k % 2 else 0.396, a.y) for k, a in enumerate(still(1, (0.4, 0.5), t0, t1))
+    ]
+
+
+def test_standing_on_the_edge_never_enters():
+    assert run_skill(skill(), frames(on_the_edge(0, 20), until=25)) == []
+
+
+def test_flicker_on_the_edge_after_entering_keeps_the_visit():
+    events = run_skill(skill(), frames(still(1, (0.45, 0.5), 0, 4) + on_the_edge(4.2, 14), until=20))
+    assert [(e.phase, e.time_s) for e in events] == [("start", 10.0), ("end", 14.0)]
+
+
+def test_the_same_id_seen_leaving_and_coming_back_is_two_visits():
+    # Seen outside for 2 s (within the 3 s grace) between two 6 s stays: someone stepping away, or
+    # the tracker handing the id to the next person at the same spot. Neither stay reaches 10 s.
+    person = still(1, (0.5, 0.5), 0, 6) + still(1, (0.7, 0.5), 6.2, 8) + still(1, (0.5, 0.5), 8.2, 14)
+    assert run_skill(skill(), frames(person, until=20)) == []
+
+
+def test_a_visit_ends_soon_after_the_object_is_seen_outside():
+    loitering = skill()
+    person = still(1, (0.5, 0.5), 0, 12) + still(1, (0.75, 0.5), 12.2, 20)
+    ends = [(f.time_s, e) for f in frames(person, until=25) for e in loitering.update(f) if e.phase == "end"]
+    # Seen outside from 12.2 s: the visit (last inside at 12 s) ends after 1 s, not after the 3 s grace.
+    assert [(at, e.time_s) for at, e in ends] == [(13.2, 12.0)]

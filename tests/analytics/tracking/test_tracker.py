@@ -5,7 +5,9 @@ import supervision as sv
 from analytics.tracking import Tracker, TrackerConfig
 
 
-def _frame(boxes: list[list[float]], scores: list[float] | None = None, classes: list[int] | None = None) -> sv.Detections:
+def _frame(
+    boxes: list[list[float]], scores: list[float] | None = None, classes: list[int] | None = None
+) -> sv.Detections:
     if not boxes:
         return sv.Detections.empty()
     return sv.Detections(

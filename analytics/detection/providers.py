@@ -7,7 +7,7 @@ explained in one line.
 """
 
 import ctypes
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,7 +36,7 @@ class DeviceUnavailableError(RuntimeError):
 class ProviderChoice:
     device: Device
     providers: list[str | tuple[str, dict[str, Any]]]
-    reason: str = field(default="")
+    reason: str = ""
 
     def describe(self) -> str:
         running = f"running on {DEVICE_NAMES[self.device]}"

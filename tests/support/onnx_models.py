@@ -7,8 +7,8 @@ from onnx import TensorProto, helper
 
 
 def write_model(path: Path, inputs: dict[str, list[int | str]], outputs: dict[str, list[int | str]]) -> Path:
-    """A model whose outputs are its first input reshaped to nothing in particular: only the declared
-    shapes matter, since models with wrong shapes must be refused before anything runs."""
+    """Identity nodes from the first input to each declared output. Only the declared shapes matter:
+    a model with wrong shapes must be refused before anything runs."""
     graph = helper.make_graph(
         [helper.make_node("Identity", [next(iter(inputs))], [name]) for name in outputs],
         "wrong_shapes",

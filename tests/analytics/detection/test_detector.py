@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
+from analytics.assets import MissingAssetError, asset
 from analytics.detection import Detector, ModelError
 from analytics.evaluation.mot_metrics import iou_matrix
 from analytics.evaluation.motchallenge import read_mot
@@ -18,8 +19,6 @@ IMAGES = {"images": [1, 3, 416, 416]}
 @pytest.fixture(scope="module")
 def pets_frames() -> list[tuple[int, np.ndarray]]:
     """Every 50th frame of the PETS clip, 1-based, as decoded."""
-    from analytics.assets import MissingAssetError, asset
-
     try:
         video = asset("data/pets09-s2l1/vtest.avi")
     except MissingAssetError as error:

@@ -49,12 +49,24 @@ def _repeats(names: list[str]) -> list[int]:
     return [i for i, name in enumerate(names) if name in names[:i]]
 
 
+class MediaGatewayAddress(StrictModel):
+    """Where one camera's Media Gateway role listens: from Security Center 5.10 a site may run several."""
+
+    host: str = Field(min_length=1, description="Host name or address of this camera's Media Gateway role.")
+    port: int = Field(654, ge=1, le=65535, description="RTSP port of that role.")
+
+
 class CameraConfig(StrictModel):
     id: Guid = Field(description="Genetec camera GUID; also the Media Gateway stream path.")
     name: str = Field("", description="Human name, for logs and the health page.")
     fps: float = Field(5.0, gt=0, le=30, description="Analysis frames per second.")
     stream: StreamName | None = Field(
         None, description="Media Gateway stream for this camera; defaults to [media_gateway].stream."
+    )
+    media_gateway: MediaGatewayAddress | None = Field(
+        None,
+        description="{ host, port } of this camera's own Media Gateway role, when the site has several; "
+        "credentials, transport and TLS stay [media_gateway]'s. Default: [media_gateway]'s address.",
     )
     privacy_masks: list[Polygon] = Field(
         default_factory=list, description="Normalised polygons blanked before frames leave the bridge."

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field, model_validator
 
 from analytics.assets import REPO_ROOT
-from analytics.camera_config import AnalyticsSite, StreamName
+from analytics.camera_config import AnalyticsSite, CameraConfig, StreamName
 from analytics.config_file import load_model
 from analytics.model_base import StrictModel
 from genetec_bridge.config.relative_paths import from_config_dir
@@ -153,6 +153,12 @@ class SiteConfig(AnalyticsSite):
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
     health: HealthConfig = Field(default_factory=HealthConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
+
+    def gateway_for(self, camera: CameraConfig) -> MediaGatewayConfig:
+        """The Media Gateway a camera is read from: the site's, at the camera's own role's address if set."""
+        if camera.media_gateway is None:
+            return self.media_gateway
+        return self.media_gateway.model_copy(update=camera.media_gateway.model_dump())
 
 
 def load_site_config(path: str | Path) -> SiteConfig:

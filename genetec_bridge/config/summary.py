@@ -41,9 +41,13 @@ def _schedule(schedule: Schedule) -> str:
 
 
 def _camera(camera: CameraConfig, default_stream: str) -> list[str]:
+    head = f"  {camera.name or '(no name)'} [{camera.id}]: {camera.fps:g} fps, stream {camera.stream or default_stream}"
+    if camera.media_gateway is not None:
+        head += f", Media Gateway {camera.media_gateway.host}:{camera.media_gateway.port}"
+    if camera.privacy_masks:
+        head += f", {len(camera.privacy_masks)} privacy mask(s)"
     lines = [
-        f"  {camera.name or '(no name)'} [{camera.id}]: {camera.fps:g} fps, stream {camera.stream or default_stream}"
-        + (f", {len(camera.privacy_masks)} privacy mask(s)" if camera.privacy_masks else ""),
+        head,
         f"    zones: {', '.join(z.name for z in camera.zones) or '-'}",
         f"    lines: {', '.join(ln.name for ln in camera.lines) or '-'}",
         f"    skills ({len(camera.skills)}):",

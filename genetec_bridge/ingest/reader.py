@@ -210,9 +210,9 @@ class CameraReader:
 def site_readers(
     site: SiteConfig, sink: FrameSink, settings: ReaderSettings | None = None
 ) -> list[CameraReader]:
-    """A reader, not started, for every camera of the site, on its Media Gateway stream."""
+    """A reader, not started, for every camera of the site, on its Media Gateway role and stream."""
     settings = settings or ReaderSettings(transport=site.media_gateway.transport)
     return [
-        CameraReader(camera, camera_url(site.media_gateway, camera.id, camera.stream), sink, settings)
+        CameraReader(camera, camera_url(site.gateway_for(camera), camera.id, camera.stream), sink, settings)
         for camera in site.cameras
     ]

@@ -146,6 +146,14 @@ CASES = [
         'stream = "HD"',
     ),
     (
+        "camera's own Media Gateway port out of range",
+        '# media_gateway = { host = "sc-media-2.city.local", port = 654 }',
+        'media_gateway = { host = "sc-media-2.city.local", port = 70000 }',
+        "cameras[1].media_gateway.port",
+        "less than or equal to 65535",
+        "port = 70000",
+    ),
+    (
         "credentials in the Web SDK URL",
         'url = "https://sc-main',
         'url = "https://admin:pw@sc-main',

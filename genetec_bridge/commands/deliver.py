@@ -6,7 +6,6 @@ exists, or for a lab), `--url`, `--username`, `--outbox` and the password in $GE
 
 import argparse
 import asyncio
-import logging
 import os
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from analytics.config_file import ConfigError
 from genetec_bridge.config.site import DEV_APPLICATION_ID, DeliveryConfig, load_site_config
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
+from genetec_bridge.logging_setup import configure_logging
 from genetec_bridge.websdk.client import WebSdkClient
 
 PASSWORD_ENV = "GENETEC_PASSWORD"
@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging("deliver")
     try:
         client, settings = _connection(args)
     except (ConfigError, ValueError) as error:

@@ -2,13 +2,13 @@
 
 import argparse
 import asyncio
-import logging
 import signal
 import sys
 
 from analytics.config_file import ConfigError
 from genetec_bridge.app import Bridge
 from genetec_bridge.config.site import load_site_config
+from genetec_bridge.logging_setup import configure_logging
 
 INVALID_CONFIG = 2
 
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return INVALID_CONFIG
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s bridge %(levelname)s %(name)s: %(message)s")
+    configure_logging("bridge")
     asyncio.run(_serve(Bridge(site)))
     return 0
 

@@ -14,7 +14,7 @@ from analytics.events import AnalyticsEvent
 from analytics.schedule import Schedule
 from analytics.signals import signal_readers
 from analytics.skills.engine import SkillEngine
-from analytics.tracking import Tracker, TrackerConfig
+from analytics.tracking import Tracker
 from analytics.tracks import CLASS_NAMES, FrameTracks, TrackedObject
 
 
@@ -39,14 +39,9 @@ def tracked_objects(tracked: sv.Detections, frame_size: tuple[int, int]) -> tupl
 class CameraPipeline:
     """`process` turns one frame's detections into the camera's tracks and the events they cause."""
 
-    def __init__(
-        self,
-        camera: CameraConfig,
-        schedules: Mapping[str, Schedule],
-        tracker_config: TrackerConfig | None = None,
-    ) -> None:
+    def __init__(self, camera: CameraConfig, schedules: Mapping[str, Schedule]) -> None:
         self.camera = camera
-        self._tracker = Tracker(tracker_config)
+        self._tracker = Tracker()
         self._engine = SkillEngine(camera, schedules)
         self._signals = signal_readers(camera)
 

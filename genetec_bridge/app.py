@@ -1,8 +1,10 @@
 """The running bridge: readers → daemon link → outbox → Web SDK, with health, all in one process.
 
 Each analytics event is committed to the outbox as it arrives from the daemon, before anything
-else, so a daemon crash or restart loses none. Nothing outside the config is fatal once running: an
-unreachable Web SDK, a dead daemon or a lost camera is reported in the status and retried.
+else, so a daemon crash or restart loses none. Traffic counts are held in memory until their interval
+closes, then appended to the day's CSV file (genetec_bridge.counting). Nothing outside the config is
+fatal once running: an unreachable Web SDK, a dead daemon or a lost camera is reported in the status
+and retried.
 """
 
 import asyncio
@@ -13,6 +15,8 @@ from analytics.link.messages import FrameResult
 from analytics.skills.base import AlertRouting
 from genetec_bridge.backoff import Backoff
 from genetec_bridge.config.site import SiteConfig
+from genetec_bridge.counting.csv_files import DailyCountsFiles
+from genetec_bridge.counting.live_counts import LiveCounts
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
 from genetec_bridge.health.server import HealthServer
@@ -54,6 +58,8 @@ class Bridge:
         self._websdk = WebSdkClient.from_config(site.genetec)
         self._websdk_status = WebSdkStatus()
         self._outbox = Outbox(site.delivery.outbox_path)
+        self._counts = LiveCounts(site)
+        self._counts_files = DailyCountsFiles(site.counting.export_dir)
         self._delivery = DeliveryService(
             self._websdk,
             self._outbox,
@@ -92,6 +98,7 @@ class Bridge:
             daemon=self._supervisor.status(),
             delivery=self._delivery.status(),
             cameras=cameras,
+            line_crossings=self._counts.crossings(),
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -143,6 +150,12 @@ class Bridge:
                 event.time_s,
                 "" if routing else " (not routed to Security Center)",
             )
+        closed = self._counts.add(result)
+        try:
+            self._counts_files.append(closed)
+        except OSError as error:
+            # Not a daemon failure: the link must not be restarted for a full or read-only disk.
+            log.error("%d traffic count row(s) not exported: %s", len(closed), error)
         self._supervisor.note_inference(result.inference_s)
 
     async def _keep_websdk(self) -> None:

@@ -20,6 +20,8 @@ from analytics.tracks import CLASS_IDS
 logger = logging.getLogger(__name__)
 
 _BOX_AND_OBJECTNESS = 5
+_SCORE_THRESHOLD = 0.1
+_NMS_IOU = 0.45
 
 
 class ModelError(ValueError):
@@ -92,14 +94,7 @@ class Detector:
     skill applies its own confidence threshold.
     """
 
-    def __init__(
-        self,
-        model: Path,
-        device: Device = "auto",
-        score_threshold: float = 0.1,
-        nms_iou: float = 0.45,
-        class_ids: Sequence[int] = tuple(CLASS_IDS.values()),
-    ) -> None:
+    def __init__(self, model: Path, device: Device = "auto") -> None:
         if not Path(model).is_file():
             raise ModelError(f"no model file at {model}")
         choice = choose_providers(device, _cache_dir())
@@ -109,9 +104,9 @@ class Detector:
             self._session = ort.InferenceSession(str(model), options, providers=choice.providers)
         except Exception as error:  # onnxruntime raises its own unrelated exception types
             raise ModelError(f"{model} is not a loadable ONNX model: {error}") from error
+        class_ids = tuple(CLASS_IDS.values())
         self.shapes = check_model_io(self._session.get_inputs(), self._session.get_outputs(), class_ids)
-        self._decoder = YoloxDecoder(self.shapes.input_size, class_ids, score_threshold)
-        self._nms_iou = nms_iou
+        self._decoder = YoloxDecoder(self.shapes.input_size, class_ids, _SCORE_THRESHOLD)
         self.description = choice.describe()
         wanted = choice.providers[0] if isinstance(choice.providers[0], str) else choice.providers[0][0]
         running = self._session.get_providers()[0]
@@ -155,4 +150,4 @@ class Detector:
             confidence=scores.astype(np.float32),
             class_id=class_ids.astype(int),
         )
-        return non_max_suppression(detections, self._nms_iou)
+        return non_max_suppression(detections, _NMS_IOU)

@@ -12,15 +12,15 @@ import numpy as np
 STRIDES: tuple[int, ...] = (8, 16, 32)
 
 
-def grid_rows(input_size: tuple[int, int], strides: Sequence[int] = STRIDES) -> int:
+def grid_rows(input_size: tuple[int, int]) -> int:
     """Number of output rows a model of this input size (height, width) produces."""
-    return sum((input_size[0] // s) * (input_size[1] // s) for s in strides)
+    return sum((input_size[0] // s) * (input_size[1] // s) for s in STRIDES)
 
 
-def _grids(input_size: tuple[int, int], strides: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+def _grids(input_size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """Per row: the cell's (x, y) index and the stride, in the head's row order."""
     cells, row_strides = [], []
-    for stride in strides:
+    for stride in STRIDES:
         rows, cols = input_size[0] // stride, input_size[1] // stride
         ys, xs = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
         cells.append(np.stack((xs, ys), axis=-1).reshape(-1, 2))
@@ -31,14 +31,8 @@ def _grids(input_size: tuple[int, int], strides: Sequence[int]) -> tuple[np.ndar
 class YoloxDecoder:
     """Decode one image's output rows, keeping the wanted classes above a score threshold."""
 
-    def __init__(
-        self,
-        input_size: tuple[int, int],
-        class_ids: Sequence[int],
-        score_threshold: float,
-        strides: Sequence[int] = STRIDES,
-    ) -> None:
-        self._cells, self._strides = _grids(input_size, strides)
+    def __init__(self, input_size: tuple[int, int], class_ids: Sequence[int], score_threshold: float) -> None:
+        self._cells, self._strides = _grids(input_size)
         self._class_ids = np.asarray(sorted(class_ids))
         self._score_threshold = score_threshold
 

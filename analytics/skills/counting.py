@@ -2,9 +2,6 @@
 
 import csv
 import io
-import math
-from collections import Counter
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
@@ -12,6 +9,7 @@ from pydantic import Field
 from analytics.events import AnalyticsEvent
 from analytics.skills.base import ClassName, LineSkillConfig
 from analytics.skills.crossings import Crossing, LineCrossingSkill
+from analytics.skills.interval_counts import IntervalCounts, utc_iso
 from analytics.skills.occurrence import EventFactory
 from analytics.skills.visits import Instant
 
@@ -43,30 +41,25 @@ class CountingSkill(LineCrossingSkill):
 
     def __init__(self, config: CountingConfig, camera: "CameraConfig") -> None:
         super().__init__(config, camera, config.hysteresis)
-        self._interval_s = config.interval_s
-        self._tallies: Counter[tuple[float, bool, str, str]] = Counter()
+        self._tallies: IntervalCounts[tuple[str, str]] = IntervalCounts(config.interval_s)
+        # A stream is either live (every frame has its UTC time) or a file (none has).
+        self._live = False
 
     def on_crossing(self, crossing: Crossing, events: EventFactory) -> list[AnalyticsEvent]:
         at = Instant.of(crossing.at)
-        live = at.timestamp is not None
+        self._live = at.timestamp is not None
         clock = at.timestamp.timestamp() if at.timestamp is not None else at.time_s
-        start = math.floor(clock / self._interval_s) * self._interval_s
-        self._tallies[(start, live, crossing.subject.class_name, crossing.direction)] += 1
+        self._tallies.add(clock, (crossing.subject.class_name, crossing.direction))
         return [events.make("line_cross", "instant", crossing.subject, at, at, direction=crossing.direction)]
 
     def counts_rows(self) -> list[tuple[str, str, str, str, str, int]]:
         """(interval start, interval end, line, class, direction, count), oldest interval first."""
-        rows = []
-        for (start, live, class_name, direction), count in sorted(self._tallies.items()):
-            bounds = (start, start + self._interval_s)
-            shown = [_clock(b, live) for b in bounds]
-            rows.append((shown[0], shown[1], self.config.line, class_name, direction, count))  # type: ignore[attr-defined]
-        return rows
+        shown = utc_iso if self._live else _stream_seconds
+        line: str = self.config.line  # type: ignore[attr-defined]
+        return [(shown(c.start), shown(c.end), line, *c.key, c.count) for c in self._tallies.counts()]
 
 
-def _clock(seconds: float, live: bool) -> str:
-    if live:
-        return datetime.fromtimestamp(seconds, UTC).isoformat()
+def _stream_seconds(seconds: float) -> str:
     return f"{seconds:g}"
 
 

@@ -29,10 +29,6 @@ class Crossing:
     direction: str
     at: FrameTracks
 
-    @property
-    def signed_direction(self) -> int:
-        return 1 if self.direction == "A->B" else -1
-
 
 @dataclass(slots=True)
 class _SideState:

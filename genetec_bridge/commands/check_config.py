@@ -1,13 +1,9 @@
 """`genetec-bridge check-config FILE`: validate the integrator's file and say what it configures."""
 
 import argparse
-import sys
 
-from analytics.config_file import ConfigError
-from genetec_bridge.config.site import load_site_config
+from genetec_bridge.commands import INVALID_CONFIG, load_site_or_report
 from genetec_bridge.config.summary import describe_site
-
-INVALID_CONFIG = 2
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,10 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def check_config(args: argparse.Namespace) -> int:
-    try:
-        config = load_site_config(args.file)
-    except ConfigError as error:
-        print(error, file=sys.stderr)
+    config = load_site_or_report(args.file)
+    if config is None:
         return INVALID_CONFIG
     print(f"{args.file}: valid")
     for line in describe_site(config):

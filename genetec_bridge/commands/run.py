@@ -3,14 +3,10 @@
 import argparse
 import asyncio
 import signal
-import sys
 
-from analytics.config_file import ConfigError
 from genetec_bridge.app import Bridge
-from genetec_bridge.config.site import load_site_config
+from genetec_bridge.commands import INVALID_CONFIG, load_site_or_report
 from genetec_bridge.logging_setup import configure_logging
-
-INVALID_CONFIG = 2
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,10 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        site = load_site_config(args.config)
-    except ConfigError as error:
-        print(error, file=sys.stderr)
+    site = load_site_or_report(args.config)
+    if site is None:
         return INVALID_CONFIG
     configure_logging("bridge")
     asyncio.run(_serve(Bridge(site)))

@@ -1,5 +1,5 @@
 """The bridge's view of the integrator's file: the analytics site plus Genetec, Media Gateway,
-daemon, health and delivery tables. `load_site_config` is what the bridge calls at start."""
+daemon, health, delivery and counting tables. `load_site_config` is what the bridge calls at start."""
 
 import ipaddress
 from pathlib import Path
@@ -145,6 +145,15 @@ class DeliveryConfig(StrictModel):
         return self
 
 
+class CountingExportConfig(StrictModel):
+    """Where the live traffic counts of the counting skills are exported as CSV."""
+
+    export_dir: ConfigPath = Field(
+        default_factory=lambda: REPO_ROOT / "var/counts",
+        description="Directory of the daily counts-YYYY-MM-DD.csv files (UTC days); default var/counts.",
+    )
+
+
 class SiteConfig(AnalyticsSite):
     """The integrator's file for one site: the single source of truth for both processes."""
 
@@ -153,6 +162,7 @@ class SiteConfig(AnalyticsSite):
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
     health: HealthConfig = Field(default_factory=HealthConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
+    counting: CountingExportConfig = Field(default_factory=CountingExportConfig)
 
     def gateway_for(self, camera: CameraConfig) -> MediaGatewayConfig:
         """The Media Gateway a camera is read from: the site's, at the camera's own role's address if set."""

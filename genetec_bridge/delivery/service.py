@@ -34,6 +34,9 @@ from genetec_bridge.websdk.errors import WebSdkAuthError, WebSdkError, WebSdkFai
 
 log = logging.getLogger(__name__)
 
+# Refusals by Security Center after which an event is parked in the outbox instead of retried.
+MAX_REJECTIONS = 5
+
 
 class DeliveryService:
     def __init__(
@@ -45,7 +48,6 @@ class DeliveryService:
         retry_initial_s: float = 1.0,
         retry_max_s: float = 60.0,
         auth_retry_s: float | None = None,
-        max_rejections: int = 5,
         poll_s: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -54,7 +56,6 @@ class DeliveryService:
         self._limiter = CameraRateLimiter(max_events_per_minute_per_camera, clock)
         self._retry = (retry_initial_s, retry_max_s)
         self._auth_retry_s = auth_retry_s if auth_retry_s is not None else retry_max_s
-        self._max_rejections = max_rejections
         self._poll_s = poll_s
         self._clock = clock
         self._wake = asyncio.Event()
@@ -153,7 +154,7 @@ class DeliveryService:
         self.last_error = str(error)
         rejections = await asyncio.to_thread(self.outbox.mark_error, pending.event_id, str(error), True)
         log.warning("Security Center refused event %s: %s", pending.event_id, error)
-        if rejections >= self._max_rejections:
+        if rejections >= MAX_REJECTIONS:
             await asyncio.to_thread(self.outbox.park, pending.event_id)
             log.error("event %s parked after %d refusals; see the outbox", pending.event_id, rejections)
             return

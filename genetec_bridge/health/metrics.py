@@ -20,6 +20,7 @@ class StatusCollector(Collector):
         yield from _camera_metrics(status)
         yield from _daemon_metrics(status)
         yield from _delivery_metrics(status)
+        yield _line_crossings(status)
         yield _gauge(
             "websdk_reachable", "1 when the last Web SDK call succeeded.", float(status.websdk.reachable)
         )
@@ -101,3 +102,16 @@ def _delivery_metrics(status: BridgeStatus) -> Iterator[Metric]:
         "Age of the oldest undelivered event.",
         delivery.oldest_pending_age_s,
     )
+
+
+def _line_crossings(status: BridgeStatus) -> Metric:
+    family = CounterMetricFamily(
+        f"{PREFIX}_line_crossings",
+        "Crossings of the counting skills' lines since the bridge started.",
+        labels=["camera", "line", "class", "direction"],
+    )
+    for crossings in status.line_crossings:
+        family.add_metric(
+            [crossings.camera_id, crossings.line, crossings.class_name, crossings.direction], crossings.count
+        )
+    return family

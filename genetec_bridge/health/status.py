@@ -43,8 +43,19 @@ class WebSdkStatus(BaseModel):
     last_error: str | None = None
 
 
+class LineCrossings(BaseModel):
+    """Crossings of a counting skill's line since the bridge started, for one class and direction."""
+
+    camera_id: str
+    line: str
+    class_name: str
+    direction: str = Field(description="'A->B' or 'B->A'.")
+    count: int = 0
+
+
 class BridgeStatus(BaseModel):
     websdk: WebSdkStatus = Field(default_factory=WebSdkStatus)
     daemon: DaemonStatus = Field(default_factory=DaemonStatus)
     delivery: DeliveryStatus = Field(default_factory=DeliveryStatus)
     cameras: list[CameraStatus] = Field(default_factory=list)
+    line_crossings: list[LineCrossings] = Field(default_factory=list)

@@ -70,13 +70,12 @@ class CameraReader:
         url: str,
         sink: FrameSink,
         settings: ReaderSettings | None = None,
-        backoff: Backoff | None = None,
     ) -> None:
         self.camera = camera
         self._url = url
         self._sink = sink
         self.settings = settings or ReaderSettings()
-        self._backoff = backoff or Backoff(self.settings.backoff_initial_s, self.settings.backoff_max_s)
+        self._backoff = Backoff(self.settings.backoff_initial_s, self.settings.backoff_max_s)
         self._counters = _Counters()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"reader-{camera.id}", daemon=True)

@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 # Frame references waiting in the socket's send buffer beyond this mean the daemon stopped reading:
 # further frames are dropped rather than buffered without bound (the supervisor notices the stall).
 MAX_UNSENT_BYTES = 256 * 1024
+# Shared-memory slots of a camera's frame ring.
+SLOTS_PER_CAMERA = 4
 
 
 @dataclass(slots=True)
@@ -54,11 +56,9 @@ class DaemonClient:
         self,
         site: AnalyticsSite,
         on_result: Callable[[FrameResult], Awaitable[None]],
-        slots_per_camera: int = 4,
     ) -> None:
         self._configure = Configure(site=AnalyticsSite(schedules=site.schedules, cameras=site.cameras))
         self._on_result = on_result
-        self._slots = slots_per_camera
         self._rings: dict[str, FrameRing] = {}
         self._ring_locks = {camera.id: threading.Lock() for camera in site.cameras}
         self.counters = {camera.id: CameraCounters() for camera in site.cameras}
@@ -87,7 +87,7 @@ class DaemonClient:
             if ring is None or not ring.fits(image):
                 # Sized for this frame; a larger stream later gets a new ring. The old segment stays
                 # mapped in the daemon until it attaches the new one, so closing it here is safe.
-                new_ring = FrameRing(self._slots, image.nbytes)
+                new_ring = FrameRing(SLOTS_PER_CAMERA, image.nbytes)
                 self._rings[captured.camera_id] = new_ring
                 if ring is not None:
                     ring.close()

@@ -43,10 +43,10 @@ class DaemonLaunch:
 
 
 class DaemonSupervisor:
-    def __init__(self, client: DaemonClient, launch: DaemonLaunch, backoff: Backoff | None = None) -> None:
+    def __init__(self, client: DaemonClient, launch: DaemonLaunch) -> None:
         self._client = client
         self._launch = launch
-        self._backoff = backoff or Backoff(initial_s=1.0, max_s=30.0)
+        self._backoff = Backoff(initial_s=1.0, max_s=30.0)
         self._process: asyncio.subprocess.Process | None = None
         self.restarts = 0
         self.last_error: str | None = None

@@ -229,10 +229,8 @@ class WebSdkClient:
         instance = result.get("InstanceId") if isinstance(result, dict) else None
         return int(instance) if isinstance(instance, int | str) and str(instance).isdigit() else None
 
-    async def acknowledge_alarm(self, instance_id: int, alarm: str, acknowledgement: str = "Ack") -> None:
-        await self.call(
-            "GET", "alarm", f"AcknowledgeAlarm({instance_id},{canonical_guid(alarm)},{acknowledgement})"
-        )
+    async def acknowledge_alarm(self, instance_id: int, alarm: str) -> None:
+        await self.call("GET", "alarm", f"AcknowledgeAlarm({instance_id},{canonical_guid(alarm)},Ack)")
 
     async def add_bookmark(self, camera: str, moment: datetime, text: str) -> None:
         """Bookmark at the detection time (not "now"), ISO-8601 UTC with Z."""
@@ -245,9 +243,6 @@ class WebSdkClient:
 
     async def set_alarm_monitoring(self, on: bool) -> None:
         await self.call("POST", f"events/alarmMonitoring/{'on' if on else 'off'}")
-
-    async def close_event_connection(self, connection_id: str) -> None:
-        await self.call("POST", f"events/closeconnection/{connection_id}")
 
 
 def check_status(status: int, path: str) -> None:

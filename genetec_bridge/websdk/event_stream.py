@@ -135,13 +135,12 @@ class EventStream:
         *,
         alarm_monitoring: bool = False,
         silence_timeout_s: float = 30.0,
-        backoff: Backoff | None = None,
     ) -> None:
         self._client = client
         self._subscriptions = list(subscriptions)
         self._alarm_monitoring = alarm_monitoring
         self._silence_timeout_s = silence_timeout_s
-        self._backoff = backoff or Backoff(initial_s=1.0, max_s=30.0)
+        self._backoff = Backoff(initial_s=1.0, max_s=30.0)
         self.connection_id: str | None = None
         self.connections = 0
         self.last_error: str | None = None

@@ -11,6 +11,7 @@ from genetec_bridge.health.status import (
     CameraStatus,
     DaemonStatus,
     DeliveryStatus,
+    LineCrossings,
     WebSdkStatus,
 )
 
@@ -32,6 +33,15 @@ def healthy() -> BridgeStatus:
                 frames_analysed=498,
                 frames_dropped=2,
                 last_frame_age_s=0.1,
+            )
+        ],
+        line_crossings=[
+            LineCrossings(
+                camera_id="00000001-0000-babe-0000-00408ca1eb95",
+                line="Northbound count",
+                class_name="car",
+                direction="B->A",
+                count=42,
             )
         ],
     )
@@ -116,6 +126,16 @@ async def test_metrics_name_every_figure(served: Served) -> None:
         in body
     )
     assert "genetec_bridge_events_pending 2.0" in body
+
+
+async def test_metrics_count_line_crossings_by_camera_line_class_and_direction(served: Served) -> None:
+    _, body = await get(served.url("/metrics"))
+
+    assert "# TYPE genetec_bridge_line_crossings_total counter" in body
+    assert (
+        'genetec_bridge_line_crossings_total{camera="00000001-0000-babe-0000-00408ca1eb95",'
+        'class="car",direction="B->A",line="Northbound count"} 42.0' in body
+    )
 
 
 async def test_status_is_the_bridge_status(served: Served) -> None:

@@ -1,0 +1,1 @@
+"""Live traffic counts of the counting skills, exported as CSV for the city's statistics."""

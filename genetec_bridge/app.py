@@ -4,7 +4,8 @@ Each analytics event is committed to the outbox as it arrives from the daemon, b
 else, so a daemon crash or restart loses none. Traffic counts are held in memory until their interval
 closes, then appended to the day's CSV file (genetec_bridge.counting). Nothing outside the config is
 fatal once running: an unreachable Web SDK, a dead daemon or a lost camera is reported in the status
-and retried.
+and retried. When a skill routes to an alarm, the bridge also listens to Security Center's alarm
+notifications and records operators' acknowledgements of the alarms it triggered.
 """
 
 import asyncio
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 
 from analytics.link.messages import FrameResult
 from analytics.skills.base import AlertRouting
+from genetec_bridge.alarm_acknowledgements import AlarmAcknowledgements
 from genetec_bridge.backoff import Backoff
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.csv_files import DailyCountsFiles
@@ -20,7 +22,7 @@ from genetec_bridge.counting.live_counts import LiveCounts
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
 from genetec_bridge.health.server import HealthServer
-from genetec_bridge.health.status import BridgeStatus, WebSdkStatus
+from genetec_bridge.health.status import AlarmResponses, BridgeStatus, WebSdkStatus
 from genetec_bridge.ingest.reader import site_readers
 from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
@@ -67,6 +69,11 @@ class Bridge:
             retry_initial_s=site.delivery.retry_initial_s,
             retry_max_s=site.delivery.retry_max_s,
         )
+        self._acknowledgements = (
+            AlarmAcknowledgements(self._websdk, self._outbox)
+            if any(routing.alarm for routing in self._routing.values())
+            else None
+        )
         self._link = DaemonClient(site, self._on_result)
         daemon = site.daemon
         launch = DaemonLaunch(
@@ -93,12 +100,23 @@ class Bridge:
                     }
                 )
             )
+        websdk = self._websdk_status
+        alarms: list[AlarmResponses] = []
+        if self._acknowledgements is not None:
+            websdk = websdk.model_copy(
+                update={
+                    "event_stream_connected": self._acknowledgements.connected,
+                    "event_stream_error": self._acknowledgements.last_error,
+                }
+            )
+            alarms = self._outbox.alarm_responses()
         return BridgeStatus(
-            websdk=self._websdk_status,
+            websdk=websdk,
             daemon=self._supervisor.status(),
             delivery=self._delivery.status(),
             cameras=cameras,
             line_crossings=self._counts.crossings(),
+            alarms=alarms,
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -109,6 +127,8 @@ class Bridge:
             asyncio.create_task(self._delivery.run(), name="delivery"),
             asyncio.create_task(self._keep_websdk(), name="websdk"),
         ]
+        if self._acknowledgements is not None:
+            tasks.append(asyncio.create_task(self._acknowledgements.run(), name="alarm acknowledgements"))
         for reader in self._readers:
             reader.start()
         log.info(

@@ -1,7 +1,8 @@
 """The durable outbox: every event to deliver is committed here (WAL, fsync) before anything is sent.
 
 Insertion is idempotent by event id. Each action's completion is committed separately, so after a crash
-only the actions not yet confirmed are sent again. Before each send the action is marked `sending`:
+only the actions not yet confirmed are sent again. Triggered alarms are kept, with their instance id, so
+operator acknowledgements can be matched to the event (alarm_acknowledgements.py). Before each send the action is marked `sending`:
 after a crash that mark tells the next process it may be about to send a duplicate (see service.py).
 Thread-safe: the delivery service calls it from worker threads so fsyncs never block the event loop.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from analytics.events import AnalyticsEvent
+from genetec_bridge.health.status import AlarmResponses
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -39,6 +41,15 @@ CREATE TABLE IF NOT EXISTS actions_done (
     done_at REAL NOT NULL,
     PRIMARY KEY (event_id, action)
 );
+CREATE TABLE IF NOT EXISTS alarms (
+    event_id TEXT PRIMARY KEY,
+    camera TEXT NOT NULL,
+    skill TEXT NOT NULL,
+    instance_id INTEGER UNIQUE,
+    triggered_at REAL NOT NULL,
+    acknowledged_at REAL,
+    ack_type TEXT
+);
 """
 _PENDING = "delivered_at IS NULL AND rejected_at IS NULL"
 
@@ -56,6 +67,15 @@ class PendingEvent:
 
     def remaining(self) -> list[dict[str, Any]]:
         return [action for action in self.actions if action["action"] not in self.done]
+
+
+@dataclass(frozen=True)
+class AcknowledgedAlarm:
+    instance_id: int
+    event_id: str
+    event_json: str
+    delay_s: float
+    ack_type: str | None
 
 
 @dataclass(frozen=True)
@@ -126,12 +146,23 @@ class Outbox:
             "UPDATE events SET sending = ?, attempts = attempts + 1 WHERE event_id = ?", (action, event_id)
         )
 
-    def mark_action_done(self, event_id: str, action: str) -> None:
+    def mark_action_done(self, event_id: str, action: str, alarm_instance: int | None = None) -> None:
+        """For an alarm, `alarm_instance` is what TriggerAlarm returned (None when the server gave none)."""
+        now = self._clock()
         with self._lock, self._db:
             self._db.execute(
                 "INSERT OR IGNORE INTO actions_done (event_id, action, done_at) VALUES (?, ?, ?)",
-                (event_id, action, self._clock()),
+                (event_id, action, now),
             )
+            if action == "alarm":
+                # Same transaction as `done`: a confirmed alarm never lacks its instance id. REPLACE: a
+                # re-sent trigger (see service.py) made a new instance, the one operators will answer.
+                self._db.execute(
+                    "INSERT OR REPLACE INTO alarms (event_id, camera, skill, instance_id, triggered_at)"
+                    " SELECT event_id, camera, json_extract(event_json, '$.skill'), ?, ? FROM events"
+                    " WHERE event_id = ?",
+                    (alarm_instance, now, event_id),
+                )
             self._db.execute("UPDATE events SET sending = NULL WHERE event_id = ?", (event_id,))
 
     def mark_delivered(self, event_id: str) -> None:
@@ -149,6 +180,41 @@ class Outbox:
             )
             row = self._db.execute("SELECT rejections FROM events WHERE event_id = ?", (event_id,)).fetchone()
         return int(row[0]) if row else 0
+
+    def acknowledge_alarm(self, instance_id: int, ack_type: str | None) -> AcknowledgedAlarm | None:
+        """Record an operator's acknowledgement; None when the alarm is not ours or already acknowledged."""
+        now = self._clock()
+        with self._lock, self._db:
+            updated = self._db.execute(
+                "UPDATE alarms SET acknowledged_at = ?, ack_type = ?"
+                " WHERE instance_id = ? AND acknowledged_at IS NULL",
+                (now, ack_type, instance_id),
+            ).rowcount
+            if not updated:
+                return None
+            row = self._db.execute(
+                "SELECT alarms.event_id, event_json, triggered_at FROM alarms"
+                " JOIN events USING (event_id) WHERE instance_id = ?",
+                (instance_id,),
+            ).fetchone()
+        return AcknowledgedAlarm(instance_id, row[0], row[1], now - row[2], ack_type)
+
+    def alarm_responses(self) -> list[AlarmResponses]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT camera, skill, COUNT(*), COUNT(acknowledged_at), TOTAL(acknowledged_at - triggered_at)"
+                " FROM alarms GROUP BY camera, skill ORDER BY camera, skill"
+            ).fetchall()
+        return [
+            AlarmResponses(
+                camera_id=row[0],
+                skill=row[1],
+                triggered=row[2],
+                acknowledged=row[3],
+                acknowledgement_delay_s_sum=row[4],
+            )
+            for row in rows
+        ]
 
     def park(self, event_id: str) -> None:
         """Stop retrying an event Security Center keeps refusing; it stays here, visible, never deleted."""

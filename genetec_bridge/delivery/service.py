@@ -130,25 +130,29 @@ class DeliveryService:
             )
         for action in pending.remaining():
             await asyncio.to_thread(self.outbox.mark_sending, pending.event_id, action["action"])
-            await self._send(pending, action)
-            await asyncio.to_thread(self.outbox.mark_action_done, pending.event_id, action["action"])
+            alarm_instance = await self._send(pending, action)
+            await asyncio.to_thread(
+                self.outbox.mark_action_done, pending.event_id, action["action"], alarm_instance
+            )
         await asyncio.to_thread(self.outbox.mark_delivered, pending.event_id)
         self.last_error = None
 
-    async def _send(self, pending: PendingEvent, action: dict[str, str]) -> None:
+    async def _send(self, pending: PendingEvent, action: dict[str, str]) -> int | None:
+        """Send one action; for an alarm, the instance id the server returned (if any)."""
         kind = action["action"]
         if kind == "custom_event":
             await self._client.raise_custom_event(
                 int(action["custom_event_id"]), pending.camera, action["message"], pending.event_json
             )
         elif kind == "alarm":
-            await self._client.trigger_alarm(action["alarm"], pending.camera)
+            return await self._client.trigger_alarm(action["alarm"], pending.camera)
         elif kind == "bookmark":
             await self._client.add_bookmark(
                 pending.camera, datetime.fromisoformat(action["time"]), action["text"]
             )
         else:
             raise ValueError(f"unknown outbox action {kind!r}")
+        return None
 
     async def _rejected(self, pending: PendingEvent, error: WebSdkFailure) -> None:
         self.last_error = str(error)

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterator
 
 from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric, SummaryMetricFamily
 from prometheus_client.registry import Collector
 
 from genetec_bridge.health.status import BridgeStatus
@@ -21,6 +21,7 @@ class StatusCollector(Collector):
         yield from _daemon_metrics(status)
         yield from _delivery_metrics(status)
         yield _line_crossings(status)
+        yield from _alarm_metrics(status)
         yield _gauge(
             "websdk_reachable", "1 when the last Web SDK call succeeded.", float(status.websdk.reachable)
         )
@@ -102,6 +103,37 @@ def _delivery_metrics(status: BridgeStatus) -> Iterator[Metric]:
         "Age of the oldest undelivered event.",
         delivery.oldest_pending_age_s,
     )
+
+
+def _alarm_metrics(status: BridgeStatus) -> Iterator[Metric]:
+    labels = ["camera", "skill"]
+    triggered = CounterMetricFamily(
+        f"{PREFIX}_alarms_triggered", "Alarms the bridge triggered in Security Center.", labels=labels
+    )
+    acknowledged = CounterMetricFamily(
+        f"{PREFIX}_alarms_acknowledged",
+        "Alarms triggered by the bridge that an operator acknowledged.",
+        labels=labels,
+    )
+    delay = SummaryMetricFamily(
+        f"{PREFIX}_alarm_acknowledgement_delay_seconds",
+        "Seconds from triggering an alarm to its acknowledgement by an operator.",
+        labels=labels,
+    )
+    for alarms in status.alarms:
+        values = [alarms.camera_id, alarms.skill]
+        triggered.add_metric(values, alarms.triggered)
+        acknowledged.add_metric(values, alarms.acknowledged)
+        delay.add_metric(values, alarms.acknowledged, alarms.acknowledgement_delay_s_sum)
+    yield triggered
+    yield acknowledged
+    yield delay
+    if status.websdk.event_stream_connected is not None:
+        yield _gauge(
+            "event_stream_connected",
+            "1 while the alarm notification stream is connected.",
+            float(status.websdk.event_stream_connected),
+        )
 
 
 def _line_crossings(status: BridgeStatus) -> Metric:

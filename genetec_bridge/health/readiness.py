@@ -4,10 +4,14 @@ from genetec_bridge.health.status import BridgeStatus
 
 
 def not_ready_reasons(status: BridgeStatus) -> list[str]:
-    """Empty when the Web SDK is reachable, the daemon connected and every camera streaming."""
+    """Empty when the Web SDK is reachable (with its event stream when alarms are configured), the
+    daemon connected and every camera streaming."""
     reasons = []
     if not status.websdk.reachable:
         reasons.append(_with_error("Web SDK unreachable", status.websdk.last_error))
+    # None: no skill routes to an alarm, so the stream is not opened and cannot be missed.
+    if status.websdk.event_stream_connected is False:
+        reasons.append(_with_error("alarm acknowledgements not received", status.websdk.event_stream_error))
     if not status.daemon.connected:
         reasons.append(_with_error("analytics daemon not connected", status.daemon.last_error))
     if not status.cameras:

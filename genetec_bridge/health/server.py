@@ -1,7 +1,8 @@
 """The maintainer's HTTP endpoints, on 127.0.0.1 unless configured otherwise.
 
 /healthz  200 while the process serves requests (liveness);
-/readyz   200 when the Web SDK is reachable, the daemon connected and every camera streaming,
+/readyz   200 when the Web SDK is reachable (and its alarm stream, when alarms are configured), the
+          daemon connected and every camera streaming,
           else 503 with the reasons as JSON;
 /metrics  Prometheus text format;
 /status   the whole BridgeStatus as JSON.

@@ -41,6 +41,10 @@ class DeliveryStatus(BaseModel):
 class WebSdkStatus(BaseModel):
     reachable: bool = False
     last_error: str | None = None
+    event_stream_connected: bool | None = Field(
+        None, description="Alarm notification stream; null when no skill routes to an alarm."
+    )
+    event_stream_error: str | None = None
 
 
 class LineCrossings(BaseModel):
@@ -53,9 +57,22 @@ class LineCrossings(BaseModel):
     count: int = 0
 
 
+class AlarmResponses(BaseModel):
+    """Alarms the bridge triggered for one skill of a camera, and how operators answered them."""
+
+    camera_id: str
+    skill: str
+    triggered: int = 0
+    acknowledged: int = 0
+    acknowledgement_delay_s_sum: float = Field(
+        0.0, description="Seconds from trigger to acknowledgement, summed over the acknowledged alarms."
+    )
+
+
 class BridgeStatus(BaseModel):
     websdk: WebSdkStatus = Field(default_factory=WebSdkStatus)
     daemon: DaemonStatus = Field(default_factory=DaemonStatus)
     delivery: DeliveryStatus = Field(default_factory=DeliveryStatus)
     cameras: list[CameraStatus] = Field(default_factory=list)
     line_crossings: list[LineCrossings] = Field(default_factory=list)
+    alarms: list[AlarmResponses] = Field(default_factory=list)

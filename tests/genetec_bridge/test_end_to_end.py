@@ -1,5 +1,6 @@
 """The whole product as real processes: two RTSP servers as two Media Gateway roles, fake Web SDK,
-the bridge (`genetec-bridge run`) with its daemon child. Events reach Security Center; the daemon is
+the bridge (`genetec-bridge run`) with its daemon child. Events reach Security Center, and an operator's
+acknowledgement of an intrusion alarm is seen by the bridge; the daemon is
 killed and camera A's gateway stopped, and the bridge reports, recovers and loses nothing while
 camera B, on the other gateway, keeps being analysed."""
 
@@ -17,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.fake_websdk_process import CAMERA_GUIDS, FakeWebSdkProcess, free_port
+from tests.support.fake_websdk_process import ALARM_GUID, CAMERA_GUIDS, FakeWebSdkProcess, free_port
 from tests.support.rtsp_server_process import PETS, PETS_FPS, start_rtsp_server
 
 pytestmark = pytest.mark.integration
@@ -53,7 +54,7 @@ alert = {{ custom_event_id = {LOITERING_EVENT}, bookmark = true }}
 [[cameras.skills]]
 kind = "intrusion"
 zone = "junction_right"
-alert = {{ custom_event_id = {INTRUSION_EVENT} }}
+alert = {{ custom_event_id = {INTRUSION_EVENT}, alarm = "{ALARM_GUID}" }}
 """
     return f"""
 [genetec]
@@ -146,6 +147,13 @@ def test_bridge_delivers_events_and_survives_daemon_and_gateway_failures(
             )
             assert any(r.get("op") == "AddCameraBookmark" for r in fake.received())
             assert json.loads(raised(LOITERING_EVENT)[0]["payload"])["kind"] == "loitering"
+
+            # An operator acknowledges the intrusion alarms once the bridge recorded one: it sees that.
+            _until(lambda: status()["alarms"], 10, "intrusion alarm recorded")
+            for instance in fake.state()["alarm_instances"]:
+                if instance["State"] == "Active":
+                    fake.acknowledge(instance["InstanceId"])
+            _until(lambda: any(a["acknowledged"] for a in status()["alarms"]), 10, "acknowledgement seen")
 
             # The daemon is killed: reported within 5 s, restarted, analysis resumes within 30 s.
             _until(lambda: httpx.get(f"{health}/readyz", timeout=2).status_code == 200, 30, "ready")

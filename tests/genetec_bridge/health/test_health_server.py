@@ -100,6 +100,17 @@ async def test_readiness_fails_with_the_reasons(served: Served) -> None:
     assert (await get(served.url("/healthz")))[0] == 200, "alive even when not ready"
 
 
+async def test_a_dead_alarm_stream_fails_readiness_only_when_alarms_are_configured(served: Served) -> None:
+    served.status.websdk = WebSdkStatus(reachable=True, event_stream_connected=None)
+    assert (await get(served.url("/readyz")))[0] == 200, "no alarm routed: no stream to miss"
+    served.status.websdk = WebSdkStatus(
+        reachable=True, event_stream_connected=False, event_stream_error="event stream closed by the server"
+    )
+    status, body = await get(served.url("/readyz"))
+    assert status == 503
+    assert "alarm acknowledgements not received: event stream closed by the server" in body
+
+
 async def test_metrics_name_every_figure(served: Served) -> None:
     status, body = await get(served.url("/metrics"))
     assert status == 200

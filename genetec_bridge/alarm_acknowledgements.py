@@ -1,0 +1,62 @@
+"""Operator acknowledgements of the alarms the bridge triggered, read from Security Center's event stream.
+
+Run only when a skill routes to an alarm. Each acknowledgement of one of our alarm instances is recorded
+in the outbox against its event, so the maintainer sees, per skill, how many alarms operators answered
+and how fast. Acknowledgements of other alarms are ignored. The stream is separate from delivery: a
+dead stream loses acknowledgements (Security Center does not replay them), never events.
+"""
+
+import asyncio
+import logging
+
+from analytics.events import AnalyticsEvent
+from genetec_bridge.delivery.messages import message_for
+from genetec_bridge.delivery.outbox import AcknowledgedAlarm, Outbox
+from genetec_bridge.websdk.client import WebSdkClient
+from genetec_bridge.websdk.event_stream import EventStream, StreamEvent
+
+log = logging.getLogger(__name__)
+
+
+class AlarmAcknowledgements:
+    def __init__(self, client: WebSdkClient, outbox: Outbox, silence_timeout_s: float = 30.0) -> None:
+        # Alarm monitoring alone brings AlarmTriggered/AlarmAcknowledge: no subscription is needed.
+        self._stream = EventStream(client, [], alarm_monitoring=True, silence_timeout_s=silence_timeout_s)
+        self._outbox = outbox
+
+    @property
+    def connected(self) -> bool:
+        return self._stream.connection_id is not None
+
+    @property
+    def last_error(self) -> str | None:
+        return self._stream.last_error
+
+    async def run(self) -> None:
+        """Forever: the stream reconnects with back-off on its own."""
+        async for event in self._stream:
+            if event.is_alarm_acknowledgement:
+                await self.record(event)
+
+    async def record(self, event: StreamEvent) -> AcknowledgedAlarm | None:
+        """Store the acknowledgement if the instance is ours; the record, or None when ignored."""
+        try:
+            instance_id = int(event.data["InstanceId"])
+        except (KeyError, TypeError, ValueError):
+            log.warning("alarm acknowledgement without an instance id ignored: %s", event.data)
+            return None
+        # The acknowledgement type's key is not documented; `AckType` follows the `AckTime` naming.
+        ack_type = event.data.get("AckType")
+        acknowledged = await asyncio.to_thread(
+            self._outbox.acknowledge_alarm, instance_id, str(ack_type) if ack_type is not None else None
+        )
+        if acknowledged is not None:
+            analytics_event = AnalyticsEvent.model_validate_json(acknowledged.event_json)
+            log.info(
+                "alarm %d acknowledged for event %s (%s) after %.0f s",
+                instance_id,
+                acknowledged.event_id,
+                message_for(analytics_event),
+                acknowledged.delay_s,
+            )
+        return acknowledged

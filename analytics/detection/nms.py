@@ -13,25 +13,6 @@ from analytics.tracks import CLASS_IDS, VEHICLE_CLASSES
 _VEHICLE_IDS = np.asarray(sorted(CLASS_IDS[name] for name in VEHICLE_CLASSES))
 
 
-def _iou_with(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-    top_left = np.maximum(box[:2], boxes[:, :2])
-    bottom_right = np.minimum(box[2:], boxes[:, 2:])
-    inter = np.prod((bottom_right - top_left).clip(min=0), axis=1)
-    area = np.prod(box[2:] - box[:2])
-    areas = np.prod(boxes[:, 2:] - boxes[:, :2], axis=1)
-    return inter / np.maximum(area + areas - inter, 1e-9)
-
-
-def _greedy(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> np.ndarray:
-    order = np.argsort(-scores)
-    keep = []
-    while order.size:
-        best, order = order[0], order[1:]
-        keep.append(best)
-        order = order[_iou_with(boxes[best], boxes[order]) < iou_threshold]
-    return np.asarray(keep, dtype=int)
-
-
 def suppression_group(class_ids: np.ndarray) -> np.ndarray:
     """Group of each detection: all vehicle classes share one group, other classes their own id."""
     return np.where(np.isin(class_ids, _VEHICLE_IDS), -1, class_ids)
@@ -45,5 +26,6 @@ def non_max_suppression(detections: sv.Detections, iou_threshold: float) -> sv.D
     keep = []
     for group in np.unique(groups):
         members = np.flatnonzero(groups == group)
-        keep.append(members[_greedy(detections.xyxy[members], detections.confidence[members], iou_threshold)])
+        scored = np.column_stack([detections.xyxy[members], detections.confidence[members]])
+        keep.append(members[sv.box_non_max_suppression(scored, iou_threshold)])
     return detections[np.sort(np.concatenate(keep))]

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
+import supervision as sv
 from scipy.optimize import linear_sum_assignment
 
 from analytics.evaluation.motchallenge import FrameBoxes, MotSequence
@@ -20,11 +21,7 @@ def iou_matrix(a_xywh: np.ndarray, b_xywh: np.ndarray) -> np.ndarray:
     """IoU of every box of `a` with every box of `b`, boxes as x, y, w, h."""
     a = np.asarray(a_xywh, dtype=float).reshape(-1, 4)
     b = np.asarray(b_xywh, dtype=float).reshape(-1, 4)
-    top_left = np.maximum(a[:, None, :2], b[None, :, :2])
-    bottom_right = np.minimum(a[:, None, :2] + a[:, None, 2:], b[None, :, :2] + b[None, :, 2:])
-    inter = np.prod((bottom_right - top_left).clip(min=0), axis=2)
-    union = np.prod(a[:, 2:], axis=1)[:, None] + np.prod(b[:, 2:], axis=1)[None, :] - inter
-    return inter / np.maximum(union, 1e-12)
+    return sv.box_iou_batch(sv.xywh_to_xyxy(a), sv.xywh_to_xyxy(b)).astype(float)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,16 +4,6 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 
-def box_iou(a_xyxy: np.ndarray, b_xyxy: np.ndarray) -> np.ndarray:
-    """IoU of every box of `a` [N, 4] with every box of `b` [M, 4]."""
-    top_left = np.maximum(a_xyxy[:, None, :2], b_xyxy[None, :, :2])
-    bottom_right = np.minimum(a_xyxy[:, None, 2:], b_xyxy[None, :, 2:])
-    inter = np.prod((bottom_right - top_left).clip(min=0), axis=2)
-    area_a = np.prod(a_xyxy[:, 2:] - a_xyxy[:, :2], axis=1)
-    area_b = np.prod(b_xyxy[:, 2:] - b_xyxy[:, :2], axis=1)
-    return inter / np.maximum(area_a[:, None] + area_b[None, :] - inter, 1e-9)
-
-
 def normalised_distance(tracks_cxcywh: np.ndarray, detections_cxcywh: np.ndarray) -> np.ndarray:
     """Centre distance in units of the track's box height, inflated by the difference in size.
 

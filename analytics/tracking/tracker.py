@@ -20,7 +20,7 @@ import numpy as np
 import supervision as sv
 
 from analytics.detection.nms import suppression_group
-from analytics.tracking.association import assign, box_iou, normalised_distance
+from analytics.tracking.association import assign, normalised_distance
 from analytics.tracking.kalman import BoxKalman, cxcywh_to_xyxy, xyxy_to_cxcywh
 
 _FORBIDDEN = 1e6
@@ -78,7 +78,7 @@ class _Matching:
         self, tracks: list[_Track], candidates: list[int], min_iou: float
     ) -> tuple[list[_Track], list[int]]:
         """Pairs tracks' predicted boxes with detections; returns the unmatched of both."""
-        iou = box_iou(
+        iou = sv.box_iou_batch(
             np.array([t.xyxy for t in tracks]).reshape(-1, 4), self._boxes[candidates].reshape(-1, 4)
         )
         return self._assign(tracks, candidates, 1.0 - iou, 1.0 - min_iou)

@@ -10,12 +10,31 @@ from collections import Counter
 import pytest
 
 from analytics.evaluation.event_matching import by_kind, match_events, read_events, read_reference
+from analytics.evaluation.mot_metrics import evaluate_mot
+from analytics.evaluation.motchallenge import read_mot
 from tests.support.pets_run import PetsRun, pets_run  # noqa: F401  (the fixture)
+from tests.support.single_command import run_command
 
 TARGETS = {"loitering": (0.90, 0.85), "zone_enter": (0.90, 0.85), "line_cross": (0.90, 0.85)}
 # The two vehicles parked for the whole clip, bottom-centre in pixels of 768×576 (reference README).
 PARKED = {"van": ((651 + 725) / 2 / 768, 99 / 576), "car": ((731 + 767) / 2 / 768, 94 / 576)}
 PARKING_ZONE = "parked_top_right"
+
+
+def test_tracks_meet_the_tracking_targets(pets_run: PetsRun, shared_asset, capsys) -> None:  # noqa: F811
+    """All 795 frames at the true 7 fps, scored against the ground truth with the far footpath
+    (foot above y = 150 px, not annotated) ignored from both sides, as `analytics eval` does it."""
+    gt_path = shared_asset("data/pets09-s2l1/gt/gt.txt")
+    tracks = pets_run.out / "tracks.txt"
+    assert max(int(line.split(",")[0]) for line in tracks.read_text().splitlines()) == 795
+    scores = evaluate_mot(
+        read_mot(gt_path, ground_truth=True, min_foot_y=150), read_mot(tracks, min_foot_y=150)
+    )
+    assert scores.mota >= 0.80, scores.summary()
+    assert scores.idf1 >= 0.70, scores.summary()
+    argv = ["eval", str(pets_run.out), "--gt", str(gt_path), "--min-foot-y", "150"]
+    assert run_command("analytics.commands.evaluate", argv) == 0
+    assert f"MOTA {scores.mota:.3f}  IDF1 {scores.idf1:.3f}" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("kind", sorted(TARGETS))

@@ -68,6 +68,8 @@ class Bridge:
             max_events_per_minute_per_camera=site.delivery.max_events_per_minute_per_camera,
             retry_initial_s=site.delivery.retry_initial_s,
             retry_max_s=site.delivery.retry_max_s,
+            keep_delivered_h=site.delivery.keep_delivered_h,
+            keep_rejected_h=site.delivery.keep_rejected_h,
         )
         self._acknowledgements = (
             AlarmAcknowledgements(self._websdk, self._outbox)

@@ -54,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
         max_events_per_minute_per_camera=args.max_per_minute or settings.max_events_per_minute_per_camera,
         retry_initial_s=args.retry_initial or settings.retry_initial_s,
         retry_max_s=args.retry_max or settings.retry_max_s,
+        keep_delivered_h=settings.keep_delivered_h,
+        keep_rejected_h=settings.keep_rejected_h,
     )
 
     async def deliver() -> None:

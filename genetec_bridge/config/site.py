@@ -137,6 +137,18 @@ class DeliveryConfig(StrictModel):
     )
     retry_initial_s: float = Field(1.0, gt=0, description="First retry delay after a failed delivery.")
     retry_max_s: float = Field(60.0, gt=0, description="Longest retry delay; delays double up to it.")
+    keep_delivered_h: float = Field(
+        24.0,
+        gt=0,
+        description="Hours a delivered event (and its alarm) stays in the outbox: time to check what was"
+        " sent and to match operators' alarm acknowledgements. Then it is deleted.",
+    )
+    keep_rejected_h: float = Field(
+        168.0,
+        gt=0,
+        description="Hours an event Security Center refused stays in the outbox, for"
+        " `genetec-bridge deliver --requeue-rejected`. Then it is deleted. Pending events are never deleted.",
+    )
 
     @model_validator(mode="after")
     def _retry_delays_ordered(self) -> Self:

@@ -5,6 +5,13 @@ only the actions not yet confirmed are sent again. Triggered alarms are kept, wi
 operator acknowledgements can be matched to the event (alarm_acknowledgements.py). Before each send the action is marked `sending`:
 after a crash that mark tells the next process it may be about to send a duplicate (see service.py).
 Thread-safe: the delivery service calls it from worker threads so fsyncs never block the event loop.
+
+Retention (privacy by design): `prune` deletes delivered and rejected events, with their actions and
+alarm rows, once older than their retention; pending events are never deleted. What the counters need of
+the deleted rows (events delivered and refused, alarms triggered and acknowledged) is added to `pruned`
+and `pruned_alarms` in the same transaction, so the totals never go down, across restarts too. SQLite
+keeps the freed pages and reuses them for new events: the file stays about the size of one retention
+window of traffic, with no vacuum to run and no change to existing files.
 """
 
 import json
@@ -50,8 +57,23 @@ CREATE TABLE IF NOT EXISTS alarms (
     acknowledged_at REAL,
     ack_type TEXT
 );
+CREATE TABLE IF NOT EXISTS pruned (
+    delivered INTEGER NOT NULL,
+    rejected INTEGER NOT NULL
+);
+INSERT INTO pruned SELECT 0, 0 WHERE NOT EXISTS (SELECT 1 FROM pruned);
+CREATE TABLE IF NOT EXISTS pruned_alarms (
+    camera TEXT NOT NULL,
+    skill TEXT NOT NULL,
+    triggered INTEGER NOT NULL,
+    acknowledged INTEGER NOT NULL,
+    acknowledgement_delay_s_sum REAL NOT NULL,
+    PRIMARY KEY (camera, skill)
+);
 """
 _PENDING = "delivered_at IS NULL AND rejected_at IS NULL"
+# The events `prune` deletes; parameters: the delivered and the rejected cut-off times.
+_EXPIRED = "delivered_at < ? OR (delivered_at IS NULL AND rejected_at < ?)"
 
 
 @dataclass(frozen=True)
@@ -76,6 +98,12 @@ class AcknowledgedAlarm:
     event_json: str
     delay_s: float
     ack_type: str | None
+
+
+@dataclass(frozen=True)
+class Pruned:
+    delivered: int
+    rejected: int
 
 
 @dataclass(frozen=True)
@@ -200,10 +228,14 @@ class Outbox:
         return AcknowledgedAlarm(instance_id, row[0], row[1], now - row[2], ack_type)
 
     def alarm_responses(self) -> list[AlarmResponses]:
+        """Per camera and skill, since the outbox was created: pruned alarms stay counted."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT camera, skill, COUNT(*), COUNT(acknowledged_at), TOTAL(acknowledged_at - triggered_at)"
-                " FROM alarms GROUP BY camera, skill ORDER BY camera, skill"
+                "SELECT camera, skill, SUM(triggered), SUM(acknowledged), TOTAL(delay) FROM ("
+                " SELECT camera, skill, COUNT(*) AS triggered, COUNT(acknowledged_at) AS acknowledged,"
+                " TOTAL(acknowledged_at - triggered_at) AS delay FROM alarms GROUP BY camera, skill"
+                " UNION ALL SELECT camera, skill, triggered, acknowledged, acknowledgement_delay_s_sum"
+                " FROM pruned_alarms) GROUP BY camera, skill ORDER BY camera, skill"
             ).fetchall()
         return [
             AlarmResponses(
@@ -217,7 +249,7 @@ class Outbox:
         ]
 
     def park(self, event_id: str) -> None:
-        """Stop retrying an event Security Center keeps refusing; it stays here, visible, never deleted."""
+        """Stop retrying an event Security Center keeps refusing; it stays here, visible, until pruned."""
         self._write("UPDATE events SET rejected_at = ? WHERE event_id = ?", (self._clock(), event_id))
 
     def requeue_rejected(self) -> int:
@@ -225,13 +257,57 @@ class Outbox:
             "UPDATE events SET rejected_at = NULL, rejections = 0 WHERE rejected_at IS NOT NULL", ()
         )
 
+    def prune(self, keep_delivered_s: float, keep_rejected_s: float) -> Pruned:
+        """Delete the events delivered, or rejected, longer ago than kept; pending ones always stay."""
+        now = self._clock()
+        cutoffs = (now - keep_delivered_s, now - keep_rejected_s)
+        expired = f"SELECT event_id FROM events WHERE {_EXPIRED}"
+        with self._lock, self._db:
+            # Immediate: the counts added to `pruned` must be of the rows this transaction deletes, even
+            # when the bridge and the maintenance tool prune one file at the same time.
+            self._db.execute("BEGIN IMMEDIATE")
+            delivered, rejected = self._db.execute(
+                f"SELECT COUNT(delivered_at), COUNT(*) - COUNT(delivered_at) FROM events WHERE {_EXPIRED}",
+                cutoffs,
+            ).fetchone()
+            if delivered + rejected == 0:
+                return Pruned(0, 0)
+            self._db.execute(
+                "UPDATE pruned SET delivered = delivered + ?, rejected = rejected + ?", (delivered, rejected)
+            )
+            self._db.execute(
+                "INSERT INTO pruned_alarms (camera, skill, triggered, acknowledged, acknowledgement_delay_s_sum)"
+                " SELECT camera, skill, COUNT(*), COUNT(acknowledged_at), TOTAL(acknowledged_at - triggered_at)"
+                f" FROM alarms WHERE event_id IN ({expired}) GROUP BY camera, skill"
+                " ON CONFLICT (camera, skill) DO UPDATE SET triggered = triggered + excluded.triggered,"
+                " acknowledged = acknowledged + excluded.acknowledged,"
+                " acknowledgement_delay_s_sum = acknowledgement_delay_s_sum"
+                " + excluded.acknowledgement_delay_s_sum",
+                cutoffs,
+            )
+            self._db.execute(f"DELETE FROM alarms WHERE event_id IN ({expired})", cutoffs)
+            self._db.execute(f"DELETE FROM actions_done WHERE event_id IN ({expired})", cutoffs)
+            self._db.execute(f"DELETE FROM events WHERE {_EXPIRED}", cutoffs)
+        return Pruned(delivered, rejected)
+
     def stats(self) -> OutboxStats:
+        """`produced` and `delivered` count since the outbox was created (pruned events included);
+        `rejected` counts the events parked now, as `requeue_rejected` and `prune` take them away."""
         with self._lock:
             row = self._db.execute(
                 "SELECT COUNT(*), COUNT(delivered_at), COUNT(rejected_at),"
                 f" SUM({_PENDING}), MIN(CASE WHEN {_PENDING} THEN enqueued_at END) FROM events"
             ).fetchone()
-        return OutboxStats(int(row[0]), int(row[1]), int(row[3] or 0), int(row[2]), row[4])
+            pruned_delivered, pruned_rejected = self._db.execute(
+                "SELECT delivered, rejected FROM pruned"
+            ).fetchone()
+        return OutboxStats(
+            int(row[0]) + pruned_delivered + pruned_rejected,
+            int(row[1]) + pruned_delivered,
+            int(row[3] or 0),
+            int(row[2]),
+            row[4],
+        )
 
     def delivered_ids(self) -> list[str]:
         with self._lock:

@@ -13,6 +13,9 @@ Outages and 5xx: retried with exponential back-off and jitter, per camera. Authe
 (401/403) stop all delivery with a clear status and are retried only every `auth_retry_s`: wrong
 credentials need a person, not a tight loop. Fail answers are retried a few times (re-creating a missing
 custom event definition), then the event is parked as rejected, kept in the outbox and shown in status.
+
+Retention: at start and every `PRUNE_EVERY_S`, delivered and rejected events older than their retention
+are deleted from the outbox (see outbox.py); pending events are never deleted.
 """
 
 import asyncio
@@ -36,6 +39,8 @@ log = logging.getLogger(__name__)
 
 # Refusals by Security Center after which an event is parked in the outbox instead of retried.
 MAX_REJECTIONS = 5
+# How often old delivered and rejected events are deleted: retention is in hours, minutes late is fine.
+PRUNE_EVERY_S = 600.0
 
 
 class DeliveryService:
@@ -49,6 +54,8 @@ class DeliveryService:
         retry_max_s: float = 60.0,
         auth_retry_s: float | None = None,
         poll_s: float = 1.0,
+        keep_delivered_h: float = 24.0,
+        keep_rejected_h: float = 168.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
@@ -57,6 +64,8 @@ class DeliveryService:
         self._retry = (retry_initial_s, retry_max_s)
         self._auth_retry_s = auth_retry_s if auth_retry_s is not None else retry_max_s
         self._poll_s = poll_s
+        self._keep_s = (keep_delivered_h * 3600.0, keep_rejected_h * 3600.0)
+        self._next_prune = float("-inf")
         self._clock = clock
         self._wake = asyncio.Event()
         self._workers: dict[str, asyncio.Task[None]] = {}
@@ -81,6 +90,7 @@ class DeliveryService:
         """Deliver forever (or, with `until_empty`, until nothing deliverable is left)."""
         try:
             while True:
+                await self._prune_when_due()
                 for camera in await asyncio.to_thread(self.outbox.cameras_pending):
                     worker = self._workers.get(camera)
                     if worker is None or worker.done():
@@ -96,6 +106,20 @@ class DeliveryService:
             for worker in self._workers.values():
                 worker.cancel()
             await asyncio.gather(*self._workers.values(), return_exceptions=True)
+
+    async def _prune_when_due(self) -> None:
+        if self._clock() < self._next_prune:
+            return
+        self._next_prune = self._clock() + PRUNE_EVERY_S
+        pruned = await asyncio.to_thread(self.outbox.prune, *self._keep_s)
+        if pruned.delivered or pruned.rejected:
+            log.info(
+                "outbox: pruned %d delivered and %d rejected events older than %g h and %g h",
+                pruned.delivered,
+                pruned.rejected,
+                self._keep_s[0] / 3600.0,
+                self._keep_s[1] / 3600.0,
+            )
 
     async def _deliver_camera(self, camera: str) -> None:
         backoff = Backoff(*self._retry)

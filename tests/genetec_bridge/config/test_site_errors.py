@@ -169,6 +169,22 @@ CASES = [
         "retry_max_s must be at least retry_initial_s",
         "[delivery]",
     ),
+    (
+        "delivered events kept no time",
+        "keep_delivered_h = 24 ",
+        "keep_delivered_h = 0 ",
+        "delivery.keep_delivered_h",
+        "greater than 0",
+        "keep_delivered_h = 0",
+    ),
+    (
+        "rejected events kept a negative time",
+        "keep_rejected_h = 168 ",
+        "keep_rejected_h = -1 ",
+        "delivery.keep_rejected_h",
+        "greater than 0",
+        "keep_rejected_h = -1",
+    ),
 ]
 
 

@@ -12,6 +12,12 @@ APT_PACKAGES := python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0 gstre
 
 export GENETEC_ANALYTICS_ASSETS := $(abspath $(ASSETS))
 export GENETEC_ANALYTICS_MODEL := $(abspath $(MODEL))
+# A development checkout keeps its state (outbox, counts, sockets) in var/; a packaged install
+# uses systemd's StateDirectory or /var/lib/genetec-analytics.
+export GENETEC_ANALYTICS_STATE_DIR := $(abspath var)
+# Extra arguments: make bench BENCH_ARGS="--json out/bench.json", make demo DEMO_ARGS="--duration 60".
+BENCH_ARGS ?=
+DEMO_ARGS ?=
 
 .PHONY: install test demo bench lint schemas clean
 
@@ -55,10 +61,10 @@ schemas: $(VENV)/.installed
 	$(VENV)/bin/genetec-bridge schemas --write schemas
 
 demo: install
-	$(PY) -m genetec_bridge.demo --assets "$(GENETEC_ANALYTICS_ASSETS)"
+	$(VENV)/bin/genetec-lab demo --assets "$(GENETEC_ANALYTICS_ASSETS)" $(DEMO_ARGS)
 
 bench: install
-	$(PY) -m genetec_bridge.bench --assets "$(GENETEC_ANALYTICS_ASSETS)"
+	$(VENV)/bin/genetec-lab bench --assets "$(GENETEC_ANALYTICS_ASSETS)" $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

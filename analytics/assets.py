@@ -7,6 +7,8 @@ Large assets never live in the repository. `GENETEC_ANALYTICS_ASSETS` names the 
 import os
 from pathlib import Path
 
+from analytics.config.state_paths import default_model_path
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -31,5 +33,5 @@ def asset(relative: str) -> Path:
 
 def model_path() -> Path:
     """The detector model installed by `make install`, or the asset directory's copy."""
-    installed = Path(os.environ.get("GENETEC_ANALYTICS_MODEL", REPO_ROOT / "var/models/yolox_nano.onnx"))
+    installed = Path(os.environ.get("GENETEC_ANALYTICS_MODEL", default_model_path()))
     return installed if installed.exists() else asset("models/yolox_nano.onnx")

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from analytics.model_base import StrictModel
+from analytics.config.strict_model import StrictModel
 
 EventKind = Literal["loitering", "intrusion", "parking", "red_light", "lane_misuse", "line_cross"]
 Phase = Literal["start", "end", "instant"]

@@ -8,12 +8,12 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
-from analytics.camera_config import CameraConfig
+from analytics.camera_pipeline import CameraPipeline
+from analytics.config.camera import CameraConfig
+from analytics.config.schedule import Schedule
 from analytics.detection import Detector
 from analytics.evaluation.motchallenge import format_row
-from analytics.pipeline import CameraPipeline
-from analytics.privacy import apply_privacy_masks
-from analytics.schedule import Schedule
+from analytics.privacy_masks import apply_privacy_masks
 
 
 class VideoError(RuntimeError):

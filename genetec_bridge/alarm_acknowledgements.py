@@ -10,7 +10,7 @@ import asyncio
 import logging
 
 from analytics.events import AnalyticsEvent
-from genetec_bridge.delivery.messages import message_for
+from genetec_bridge.delivery.alert_text import message_for
 from genetec_bridge.delivery.outbox import AcknowledgedAlarm, Outbox
 from genetec_bridge.websdk.client import WebSdkClient
 from genetec_bridge.websdk.event_stream import EventStream, StreamEvent

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Mapping
 
-from analytics.link.messages import FrameResult
+from analytics.link.link_messages import FrameResult
 from analytics.skills.base import AlertRouting
 from genetec_bridge.alarm_acknowledgements import AlarmAcknowledgements
 from genetec_bridge.backoff import Backoff

@@ -3,12 +3,11 @@
 import sys
 from collections.abc import Sequence
 
-from analytics.command_line import run_commands
+from analytics.cli import run_commands
 
 COMMAND_MODULES: tuple[str, ...] = (
     "genetec_bridge.commands.check_config",
     "genetec_bridge.commands.schemas",
-    "genetec_bridge.commands.fake_websdk",
     "genetec_bridge.commands.deliver",
     "genetec_bridge.commands.run",
 )

@@ -4,7 +4,7 @@ TypeAdapter accepts, e.g. a union of messages) it is generated from."""
 from typing import Any
 
 from analytics.events import AnalyticsEvent
-from analytics.link.messages import FromDaemon, ToDaemon
+from analytics.link.link_messages import FromDaemon, ToDaemon
 from genetec_bridge.config.site import SiteConfig
 
 SCHEMAS: list[tuple[str, Any]] = [

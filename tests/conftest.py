@@ -1,11 +1,17 @@
 """Fixtures shared by all tests."""
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from analytics.assets import MissingAssetError, asset
+from analytics.assets import REPO_ROOT, MissingAssetError, asset
+from analytics.config.state_paths import STATE_DIR_ENV
+
+# Tests run from a checkout: its var/ is the state directory unless the caller chose one, so that no
+# test writes under the production default /var/lib/genetec-analytics.
+os.environ.setdefault(STATE_DIR_ENV, str(REPO_ROOT / "var"))
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from analytics.assets import MissingAssetError, model_path
-from analytics.config_file import ConfigError, load_analytics_site
+from analytics.config.loader import ConfigError, load_analytics_site
 from analytics.detection import DEVICES, Detector, DeviceUnavailableError, ModelError
 from analytics.offline_run import VideoError, run_video
 

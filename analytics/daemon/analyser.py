@@ -4,12 +4,12 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from analytics.camera_config import AnalyticsSite
+from analytics.camera_pipeline import CameraPipeline
+from analytics.config.camera import AnalyticsSite
 from analytics.detection import Detector
 from analytics.events import AnalyticsEvent
-from analytics.link.messages import FrameReady, RingAttach
+from analytics.link.link_messages import FrameReady, RingAttach
 from analytics.link.shared_frames import RingReader
-from analytics.pipeline import CameraPipeline
 
 
 @dataclass(frozen=True, slots=True)

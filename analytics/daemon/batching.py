@@ -9,7 +9,7 @@ of cameras still reaches every camera in turn.
 import asyncio
 from collections import Counter
 
-from analytics.link.messages import FrameReady
+from analytics.link.link_messages import FrameReady
 
 
 class PendingFrames:

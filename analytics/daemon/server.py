@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from analytics.daemon.analyser import Analyser
 from analytics.daemon.batching import PendingFrames
 from analytics.link.framing import MAX_LINE_BYTES, LinkClosed, encode, read_message
-from analytics.link.messages import (
+from analytics.link.link_messages import (
     TO_DAEMON,
     Configure,
     FrameReady,

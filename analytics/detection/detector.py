@@ -15,7 +15,7 @@ from analytics.detection.letterbox import Letterbox
 from analytics.detection.nms import non_max_suppression
 from analytics.detection.providers import Device, choose_providers
 from analytics.detection.yolox_decode import STRIDES, YoloxDecoder, grid_rows
-from analytics.tracks import CLASS_IDS
+from analytics.frame_tracks import CLASS_IDS
 
 logger = logging.getLogger(__name__)
 

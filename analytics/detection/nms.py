@@ -8,7 +8,7 @@ would follow two objects. Vehicles therefore share one suppression group; person
 import numpy as np
 import supervision as sv
 
-from analytics.tracks import CLASS_IDS, VEHICLE_CLASSES
+from analytics.frame_tracks import CLASS_IDS, VEHICLE_CLASSES
 
 _VEHICLE_IDS = np.asarray(sorted(CLASS_IDS[name] for name in VEHICLE_CLASSES))
 

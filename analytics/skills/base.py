@@ -5,12 +5,12 @@ from typing import Literal
 
 from pydantic import Field
 
+from analytics.config.strict_model import StrictModel
 from analytics.events import AnalyticsEvent
-from analytics.model_base import StrictModel
-from analytics.tracks import FrameTracks
+from analytics.frame_tracks import FrameTracks
+from analytics.geometry.coordinates import Anchor
 
 ClassName = Literal["person", "bicycle", "car", "motorcycle", "bus", "truck"]
-Anchor = Literal["bottom_center", "center"]
 
 
 class AlertRouting(StrictModel):
@@ -48,7 +48,9 @@ class SkillConfigBase(StrictModel):
     class_min_confidence: dict[ClassName, float] = Field(
         default_factory=dict, description="Per-class confidence thresholds overriding min_confidence."
     )
-    anchor: Anchor = Field("bottom_center", description="Point of the box tested against zones and lines.")
+    anchor: Anchor = Field(
+        Anchor.BOTTOM_CENTER, description="Point of the box tested against zones and lines."
+    )
     schedule: str | None = Field(
         None, description="Name of a [schedules.NAME] table; the skill runs only inside it."
     )

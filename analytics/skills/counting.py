@@ -2,19 +2,17 @@
 
 import csv
 import io
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from analytics.events import AnalyticsEvent
+from analytics.geometry.coordinates import Segment
 from analytics.skills.base import ClassName, LineSkillConfig
 from analytics.skills.crossings import Crossing, LineCrossingSkill
+from analytics.skills.event_factory import EventFactory
 from analytics.skills.interval_counts import IntervalCounts, utc_iso
-from analytics.skills.occurrence import EventFactory
 from analytics.skills.visits import Instant
-
-if TYPE_CHECKING:
-    from analytics.camera_config import CameraConfig
 
 COUNTS_HEADER = ("interval_start", "interval_end", "line", "class", "direction", "count")
 
@@ -39,8 +37,8 @@ class CountingSkill(LineCrossingSkill):
     15-minute counts start at :00, :15, ...) and on multiples of the stream time offline.
     """
 
-    def __init__(self, config: CountingConfig, camera: "CameraConfig") -> None:
-        super().__init__(config, camera, config.hysteresis)
+    def __init__(self, config: CountingConfig, camera_id: str, line: Segment) -> None:
+        super().__init__(config, camera_id, line, config.hysteresis)
         self._tallies: IntervalCounts[tuple[str, str]] = IntervalCounts(config.interval_s)
         # A stream is either live (every frame has its UTC time) or a file (none has).
         self._live = False

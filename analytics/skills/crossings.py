@@ -9,18 +9,14 @@ A crossing counts only where it passes within the drawn segment, not its extensi
 
 from abc import abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from analytics.events import AnalyticsEvent
-from analytics.geometry import along_segment, side_with_hysteresis, signed_distance
-from analytics.geometry_types import Segment
+from analytics.frame_tracks import FrameTracks
+from analytics.geometry.coordinates import Segment
+from analytics.geometry.plane import along_segment, side_with_hysteresis, signed_distance
 from analytics.skills.base import LineSkillConfig, Skill
-from analytics.skills.occurrence import EventFactory
+from analytics.skills.event_factory import EventFactory
 from analytics.skills.subjects import Sighting, Subject, SubjectTracker
-from analytics.tracks import FrameTracks
-
-if TYPE_CHECKING:
-    from analytics.camera_config import CameraConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +69,11 @@ class LineSides:
 class LineCrossingSkill(Skill):
     """Follows subjects across the skill's line and hands each confirmed crossing to `on_crossing`."""
 
-    def __init__(self, config: LineSkillConfig, camera: "CameraConfig", margin: float) -> None:
+    def __init__(self, config: LineSkillConfig, camera_id: str, line: Segment, margin: float) -> None:
         self.config = config
         self._subjects = SubjectTracker(config.anchor, config.grace_s)
-        self._sides = LineSides(camera.line(config.line).points, margin)
-        self._events = EventFactory(camera.id, config, line=config.line)
+        self._sides = LineSides(line, margin)
+        self._events = EventFactory(camera_id, config, line=config.line)
 
     @abstractmethod
     def on_crossing(self, crossing: Crossing, events: EventFactory) -> list[AnalyticsEvent]:

@@ -8,13 +8,21 @@ come sooner than the skill's cool-down after its previous one.
 from collections.abc import Mapping
 from dataclasses import replace
 
-from analytics.camera_config import CameraConfig
+from analytics.config.camera import CameraConfig
+from analytics.config.schedule import Schedule
 from analytics.events import AnalyticsEvent
-from analytics.schedule import Schedule
+from analytics.frame_tracks import FrameTracks, SignalState
+from analytics.skills.base import Skill
 from analytics.skills.counting import CountingSkill, counts_csv
 from analytics.skills.red_light import RedLightConfig
 from analytics.skills.registry import SkillConfig, build_skill
-from analytics.tracks import FrameTracks, SignalState
+
+
+def skill_on_camera(config: SkillConfig, camera: CameraConfig) -> Skill:
+    """The skill `config` describes, on the zone or line of `camera` it names."""
+    zones = {zone.name: zone.polygon for zone in camera.zones}
+    lines = {line.name: line.points for line in camera.lines}
+    return build_skill(config, camera.id, zones, lines)
 
 
 class Cooldown:
@@ -53,7 +61,7 @@ class _ScheduledSkill:
 
     def __init__(self, config: SkillConfig, camera: CameraConfig, schedule: Schedule | None) -> None:
         self.config = config
-        self.skill = build_skill(config, camera)
+        self.skill = skill_on_camera(config, camera)
         self._schedule = schedule
         self._cooldown = Cooldown(config.cooldown_s)
 

@@ -1,17 +1,15 @@
 """Intrusion: an object of the watched classes enters a zone."""
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from analytics.events import AnalyticsEvent
+from analytics.geometry.coordinates import Polygon
 from analytics.skills.base import ZoneSkillConfig
-from analytics.skills.occurrence import EventFactory
+from analytics.skills.event_factory import EventFactory
 from analytics.skills.visits import Instant, Visit
 from analytics.skills.zone_dwell import ZoneDwellSkill
-
-if TYPE_CHECKING:
-    from analytics.camera_config import CameraConfig
 
 
 class IntrusionConfig(ZoneSkillConfig):
@@ -27,8 +25,8 @@ class IntrusionSkill(ZoneDwellSkill):
     has stayed `min_presence_s`: a single bad box never raises it, and the time of the alert is when
     the object really came in. The evidence's dwell is the presence that confirmed it."""
 
-    def __init__(self, config: IntrusionConfig, camera: "CameraConfig") -> None:
-        super().__init__(config, camera, config.grace_s)
+    def __init__(self, config: IntrusionConfig, camera_id: str, zone: Polygon) -> None:
+        super().__init__(config, camera_id, zone, config.grace_s)
         self._config = config
 
     def threshold_s(self, class_name: str) -> float:

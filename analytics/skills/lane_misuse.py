@@ -1,14 +1,12 @@
 """Lane misuse: an object of a forbidden class present in a zone, e.g. a motorcycle on a bike lane."""
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field
 
+from analytics.geometry.coordinates import Polygon
 from analytics.skills.base import ClassName, ZoneSkillConfig
 from analytics.skills.zone_dwell import StartEndDwellSkill
-
-if TYPE_CHECKING:
-    from analytics.camera_config import CameraConfig
 
 
 class LaneMisuseConfig(ZoneSkillConfig):
@@ -27,8 +25,8 @@ class LaneMisuseSkill(StartEndDwellSkill):
 
     kind = "lane_misuse"
 
-    def __init__(self, config: LaneMisuseConfig, camera: "CameraConfig") -> None:
-        super().__init__(config, camera, config.grace_s)
+    def __init__(self, config: LaneMisuseConfig, camera_id: str, zone: Polygon) -> None:
+        super().__init__(config, camera_id, zone, config.grace_s)
         self._config = config
 
     def threshold_s(self, class_name: str) -> float:

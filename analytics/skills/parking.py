@@ -1,20 +1,18 @@
 """Parking: a vehicle stationary inside a zone longer than max_parking_s."""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from analytics.events import AnalyticsEvent
-from analytics.geometry import Point, anchor_point, box_size, distance, point_in_polygon
+from analytics.frame_tracks import FrameTracks, TrackedObject
+from analytics.geometry.coordinates import Point, Polygon
+from analytics.geometry.plane import anchor_point, box_size, distance, point_in_polygon
 from analytics.skills.base import ClassName, Skill, ZoneSkillConfig
-from analytics.skills.occurrence import EventFactory
+from analytics.skills.event_factory import EventFactory
 from analytics.skills.subjects import Subject
 from analytics.skills.visits import Instant
-from analytics.tracks import FrameTracks, TrackedObject
-
-if TYPE_CHECKING:
-    from analytics.camera_config import CameraConfig
 
 
 class ParkingConfig(ZoneSkillConfig):
@@ -67,10 +65,10 @@ class ParkingSkill(Skill):
     no vehicle has rested on it for `grace_s`; its `end` is dated at the last frame it was seen.
     """
 
-    def __init__(self, config: ParkingConfig, camera: "CameraConfig") -> None:
+    def __init__(self, config: ParkingConfig, camera_id: str, zone: Polygon) -> None:
         self.config = config
-        self._polygon = camera.zone(config.zone).polygon
-        self._events = EventFactory(camera.id, config, zone=config.zone)
+        self._polygon = zone
+        self._events = EventFactory(camera_id, config, zone=config.zone)
         self._stays: list[_Stay] = []
         self._stay_of_track: dict[int, _Stay] = {}
         self._first_anchor: dict[int, Point] = {}

@@ -1,20 +1,17 @@
 """Red light: a vehicle crosses a stop line in the configured direction while the signal is red."""
 
-from typing import TYPE_CHECKING, Literal, Self
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
+from analytics.config.strict_model import StrictModel
 from analytics.events import AnalyticsEvent
-from analytics.geometry_types import Polygon
-from analytics.model_base import StrictModel
+from analytics.frame_tracks import SignalState
+from analytics.geometry.coordinates import Polygon, Segment
 from analytics.skills.base import ClassName, LineSkillConfig
 from analytics.skills.crossings import Crossing, LineCrossingSkill
-from analytics.skills.occurrence import EventFactory
+from analytics.skills.event_factory import EventFactory
 from analytics.skills.visits import Instant
-from analytics.tracks import SignalState
-
-if TYPE_CHECKING:
-    from analytics.camera_config import CameraConfig
 
 
 class SignalConfig(StrictModel):
@@ -57,8 +54,8 @@ class RedLightSkill(LineCrossingSkill):
     is red at the frame it passed the line. An unknown signal (dark, amber, unreadable) never alerts:
     a wrong alert costs an operator more than a missed one here."""
 
-    def __init__(self, config: RedLightConfig, camera: "CameraConfig") -> None:
-        super().__init__(config, camera, config.hysteresis)
+    def __init__(self, config: RedLightConfig, camera_id: str, line: Segment) -> None:
+        super().__init__(config, camera_id, line, config.hysteresis)
         self._config = config
 
     def on_crossing(self, crossing: Crossing, events: EventFactory) -> list[AnalyticsEvent]:

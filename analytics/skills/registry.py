@@ -1,10 +1,12 @@
 """All skill kinds, by the `kind` key of a [[cameras.skills]] table."""
 
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Mapping
+from typing import Annotated
 
 from pydantic import Field
 
-from analytics.skills.base import Skill
+from analytics.geometry.coordinates import Polygon, Segment
+from analytics.skills.base import Skill, ZoneSkillConfig
 from analytics.skills.counting import CountingConfig, CountingSkill
 from analytics.skills.intrusion import IntrusionConfig, IntrusionSkill
 from analytics.skills.lane_misuse import LaneMisuseConfig, LaneMisuseSkill
@@ -17,8 +19,6 @@ SkillConfig = Annotated[
     Field(discriminator="kind"),
 ]
 
-if TYPE_CHECKING:
-    from analytics.camera_config import CameraConfig
 
 SKILL_TYPES: dict[type, type[Skill]] = {
     LoiteringConfig: LoiteringSkill,
@@ -30,6 +30,9 @@ SKILL_TYPES: dict[type, type[Skill]] = {
 }
 
 
-def build_skill(config: SkillConfig, camera: "CameraConfig") -> Skill:
-    """The skill a configuration describes, on the camera's zones and lines."""
-    return SKILL_TYPES[type(config)](config, camera)  # type: ignore[call-arg]
+def build_skill(
+    config: SkillConfig, camera_id: str, zones: Mapping[str, Polygon], lines: Mapping[str, Segment]
+) -> Skill:
+    """The skill a configuration describes, given the zone or line it watches (by name)."""
+    place = zones[config.zone] if isinstance(config, ZoneSkillConfig) else lines[config.line]
+    return SKILL_TYPES[type(config)](config, camera_id, place)  # type: ignore[call-arg]

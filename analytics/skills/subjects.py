@@ -11,8 +11,9 @@ import itertools
 from collections import deque
 from dataclasses import dataclass, field
 
-from analytics.geometry import Box, Point, anchor_point, distance
-from analytics.tracks import FrameTracks, TrackedObject
+from analytics.frame_tracks import FrameTracks, TrackedObject
+from analytics.geometry.coordinates import Anchor, Box, Point
+from analytics.geometry.plane import anchor_point, distance
 
 # How far a lost object may have gone, in heights of its last box: half a height at once (box
 # jitter of the new detection) plus one height per second lost (a walker covers about 0.8 of their
@@ -61,7 +62,7 @@ class Sighting:
 class SubjectTracker:
     """Maps tracker ids to subjects, re-associating new ids with recently lost subjects."""
 
-    def __init__(self, anchor: str, grace_s: float) -> None:
+    def __init__(self, anchor: Anchor, grace_s: float) -> None:
         self._anchor = anchor
         self._grace_s = grace_s
         self._subjects: dict[int, Subject] = {}

@@ -18,9 +18,10 @@ two seconds keeps the time they spent there.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from analytics.geometry import Point, distance_to_boundary, point_in_polygon
+from analytics.frame_tracks import FrameTracks
+from analytics.geometry.coordinates import Point
+from analytics.geometry.plane import distance_to_boundary, point_in_polygon
 from analytics.skills.subjects import Sighting, Subject
-from analytics.tracks import FrameTracks
 
 # Frame-to-frame jitter of a bottom-centre anchor is a few percent of the box height (box fitting,
 # stride); a wider band would also drop people walking along the edge who do step in.

@@ -1,17 +1,14 @@
 """The mechanics loitering, intrusion and lane misuse share: visits to a zone and a time threshold."""
 
 from abc import abstractmethod
-from typing import TYPE_CHECKING
 
 from analytics.events import AnalyticsEvent
+from analytics.frame_tracks import FrameTracks
+from analytics.geometry.coordinates import Polygon
 from analytics.skills.base import Skill, ZoneSkillConfig
-from analytics.skills.occurrence import EventFactory
+from analytics.skills.event_factory import EventFactory
 from analytics.skills.subjects import SubjectTracker
 from analytics.skills.visits import Instant, Visit, ZoneVisits
-from analytics.tracks import FrameTracks
-
-if TYPE_CHECKING:
-    from analytics.camera_config import CameraConfig
 
 
 class ZoneDwellSkill(Skill):
@@ -20,11 +17,11 @@ class ZoneDwellSkill(Skill):
     Subclasses say what the threshold is and what the alert (and, optionally, its end) looks like.
     """
 
-    def __init__(self, config: ZoneSkillConfig, camera: "CameraConfig", grace_s: float) -> None:
+    def __init__(self, config: ZoneSkillConfig, camera_id: str, zone: Polygon, grace_s: float) -> None:
         self.config = config
         self._subjects = SubjectTracker(config.anchor, grace_s)
-        self._visits = ZoneVisits(camera.zone(config.zone).polygon, grace_s)
-        self._events = EventFactory(camera.id, config, zone=config.zone)
+        self._visits = ZoneVisits(zone, grace_s)
+        self._events = EventFactory(camera_id, config, zone=config.zone)
 
     @abstractmethod
     def threshold_s(self, class_name: str) -> float:

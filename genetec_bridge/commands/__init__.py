@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from analytics.config_file import ConfigError
+from analytics.config.loader import ConfigError
 from genetec_bridge.config.site import SiteConfig, load_site_config
 
 INVALID_CONFIG = 2

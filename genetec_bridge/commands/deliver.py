@@ -9,7 +9,7 @@ import asyncio
 import os
 from pathlib import Path
 
-from analytics.config_file import ConfigError
+from analytics.config.loader import ConfigError
 from genetec_bridge.config.site import DEV_APPLICATION_ID, DeliveryConfig, load_site_config
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService

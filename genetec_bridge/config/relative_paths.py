@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pydantic import ValidationInfo
 
-from analytics.config_file import CONFIG_DIR
+from analytics.config.loader import CONFIG_DIR
 
 
 def from_config_dir(path: Path, info: ValidationInfo) -> Path:

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, SecretStr, ValidationInfo
 
-from analytics.model_base import StrictModel
+from analytics.config.strict_model import StrictModel
 from genetec_bridge.config.relative_paths import from_config_dir
 
 _FORMS = 'a secret is a string, { env = "NAME" } or { file = "path" }'

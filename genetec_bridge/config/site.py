@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, model_validator
 
-from analytics.assets import REPO_ROOT
-from analytics.camera_config import AnalyticsSite, CameraConfig, StreamName
-from analytics.config_file import load_model
-from analytics.model_base import StrictModel
+from analytics.config.camera import AnalyticsSite, CameraConfig, StreamName
+from analytics.config.loader import load_model
+from analytics.config.state_paths import default_model_path, runtime_dir, state_dir
+from analytics.config.strict_model import StrictModel
 from genetec_bridge.config.relative_paths import from_config_dir
 from genetec_bridge.config.secrets import Secret
 
@@ -99,16 +99,17 @@ class DaemonConfig(StrictModel):
     """The analytics daemon: detector model, accelerator and the local socket the bridge talks on."""
 
     model: ConfigPath = Field(
-        default_factory=lambda: REPO_ROOT / "var/models/yolox_nano.onnx",
-        description="Detector ONNX model; default: the model `make install` puts in var/models/.",
+        default_factory=default_model_path,
+        description="Detector ONNX model; default: models/yolox_nano.onnx in the state directory"
+        " (where `make install` puts it in a development checkout).",
     )
     device: Literal["auto", "cpu", "cuda", "tensorrt"] = Field(
         "auto", description="Inference device; 'auto' takes the best available (TensorRT, CUDA, CPU)."
     )
     batch_size: int = Field(8, ge=1, le=64, description="Most frames, across cameras, detected at once.")
     socket_path: ConfigPath = Field(
-        default_factory=lambda: REPO_ROOT / "var/run/analytics.sock",
-        description="Unix socket between bridge and daemon; default var/run/analytics.sock.",
+        default_factory=lambda: runtime_dir() / "analytics.sock",
+        description="Unix socket between bridge and daemon; default analytics.sock in the runtime directory.",
     )
     managed: bool = Field(
         True,
@@ -129,8 +130,8 @@ class DeliveryConfig(StrictModel):
     """How analytics events reach Security Center: a durable outbox, rate-limited and retried."""
 
     outbox_path: ConfigPath = Field(
-        default_factory=lambda: REPO_ROOT / "var/outbox.sqlite3",
-        description="SQLite file of undelivered events; default var/outbox.sqlite3.",
+        default_factory=lambda: state_dir() / "outbox.sqlite3",
+        description="SQLite file of undelivered events; default outbox.sqlite3 in the state directory.",
     )
     max_events_per_minute_per_camera: int = Field(
         30, ge=1, description="Events sent per camera and minute at most; the rest wait in the outbox."
@@ -161,8 +162,9 @@ class CountingExportConfig(StrictModel):
     """Where the live traffic counts of the counting skills are exported as CSV."""
 
     export_dir: ConfigPath = Field(
-        default_factory=lambda: REPO_ROOT / "var/counts",
-        description="Directory of the daily counts-YYYY-MM-DD.csv files (UTC days); default var/counts.",
+        default_factory=lambda: state_dir() / "counts",
+        description="Directory of the daily counts-YYYY-MM-DD.csv files (UTC days); default counts/ in the"
+        " state directory.",
     )
 
 
@@ -184,5 +186,5 @@ class SiteConfig(AnalyticsSite):
 
 
 def load_site_config(path: str | Path) -> SiteConfig:
-    """The whole file, validated; raises analytics.config_file.ConfigError listing every problem."""
+    """The whole file, validated; raises analytics.config.loader.ConfigError listing every problem."""
     return load_model(path, SiteConfig)

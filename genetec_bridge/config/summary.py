@@ -3,8 +3,8 @@
 It shows what the bridge will do (cameras, skills and where their alerts go) and never a secret.
 """
 
-from analytics.camera_config import CameraConfig
-from analytics.schedule import Schedule
+from analytics.config.camera import CameraConfig
+from analytics.config.schedule import Schedule
 from analytics.skills.base import AlertRouting, SkillConfigBase
 from genetec_bridge.config.site import DEV_APPLICATION_ID, SiteConfig
 

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from analytics.events import AnalyticsEvent
-from analytics.link.messages import FrameResult
+from analytics.link.link_messages import FrameResult
 from analytics.skills.counting import CountingConfig
 from analytics.skills.interval_counts import IntervalCount, IntervalCounts, utc_iso
 from genetec_bridge.config.site import SiteConfig

@@ -28,7 +28,7 @@ from datetime import datetime
 from analytics.events import AnalyticsEvent
 from analytics.skills.base import AlertRouting
 from genetec_bridge.backoff import Backoff
-from genetec_bridge.delivery.messages import plan_actions
+from genetec_bridge.delivery.alert_text import plan_actions
 from genetec_bridge.delivery.outbox import Outbox, PendingEvent
 from genetec_bridge.delivery.rate_limit import CameraRateLimiter
 from genetec_bridge.health.status import DeliveryStatus

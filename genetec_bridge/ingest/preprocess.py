@@ -5,8 +5,8 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from analytics.geometry_types import Point
-from analytics.privacy import apply_privacy_masks
+from analytics.geometry.coordinates import Point
+from analytics.privacy_masks import apply_privacy_masks
 
 
 def downscale(image: np.ndarray, max_width: int) -> np.ndarray:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import cv2
 import numpy as np
 
-from analytics.camera_config import CameraConfig
+from analytics.config.camera import CameraConfig
 from genetec_bridge.backoff import Backoff
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.health.status import CameraStatus

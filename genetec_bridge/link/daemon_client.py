@@ -12,9 +12,9 @@ import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from analytics.camera_config import AnalyticsSite
+from analytics.config.camera import AnalyticsSite
 from analytics.link.framing import LinkClosed, encode, read_message
-from analytics.link.messages import (
+from analytics.link.link_messages import (
     FROM_DAEMON,
     Configure,
     FrameReady,

@@ -70,7 +70,7 @@ class FakeWebSdkProcess:
         return f"http://127.0.0.1:{self.port}/_fake/"
 
     def start(self, timeout_s: float = 30.0) -> "FakeWebSdkProcess":
-        command = [sys.executable, "-m", "genetec_bridge.cli", "fake-websdk", "--port", str(self.port)]
+        command = [sys.executable, "-m", "genetec_bridge.lab.cli", "fake-websdk", "--port", str(self.port)]
         command += ["--cameras", str(self.cameras), "--username", self.username, *self.extra_args]
         if self.record is not None:
             command += ["--record", str(self.record)]

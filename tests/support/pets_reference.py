@@ -3,7 +3,7 @@
 import csv
 from pathlib import Path
 
-from analytics.tracks import FrameTracks, TrackedObject
+from analytics.frame_tracks import FrameTracks, TrackedObject
 
 WIDTH, HEIGHT, FPS, LAST_FRAME = 768, 576, 7.0, 795
 

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from analytics.camera_config import CameraConfig, Zone
+from analytics.config.camera import CameraConfig, Zone
 from analytics.skills.registry import SkillConfig
 
 

@@ -7,7 +7,7 @@ with start_rtsp_server(shared_asset(PETS), [CAMERA_A], fps=PETS_FPS) as server:
 from collections.abc import Sequence
 from pathlib import Path
 
-from genetec_bridge.devtools.rtsp_server_process import RtspServerProcess
+from genetec_bridge.lab.rtsp_server_process import RtspServerProcess
 
 PETS = "data/pets09-s2l1/vtest.avi"
 PETS_FPS = 7.0  # the header says 10; the sequence was shot at 7

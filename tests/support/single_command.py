@@ -3,7 +3,7 @@ other command modules: a test of one command does not depend on the state of the
 
 from collections.abc import Sequence
 
-from analytics.command_line import run_commands
+from analytics.cli import run_commands
 
 
 def run_command(module: str, argv: Sequence[str]) -> int:

@@ -4,11 +4,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from analytics.camera_config import CameraConfig
+from analytics.config.camera import CameraConfig
 from analytics.events import AnalyticsEvent
+from analytics.frame_tracks import FrameTracks, SignalState, TrackedObject
 from analytics.skills.base import Skill
 from analytics.skills.engine import SkillEngine
-from analytics.tracks import FrameTracks, SignalState, TrackedObject
 
 CAMERA_ID = "00000001-0000-babe-0000-00408ca1eb95"
 SQUARE = [[0.4, 0.4], [0.6, 0.4], [0.6, 0.6], [0.4, 0.6]]

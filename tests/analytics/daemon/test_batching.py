@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
 from analytics.daemon.batching import PendingFrames
-from analytics.link.messages import FrameReady
+from analytics.link.link_messages import FrameReady
 
 
 def _frame(camera: str, frame: int) -> FrameReady:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from analytics.link.framing import encode, open_link, read_message
-from analytics.link.messages import FROM_DAEMON, FrameReady, Hello, LinkError
+from analytics.link.link_messages import FROM_DAEMON, FrameReady, Hello, LinkError
 
 pytestmark = pytest.mark.integration
 

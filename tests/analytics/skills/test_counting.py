@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
 from analytics.skills.counting import CountingSkill
-from analytics.skills.engine import SkillEngine
+from analytics.skills.engine import SkillEngine, skill_on_camera
 from tests.support.synthetic_tracks import Appearance, camera, frames, path, run_engine, run_skill, still
 
 COUNTING = {"kind": "counting", "line": "gate", "classes": ["person", "car"], "hysteresis": 0.02}
@@ -9,7 +9,7 @@ COUNTING = {"kind": "counting", "line": "gate", "classes": ["person", "car"], "h
 
 def skill() -> CountingSkill:
     cam = camera(COUNTING)
-    return CountingSkill(cam.skills[0], cam)  # type: ignore[arg-type]
+    return skill_on_camera(cam.skills[0], cam)
 
 
 def crossings(appearances, until=20.0):

@@ -2,9 +2,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from analytics.schedule import Schedule
+from analytics.config.schedule import Schedule
+from analytics.frame_tracks import SignalState
 from analytics.skills.engine import SkillEngine
-from analytics.tracks import SignalState
 from tests.support.synthetic_tracks import camera, frames, path, run_engine, still
 
 NIGHTS = Schedule.model_validate(

@@ -1,4 +1,5 @@
-from analytics.camera_config import Zone
+from analytics.config.camera import Zone
+from analytics.skills.engine import skill_on_camera
 from analytics.skills.intrusion import IntrusionSkill
 from tests.support.synthetic_tracks import Appearance, camera, frames, path, run_skill, still
 
@@ -7,7 +8,7 @@ INTRUSION = {"kind": "intrusion", "zone": "square", "min_presence_s": 0.4, "grac
 
 def skill() -> IntrusionSkill:
     cam = camera(INTRUSION)
-    return IntrusionSkill(cam.skills[0], cam)  # type: ignore[arg-type]
+    return skill_on_camera(cam.skills[0], cam)
 
 
 def test_entry_is_dated_at_the_first_frame_inside():
@@ -50,7 +51,7 @@ def test_entry_along_the_image_border_counts_at_once():
     cam = camera(INTRUSION)
     bottom = Zone(name="square", polygon=[(0.4, 0.6), (0.6, 0.6), (0.6, 1.0), (0.4, 1.0)])
     cam = cam.model_copy(update={"zones": [bottom]})
-    intrusion = IntrusionSkill(cam.skills[0], cam)  # type: ignore[arg-type]
+    intrusion = skill_on_camera(cam.skills[0], cam)
     assert [e.time_s for e in run_skill(intrusion, frames(still(1, (0.5, 0.998), 0, 2), until=3))] == [0.0]
 
 

@@ -1,4 +1,4 @@
-from analytics.skills.engine import SkillEngine
+from analytics.skills.engine import SkillEngine, skill_on_camera
 from analytics.skills.loitering import LoiteringSkill
 from tests.support.synthetic_tracks import (
     Appearance,
@@ -16,7 +16,7 @@ LOITERING = {"kind": "loitering", "zone": "square", "min_dwell_s": 10, "grace_s"
 
 def skill(**overrides: object) -> LoiteringSkill:
     cam = camera(LOITERING | overrides)
-    return LoiteringSkill(cam.skills[0], cam)  # type: ignore[arg-type]
+    return skill_on_camera(cam.skills[0], cam)
 
 
 def test_start_when_dwell_reaches_threshold_and_end_when_visit_ends():

@@ -1,5 +1,6 @@
 from dataclasses import replace
 
+from analytics.skills.engine import skill_on_camera
 from analytics.skills.parking import ParkingSkill
 from tests.support.synthetic_tracks import camera, frames, path, run_skill, still, without
 
@@ -9,7 +10,7 @@ CAR = {"class_name": "car", "w": 0.08, "h": 0.05}
 
 def skill(**overrides: object) -> ParkingSkill:
     cam = camera(PARKING | overrides)
-    return ParkingSkill(cam.skills[0], cam)  # type: ignore[arg-type]
+    return skill_on_camera(cam.skills[0], cam)
 
 
 def phases(events):

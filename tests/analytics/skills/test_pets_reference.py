@@ -7,7 +7,7 @@ the end-to-end figure.
 from pathlib import Path
 
 from analytics.assets import REPO_ROOT
-from analytics.config_file import load_analytics_site
+from analytics.config.loader import load_analytics_site
 from analytics.evaluation.event_matching import by_kind, match_events, read_events, read_reference
 from analytics.skills.engine import SkillEngine
 from tests.support.pets_reference import ground_truth_frames

@@ -1,10 +1,10 @@
 import cv2
 import numpy as np
 
-from analytics.signals import SignalReader, signal_readers
+from analytics.frame_tracks import FrameTracks, SignalState
 from analytics.skills.engine import SkillEngine
 from analytics.skills.red_light import SignalConfig
-from analytics.tracks import FrameTracks, SignalState
+from analytics.traffic_light.signal_reader import SignalReader, signal_readers
 from tests.support.synthetic_tracks import camera, frames, path
 
 REGION = [[0.85, 0.05], [0.95, 0.05], [0.95, 0.35], [0.85, 0.35]]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from analytics.config_file import ConfigError, load_analytics_site
+from analytics.config.loader import ConfigError, load_analytics_site
 from tests.support.site_config_files import EXAMPLE, PASSWORD_ENV, edited, example_text, line_of, write_site
 
 

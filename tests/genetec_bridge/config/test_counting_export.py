@@ -2,7 +2,7 @@
 
 import pytest
 
-from analytics.assets import REPO_ROOT
+from analytics.config.state_paths import STATE_DIR_ENV
 from genetec_bridge.config.site import load_site_config
 from genetec_bridge.config.summary import describe_site
 from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
@@ -15,10 +15,11 @@ def _password_set(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(PASSWORD_ENV, "example-password")
 
 
-def test_counts_are_exported_under_var_by_default(tmp_path) -> None:
+def test_counts_are_exported_under_the_state_directory_by_default(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "state"))
     config = load_site_config(write_site(tmp_path, example_text()))
 
-    assert config.counting.export_dir == REPO_ROOT / "var/counts"
+    assert config.counting.export_dir == tmp_path / "state/counts"
 
 
 def test_a_relative_export_dir_is_relative_to_the_config_file(tmp_path) -> None:

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from analytics.config_file import ConfigError
+from analytics.config.loader import ConfigError
 from genetec_bridge.config.site import load_site_config
 from tests.support.single_command import run_command
 from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site

@@ -2,7 +2,7 @@
 
 import pytest
 
-from analytics.config_file import ConfigError, Problem
+from analytics.config.loader import ConfigError, Problem
 from genetec_bridge.config.site import load_site_config
 from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, line_of, write_site
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from analytics.events import AnalyticsEvent, Evidence
-from analytics.link.messages import FrameResult
+from analytics.link.link_messages import FrameResult
 from genetec_bridge.config.site import SiteConfig, load_site_config
 from genetec_bridge.counting.csv_files import DailyCountsFiles
 from genetec_bridge.counting.live_counts import LiveCounts

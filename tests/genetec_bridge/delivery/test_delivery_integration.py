@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from analytics.skills.base import AlertRouting
-from genetec_bridge.delivery.messages import plan_actions
+from genetec_bridge.delivery.alert_text import plan_actions
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
 from genetec_bridge.websdk.client import WebSdkClient

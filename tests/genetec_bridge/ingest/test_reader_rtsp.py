@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics.camera_config import CameraConfig
+from analytics.config.camera import CameraConfig
 from genetec_bridge.health.status import CameraStatus
 from genetec_bridge.ingest.captured_frame import CapturedFrame
 from genetec_bridge.ingest.reader import CameraReader, ReaderSettings

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from analytics.camera_config import AnalyticsSite
-from analytics.link.messages import FrameResult
+from analytics.config.camera import AnalyticsSite
+from analytics.link.link_messages import FrameResult
 from analytics.skills.intrusion import IntrusionConfig
-from genetec_bridge.bench import Feed, decode
+from genetec_bridge.lab.bench import Feed, decode
 from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
 from tests.support.pets_scene import pets_camera

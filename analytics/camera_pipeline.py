@@ -1,0 +1,70 @@
+"""One camera's analysis after detection: tracker, signal readers and skills.
+
+The daemon and `analytics run` both feed it, so what is measured offline is what runs live.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import numpy as np
+import supervision as sv
+
+from analytics.config.camera import CameraConfig
+from analytics.config.schedule import Schedule
+from analytics.events import AnalyticsEvent
+from analytics.frame_tracks import CLASS_NAMES, FrameTracks, TrackedObject
+from analytics.skills.engine import SkillEngine
+from analytics.tracking import Tracker
+from analytics.traffic_light.signal_reader import signal_readers
+
+
+def tracked_objects(tracked: sv.Detections, frame_size: tuple[int, int]) -> tuple[TrackedObject, ...]:
+    """Tracked detections in pixels → TrackedObjects with boxes normalised to `frame_size` (h, w)."""
+    height, width = frame_size
+    scale = np.array([width, height, width, height], dtype=float)
+    return tuple(
+        TrackedObject(
+            track_id=int(track_id),
+            class_name=CLASS_NAMES[int(class_id)],
+            box=tuple(float(v) for v in (box / scale).clip(0.0, 1.0)),  # type: ignore[arg-type]
+            score=float(score),
+        )
+        for box, class_id, track_id, score in zip(
+            tracked.xyxy, tracked.class_id, tracked.tracker_id, tracked.confidence, strict=True
+        )
+        if int(class_id) in CLASS_NAMES
+    )
+
+
+class CameraPipeline:
+    """`process` turns one frame's detections into the camera's tracks and the events they cause."""
+
+    def __init__(self, camera: CameraConfig, schedules: Mapping[str, Schedule]) -> None:
+        self.camera = camera
+        self._tracker = Tracker()
+        self._engine = SkillEngine(camera, schedules)
+        self._signals = signal_readers(camera)
+
+    def process(
+        self,
+        detections: sv.Detections,
+        image: np.ndarray,
+        frame: int,
+        time_s: float,
+        timestamp: datetime | None = None,
+    ) -> tuple[FrameTracks, list[AnalyticsEvent]]:
+        """`frame` is 1-based; `time_s` seconds since the stream or file started."""
+        tracked = self._tracker.update(detections, time_s)
+        tracks = FrameTracks(
+            camera_id=self.camera.id,
+            frame=frame,
+            time_s=time_s,
+            objects=tracked_objects(tracked, image.shape[:2]),
+            timestamp=timestamp,
+            signals={label: reader.read(image, time_s) for label, reader in self._signals.items()},
+        )
+        return tracks, self._engine.process(tracks)
+
+    def counts_csv(self) -> str:
+        """The counting skills' interval counts as CSV; empty when the camera counts nothing."""
+        return self._engine.counts_csv()

@@ -1,0 +1,145 @@
+"""A camera as the analytics see it: zones, lines, privacy masks and the skills that run on it.
+
+The bridge's site configuration embeds these models; the daemon receives them at (re)connection and
+`analytics run` reads them from the same integrator's file.
+"""
+
+import re
+from typing import Annotated, Literal, Self
+
+from pydantic import AfterValidator, Field, model_validator
+
+from analytics.config.cross_references import RelativePath, cross_reference_error
+from analytics.config.schedule import Schedule
+from analytics.config.strict_model import StrictModel
+from analytics.geometry.coordinates import Polygon, Segment
+from analytics.skills.base import LineSkillConfig, ZoneSkillConfig
+from analytics.skills.registry import SkillConfig
+
+_GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\}?$")
+
+
+def _guid(value: str) -> str:
+    if not _GUID.match(value):
+        raise ValueError(f"'{value}' is not a GUID like 00000001-0000-babe-0000-00408ca1eb95")
+    digits = value.strip("{}").replace("-", "").lower()
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+Guid = Annotated[str, AfterValidator(_guid)]
+
+# Media Gateway stream usages (Security Center 5.5+); URLs use them in lower case.
+StreamName = Literal["live", "archiving", "highres", "lowres", "remote"]
+
+
+class Zone(StrictModel):
+    name: str = Field(min_length=1, description="Name shown in alerts, e.g. 'Parvis'.")
+    polygon: Polygon = Field(description="Normalised points [[x, y], ...], at least three.")
+
+
+class Line(StrictModel):
+    name: str = Field(min_length=1, description="Name shown in alerts and counts.")
+    points: Segment = Field(
+        description="Two normalised points [[xA, yA], [xB, yB]]; direction A->B is defined from them."
+    )
+
+
+def _repeats(names: list[str]) -> list[int]:
+    """Indexes of the names already seen earlier in the list: the second 'Parvis' is the error."""
+    return [i for i, name in enumerate(names) if name in names[:i]]
+
+
+class MediaGatewayAddress(StrictModel):
+    """Where one camera's Media Gateway role listens: from Security Center 5.10 a site may run several."""
+
+    host: str = Field(min_length=1, description="Host name or address of this camera's Media Gateway role.")
+    port: int = Field(654, ge=1, le=65535, description="RTSP port of that role.")
+
+
+class CameraConfig(StrictModel):
+    id: Guid = Field(description="Genetec camera GUID; also the Media Gateway stream path.")
+    name: str = Field("", description="Human name, for logs and the health page.")
+    fps: float = Field(5.0, gt=0, le=30, description="Analysis frames per second.")
+    stream: StreamName | None = Field(
+        None, description="Media Gateway stream for this camera; defaults to [media_gateway].stream."
+    )
+    media_gateway: MediaGatewayAddress | None = Field(
+        None,
+        description="{ host, port } of this camera's own Media Gateway role, when the site has several; "
+        "credentials, transport and TLS stay [media_gateway]'s. Default: [media_gateway]'s address.",
+    )
+    privacy_masks: list[Polygon] = Field(
+        default_factory=list, description="Normalised polygons blanked before frames leave the bridge."
+    )
+    zones: list[Zone] = Field(
+        default_factory=list, description="Named zones skills watch ([[cameras.zones]])."
+    )
+    lines: list[Line] = Field(
+        default_factory=list, description="Named lines skills watch ([[cameras.lines]])."
+    )
+    skills: list[SkillConfig] = Field(
+        default_factory=list, description="Skills run on this camera ([[cameras.skills]]), chosen by `kind`."
+    )
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Self:
+        problems: list[tuple[RelativePath, str]] = []
+        for table, names in (
+            ("zones", [z.name for z in self.zones]),
+            ("lines", [ln.name for ln in self.lines]),
+        ):
+            problems += [((table, i, "name"), f"duplicate name '{names[i]}'") for i in _repeats(names)]
+        labels = [s.label for s in self.skills]
+        problems += [(("skills", i, "name"), f"duplicate skill name '{labels[i]}'") for i in _repeats(labels)]
+        zones = [z.name for z in self.zones]
+        lines = [ln.name for ln in self.lines]
+        for index, skill in enumerate(self.skills):
+            if isinstance(skill, ZoneSkillConfig) and skill.zone not in zones:
+                problems.append((("skills", index, "zone"), f"no zone named '{skill.zone}' (known: {zones})"))
+            if isinstance(skill, LineSkillConfig) and skill.line not in lines:
+                problems.append((("skills", index, "line"), f"no line named '{skill.line}' (known: {lines})"))
+        if problems:
+            raise cross_reference_error(problems)
+        return self
+
+    def zone(self, name: str) -> Zone:
+        return next(z for z in self.zones if z.name == name)
+
+    def line(self, name: str) -> Line:
+        return next(ln for ln in self.lines if ln.name == name)
+
+
+class AnalyticsSite(StrictModel):
+    """The part of the integrator's file the analytics need: schedules and cameras."""
+
+    schedules: dict[str, Schedule] = Field(
+        default_factory=dict, description="Named schedules skills refer to."
+    )
+    cameras: list[CameraConfig] = Field(default_factory=list, description="Analysed cameras ([[cameras]]).")
+
+    @model_validator(mode="after")
+    def _cameras_and_schedules_resolve(self) -> Self:
+        ids = [c.id for c in self.cameras]
+        problems: list[tuple[RelativePath, str]] = [
+            (("cameras", i, "id"), f"duplicate camera id '{ids[i]}' (first at cameras[{ids.index(ids[i])}])")
+            for i in _repeats(ids)
+        ]
+        for ci, camera in enumerate(self.cameras):
+            for si, skill in enumerate(camera.skills):
+                if skill.schedule is not None and skill.schedule not in self.schedules:
+                    problems.append(
+                        (
+                            ("cameras", ci, "skills", si, "schedule"),
+                            f"no schedule named '{skill.schedule}' (known: {sorted(self.schedules)})",
+                        )
+                    )
+        if problems:
+            raise cross_reference_error(problems)
+        return self
+
+    def camera(self, camera_id: str) -> CameraConfig:
+        wanted = _guid(camera_id) if _GUID.match(camera_id) else camera_id
+        for camera in self.cameras:
+            if camera.id == wanted or camera.name == camera_id:
+                return camera
+        raise KeyError(f"no camera '{camera_id}' (known: {[c.id for c in self.cameras]})")

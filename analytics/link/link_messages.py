@@ -1,0 +1,87 @@
+"""Typed messages between the bridge and the daemon, one JSON object per line.
+
+Images never travel in messages: a `FrameReady` names the shared-memory slot the bridge wrote the
+frame into. Only boxes' summaries (track counts by class), events, counters and times come back.
+"""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, TypeAdapter
+
+from analytics.config.camera import AnalyticsSite
+from analytics.config.strict_model import StrictModel
+from analytics.events import AnalyticsEvent
+
+
+class Configure(StrictModel):
+    """Bridge → daemon, at every (re)connection: the cameras to analyse and the schedules they use."""
+
+    type: Literal["configure"] = "configure"
+    site: AnalyticsSite
+
+
+class RingAttach(StrictModel):
+    """Bridge → daemon: the shared-memory ring a camera's frames are written into.
+
+    Sent at (re)connection and whenever the bridge recreates a ring (a larger frame size).
+    """
+
+    type: Literal["ring"] = "ring"
+    camera: str
+    name: str = Field(description="Shared-memory segment name.")
+    slots: int = Field(ge=1)
+    slot_bytes: int = Field(ge=1, description="Bytes of one slot, header excluded.")
+
+
+class FrameReady(StrictModel):
+    """Bridge → daemon: a frame is in `slot` of the camera's ring (BGR, uint8, `shape` = h, w, 3)."""
+
+    type: Literal["frame"] = "frame"
+    camera: str
+    slot: int = Field(ge=0)
+    shape: tuple[int, int, int]
+    frame: int = Field(ge=1, description="1-based frame index from the camera reader.")
+    time_s: float = Field(description="Seconds from the reader's first frame (capture clock).")
+    captured_at: datetime
+
+
+class Hello(StrictModel):
+    """Daemon → bridge, first message of a connection."""
+
+    type: Literal["hello"] = "hello"
+    pid: int
+    device: str = Field(description="Where inference runs, e.g. 'cpu', 'cuda'.")
+    batch_size: int
+
+
+class FrameResult(StrictModel):
+    """Daemon → bridge: one analysed frame of a camera, with the events it caused.
+
+    `dropped` counts this camera's frames skipped since its previous result: superseded by a newer
+    frame before the daemon reached them, or overwritten in the ring by the bridge.
+    """
+
+    type: Literal["result"] = "result"
+    camera: str
+    frame: int
+    time_s: float
+    captured_at: datetime
+    dropped: int = Field(0, ge=0)
+    counts: dict[str, int] = Field(default_factory=dict, description="Tracks in the frame, by class.")
+    events: list[AnalyticsEvent] = Field(default_factory=list)
+    inference_s: float = Field(description="Detector time of the batch this frame was part of.")
+
+
+class LinkError(StrictModel):
+    """Daemon → bridge: a message was refused (bad configuration, unknown camera); the link stays up."""
+
+    type: Literal["error"] = "error"
+    message: str
+
+
+ToDaemon = Annotated[Configure | RingAttach | FrameReady, Field(discriminator="type")]
+FromDaemon = Annotated[Hello | FrameResult | LinkError, Field(discriminator="type")]
+
+TO_DAEMON: TypeAdapter[ToDaemon] = TypeAdapter(ToDaemon)
+FROM_DAEMON: TypeAdapter[FromDaemon] = TypeAdapter(FromDaemon)

@@ -1,0 +1,197 @@
+"""`make demo`: the whole chain on one machine, with PETS2009 standing in for a city camera.
+
+    genetec-lab demo --assets DIR [--duration S]
+
+Starts, each in a process group of its own:
+  1. the RTSP test server, streaming PETS in a loop at its true 7 fps as a Media Gateway camera
+     (rtsp://127.0.0.1:<port>/<camera GUID>/live, with RTSP Basic authentication);
+  2. the fake Web SDK (`genetec-lab fake-websdk`), standing in for Security Center;
+  3. the bridge (`genetec-bridge run --config var/demo/site.toml`), which starts the analytics daemon.
+It shows what the fake Security Center receives (custom events, bookmarks) as it arrives. Ctrl-C (or
+the end of --duration) stops everything: SIGTERM to each group, SIGKILL after a grace period.
+Logs, the generated site file and the fake's record of requests stay in var/demo/.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from string import Template
+from types import FrameType
+from typing import IO
+
+from analytics.assets import REPO_ROOT
+from genetec_bridge.lab.process_group import stop_process_group
+from genetec_bridge.lab.rtsp_server_process import RtspServerProcess
+
+CAMERA_ID = "00000001-0000-babe-0000-00408ca1eb95"  # a camera the fake's fixture knows
+PETS = Path("data/pets09-s2l1/vtest.avi")
+PETS_FPS = 7.0  # the header says 10; the sequence was shot at 7
+TEMPLATE = REPO_ROOT / "fixtures/demo/site.toml.template"
+WEBSDK_CAMERAS = REPO_ROOT / "fixtures/websdk-cameras.json"
+WEBSDK_USER = "demo"
+WEBSDK_PASSWORD_ENV = "GENETEC_DEMO_WEBSDK_PASSWORD"
+RTSP_USER = "analytics-rtsp"
+EVENT_LINE = re.compile(r"RaiseCustomEvent|Bookmark|TriggerAlarm", re.IGNORECASE)
+FIRST_EVENT_WITHIN_S = 90.0
+
+
+class Stop(Exception):
+    """SIGTERM: leave as Ctrl-C does."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_child(command: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    with log.open("w", encoding="utf-8") as out:
+        return subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # our Ctrl-C is not theirs: we stop them in order
+        )
+
+
+def wait_for_line(
+    log: Path, pattern: re.Pattern[str], process: subprocess.Popen, timeout_s: float
+) -> re.Match[str]:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = pattern.search(log.read_text(encoding="utf-8", errors="replace"))
+        if found:
+            return found
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    raise RuntimeError(f"{log.name}: not ready after {timeout_s:g} s; see {log}")
+
+
+def write_site(var: Path, websdk_url: str, rtsp_port: int, health_port: int, rtsp_password: str) -> Path:
+    secret = var / "rtsp-password"
+    secret.write_text(rtsp_password, encoding="utf-8")
+    secret.chmod(0o600)
+    site = var / "site.toml"
+    site.write_text(
+        Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
+            websdk_url=websdk_url,
+            websdk_user=WEBSDK_USER,
+            websdk_password_env=WEBSDK_PASSWORD_ENV,
+            rtsp_port=rtsp_port,
+            rtsp_user=RTSP_USER,
+            health_port=health_port,
+            camera_id=CAMERA_ID,
+        ),
+        encoding="utf-8",
+    )
+    return site
+
+
+def follow(log: IO[str], started: float, seen_event: bool) -> bool:
+    """Print what the fake Security Center received since the last call; True once an event came."""
+    for line in log.readlines():
+        if line.strip() == "GET /":
+            continue  # the bridge's reachability probe, every few seconds: noise here
+        print(f"  security center | {line.rstrip()}", flush=True)
+        if not seen_event and EVENT_LINE.search(line):
+            seen_event = True
+            print(
+                f"==> first analytics event in Security Center {time.monotonic() - started:.0f} s after start"
+            )
+    return seen_event
+
+
+def run(assets: Path, var: Path, duration_s: float | None) -> int:
+    video = assets / PETS
+    if not video.is_file():
+        print(
+            f"demo: missing {video}; point --assets (make: ASSETS=...) at the shared assets", file=sys.stderr
+        )
+        return 1
+    var.mkdir(parents=True, exist_ok=True)
+    rtsp_password = secrets.token_urlsafe(12)
+    websdk_password = secrets.token_urlsafe(12)
+    rtsp = RtspServerProcess(
+        {f"/{CAMERA_ID}/live": (video, PETS_FPS)}, user=RTSP_USER, password=rtsp_password
+    )
+    children: dict[str, subprocess.Popen] = {}
+    started = time.monotonic()
+    warn_at = started + FIRST_EVENT_WITHIN_S
+    seen_event = False
+    try:
+        rtsp.start()
+        print(f"demo: camera {CAMERA_ID} streaming PETS at rtsp://127.0.0.1:{rtsp.port}/{CAMERA_ID}/live")
+
+        fake_log = var / "fake-websdk.log"
+        fake_command = [sys.executable, "-m", "genetec_bridge.lab.cli", "fake-websdk", "--port", "0"]
+        fake_command += ["--cameras", str(WEBSDK_CAMERAS), "--username", WEBSDK_USER]
+        fake_command += ["--record", str(var / "websdk-received.jsonl")]
+        children["fake Web SDK"] = start_child(
+            fake_command, fake_log, {"FAKE_WEBSDK_PASSWORD": websdk_password}
+        )
+        websdk_url = wait_for_line(
+            fake_log, re.compile(r"listening on (\S+)"), children["fake Web SDK"], 30
+        ).group(1)
+        print(f"demo: fake Security Center Web SDK at {websdk_url}")
+
+        health_port = free_port()
+        site = write_site(var, websdk_url, rtsp.port, health_port, rtsp_password)
+        bridge_command = [sys.executable, "-m", "genetec_bridge.cli", "run", "--config", str(site)]
+        children["bridge"] = start_child(
+            bridge_command, var / "bridge.log", {WEBSDK_PASSWORD_ENV: websdk_password}
+        )
+        print(f"demo: bridge running with {site}; health on http://127.0.0.1:{health_port}/readyz")
+        print(f"demo: logs in {var}; Ctrl-C stops everything")
+
+        with fake_log.open(encoding="utf-8", errors="replace") as log:
+            while duration_s is None or time.monotonic() - started < duration_s:
+                seen_event = follow(log, started, seen_event)
+                for name, child in children.items():
+                    if child.poll() is not None:
+                        print(f"demo: the {name} exited ({child.returncode}); see its log in {var}")
+                        return 1
+                if not seen_event and time.monotonic() > warn_at:
+                    print(f"demo: no event yet after {warn_at - started:.0f} s; see {var / 'bridge.log'}")
+                    warn_at += FIRST_EVENT_WITHIN_S
+                time.sleep(1)
+    except (KeyboardInterrupt, Stop):
+        print("\ndemo: stopping")
+    finally:
+        # The bridge first (it stops its daemon and flushes its outbox), then what it talks to.
+        for child in reversed(children.values()):
+            stop_process_group(child, timeout_s=10)
+        rtsp.stop()
+    return 0 if seen_event or duration_s is None else 1
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser("demo", help=__doc__.split("\n\n")[0], description=__doc__)
+    parser.add_argument(
+        "--assets", type=Path, required=True, help="shared assets (data/pets09-s2l1/vtest.avi)"
+    )
+    parser.add_argument("--var", type=Path, default=REPO_ROOT / "var/demo", help="where logs and config go")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        help="stop after this many seconds; exit 1 if no event reached Security Center",
+    )
+    parser.set_defaults(handler=_demo)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        raise Stop
+
+    signal.signal(signal.SIGTERM, stop)
+    return run(args.assets.resolve(), args.var.resolve(), args.duration)

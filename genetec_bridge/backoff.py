@@ -18,7 +18,14 @@ class Backoff:
 
     def next_delay(self) -> float:
         """Delay before the next attempt; each call counts one more failure."""
-        ceiling = min(self.max_s, self.initial_s * self.factor**self.failures)
+        ceiling = self.initial_s
+        # Grow step by step and stop at the cap: factor**failures overflows a float after about a
+        # thousand failures, which a camera dead for a night reaches.
+        for _ in range(self.failures):
+            if ceiling >= self.max_s:
+                break
+            ceiling *= self.factor
+        ceiling = min(self.max_s, ceiling)
         self.failures += 1
         # Half fixed, half random: never zero (no hammering), never above the cap.
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)

@@ -24,3 +24,10 @@ def test_backoff_grows_is_capped_jittered_and_resets():
     assert len(set(delays)) == len(delays)
     backoff.reset()
     assert backoff.next_delay() <= 1.0
+
+
+def test_backoff_stays_capped_after_a_very_long_outage():
+    backoff = Backoff(initial_s=1.0, max_s=30.0, rng=random.Random(2))
+    backoff.failures = 100_000
+    assert 15.0 <= backoff.next_delay() <= 30.0
+    assert backoff.failures == 100_001

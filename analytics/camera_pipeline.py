@@ -1,4 +1,4 @@
-"""One camera's analysis after detection: tracker, signal readers and skills.
+"""One camera's analysis around detection: the motion gate, tracker, signal readers and skills.
 
 The daemon and `analytics run` both feed it, so what is measured offline is what runs live.
 """
@@ -13,7 +13,9 @@ from analytics.config.camera import CameraConfig
 from analytics.config.schedule import Schedule
 from analytics.events import AnalyticsEvent
 from analytics.frame_tracks import CLASS_NAMES, FrameTracks, TrackedObject
+from analytics.motion.gate import MotionGate
 from analytics.skills.engine import SkillEngine
+from analytics.stage_clock import StageClock
 from analytics.tracking import Tracker
 from analytics.traffic_light.signal_reader import signal_readers
 
@@ -39,31 +41,48 @@ def tracked_objects(tracked: sv.Detections, frame_size: tuple[int, int]) -> tupl
 class CameraPipeline:
     """`process` turns one frame's detections into the camera's tracks and the events they cause."""
 
-    def __init__(self, camera: CameraConfig, schedules: Mapping[str, Schedule]) -> None:
+    def __init__(
+        self, camera: CameraConfig, schedules: Mapping[str, Schedule], clock: StageClock | None = None
+    ) -> None:
         self.camera = camera
+        self._clock = clock or StageClock()
         self._tracker = Tracker()
         self._engine = SkillEngine(camera, schedules)
         self._signals = signal_readers(camera)
+        self._gate = MotionGate(camera.motion)
+        self._objects: tuple[TrackedObject, ...] = ()
+
+    def needs_detection(self, image: np.ndarray, time_s: float) -> bool:
+        """Whether this frame must go through the detector (something moved, or a refresh is due)."""
+        with self._clock.measure("motion"):
+            return self._gate.needs_detection(image, time_s)
 
     def process(
         self,
-        detections: sv.Detections,
+        detections: sv.Detections | None,
         image: np.ndarray,
         frame: int,
         time_s: float,
         timestamp: datetime | None = None,
     ) -> tuple[FrameTracks, list[AnalyticsEvent]]:
-        """`frame` is 1-based; `time_s` seconds since the stream or file started."""
-        tracked = self._tracker.update(detections, time_s)
+        """`frame` is 1-based; `time_s` seconds since the stream or file started.
+
+        `detections` is None for a frame the motion gate let skip: the scene is as last detected, so
+        the skills see the same objects at this frame's time and their timers keep running.
+        """
+        if detections is not None:
+            with self._clock.measure("tracking"):
+                self._objects = tracked_objects(self._tracker.update(detections, time_s), image.shape[:2])
         tracks = FrameTracks(
             camera_id=self.camera.id,
             frame=frame,
             time_s=time_s,
-            objects=tracked_objects(tracked, image.shape[:2]),
+            objects=self._objects,
             timestamp=timestamp,
             signals={label: reader.read(image, time_s) for label, reader in self._signals.items()},
         )
-        return tracks, self._engine.process(tracks)
+        with self._clock.measure("skills"):
+            return tracks, self._engine.process(tracks)
 
     def counts_csv(self) -> str:
         """The counting skills' interval counts as CSV; empty when the camera counts nothing."""

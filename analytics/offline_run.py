@@ -78,8 +78,9 @@ def run_video(
             tqdm(frames, total=total or None, unit="frame", disable=not progress), 1
         ):
             masked = apply_privacy_masks(image, camera.privacy_masks)
-            detections = detector.detect([masked])[0]
-            tracks, found = pipeline.process(detections, masked, frame, (frame - 1) / fps)
+            time_s = (frame - 1) / fps
+            detections = detector.detect([masked])[0] if pipeline.needs_detection(masked, time_s) else None
+            tracks, found = pipeline.process(detections, masked, frame, time_s)
             height, width = image.shape[:2]
             for obj in tracks.objects:
                 x1, y1, x2, y2 = obj.box

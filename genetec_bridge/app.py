@@ -98,6 +98,7 @@ class Bridge:
                 status.model_copy(
                     update={
                         "frames_analysed": link.analysed,
+                        "frames_detected": link.detected,
                         "frames_dropped": status.frames_dropped + link.dropped,
                     }
                 )

@@ -10,6 +10,7 @@ from typing import Annotated, Literal, Self
 from pydantic import AfterValidator, Field, model_validator
 
 from analytics.config.cross_references import RelativePath, cross_reference_error
+from analytics.config.motion import MotionConfig
 from analytics.config.schedule import Schedule
 from analytics.config.strict_model import StrictModel
 from analytics.geometry.coordinates import Polygon, Segment
@@ -67,6 +68,10 @@ class CameraConfig(StrictModel):
         None,
         description="{ host, port } of this camera's own Media Gateway role, when the site has several; "
         "credentials, transport and TLS stay [media_gateway]'s. Default: [media_gateway]'s address.",
+    )
+    motion: MotionConfig = Field(
+        default_factory=MotionConfig,
+        description="Motion gate: the detector is spared on frames where nothing moved ([cameras.motion]).",
     )
     privacy_masks: list[Polygon] = Field(
         default_factory=list, description="Normalised polygons blanked before frames leave the bridge."

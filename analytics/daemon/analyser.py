@@ -10,6 +10,7 @@ from analytics.detection import Detector
 from analytics.events import AnalyticsEvent
 from analytics.link.link_messages import FrameReady, RingAttach
 from analytics.link.shared_frames import RingReader
+from analytics.stage_clock import StageClock
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +18,8 @@ class Analysed:
     frame: FrameReady
     counts: dict[str, int]
     events: list[AnalyticsEvent]
+    detected: bool
+    stage_cpu_s: dict[str, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +34,15 @@ class Analyser:
 
     def __init__(self, detector: Detector) -> None:
         self._detector = detector
+        self._clock = StageClock()
         self._pipelines: dict[str, CameraPipeline] = {}
         self._rings: dict[str, RingReader] = {}
 
     def configure(self, site: AnalyticsSite) -> None:
         """Start afresh for these cameras: the bridge sends its configuration at every connection."""
-        self._pipelines = {camera.id: CameraPipeline(camera, site.schedules) for camera in site.cameras}
+        self._pipelines = {
+            camera.id: CameraPipeline(camera, site.schedules, self._clock) for camera in site.cameras
+        }
 
     def attach(self, ring: RingAttach) -> None:
         previous = self._rings.pop(ring.camera, None)
@@ -50,24 +56,33 @@ class Analyser:
     def analyse(self, batch: list[FrameReady]) -> BatchOutcome:
         """Every frame of `batch` must come from a camera `ready_for` analysis, one frame per camera."""
         frames, images, lost = [], [], []
-        for frame in batch:
-            image = self._rings[frame.camera].read(frame.slot, frame.shape, frame.frame)
-            if image is None:
-                lost.append(frame)
-            else:
-                frames.append(frame)
-                images.append(image)
+        with self._clock.measure("transport"):
+            for frame in batch:
+                image = self._rings[frame.camera].read(frame.slot, frame.shape, frame.frame)
+                if image is None:
+                    lost.append(frame)
+                else:
+                    frames.append(frame)
+                    images.append(image)
         if not images:
             return BatchOutcome([], lost, 0.0)
+        moving = [
+            self._pipelines[frame.camera].needs_detection(image, frame.time_s)
+            for frame, image in zip(frames, images, strict=True)
+        ]
         started = time.perf_counter()
-        detections = self._detector.detect(images)
+        with self._clock.measure("detection"):
+            found = iter(self._detector.detect([i for i, m in zip(images, moving, strict=True) if m]))
         inference_s = time.perf_counter() - started
         analysed = []
-        for frame, image, found in zip(frames, images, detections, strict=True):
+        for frame, image, detected in zip(frames, images, moving, strict=True):
             tracks, events = self._pipelines[frame.camera].process(
-                found, image, frame.frame, frame.time_s, frame.captured_at
+                next(found) if detected else None, image, frame.frame, frame.time_s, frame.captured_at
             )
-            analysed.append(Analysed(frame, dict(Counter(o.class_name for o in tracks.objects)), events))
+            counts = dict(Counter(o.class_name for o in tracks.objects))
+            analysed.append(Analysed(frame, counts, events, detected, {}))
+        # The batch's stage times go with its first frame: summed over results they are exact.
+        analysed[0].stage_cpu_s.update(self._clock.take())
         return BatchOutcome(analysed, lost, inference_s)
 
     def close(self) -> None:

@@ -138,6 +138,8 @@ class _Session:
                     captured_at=frame.captured_at,
                     dropped=self._pending.take_dropped(frame.camera),
                     counts=done.counts,
+                    detected=done.detected,
+                    stage_cpu_s=done.stage_cpu_s,
                     events=done.events,
                     inference_s=outcome.inference_s,
                 )

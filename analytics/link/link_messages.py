@@ -69,6 +69,14 @@ class FrameResult(StrictModel):
     captured_at: datetime
     dropped: int = Field(0, ge=0)
     counts: dict[str, int] = Field(default_factory=dict, description="Tracks in the frame, by class.")
+    detected: bool = Field(
+        True, description="False when the motion gate spared the detector: the tracks are the last detected."
+    )
+    stage_cpu_s: dict[str, float] = Field(
+        default_factory=dict,
+        description="CPU seconds per analysis stage (transport, motion, detection, tracking, skills) of the"
+        " batch this frame was part of, carried by the batch's first frame only.",
+    )
     events: list[AnalyticsEvent] = Field(default_factory=list)
     inference_s: float = Field(description="Detector time of the batch this frame was part of.")
 

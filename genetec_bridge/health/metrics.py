@@ -56,6 +56,11 @@ def _camera_metrics(status: BridgeStatus) -> Iterator[Metric]:
         "analysed": CounterMetricFamily(
             f"{PREFIX}_camera_frames_analysed", "Frames the daemon analysed.", labels=labels
         ),
+        "detected": CounterMetricFamily(
+            f"{PREFIX}_camera_frames_detected",
+            "Analysed frames that went through the detector (the motion gate spared the others).",
+            labels=labels,
+        ),
         "dropped": CounterMetricFamily(
             f"{PREFIX}_camera_frames_dropped", "Frames due for analysis but dropped.", labels=labels
         ),
@@ -72,6 +77,7 @@ def _camera_metrics(status: BridgeStatus) -> Iterator[Metric]:
         families["received"].add_metric(values, camera.frames_received)
         families["delivered"].add_metric(values, camera.frames_delivered)
         families["analysed"].add_metric(values, camera.frames_analysed)
+        families["detected"].add_metric(values, camera.frames_detected)
         families["dropped"].add_metric(values, camera.frames_dropped)
         families["reconnects"].add_metric(values, camera.reconnects)
         streaming.add_metric(values, float(camera.streaming))

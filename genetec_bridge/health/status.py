@@ -13,6 +13,9 @@ class CameraStatus(BaseModel):
     frames_received: int = 0
     frames_delivered: int = Field(0, description="Frames the reader handed over for analysis (paced).")
     frames_analysed: int = 0
+    frames_detected: int = Field(
+        0, description="Analysed frames that went through the detector; the motion gate spared the rest."
+    )
     frames_dropped: int = 0
     last_frame_age_s: float | None = None
     reconnects: int = 0

@@ -41,13 +41,15 @@ class CameraCounters:
 
     submitted: int = 0
     analysed: int = 0
+    detected: int = 0
     dropped: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def add(self, submitted: int = 0, analysed: int = 0, dropped: int = 0) -> None:
+    def add(self, submitted: int = 0, analysed: int = 0, dropped: int = 0, detected: int = 0) -> None:
         with self._lock:
             self.submitted += submitted
             self.analysed += analysed
+            self.detected += detected
             self.dropped += dropped
 
 
@@ -155,7 +157,7 @@ class DaemonClient:
     async def _result(self, result: FrameResult) -> None:
         counters = self.counters.get(result.camera)
         if counters is not None:
-            counters.add(analysed=1, dropped=result.dropped)
+            counters.add(analysed=1, dropped=result.dropped, detected=int(result.detected))
         self._unanswered_since = None
         # Awaited before the next message is read: each event is durable in the outbox before the
         # bridge acts on anything that follows it.

@@ -34,3 +34,21 @@ def test_tracks_are_normalised_and_skills_see_them() -> None:
     np.testing.assert_allclose(person.box, [(x) / 400, 0.25, (x + 20) / 400, 0.75], rtol=1e-5)
     assert [(e.kind, e.zone, e.track_id) for e in events] == [("intrusion", "lawn", 1)]
     assert pipeline.counts_csv() == ""
+
+
+def test_a_frame_the_motion_gate_skips_shows_the_last_objects_at_its_own_time() -> None:
+    pipeline = CameraPipeline(CAMERA, {})
+    image = np.zeros((200, 400, 3), dtype=np.uint8)
+    standing = sv.Detections(
+        xyxy=np.array([[300, 50, 320, 150]], dtype=np.float32),
+        confidence=np.array([0.9], dtype=np.float32),
+        class_id=np.array([0]),
+    )
+    for n in range(3):
+        detected, _ = pipeline.process(standing, image, n + 1, n / 5)
+    skipped, _ = pipeline.process(None, image, 4, 0.6)
+    assert skipped.objects == detected.objects and len(skipped.objects) == 1
+    assert (skipped.frame, skipped.time_s) == (4, 0.6)
+    still_image = np.full((200, 400, 3), 90, dtype=np.uint8)
+    assert pipeline.needs_detection(still_image, 1.0)
+    assert not pipeline.needs_detection(still_image, 1.2)

@@ -37,6 +37,7 @@ def test_a_result_carries_events_and_counts_but_no_pixels() -> None:
     assert decoded == result
     assert set(FrameResult.model_fields) == {
         "type", "camera", "frame", "time_s", "captured_at", "dropped", "counts", "events", "inference_s",
+        "detected", "stage_cpu_s",
     }  # fmt: skip
 
 

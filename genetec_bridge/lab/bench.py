@@ -5,9 +5,11 @@ The chain: decoded frames → shared memory → daemon (batching across cameras,
 skills) → results; alert latency goes on through the outbox and the delivery service to a fake Web
 SDK. The naive baseline is one loop per camera in one process: read, detect, track, no batching.
 
-Both are measured by the same code: top throughput with two cameras offered 30 fps each, then the
-largest camera count fed at 5 fps each with under 5 % of the frames dropped (a frame superseded by
-a newer one of its camera before it was taken is dropped, on both sides).
+Both are measured by the same code, in two camera mixes (bench_clips: every camera busy, and a
+city's mix where most cameras show still scenes): top throughput with two cameras offered 30 fps
+each, then the largest camera count fed at 5 fps each with under 5 % of the frames dropped (a frame
+superseded by a newer one of its camera before it was taken is dropped, on both sides), the CPU time
+per analysed frame of each stage, and the alert latency with that mix running beside it.
 """
 
 import argparse
@@ -21,14 +23,14 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-import cv2
 import numpy as np
 
 from analytics.camera_pipeline import CameraPipeline
@@ -37,17 +39,26 @@ from analytics.detection import Detector
 from analytics.link.link_messages import FrameResult
 from analytics.skills.base import AlertRouting
 from analytics.skills.intrusion import IntrusionConfig
+from analytics.stage_clock import StageClock
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
 from genetec_bridge.ingest.captured_frame import CapturedFrame
+from genetec_bridge.lab.bench_clips import Mix, mixes
+from genetec_bridge.lab.bench_report import (
+    MAX_DROP,
+    TARGET_FPS,
+    Figures,
+    MixFigures,
+    Report,
+    Step,
+    draw_dropped_frames,
+    per_frame_ms,
+)
 from genetec_bridge.link.daemon_client import CameraCounters, DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
 from genetec_bridge.websdk.client import WebSdkClient
 from genetec_bridge.websdk.errors import WebSdkError
 
-CLIPS = ("data/pets09-s2l1/vtest.avi", "data/traffic/urban-320x240.avi")
-TARGET_FPS = 5.0
-MAX_DROP = 0.05
 LATENCY_CAMERAS = 2
 # The whole frame: every person or vehicle is an intrusion at once, so latency is the chain's own.
 WHOLE_FRAME = Zone(name="all", polygon=[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)])
@@ -55,20 +66,6 @@ WHOLE_FRAME = Zone(name="all", polygon=[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0
 
 def cores() -> int:
     return len(os.sched_getaffinity(0))
-
-
-def decode(path: Path, count: int) -> list[np.ndarray]:
-    capture = cv2.VideoCapture(str(path))
-    images = []
-    while len(images) < count:
-        ok, image = capture.read()
-        if not ok:
-            break
-        images.append(image)
-    capture.release()
-    if not images:
-        raise SystemExit(f"bench: no frame decoded from {path}")
-    return images
 
 
 def camera(index: int) -> CameraConfig:
@@ -86,6 +83,7 @@ class Feed:
     camera_id: str
     submit: Callable[[CapturedFrame], None]
     fps: float
+    submit_cpu_s: float = 0.0  # the bridge's side of the transport: ring write and message
 
     def run(self, stop: threading.Event) -> None:
         started = time.monotonic()
@@ -93,9 +91,11 @@ class Feed:
         while not stop.is_set():
             frame += 1
             image = self.images[(frame - 1) % len(self.images)]
+            cpu = time.thread_time()
             self.submit(
                 CapturedFrame(self.camera_id, image, frame, (frame - 1) / self.fps, datetime.now(UTC))
             )
+            self.submit_cpu_s += time.thread_time() - cpu
             stop.wait(max(0.0, started + frame / self.fps - time.monotonic()))
 
 
@@ -119,16 +119,6 @@ def run_feeds(feeds: Sequence[Feed], seconds: float) -> None:
         time.sleep(seconds)
 
 
-@dataclass(frozen=True)
-class Step:
-    """One measurement: `cameras` fed at `fps` each."""
-
-    cameras: int
-    fps: float
-    analysed_fps: float
-    dropped: float  # share of the frames submitted
-
-
 def totals(counters: Sequence[CameraCounters]) -> tuple[int, int, int]:
     """(submitted, analysed, dropped) summed over cameras."""
     return (
@@ -150,13 +140,10 @@ def step(
 
 
 def feeds(
-    clips: list[list[np.ndarray]],
-    camera_ids: Sequence[str],
-    submit: Callable[[CapturedFrame], None],
-    fps: float,
+    mix: Mix, camera_ids: Sequence[str], submit: Callable[[CapturedFrame], None], fps: float
 ) -> list[Feed]:
-    """One feed per camera, the clips taken in turn."""
-    return [Feed(clips[i % len(clips)], camera_id, submit, fps) for i, camera_id in enumerate(camera_ids)]
+    """One feed per camera, each playing the mix's clip for its place."""
+    return [Feed(mix.clip_for(i).images, camera_id, submit, fps) for i, camera_id in enumerate(camera_ids)]
 
 
 class Mailbox:
@@ -184,9 +171,9 @@ class Mailbox:
 class Naive:
     """The baseline: one thread per camera, each with its own detector: read, detect one frame, track."""
 
-    def __init__(self, model: Path, clips: list[list[np.ndarray]]) -> None:
+    def __init__(self, model: Path, mix: Mix) -> None:
         self.model = model
-        self.clips = clips
+        self.mix = mix
         self.detectors: list[Detector] = []  # kept between measurements: a session takes a while to load
 
     def _loop(self, index: int, mailbox: Mailbox) -> Callable[[threading.Event], None]:
@@ -217,8 +204,23 @@ class Naive:
             mailboxes[captured.camera_id].put(captured)
 
         with running([self._loop(i, mailbox) for i, mailbox in enumerate(mailboxes.values())]):
-            run_feeds(feeds(self.clips, list(mailboxes), submit, fps), seconds)
+            run_feeds(feeds(self.mix, list(mailboxes), submit, fps), seconds)
         return step(count, fps, seconds, totals([m.counters for m in mailboxes.values()]))
+
+    def stage_cpu_ms(self, frames_per_clip: int = 10) -> dict[str, float]:
+        """CPU milliseconds per frame and stage, one camera after another in this thread alone."""
+        clock = StageClock()
+        detector = self.detectors[0] if self.detectors else Detector(self.model, "cpu")
+        analysed = 0
+        for index, clip in enumerate(self.mix.clips):
+            pipeline = CameraPipeline(camera(index), {}, clock)
+            for n, image in enumerate(clip.images[:frames_per_clip]):
+                with clock.measure("detection"):
+                    detections = detector.detect([image])[0]
+                pipeline.process(detections, image, n + 1, n / TARGET_FPS)
+                analysed += 1
+        decode_s = sum(c.decode_cpu_s * min(len(c.images), frames_per_clip) for c in self.mix.clips)
+        return per_frame_ms({**clock.take(), "decode": decode_s}, analysed)
 
 
 class Chain:
@@ -227,13 +229,14 @@ class Chain:
     def __init__(
         self,
         model: Path,
-        clips: list[list[np.ndarray]],
+        mix: Mix,
         cameras: list[CameraConfig],
         batch_size: int,
         workdir: Path,
     ) -> None:
-        self.clips = clips
+        self.mix = mix
         self.cameras = cameras
+        self.stage_cpu_s: Counter[str] = Counter()
         self.enqueue: Callable[[FrameResult], Awaitable[None]] | None = None
         self.client = DaemonClient(AnalyticsSite(cameras=cameras), self._result)
         launch = DaemonLaunch(
@@ -242,6 +245,7 @@ class Chain:
         self.supervisor = DaemonSupervisor(self.client, launch)
 
     async def _result(self, result: FrameResult) -> None:
+        self.stage_cpu_s.update(result.stage_cpu_s)
         if self.enqueue is not None:
             await self.enqueue(result)
 
@@ -250,9 +254,24 @@ class Chain:
         counters = [self.client.counters[c.id] for c in self.cameras[:count]]
         before = totals(counters)
         ids = [c.id for c in self.cameras[:count]]
-        await asyncio.to_thread(run_feeds, feeds(self.clips, ids, self.client.submit, fps), seconds)
+        await asyncio.to_thread(run_feeds, feeds(self.mix, ids, self.client.submit, fps), seconds)
         await asyncio.sleep(1.0)  # let the frames in flight come back
         return step(count, fps, seconds, totals(counters), before)
+
+    async def stage_cpu_ms(self, count: int, seconds: float) -> dict[str, float]:
+        """CPU milliseconds per analysed frame and stage with `count` cameras at TARGET_FPS."""
+        counters = [self.client.counters[c.id] for c in self.cameras[:count]]
+        analysed_before = sum(c.analysed for c in counters)
+        self.stage_cpu_s.clear()
+        ids = [c.id for c in self.cameras[:count]]
+        playing = feeds(self.mix, ids, self.client.submit, TARGET_FPS)
+        await asyncio.to_thread(run_feeds, playing, seconds)
+        await asyncio.sleep(1.0)
+        analysed = sum(c.analysed for c in counters) - analysed_before
+        decode_s = sum(self.mix.clip_for(i).decode_cpu_s * analysed / count for i in range(count))
+        stages = {**self.stage_cpu_s, "decode": decode_s}
+        stages["transport"] = stages.get("transport", 0.0) + sum(f.submit_cpu_s for f in playing)
+        return per_frame_ms(stages, analysed)
 
 
 def _free_port() -> int:
@@ -261,13 +280,15 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def alert_latency(chain: Chain, workdir: Path, seconds: float) -> list[float]:
+async def alert_latency(chain: Chain, workdir: Path, seconds: float, background: int) -> list[float]:
     """Seconds from frame capture to the RaiseCustomEvent request reaching a fake Web SDK process.
 
-    Measured on the chain's last two cameras, kept unused until now: their tracks are all new, so
-    every person and vehicle raises an intrusion.
+    Measured on the chain's last two cameras, kept unused until now and playing the busy campus
+    clip: their tracks are all new, so every person and vehicle raises an intrusion. Meanwhile the
+    first `background` cameras play the chain's mix, so the latency is the one of a loaded daemon.
     """
     cameras = chain.cameras[-LATENCY_CAMERAS:]
+    workdir = Path(tempfile.mkdtemp(prefix="latency-", dir=workdir))  # each measurement its own record
     inventory = workdir / "websdk-cameras.json"
     inventory.write_text(
         json.dumps(
@@ -306,8 +327,10 @@ async def alert_latency(chain: Chain, workdir: Path, seconds: float) -> list[flo
 
         chain.enqueue = enqueue
         delivering = asyncio.create_task(delivery.run())
-        ids = [c.id for c in cameras]
-        await asyncio.to_thread(run_feeds, feeds(chain.clips, ids, chain.client.submit, TARGET_FPS), seconds)
+        loaded = feeds(chain.mix, [c.id for c in chain.cameras[:background]], chain.client.submit, TARGET_FPS)
+        busy = Mix("latency", chain.mix.clips[:1])
+        measured = feeds(busy, [c.id for c in cameras], chain.client.submit, TARGET_FPS)
+        await asyncio.to_thread(run_feeds, loaded + measured, seconds)
         chain.enqueue = None
         await asyncio.sleep(2.0)
         delivering.cancel()
@@ -331,15 +354,6 @@ class Rig(Protocol):
     """The chain or the naive baseline, measured the same way."""
 
     async def measure(self, count: int, fps: float, seconds: float) -> Step: ...
-
-
-@dataclass
-class Figures:
-    """One rig's figures; `steps` are the camera counts tried at TARGET_FPS, in the order tried."""
-
-    throughput_fps: float
-    sustained_cameras: int
-    steps: list[Step]
 
 
 async def sustained(rig: Rig, max_cameras: int, seconds: float) -> tuple[int, list[Step]]:
@@ -369,11 +383,11 @@ async def measure_rig(rig: Rig, max_cameras: int, seconds: float) -> Figures:
 
 @asynccontextmanager
 async def started_chain(
-    model: Path, clips: list[list[np.ndarray]], max_cameras: int, batch_size: int, workdir: Path
+    model: Path, mix: Mix, max_cameras: int, batch_size: int, workdir: Path
 ) -> AsyncIterator[Chain]:
     """A chain whose daemon is connected, with spare cameras for the latency measurement."""
     cameras = [camera(i) for i in range(max_cameras + LATENCY_CAMERAS)]
-    chain = Chain(model, clips, cameras, batch_size, workdir)
+    chain = Chain(model, mix, cameras, batch_size, workdir)
     supervising = asyncio.create_task(chain.supervisor.run())
     try:
         for _ in range(1200):
@@ -387,102 +401,50 @@ async def started_chain(
         chain.client.close()
 
 
-@dataclass
-class Report:
-    cores: int
-    seconds_per_step: float
-    batch_size: int
-    chain: Figures
-    naive: Figures
-    latency_ms: list[float]  # chain only: the naive loop has no alert delivery
-    run_s: float = 0.0
-
-    def ratios(self) -> dict[str, float]:
-        return {
-            "throughput": self.chain.throughput_fps / max(self.naive.throughput_fps, 1e-9),
-            "sustained_cameras": self.chain.sustained_cameras / max(self.naive.sustained_cameras, 1),
-        }
-
-    def latency(self) -> dict[str, float]:
-        return {
-            "alerts": len(self.latency_ms),
-            **{f"p{q}": _percentile(self.latency_ms, q) for q in (50, 95)},
-        }
-
-    def as_json(self) -> dict[str, object]:
-        return {**asdict(self), "latency": self.latency(), "ratios": self.ratios()}
-
-    def rows(self) -> list[tuple[str, str, str, str]]:
-        chain, naive, ratios, latency = self.chain, self.naive, self.ratios(), self.latency()
-        return [
-            ("figure", "chain", "naive", "chain / naive"),
-            ("analysed frames/s", f"{chain.throughput_fps:.1f}", f"{naive.throughput_fps:.1f}", ""),
-            (
-                "analysed frames/s per core",
-                f"{chain.throughput_fps / self.cores:.1f}",
-                f"{naive.throughput_fps / self.cores:.1f}",
-                f"{ratios['throughput']:.2f}",
-            ),
-            (
-                f"cameras at {TARGET_FPS:g} fps, < {MAX_DROP:.0%} dropped",
-                str(chain.sustained_cameras),
-                str(naive.sustained_cameras),
-                f"{ratios['sustained_cameras']:.2f}",
-            ),
-            (
-                f"alert latency p50 / p95 ({latency['alerts']:.0f} alerts)",
-                f"{latency['p50']:.0f} / {latency['p95']:.0f} ms",
-                "n/a",
-                "",
-            ),
-        ]
-
-    def lines(self) -> list[str]:
-        rows = self.rows()
-        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-        return [
-            f"machine: {self.cores} CPU core(s), detector on CPU, daemon batch {self.batch_size}, "
-            f"{self.seconds_per_step:g} s per measurement",
-            _steps_line("chain", self.chain),
-            _steps_line("naive", self.naive),
-            "",
-            *("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows),
-            f"run time: {self.run_s:.0f} s",
-        ]
-
-
-def _steps_line(name: str, figures: Figures) -> str:
-    steps = sorted(figures.steps, key=lambda s: s.cameras)
-    tried = ", ".join(f"{s.cameras} → {s.dropped:.1%}" for s in steps)
-    return f"{name}, frames dropped with N cameras at {TARGET_FPS:g} fps: {tried}"
-
-
-def _percentile(values: list[float], q: float) -> float:
-    return float(np.percentile(values, q)) if values else float("nan")
+async def measure_mix(
+    chain: Chain, naive: Naive, mix: Mix, max_cameras: int, seconds: float, workdir: Path
+) -> MixFigures:
+    chain.mix = naive.mix = mix
+    naive_figures = await measure_rig(naive, max_cameras, seconds)
+    chain_figures = await measure_rig(chain, max_cameras, seconds)
+    profiled = max(1, chain_figures.sustained_cameras)
+    return MixFigures(
+        mix=mix.name,
+        clips=[clip.name for clip in mix.clips],
+        chain=chain_figures,
+        naive=naive_figures,
+        chain_stage_cpu_ms=await chain.stage_cpu_ms(profiled, seconds),
+        naive_stage_cpu_ms=naive.stage_cpu_ms(),
+        latency_ms=[
+            round(s * 1000, 1)
+            for s in await alert_latency(chain, workdir, seconds, max(0, profiled - LATENCY_CAMERAS))
+        ],
+    )
 
 
 async def run_bench(assets: Path, seconds: float, max_cameras: int, batch_size: int) -> Report:
     started = time.monotonic()
     model = assets / "models/yolox_nano.onnx"
-    clips = [decode(assets / clip, 100) for clip in CLIPS]
-    # The naive rig goes first, with no daemon process yet to share the cores with.
-    naive = await measure_rig(Naive(model, clips), max_cameras, seconds)
+    clip_mixes = mixes(assets)
+    naive = Naive(model, clip_mixes["busy"])
+    results = []
     with tempfile.TemporaryDirectory() as tmp:
-        async with started_chain(model, clips, max_cameras, batch_size, Path(tmp)) as chain:
-            figures = await measure_rig(chain, max_cameras, seconds)
-            latencies = await alert_latency(chain, Path(tmp), seconds)
-    report = Report(cores(), seconds, batch_size, figures, naive, [round(s * 1000, 1) for s in latencies])
-    report.run_s = time.monotonic() - started
-    return report
+        async with started_chain(model, clip_mixes["busy"], max_cameras, batch_size, Path(tmp)) as chain:
+            for mix in clip_mixes.values():
+                results.append(await measure_mix(chain, naive, mix, max_cameras, seconds, Path(tmp)))
+    return Report(cores(), seconds, batch_size, results, run_s=time.monotonic() - started)
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = subparsers.add_parser("bench", help=__doc__.split("\n\n")[0], description=__doc__)
     parser.add_argument("--assets", type=Path, required=True, help="Asset directory (models/, data/).")
     parser.add_argument("--seconds", type=float, default=8.0, help="Length of each measurement.")
-    parser.add_argument("--max-cameras", type=int, default=16, help="Largest camera count tried.")
+    parser.add_argument("--max-cameras", type=int, default=40, help="Largest camera count tried.")
     parser.add_argument("--batch-size", type=int, default=8, help="Daemon batch size.")
     parser.add_argument("--json", type=Path, help="Also write the results as JSON to this file.")
+    parser.add_argument(
+        "--chart", type=Path, help="Also draw frames dropped against camera count, per mix, as a PNG."
+    )
     parser.set_defaults(handler=_bench)
 
 
@@ -491,4 +453,6 @@ def _bench(args: argparse.Namespace) -> int:
     print("\n".join(report.lines()))
     if args.json is not None:
         args.json.write_text(json.dumps(report.as_json(), indent=2) + "\n")
+    if args.chart is not None:
+        draw_dropped_frames(report, args.chart)
     return 0

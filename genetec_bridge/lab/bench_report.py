@@ -1,0 +1,160 @@
+"""What `make bench` found, as a table, JSON and a chart of frames dropped against camera count."""
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+TARGET_FPS = 5.0
+MAX_DROP = 0.05
+STAGES = ("decode", "transport", "motion", "detection", "tracking", "skills")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One measurement: `cameras` fed at `fps` each."""
+
+    cameras: int
+    fps: float
+    analysed_fps: float
+    dropped: float  # share of the frames submitted
+
+
+@dataclass
+class Figures:
+    """One rig's figures; `steps` are the camera counts tried at TARGET_FPS, in the order tried."""
+
+    throughput_fps: float
+    sustained_cameras: int
+    steps: list[Step]
+
+
+@dataclass
+class MixFigures:
+    mix: str
+    clips: list[str]
+    chain: Figures
+    naive: Figures
+    chain_stage_cpu_ms: dict[str, float]
+    naive_stage_cpu_ms: dict[str, float]
+    latency_ms: list[float]  # chain only: the naive loop has no alert delivery
+
+    def ratios(self) -> dict[str, float]:
+        return {
+            "throughput": self.chain.throughput_fps / max(self.naive.throughput_fps, 1e-9),
+            "sustained_cameras": self.chain.sustained_cameras / max(self.naive.sustained_cameras, 1),
+        }
+
+    def latency(self) -> dict[str, float]:
+        return {
+            "alerts": len(self.latency_ms),
+            **{f"p{q}": _percentile(self.latency_ms, q) for q in (50, 95)},
+        }
+
+
+@dataclass
+class Report:
+    cores: int
+    seconds_per_step: float
+    batch_size: int
+    mixes: list[MixFigures]
+    run_s: float = field(default=0.0)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            **asdict(self),
+            "summary": {m.mix: {"ratios": m.ratios(), "latency": m.latency()} for m in self.mixes},
+        }
+
+    def lines(self) -> list[str]:
+        lines = [
+            f"machine: {self.cores} CPU core(s), detector on CPU, daemon batch {self.batch_size}, "
+            f"{self.seconds_per_step:g} s per measurement"
+        ]
+        for mix in self.mixes:
+            lines += ["", f"== {mix.mix} mix: {', '.join(mix.clips)}", _steps_line("chain", mix.chain)]
+            lines += [_steps_line("naive", mix.naive), "", *_table(_rows(mix, self.cores)), ""]
+            lines += _table(_stage_rows(mix))
+        return [*lines, "", f"run time: {self.run_s:.0f} s"]
+
+
+def per_frame_ms(seconds: dict[str, float], frames: int) -> dict[str, float]:
+    return {stage: round(1000 * seconds.get(stage, 0.0) / max(frames, 1), 2) for stage in STAGES}
+
+
+def _rows(mix: MixFigures, cores: int) -> list[tuple[str, ...]]:
+    chain, naive, ratios, latency = mix.chain, mix.naive, mix.ratios(), mix.latency()
+    return [
+        ("figure", "chain", "naive", "chain / naive"),
+        ("analysed frames/s", f"{chain.throughput_fps:.1f}", f"{naive.throughput_fps:.1f}", ""),
+        (
+            "analysed frames/s per core",
+            f"{chain.throughput_fps / cores:.1f}",
+            f"{naive.throughput_fps / cores:.1f}",
+            f"{ratios['throughput']:.2f}",
+        ),
+        (
+            f"cameras at {TARGET_FPS:g} fps, < {MAX_DROP:.0%} dropped",
+            str(chain.sustained_cameras),
+            str(naive.sustained_cameras),
+            f"{ratios['sustained_cameras']:.2f}",
+        ),
+        (
+            f"alert latency p50 / p95 ({latency['alerts']:.0f} alerts, mix running)",
+            f"{latency['p50']:.0f} / {latency['p95']:.0f} ms",
+            "n/a",
+            "",
+        ),
+    ]
+
+
+def _stage_rows(mix: MixFigures) -> list[tuple[str, ...]]:
+    chain, naive = mix.chain_stage_cpu_ms, mix.naive_stage_cpu_ms
+    rows = [("CPU ms per analysed frame", "chain", "naive")]
+    rows += [(stage, f"{chain.get(stage, 0):.2f}", f"{naive.get(stage, 0):.2f}") for stage in STAGES]
+    rows.append(("total", f"{sum(chain.values()):.2f}", f"{sum(naive.values()):.2f}"))
+    return rows
+
+
+def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+
+
+def _steps_line(name: str, figures: Figures) -> str:
+    steps = sorted(figures.steps, key=lambda s: s.cameras)
+    tried = ", ".join(f"{s.cameras} → {s.dropped:.1%}" for s in steps)
+    return f"{name}, frames dropped with N cameras at {TARGET_FPS:g} fps: {tried}"
+
+
+def _percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def draw_dropped_frames(report: Report, path: Path) -> None:
+    # Imported here: only a run asked for a chart needs matplotlib.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure, axes = pyplot.subplots(figsize=(7, 4), dpi=100)
+    for mix, colour in zip(report.mixes, ("tab:blue", "tab:orange", "tab:green"), strict=False):
+        for rig, figures, style in (("chain", mix.chain, "-o"), ("naive", mix.naive, "--s")):
+            steps = sorted(figures.steps, key=lambda s: s.cameras)
+            axes.plot(
+                [s.cameras for s in steps],
+                [100 * s.dropped for s in steps],
+                style,
+                color=colour,
+                label=f"{rig}, {mix.mix} mix",
+            )
+    axes.axhline(100 * MAX_DROP, color="grey", linewidth=0.8, linestyle=":")
+    axes.set_xlabel(f"cameras at {TARGET_FPS:g} fps")
+    axes.set_ylabel("frames dropped (%)")
+    axes.set_title(f"Frames dropped against camera count ({report.cores} CPU cores)")
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    pyplot.close(figure)

@@ -46,8 +46,11 @@ $(MODEL): $(VENV)/.installed
 		exit 1; \
 	fi
 	@mkdir -p $(dir $(MODEL))
-	cp "$(ASSETS)/models/yolox_nano.onnx" $(MODEL).tmp
+	cp "$(ASSETS)/models/yolox_nano.onnx" $(MODEL).source
+	$(VENV)/bin/analytics check-model $(MODEL).source
+	$(VENV)/bin/analytics prepare-model $(MODEL).source $(MODEL).tmp
 	$(VENV)/bin/analytics check-model $(MODEL).tmp
+	rm $(MODEL).source
 	mv $(MODEL).tmp $(MODEL)
 
 test: install

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "analytics.commands.daemon",
     "analytics.commands.check_model",
+    "analytics.commands.prepare_model",
     "analytics.commands.run",
     "analytics.commands.evaluate",
 )

@@ -142,6 +142,9 @@ class CameraReader:
                 int(self.settings.open_timeout_s * 1000),
                 cv2.CAP_PROP_READ_TIMEOUT_MSEC,
                 int(self.settings.stall_timeout_s * 1000),
+                # The machine's video decoder when it has one (VA-API, NVDEC...); software otherwise.
+                cv2.CAP_PROP_HW_ACCELERATION,
+                cv2.VIDEO_ACCELERATION_ANY,
             ],
         )
         if capture.isOpened():

@@ -230,6 +230,11 @@ class PrivacyConfig(StrictModel):
     legal_basis: str | None = Field(
         None, description="Legal basis of the processing (GDPR Art. 6) and the text it rests on."
     )
+    security_center_retention: str | None = Field(
+        None,
+        description="How long Security Center keeps the events, alarms, bookmarks and video it receives"
+        " (set in Security Center, not here), e.g. '30 days'.",
+    )
 
 
 class SiteConfig(AnalyticsSite):

@@ -12,6 +12,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "genetec_bridge.commands.run",
     "genetec_bridge.commands.audit",
     "genetec_bridge.commands.purge",
+    "genetec_bridge.commands.privacy_docs",
 )
 
 

@@ -13,6 +13,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "genetec_bridge.commands.audit",
     "genetec_bridge.commands.purge",
     "genetec_bridge.commands.privacy_docs",
+    "genetec_bridge.commands.breach_report",
 )
 
 

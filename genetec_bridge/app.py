@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from analytics.link.link_messages import FrameResult
 from analytics.skills.base import AlertRouting
 from genetec_bridge.alarm_acknowledgements import AlarmAcknowledgements
-from genetec_bridge.audit.trail import AuditTrail
+from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
 from genetec_bridge.backoff import Backoff
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.csv_files import DailyCountsFiles
@@ -197,6 +197,15 @@ class Bridge:
                 if not definitions_ready:
                     created = await self._websdk.ensure_custom_events(wanted)
                     definitions_ready = True
+                    if created:
+                        # What the product created in Security Center, removed again at the end of contract.
+                        await asyncio.to_thread(
+                            self._audit.append,
+                            "bridge",
+                            CUSTOM_EVENTS_CREATED,
+                            "Security Center",
+                            {"ids": created},
+                        )
                     log.info("custom events ready (%d created)", len(created))
             except WebSdkError as error:
                 if self._websdk_status.reachable or self._websdk_status.last_error is None:

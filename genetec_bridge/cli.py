@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "genetec_bridge.commands.purge",
     "genetec_bridge.commands.privacy_docs",
     "genetec_bridge.commands.breach_report",
+    "genetec_bridge.commands.end_of_contract",
 )
 
 

@@ -27,6 +27,8 @@ from typing import Any
 
 GENESIS = "0" * 64
 PURGE_ACTION = "audit.purge"
+# Custom event definitions the bridge created in Security Center; the end of contract removes them.
+CUSTOM_EVENTS_CREATED = "websdk.custom_events.created"
 # The key of the checkpoint line a purge puts first in the log; entries never have it.
 CHECKPOINT_KEY = "checkpoint"
 

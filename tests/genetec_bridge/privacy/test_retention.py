@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from analytics.config.loader import ConfigError
 from analytics.config.state_paths import STATE_DIR_ENV
 from analytics.skills.interval_counts import IntervalCount
 from genetec_bridge.audit.trail import AuditTrail
@@ -112,3 +113,11 @@ async def test_the_bridge_task_purges_on_its_own(site) -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await task
     assert list(files.files()) == [datetime.now(UTC).date()]
+
+
+def test_an_audit_retention_under_six_months_is_refused_naming_the_key(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, "example-password")
+    text = edited(example_text(), "audit_days = 365", "audit_days = 30")
+    with pytest.raises(ConfigError) as error:
+        load_site_config(write_site(tmp_path, text))
+    assert "retention.audit_days" in str(error.value) and "183" in str(error.value)

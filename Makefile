@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 MODEL := var/models/yolox_nano.onnx
 APT_PACKAGES := python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools \
 	gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
-	gstreamer1.0-plugins-ugly gstreamer1.0-libav
+	gstreamer1.0-plugins-ugly gstreamer1.0-libav libpango-1.0-0 libpangoft2-1.0-0
 
 export GENETEC_ANALYTICS_ASSETS := $(abspath $(ASSETS))
 export GENETEC_ANALYTICS_MODEL := $(abspath $(MODEL))
@@ -19,7 +19,7 @@ export GENETEC_ANALYTICS_STATE_DIR := $(abspath var)
 BENCH_ARGS ?=
 DEMO_ARGS ?=
 
-.PHONY: install test demo bench lint schemas clean
+.PHONY: install test demo bench lint schemas privacy-docs clean
 
 install: $(VENV)/.installed var/.apt-installed $(MODEL)
 
@@ -62,6 +62,12 @@ lint: $(VENV)/.installed
 
 schemas: $(VENV)/.installed
 	$(VENV)/bin/genetec-bridge schemas --write schemas
+
+# The example's privacy documents the README links to (Markdown only; the command also makes HTML and PDF).
+# The example reads its Security Center password from the environment; the documents never show it.
+privacy-docs: $(VENV)/.installed
+	GENETEC_PASSWORD=not-used $(VENV)/bin/genetec-bridge privacy-docs --config fixtures/site-example.toml \
+		--out fixtures/privacy-docs --format md
 
 demo: install
 	$(VENV)/bin/genetec-lab demo --assets "$(GENETEC_ANALYTICS_ASSETS)" $(DEMO_ARGS)

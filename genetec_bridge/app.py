@@ -5,7 +5,8 @@ else, so a daemon crash or restart loses none. Traffic counts are held in memory
 closes, then appended to the day's CSV file (genetec_bridge.counting). Nothing outside the config is
 fatal once running: an unreachable Web SDK, a dead daemon or a lost camera is reported in the status
 and retried. When a skill routes to an alarm, the bridge also listens to Security Center's alarm
-notifications and records operators' acknowledgements of the alarms it triggered.
+notifications and records operators' acknowledgements of the alarms it triggered. Delivered alerts
+are recorded in the audit trail, and a retention task purges the stores past their retention.
 """
 
 import asyncio
@@ -15,6 +16,7 @@ from collections.abc import Mapping
 from analytics.link.link_messages import FrameResult
 from analytics.skills.base import AlertRouting
 from genetec_bridge.alarm_acknowledgements import AlarmAcknowledgements
+from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
 from genetec_bridge.backoff import Backoff
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.csv_files import DailyCountsFiles
@@ -26,6 +28,7 @@ from genetec_bridge.health.status import AlarmResponses, BridgeStatus, WebSdkSta
 from genetec_bridge.ingest.reader import site_readers
 from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
+from genetec_bridge.privacy.retention import purge_periodically
 from genetec_bridge.websdk.client import WebSdkClient
 from genetec_bridge.websdk.errors import WebSdkError
 
@@ -62,6 +65,7 @@ class Bridge:
         self._outbox = Outbox(site.delivery.outbox_path)
         self._counts = LiveCounts(site)
         self._counts_files = DailyCountsFiles(site.counting.export_dir)
+        self._audit = AuditTrail(site.audit.path)
         self._delivery = DeliveryService(
             self._websdk,
             self._outbox,
@@ -70,6 +74,7 @@ class Bridge:
             retry_max_s=site.delivery.retry_max_s,
             keep_delivered_h=site.delivery.keep_delivered_h,
             keep_rejected_h=site.delivery.keep_rejected_h,
+            audit=self._audit,
         )
         self._acknowledgements = (
             AlarmAcknowledgements(self._websdk, self._outbox)
@@ -129,6 +134,7 @@ class Bridge:
             asyncio.create_task(self._supervisor.run(), name="daemon"),
             asyncio.create_task(self._delivery.run(), name="delivery"),
             asyncio.create_task(self._keep_websdk(), name="websdk"),
+            asyncio.create_task(purge_periodically(self._site, self._audit), name="retention"),
         ]
         if self._acknowledgements is not None:
             tasks.append(asyncio.create_task(self._acknowledgements.run(), name="alarm acknowledgements"))
@@ -192,6 +198,15 @@ class Bridge:
                 if not definitions_ready:
                     created = await self._websdk.ensure_custom_events(wanted)
                     definitions_ready = True
+                    if created:
+                        # What the product created in Security Center, removed again at the end of contract.
+                        await asyncio.to_thread(
+                            self._audit.append,
+                            "bridge",
+                            CUSTOM_EVENTS_CREATED,
+                            "Security Center",
+                            {"ids": created},
+                        )
                     log.info("custom events ready (%d created)", len(created))
             except WebSdkError as error:
                 if self._websdk_status.reachable or self._websdk_status.last_error is None:

@@ -10,6 +10,11 @@ COMMAND_MODULES: tuple[str, ...] = (
     "genetec_bridge.commands.schemas",
     "genetec_bridge.commands.deliver",
     "genetec_bridge.commands.run",
+    "genetec_bridge.commands.audit",
+    "genetec_bridge.commands.purge",
+    "genetec_bridge.commands.privacy_docs",
+    "genetec_bridge.commands.breach_report",
+    "genetec_bridge.commands.end_of_contract",
 )
 
 

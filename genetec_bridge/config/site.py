@@ -1,5 +1,5 @@
 """The bridge's view of the integrator's file: the analytics site plus Genetec, Media Gateway,
-daemon, health, delivery and counting tables. `load_site_config` is what the bridge calls at start."""
+daemon, health, delivery, counting, audit, retention and privacy tables. `load_site_config` is what the bridge calls at start."""
 
 import ipaddress
 from pathlib import Path
@@ -168,6 +168,75 @@ class CountingExportConfig(StrictModel):
     )
 
 
+class AuditConfig(StrictModel):
+    """The audit trail: an append-only, hash-chained log of deliveries, configuration and account events."""
+
+    path: ConfigPath = Field(
+        default_factory=lambda: state_dir() / "audit" / "audit.jsonl",
+        description="JSON-lines audit log (a .head file lies beside it); default audit/audit.jsonl in the"
+        " state directory.",
+    )
+
+
+class RetentionConfig(StrictModel):
+    """How long each store keeps its records; a purge in the bridge deletes older ones on its own.
+
+    The outbox's retention is in [delivery] (keep_delivered_h, keep_rejected_h)."""
+
+    audit_days: int = Field(
+        365,
+        ge=183,
+        description="Days audit entries are kept, then purged (the purge itself is recorded). At least"
+        " 183: the EU AI Act (Art. 26(6)) asks deployers to keep logs six months or more.",
+    )
+    counts_days: int = Field(
+        730,
+        ge=1,
+        description="Days the anonymous traffic counts are kept (daily CSV files, counts store); the"
+        " city's statistics usually compare a year with the one before.",
+    )
+    verdicts_days: int = Field(
+        365,
+        ge=1,
+        description="Days operators' review verdicts on alerts (true or false alert) are kept for the"
+        " false-alert rates of the trust loop.",
+    )
+    track_history_h: float = Field(
+        24.0,
+        gt=0,
+        le=168,
+        description="Hours recent track history (boxes, classes, times; never images) may be kept for"
+        " replay and diagnosis; at most a week.",
+    )
+    purge_every_min: float = Field(
+        60.0, gt=0, description="Minutes between two automatic purges by the running bridge."
+    )
+
+
+class PrivacyConfig(StrictModel):
+    """What the city states for the privacy documents; anything left out stays a visible placeholder."""
+
+    controller: str | None = Field(
+        None, description="The controller: the city or body deciding the processing, e.g. 'Ville de X'."
+    )
+    controller_address: str | None = Field(None, description="Postal address of the controller.")
+    contact: str | None = Field(
+        None, description="Where the public asks questions or exercises its rights (e-mail, address, phone)."
+    )
+    dpo: str | None = Field(None, description="Name and contact of the controller's data protection officer.")
+    processor: str | None = Field(
+        None, description="The processor: the company running the product for the city, with its contact."
+    )
+    legal_basis: str | None = Field(
+        None, description="Legal basis of the processing (GDPR Art. 6) and the text it rests on."
+    )
+    security_center_retention: str | None = Field(
+        None,
+        description="How long Security Center keeps the events, alarms, bookmarks and video it receives"
+        " (set in Security Center, not here), e.g. '30 days'.",
+    )
+
+
 class SiteConfig(AnalyticsSite):
     """The integrator's file for one site: the single source of truth for both processes."""
 
@@ -177,6 +246,9 @@ class SiteConfig(AnalyticsSite):
     health: HealthConfig = Field(default_factory=HealthConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     counting: CountingExportConfig = Field(default_factory=CountingExportConfig)
+    audit: AuditConfig = Field(default_factory=AuditConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
 
     def gateway_for(self, camera: CameraConfig) -> MediaGatewayConfig:
         """The Media Gateway a camera is read from: the site's, at the camera's own role's address if set."""

@@ -27,6 +27,18 @@ def describe_site(config: SiteConfig) -> list[str]:
         f"{config.delivery.max_events_per_minute_per_camera} events/min per camera, "
         f"retries {config.delivery.retry_initial_s:g} s to {config.delivery.retry_max_s:g} s",
         f"Counting: traffic counts exported to {config.counting.export_dir}",
+        f"Audit trail: {config.audit.path}",
+        f"Retention: outbox {config.delivery.keep_delivered_h:g} h delivered, "
+        f"{config.delivery.keep_rejected_h:g} h refused; counts {config.retention.counts_days} d, "
+        f"audit {config.retention.audit_days} d, verdicts {config.retention.verdicts_days} d, "
+        f"track history {config.retention.track_history_h:g} h; purged every "
+        f"{config.retention.purge_every_min:g} min",
+        "Privacy documents: "
+        + (
+            "to complete in [privacy]: " + ", ".join(missing)
+            if (missing := [k for k, v in config.privacy.model_dump().items() if not v])
+            else "[privacy] complete"
+        ),
         f"Schedules ({len(config.schedules)}):",
     ]
     lines += [f"  {name}: {_schedule(schedule)}" for name, schedule in config.schedules.items()]

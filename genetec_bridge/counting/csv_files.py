@@ -9,7 +9,7 @@ import csv
 import io
 import os
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from analytics.skills.counting import COUNTS_HEADER
@@ -26,6 +26,25 @@ class DailyCountsFiles:
 
     def path_for(self, day: str) -> Path:
         return self.directory / f"counts-{day}.csv"
+
+    def files(self) -> dict[date, Path]:
+        """The daily files present, by their UTC day."""
+        found = {}
+        for path in sorted(self.directory.glob("counts-*.csv")) if self.directory.is_dir() else []:
+            try:
+                found[date.fromisoformat(path.stem.removeprefix("counts-"))] = path
+            except ValueError:
+                continue  # not one of ours: leave it alone
+        return found
+
+    def purge(self, before: date) -> list[Path]:
+        """Delete the files of the days before `before`; the removed paths."""
+        removed = [path for day, path in self.files().items() if day < before]
+        for path in removed:
+            path.unlink()
+        if removed:
+            _sync_directory(self.directory)
+        return removed
 
     def append(self, rows: list[IntervalRow]) -> None:
         by_day: dict[str, list[IntervalRow]] = defaultdict(list)

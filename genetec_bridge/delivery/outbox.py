@@ -315,3 +315,17 @@ class Outbox:
                 "SELECT event_id FROM events WHERE delivered_at IS NOT NULL ORDER BY seq"
             ).fetchall()
         return [row[0] for row in rows]
+
+    def held_between(self, start: float, end: float) -> dict[str, dict[str, int]]:
+        """Per camera, the events held now that were enqueued in [start, end), by state (breach reports)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT camera, CASE WHEN delivered_at IS NOT NULL THEN 'delivered'"
+                " WHEN rejected_at IS NOT NULL THEN 'rejected' ELSE 'pending' END, COUNT(*) FROM events"
+                " WHERE enqueued_at >= ? AND enqueued_at < ? GROUP BY 1, 2 ORDER BY 1, 2",
+                (start, end),
+            ).fetchall()
+        held: dict[str, dict[str, int]] = {}
+        for camera, state, count in rows:
+            held.setdefault(camera, {})[state] = count
+        return held

@@ -14,12 +14,16 @@ Outages and 5xx: retried with exponential back-off and jitter, per camera. Authe
 credentials need a person, not a tight loop. Fail answers are retried a few times (re-creating a missing
 custom event definition), then the event is parked as rejected, kept in the outbox and shown in status.
 
+Audit: with an audit trail, each delivered event is recorded there (`alert.delivered`: camera, skill,
+event id, actions), after the outbox has marked it delivered.
+
 Retention: at start and every `PRUNE_EVERY_S`, delivered and rejected events older than their retention
 are deleted from the outbox (see outbox.py); pending events are never deleted.
 """
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -27,6 +31,7 @@ from datetime import datetime
 
 from analytics.events import AnalyticsEvent
 from analytics.skills.base import AlertRouting
+from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.backoff import Backoff
 from genetec_bridge.delivery.alert_text import plan_actions
 from genetec_bridge.delivery.outbox import Outbox, PendingEvent
@@ -57,8 +62,10 @@ class DeliveryService:
         keep_delivered_h: float = 24.0,
         keep_rejected_h: float = 168.0,
         clock: Callable[[], float] = time.monotonic,
+        audit: AuditTrail | None = None,
     ) -> None:
         self._client = client
+        self._audit = audit
         self.outbox = outbox
         self._limiter = CameraRateLimiter(max_events_per_minute_per_camera, clock)
         self._retry = (retry_initial_s, retry_max_s)
@@ -160,6 +167,13 @@ class DeliveryService:
             )
         await asyncio.to_thread(self.outbox.mark_delivered, pending.event_id)
         self.last_error = None
+        if self._audit is not None:
+            details = {
+                "event_id": pending.event_id,
+                "skill": json.loads(pending.event_json).get("skill"),
+                "actions": [action["action"] for action in pending.actions],
+            }
+            await asyncio.to_thread(self._audit.append, "bridge", "alert.delivered", pending.camera, details)
 
     async def _send(self, pending: PendingEvent, action: dict[str, str]) -> int | None:
         """Send one action; for an alarm, the instance id the server returned (if any)."""

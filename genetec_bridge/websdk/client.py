@@ -198,6 +198,10 @@ class WebSdkClient:
             f"entity={SYSTEM_CONFIGURATION_GUID},CustomEvents.Add({event_id},{text},{entity_type})",
         )
 
+    async def remove_custom_event(self, event_id: int) -> None:
+        """Delete a custom event definition; events already raised stay in Security Center's history."""
+        await self.call("POST", "entity", f"entity={SYSTEM_CONFIGURATION_GUID},CustomEvents-{event_id}")
+
     async def ensure_custom_events(self, wanted: Mapping[int, str]) -> list[int]:
         """Create the custom event definitions that do not exist yet; returns the ids created."""
         existing = {definition.id for definition in await self.list_custom_events()}

@@ -18,6 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
+from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
+from genetec_bridge.delivery.outbox import Outbox
 from tests.support.fake_websdk_process import ALARM_GUID, CAMERA_GUIDS, FakeWebSdkProcess, free_port
 from tests.support.rtsp_server_process import PETS, PETS_FPS, start_rtsp_server
 
@@ -78,6 +80,9 @@ port = {health_port}
 [delivery]
 outbox_path = "{tmp}/outbox.sqlite3"
 max_events_per_minute_per_camera = 600
+
+[audit]
+path = "{tmp}/audit/audit.jsonl"
 {cameras}"""
 
 
@@ -204,3 +209,16 @@ def test_bridge_delivers_events_and_survives_daemon_and_gateway_failures(
             print(output[-5000:])
         assert bridge.returncode == 0
         assert fake.password not in output
+        # The audit trail recorded the custom events the bridge created and every alert it delivered.
+        trail = AuditTrail(tmp_path / "audit/audit.jsonl")
+        assert trail.verify() == []
+        actions = [(entry.action, entry.details.get("ids")) for entry in trail.entries()]
+        assert (CUSTOM_EVENTS_CREATED, [LOITERING_EVENT, INTRUSION_EVENT]) in actions
+        delivered = [entry for entry in trail.entries() if entry.action == "alert.delivered"]
+        assert {entry.subject for entry in delivered} <= {CAMERA_A, CAMERA_B} and delivered
+        outbox = Outbox(tmp_path / "outbox.sqlite3")
+        delivered_ids = outbox.delivered_ids()
+        outbox.close()
+        assert {entry.details["event_id"] for entry in delivered} <= set(delivered_ids)
+        # SIGTERM may land between an event's delivery and its audit entry: one per camera at most.
+        assert len(delivered) >= len(delivered_ids) - 2

@@ -25,6 +25,9 @@ def test_the_example_is_accepted_and_summarised(capsys) -> None:
         "red_light:Stop line: red_light on line 'Stop line'",
         "nights: mon,tue,wed,thu,fri 20:00-06:30; sat,sun 18:00-08:00 (Europe/Paris)",
         "custom event 8002 + alarm 5f1c2a3b-0000-4000-8000-00000000a001",
+        "Retention: outbox 24 h delivered, 168 h refused; counts 730 d, audit 365 d, verdicts 365 d,"
+        " track history 24 h; purged every 60 min",
+        "Privacy documents: to complete in [privacy]: dpo, processor, legal_basis, security_center_retention",
     ):
         assert expected in out
 

@@ -217,6 +217,15 @@ async def test_ensure_custom_events_creates_only_the_missing_ones(client):
 
 
 @respx.mock
+async def test_remove_custom_event_posts_the_documented_removal(client):
+    route = respx.post(url__startswith=BASE + "entity").mock(return_value=ok())
+    await client.remove_custom_event(8001)
+    assert route.calls.last.request.url.query.decode() == (
+        "q=entity=00000000-0000-0000-0000-000000000007,CustomEvents-8001"
+    )
+
+
+@respx.mock
 async def test_trigger_alarm_returns_instance_id_or_none(client):
     route = respx.get(url__startswith=BASE + "alarm").mock(side_effect=[ok({"InstanceId": 42}), ok()])
     assert await client.trigger_alarm(ALARM, CAM1) == 42

@@ -1,0 +1,123 @@
+"""End of contract: give the city what it is owed, remove what the product created in Security Center,
+then erase every store, so the product can be uninstalled and Security Center works as before.
+
+Order matters. The custom event definitions the product uses or created are listed first (nothing
+changes without confirmation). Once confirmed they are removed, each removal recorded in the audit
+trail; then the export is written (counts, audit trail with its verification, privacy documents, a
+summary), so it includes those removals; only once the export is on disk are the stores erased. A
+failure at any step leaves the later steps undone and the command can be run again. Bookmarks and
+the events already raised stay in Security Center's archive, which belongs to the city. The bridge
+must be stopped first, or it would write to the stores again.
+"""
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from analytics.config.state_paths import state_dir
+from genetec_bridge.app import custom_event_definitions
+from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
+from genetec_bridge.config.site import SiteConfig
+from genetec_bridge.counting.csv_files import DailyCountsFiles
+from genetec_bridge.delivery.outbox import Outbox
+from genetec_bridge.privacy.documents import site_documents, write_documents
+from genetec_bridge.websdk.client import CustomEventDefinition, WebSdkClient
+
+ACTOR = "end-of-contract"
+# SQLite keeps these beside a database in WAL mode.
+_SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+@dataclass(frozen=True)
+class Plan:
+    custom_events: list[CustomEventDefinition]
+    files: list[Path]
+
+
+def product_custom_event_ids(site: SiteConfig, trail: AuditTrail) -> set[int]:
+    """The ids the site routes alerts to, and any the audit trail says the bridge created."""
+    created = {
+        int(event_id)
+        for entry in trail.entries()
+        if entry.action == CUSTOM_EVENTS_CREATED
+        for event_id in entry.details.get("ids", [])
+    }
+    return set(custom_event_definitions(site)) | created
+
+
+def store_files(site: SiteConfig) -> list[Path]:
+    """Every file the product's stores hold now."""
+    outbox = site.delivery.outbox_path
+    candidates = [outbox, *(outbox.with_name(outbox.name + suffix) for suffix in _SQLITE_COMPANIONS)]
+    candidates += DailyCountsFiles(site.counting.export_dir).files().values()
+    candidates += AuditTrail(site.audit.path).files()
+    return [path for path in candidates if path.is_file()]
+
+
+async def plan(site: SiteConfig, client: WebSdkClient, trail: AuditTrail) -> Plan:
+    ours = product_custom_event_ids(site, trail)
+    on_server = await client.list_custom_events()
+    return Plan([event for event in on_server if event.id in ours], store_files(site))
+
+
+async def remove_custom_events(client: WebSdkClient, plan: Plan, trail: AuditTrail) -> None:
+    for event in plan.custom_events:
+        await client.remove_custom_event(event.id)
+        trail.append(
+            ACTOR, "websdk.custom_event.removed", "Security Center", {"id": event.id, "name": event.name}
+        )
+
+
+def export(site: SiteConfig, trail: AuditTrail, directory: Path, plan: Plan) -> list[Path]:
+    """Write what the city is owed under `directory`; the files written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    counts = directory / "counts"
+    for path in DailyCountsFiles(site.counting.export_dir).files().values():
+        counts.mkdir(exist_ok=True)
+        written.append(Path(shutil.copy2(path, counts / path.name)))
+    written += trail.export(directory / "audit")
+    written += write_documents(site_documents(site), directory / "privacy-documents", ["md", "html"])
+    summary = directory / "summary.json"
+    summary.write_text(
+        json.dumps(_summary(site, plan), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return [*written, summary]
+
+
+def _summary(site: SiteConfig, plan: Plan) -> dict[str, Any]:
+    outbox: dict[str, Any] | None = None
+    if site.delivery.outbox_path.exists():
+        store = Outbox(site.delivery.outbox_path)
+        try:
+            stats = store.stats()
+            outbox = {
+                "produced": stats.produced,
+                "delivered": stats.delivered,
+                "pending": stats.pending,
+                "rejected": stats.rejected,
+                "alarm_responses": [row.model_dump() for row in store.alarm_responses()],
+            }
+        finally:
+            store.close()
+    return {
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "outbox": outbox,
+        "custom_events_removed": [{"id": event.id, "name": event.name} for event in plan.custom_events],
+        "stores_erased": [str(path) for path in store_files(site)],
+    }
+
+
+def erase(site: SiteConfig) -> list[Path]:
+    """Delete every store file, then the stores' own directories once empty; the files deleted."""
+    files = store_files(site)
+    for path in files:
+        path.unlink()
+    # The state directory itself stays (systemd owns it); the stores' own subdirectories go.
+    for directory in {site.counting.export_dir, site.audit.path.parent} - {state_dir()}:
+        if directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
+    return files

@@ -1,0 +1,125 @@
+"""`genetec-bridge end-of-contract` against the fake Security Center over real sockets: it lists first,
+then removes only the product's custom events, writes the export, and leaves the stores empty."""
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from analytics.config.state_paths import STATE_DIR_ENV
+from analytics.skills.interval_counts import IntervalCount
+from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
+from genetec_bridge.config.site import load_site_config
+from genetec_bridge.counting.csv_files import DailyCountsFiles
+from genetec_bridge.delivery.outbox import Outbox
+from genetec_bridge.websdk.client import WebSdkClient
+from tests.support.analytics_events import loitering
+from tests.support.fake_websdk_process import CAMERA_GUIDS, FakeWebSdkProcess
+from tests.support.single_command import run_command
+from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
+
+pytestmark = pytest.mark.integration
+
+PRODUCT_EVENTS = {8001, 8002, 8003, 8004, 8005}  # the example's custom_event_id values
+CITY_EVENT = 5000  # in the fake's fixture: the city's own, not the product's
+CREATED_THEN_UNROUTED = 8100  # created by the bridge, no longer in the config
+ACTIONS = [{"action": "custom_event", "custom_event_id": 8001, "custom_event_name": "x", "message": "m"}]
+COMMAND = "genetec_bridge.commands.end_of_contract"
+
+
+def _site_file(tmp_path, fake: FakeWebSdkProcess):
+    text = edited(example_text(), "https://sc-main.city.local:4590/WebSdk", fake.base_url.rstrip("/"))
+    return write_site(
+        tmp_path, edited(text, 'username = "analytics-bridge"', f'username = "{fake.username}"')
+    )
+
+
+async def _security_center_as_the_bridge_left_it(fake: FakeWebSdkProcess, wanted: dict[int, str]) -> None:
+    async with WebSdkClient(fake.base_url, fake.username, fake.password) as client:
+        await client.ensure_custom_events(wanted)
+        await client.add_bookmark(CAMERA_GUIDS[0], datetime(2026, 5, 1, 12, tzinfo=UTC), "loitering")
+
+
+def _stores_with_data(site) -> None:
+    outbox = Outbox(site.delivery.outbox_path)
+    outbox.add(loitering(1, CAMERA_GUIDS[0]), ACTIONS)
+    outbox.mark_delivered(loitering(1, CAMERA_GUIDS[0]).id)
+    outbox.close()
+    start = datetime(2026, 5, 1, 8, tzinfo=UTC).timestamp()
+    DailyCountsFiles(site.counting.export_dir).append(
+        [IntervalCount(start, start + 900, (CAMERA_GUIDS[1], "Northbound count", "car", "A->B"), 7)]
+    )
+    trail = AuditTrail(site.audit.path)
+    trail.append("bridge", CUSTOM_EVENTS_CREATED, "Security Center", {"ids": [CREATED_THEN_UNROUTED]})
+    trail.append("alice", "config.save", "Parvis Saint-Michel")
+
+
+def _files_under(directory) -> list:
+    return sorted(p for p in directory.rglob("*") if p.is_file())
+
+
+@pytest.mark.timeout(120)
+def test_end_of_contract_lists_then_exports_removes_and_erases(tmp_path, monkeypatch, capsys) -> None:
+    state = tmp_path / "state"
+    monkeypatch.setenv(STATE_DIR_ENV, str(state))
+    export = tmp_path / "for-the-city"
+    with FakeWebSdkProcess() as fake:
+        monkeypatch.setenv(PASSWORD_ENV, fake.password)
+        config_file = _site_file(tmp_path, fake)
+        site = load_site_config(config_file)
+        wanted = {event_id: f"Analytics {event_id}" for event_id in PRODUCT_EVENTS | {CREATED_THEN_UNROUTED}}
+        asyncio.run(_security_center_as_the_bridge_left_it(fake, wanted))
+        _stores_with_data(site)
+        stored = _files_under(state)
+
+        # Without --yes: the list, and nothing changes.
+        assert (
+            run_command(COMMAND, ["end-of-contract", "--config", str(config_file), "--export", str(export)])
+            == 0
+        )
+        listing = capsys.readouterr().out
+        for event_id in sorted(PRODUCT_EVENTS | {CREATED_THEN_UNROUTED}):
+            assert f"  {event_id} Analytics {event_id} (Camera)" in listing
+        assert f"  {CITY_EVENT} " not in listing and "Nothing changed" in listing
+        assert len(fake.state()["custom_events"]) == 1 + len(wanted)
+        assert _files_under(state) == stored and not export.exists()
+
+        argv = ["end-of-contract", "--config", str(config_file), "--export", str(export), "--yes"]
+        assert run_command(COMMAND, argv) == 0
+        after = fake.state()
+
+    # Security Center: only the city's own definition is left; the bookmark stays in the archive.
+    assert [event["Id"] for event in after["custom_events"]] == [CITY_EVENT]
+    assert [bookmark["text"] for bookmark in after["bookmarks"]] == ["loitering"]
+    # The product's directories are empty.
+    assert _files_under(state) == []
+    # The export holds the counts, the verified audit trail (with the removals) and the documents.
+    counts = (export / "counts/counts-2026-05-01.csv").read_text().splitlines()
+    assert counts[1].endswith(",car,A->B,7")
+    verification = json.loads((export / "audit/audit-verification.json").read_text())
+    assert verification["intact"] is True
+    exported_trail = AuditTrail(export / "audit/audit.jsonl")
+    assert exported_trail.verify() == []
+    removed = sorted(
+        e.details["id"] for e in exported_trail.entries() if e.action == "websdk.custom_event.removed"
+    )
+    assert removed == sorted(PRODUCT_EVENTS | {CREATED_THEN_UNROUTED})
+    assert (export / "privacy-documents/fr/register.md").is_file()
+    summary = json.loads((export / "summary.json").read_text())
+    assert summary["outbox"]["delivered"] == 1
+    assert sorted(event["id"] for event in summary["custom_events_removed"]) == removed
+
+
+def test_security_center_unreachable_changes_nothing(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "state"))
+    monkeypatch.setenv(PASSWORD_ENV, "x")
+    fake = FakeWebSdkProcess()  # never started: its port refuses connections
+    config_file = _site_file(tmp_path, fake)
+    site = load_site_config(config_file)
+    _stores_with_data(site)
+    stored = _files_under(tmp_path / "state")
+    argv = ["end-of-contract", "--config", str(config_file), "--export", str(tmp_path / "x"), "--yes"]
+    assert run_command(COMMAND, argv) == 1
+    assert "nothing after this step was done" in capsys.readouterr().out
+    assert _files_under(tmp_path / "state") == stored and not (tmp_path / "x").exists()

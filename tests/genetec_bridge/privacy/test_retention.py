@@ -1,0 +1,123 @@
+"""Retention: each store loses its records older than its setting, and nothing younger."""
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from analytics.config.loader import ConfigError
+from analytics.config.state_paths import STATE_DIR_ENV
+from analytics.skills.interval_counts import IntervalCount
+from genetec_bridge.audit.trail import AuditTrail
+from genetec_bridge.config.site import SiteConfig, load_site_config
+from genetec_bridge.counting.csv_files import DailyCountsFiles
+from genetec_bridge.delivery.outbox import Outbox
+from genetec_bridge.privacy.retention import purge_expired, purge_periodically
+from tests.support.analytics_events import loitering
+from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
+
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+CAMERA = "00000001-0000-babe-0000-00408ca1eb95"
+ACTIONS = [{"action": "custom_event", "custom_event_id": 1, "custom_event_name": "x", "message": "m"}]
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch) -> SiteConfig:
+    monkeypatch.setenv(PASSWORD_ENV, "example-password")
+    monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "state"))
+    text = edited(example_text(), "counts_days = 730", "counts_days = 30")
+    return load_site_config(write_site(tmp_path, edited(text, "audit_days = 365", "audit_days = 200")))
+
+
+def _count_row(day: datetime) -> IntervalCount:
+    start = day.timestamp()
+    return IntervalCount(start, start + 900, (CAMERA, "Northbound count", "car", "A->B"), 3)
+
+
+def test_the_defaults_put_every_store_under_the_state_directory(site, tmp_path) -> None:
+    state = tmp_path / "state"
+    assert site.audit.path == state / "audit/audit.jsonl"
+    assert site.delivery.outbox_path.parent == state and site.counting.export_dir.parent == state
+
+
+def test_count_files_older_than_retention_go_and_younger_ones_stay(site) -> None:
+    files = DailyCountsFiles(site.counting.export_dir)
+    # Days 31, 30 and 29 before now: with counts_days = 30 only the first is wholly past retention.
+    days = [NOW - timedelta(days=n) for n in (31, 30, 29)]
+    for day in days:
+        files.append([_count_row(day)])
+    trail = AuditTrail(site.audit.path)
+
+    result = purge_expired(site, trail, NOW)
+
+    assert result.count_files == [f"counts-{days[0].date()}.csv"]
+    assert sorted(files.files()) == [days[1].date(), days[2].date()]
+    assert trail.entries()[-1].action == "retention.purge"
+    assert trail.entries()[-1].details["count_files"] == result.count_files
+
+
+def test_audit_entries_older_than_retention_go_and_the_trail_still_verifies(site) -> None:
+    trail = AuditTrail(site.audit.path)
+    for days_ago in (202, 201, 199, 1):
+        trail.append("alice", "config.save", f"{days_ago} days ago", at=NOW - timedelta(days=days_ago))
+
+    result = purge_expired(site, trail, NOW)
+
+    assert result.audit_entries == 2
+    assert [e.subject for e in trail.entries()][:2] == ["199 days ago", "1 days ago"]
+    assert trail.verify() == []
+
+
+def test_outbox_events_past_their_retention_go_pending_ones_stay(site) -> None:
+    clock_now = [NOW.timestamp() - 30 * 3600.0]
+    outbox = Outbox(site.delivery.outbox_path, clock=lambda: clock_now[0])
+    old, young, pending = (loitering(n, CAMERA) for n in range(3))
+    for event in (old, young, pending):
+        outbox.add(event, ACTIONS)
+    outbox.mark_delivered(old.id)  # 30 h ago: past keep_delivered_h = 24
+    clock_now[0] = NOW.timestamp() - 3600.0
+    outbox.mark_delivered(young.id)  # 1 h ago
+    clock_now[0] = NOW.timestamp()
+
+    result = purge_expired(site, AuditTrail(site.audit.path), NOW, outbox=outbox)
+
+    assert (result.outbox_delivered, result.outbox_rejected) == (1, 0)
+    assert outbox.delivered_ids() == [young.id] and outbox.stats().pending == 1
+    outbox.close()
+
+
+def test_a_purge_with_nothing_to_delete_writes_nothing(site) -> None:
+    trail = AuditTrail(site.audit.path)
+    trail.append("alice", "config.save", "today", at=NOW)
+    before = trail.path.read_bytes()
+    assert purge_expired(site, trail, NOW).summary().startswith("outbox: 0 delivered")
+    assert trail.path.read_bytes() == before
+
+
+async def test_the_bridge_task_purges_on_its_own(site) -> None:
+    files = DailyCountsFiles(site.counting.export_dir)
+    old_day = datetime.now(UTC) - timedelta(days=40)
+    files.append([_count_row(old_day)])
+    files.append([_count_row(datetime.now(UTC))])
+    trail = AuditTrail(site.audit.path)
+
+    task = asyncio.create_task(purge_periodically(site, trail))
+    try:
+        for _ in range(200):
+            if len(files.files()) == 1:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert list(files.files()) == [datetime.now(UTC).date()]
+
+
+def test_an_audit_retention_under_six_months_is_refused_naming_the_key(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, "example-password")
+    text = edited(example_text(), "audit_days = 365", "audit_days = 30")
+    with pytest.raises(ConfigError) as error:
+        load_site_config(write_site(tmp_path, text))
+    assert "retention.audit_days" in str(error.value) and "183" in str(error.value)

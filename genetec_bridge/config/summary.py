@@ -26,7 +26,7 @@ def describe_site(config: SiteConfig) -> list[str]:
         f"Delivery: outbox {config.delivery.outbox_path}, at most "
         f"{config.delivery.max_events_per_minute_per_camera} events/min per camera, "
         f"retries {config.delivery.retry_initial_s:g} s to {config.delivery.retry_max_s:g} s",
-        f"Counting: traffic counts exported to {config.counting.export_dir}",
+        f"Counting: traffic counts in {config.counting.store_path}, kept {config.counting.keep_days:g} days",
         f"Schedules ({len(config.schedules)}):",
     ]
     lines += [f"  {name}: {_schedule(schedule)}" for name, schedule in config.schedules.items()]

@@ -3,11 +3,11 @@
 from datetime import UTC, datetime
 
 import pytest
+from genetec_bridge.counting.csv_files import DailyCountsFiles
 
 from analytics.events import AnalyticsEvent, Evidence
 from analytics.link.link_messages import FrameResult
 from genetec_bridge.config.site import SiteConfig, load_site_config
-from genetec_bridge.counting.csv_files import DailyCountsFiles
 from genetec_bridge.counting.live_counts import LiveCounts
 from genetec_bridge.health.status import LineCrossings
 from tests.support.site_config_files import EXAMPLE, PASSWORD_ENV

@@ -10,6 +10,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "genetec_bridge.commands.schemas",
     "genetec_bridge.commands.deliver",
     "genetec_bridge.commands.run",
+    "genetec_bridge.commands.counts",
+    "genetec_bridge.commands.report",
 )
 
 

@@ -39,7 +39,7 @@ def test_a_relative_store_path_is_relative_to_the_config_file(tmp_path) -> None:
 def test_a_retention_of_zero_days_is_refused_naming_the_key(tmp_path) -> None:
     text = edited(example_text(), "keep_days = 730", "keep_days = 0")
 
-    with pytest.raises(ConfigError, match="counting.keep_days"):
+    with pytest.raises(ConfigError, match=r"counting\.keep_days"):
         load_site_config(write_site(tmp_path, text))
 
 

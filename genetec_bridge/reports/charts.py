@@ -44,7 +44,7 @@ def daily_chart(traffic: PointTraffic, language: str, coverage_label: str) -> st
     coverage.set_ylim(0, 105)
     coverage.set_ylabel(f"{coverage_label} %")
     axes.set_xticks(days)
-    axes.legend(fontsize=6, loc="upper left", ncols=len(traffic.point.categories))
+    _legend_above(axes, len(traffic.point.categories))
     return _svg(figure)
 
 
@@ -56,8 +56,12 @@ def hourly_chart(traffic: PointTraffic, language: str) -> str:
             hours, values, color=COLOURS[category], label=CATEGORY_NAMES[language][category], marker="."
         )
     axes.set_xticks(hours)
-    axes.legend(fontsize=6, loc="upper left", ncols=len(traffic.hourly_profile))
+    _legend_above(axes, len(traffic.hourly_profile))
     return _svg(figure)
+
+
+def _legend_above(axes: plt.Axes, entries: int) -> None:
+    axes.legend(fontsize=6, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=entries, frameon=False)
 
 
 def _svg(figure: plt.Figure) -> str:

@@ -20,7 +20,7 @@ _ENVIRONMENT = jinja2.Environment(
 _ENVIRONMENT.filters.update(
     percent=lambda share: f"{share * 100:.1f} %",
     minute=lambda moment: moment.strftime("%Y-%m-%d %H:%M"),
-    dom=lambda epoch: datetime.fromtimestamp(epoch, UTC).day,
+    date=lambda epoch: datetime.fromtimestamp(epoch, UTC).date().isoformat(),
 )
 
 

@@ -113,11 +113,13 @@ def roll_up(series: list[Measure], period_s: float) -> list[Measure]:
     groups: dict[float, list[Measure]] = {}
     for measure in series:
         groups.setdefault(bin_start(measure.start, period_s), []).append(measure)
-    rolled = []
-    for start, members in groups.items():
-        counts: Counter[tuple[str, str]] = Counter()
-        for measure in members:
-            counts.update(measure.counts)
-        analysed = sum(measure.analysed_s for measure in members)
-        rolled.append(Measure(members[0].point, start, start + period_s, analysed, dict(counts)))
-    return rolled
+    return [combine(members, start, start + period_s) for start, members in groups.items()]
+
+
+def combine(series: list[Measure], start: float, end: float) -> Measure:
+    """One measure over [start, end) from the intervals in it: counts and analysed time added."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for measure in series:
+        counts.update(measure.counts)
+    analysed = sum(measure.analysed_s for measure in series)
+    return Measure(series[0].point, start, end, analysed, dict(counts))

@@ -12,6 +12,7 @@ from genetec_bridge.counting.series import (
     HOUR_S,
     CountingPoint,
     Measure,
+    combine,
     counting_points,
     measures,
     roll_up,
@@ -129,10 +130,7 @@ def gather(
 
 def _point_traffic(store: StatisticsStore, point: CountingPoint, t0: float, t1: float) -> PointTraffic:
     series = measures(store, point, t0, t1)
-    totals: Counter[tuple[Category, str]] = Counter()
-    for measure in series:
-        totals.update(measure.by_category())
-    analysed = sum(measure.analysed_s for measure in series)
+    month = combine(series, t0, t1)
     crossings: dict[Category, list[float]] = {category: [0.0] * 24 for category in point.categories}
     analysed_hours = [0.0] * 24
     for hour in roll_up(series, HOUR_S):
@@ -147,7 +145,7 @@ def _point_traffic(store: StatisticsStore, point: CountingPoint, t0: float, t1: 
     return PointTraffic(
         point=point,
         days=roll_up(series, DAY_S),
-        totals=totals,
-        coverage=analysed / max(t1 - t0, 1.0),
+        totals=month.by_category(),
+        coverage=month.coverage,
         hourly_profile=profile,
     )

@@ -4,6 +4,7 @@ LANGUAGES = ("fr", "en")
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {
+        "colon": " : ",  # French typography: a space before the colon
         "title": "Rapport mensuel de l'expérimentation d'analyse vidéo",
         "period": "Période",
         "generated": "Produit le",
@@ -54,6 +55,7 @@ WORDS: dict[str, dict[str, str]] = {
         "times_utc": "Toutes les heures sont en UTC.",
     },
     "en": {
+        "colon": ": ",
         "title": "Monthly report of the video analytics experiment",
         "period": "Period",
         "generated": "Generated on",

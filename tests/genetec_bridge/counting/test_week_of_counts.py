@@ -4,12 +4,13 @@ coverage and both exports checked against values computed by hand from the patte
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from genetec_bridge.cli import main
 from genetec_bridge.config.site import SiteConfig, load_site_config
+from genetec_bridge.counting import traffic_views
 from genetec_bridge.counting.exports import counts_csv, ngsi_ld, points_csv
 from genetec_bridge.counting.series import DAY_S, HOUR_S, CountingPoint, counting_points, measures, roll_up
 from genetec_bridge.counting.store import StatisticsStore
@@ -224,3 +225,32 @@ def test_the_command_line_names_a_missing_store(tmp_path, monkeypatch, capsys) -
     )
     assert "counting.store_path" in capsys.readouterr().err
     assert not (tmp_path / "absent.sqlite3").exists()
+
+
+def test_the_box_traffic_views(week, point) -> None:
+    site, store = week
+    assert traffic_views.points(site)[0]["categories"] == ["VL", "PL", "2RM", "velo"]
+
+    wednesday = traffic_views.daily_profile(store, point, date(2026, 3, 4))
+    assert len(wednesday["hours"]) == 24
+    assert wednesday["hours"][8] == {
+        "start": "2026-03-04T08:00:00+00:00",
+        "end": "2026-03-04T09:00:00+00:00",
+        "coverage": 1.0,
+        "counts": {"VL": 1, "PL": 2, "2RM": 0, "velo": 0},
+    }
+    assert wednesday["hours"][11]["coverage"] == 0.3333
+    assert wednesday["hours"][11]["counts"] == {"VL": 0, "PL": 0, "2RM": 0, "velo": 0}
+
+    weeks = traffic_views.week_over_week(store, point, date(2026, 3, 2))
+    assert [day["counts"]["VL"] for day in weeks["this_week"]] == [24, 24, 23, 24, 24, 24, 24]
+    assert [day["counts"] for day in weeks["previous_week"]] == [None] * 7, "never analysed: missing"
+
+    split = traffic_views.direction_split(store, point, START, END)
+    assert split["directions"]["A->B"] == {"VL": 167, "PL": 21, "2RM": 0, "velo": 7}
+    assert split["directions"]["B->A"] == {"VL": 0, "PL": 166, "2RM": 7, "velo": 0}
+    assert split["coverage"] == round((7 * 86400 - 4800) / (7 * 86400), 4)
+
+    days = traffic_views.coverage(store, point, START, END, DAY_S)
+    assert [day["coverage"] for day in days] == [1.0, 1.0, 0.9444, 1.0, 1.0, 1.0, 1.0]
+    json.dumps([wednesday, weeks, split, days])  # JSON-ready as they are

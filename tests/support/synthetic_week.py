@@ -7,7 +7,11 @@ motorcycle B->A at 18:40 each day. The camera is down on Wednesday from 10:20:00
 in between), so the crossings of 10:25, 11:05 and 11:25 that day are never seen.
 """
 
+import atexit
+import shutil
+import tempfile
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from analytics.events import AnalyticsEvent, Evidence
 from analytics.link.link_messages import FrameResult
@@ -73,6 +77,25 @@ def feed_week(site: SiteConfig, store: StatisticsStore) -> None:
             store.commit(counts.take())
         when += timedelta(seconds=FRAME_S)
     store.commit(counts.take())
+
+
+_built: Path | None = None
+
+
+def week_store_copy(site: SiteConfig, destination: Path) -> None:
+    """A store holding the week (and its availability and alerts) at `destination`. The week takes a
+    while to feed, so it is fed once per test session and copied."""
+    global _built
+    if _built is None:
+        directory = Path(tempfile.mkdtemp(prefix="synthetic-week-"))
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+        store = StatisticsStore(directory / "week.sqlite3")
+        feed_week(site, store)
+        feed_availability_and_alerts(store)
+        store.close()  # checkpoints the WAL: the one file holds everything
+        _built = directory / "week.sqlite3"
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_built, destination)
 
 
 PARVIS = "00000001-0000-babe-0000-00408ca1eb95"  # the example's camera 1, not analysed that week

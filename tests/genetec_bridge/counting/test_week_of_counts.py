@@ -15,7 +15,7 @@ from genetec_bridge.counting.exports import counts_csv, ngsi_ld, points_csv
 from genetec_bridge.counting.series import DAY_S, HOUR_S, CountingPoint, counting_points, measures, roll_up
 from genetec_bridge.counting.store import StatisticsStore
 from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
-from tests.support.synthetic_week import CAMERA, END, LINE, START, feed_week
+from tests.support.synthetic_week import CAMERA, END, LINE, START, week_store_copy
 
 POINT = f"{CAMERA}:{LINE}"
 
@@ -31,9 +31,7 @@ def week(tmp_path_factory) -> tuple[SiteConfig, StatisticsStore]:
         patch.setenv(PASSWORD_ENV, "example-password")
         text = edited(example_text(), '# store_path = "statistics.sqlite3"', 'store_path = "stats.sqlite3"')
         site = load_site_config(write_site(directory, text))
-    store = StatisticsStore(site.counting.store_path)
-    feed_week(site, store)
-    store.close()
+    week_store_copy(site, site.counting.store_path)
     # Read back through a new connection: what was committed, not what a process held.
     return site, StatisticsStore(site.counting.store_path)
 

@@ -15,7 +15,7 @@ from genetec_bridge.reports.monthly import Month, gather
 from genetec_bridge.reports.render import render_html, render_pdf
 from genetec_bridge.reports.verdicts import NoVerdicts, SkillVerdicts
 from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
-from tests.support.synthetic_week import CAMERA, PARVIS, feed_availability_and_alerts, feed_week
+from tests.support.synthetic_week import CAMERA, PARVIS, week_store_copy
 
 MARCH_S = 31 * 86400
 AFTER_MARCH = datetime(2026, 4, 2, tzinfo=UTC)
@@ -28,10 +28,7 @@ def month(tmp_path_factory) -> tuple[SiteConfig, AuditTrail]:
         patch.setenv(PASSWORD_ENV, "example-password")
         text = edited(example_text(), '# store_path = "statistics.sqlite3"', 'store_path = "stats.sqlite3"')
         site = load_site_config(write_site(directory, text))
-    store = StatisticsStore(site.counting.store_path)
-    feed_week(site, store)
-    feed_availability_and_alerts(store)
-    store.close()
+    week_store_copy(site, site.counting.store_path)
     audit = AuditTrail(directory / "audit.jsonl")
     audit.append(
         "admin", "config.change", "zone Fountain", {"points": 4}, at=datetime(2026, 2, 27, tzinfo=UTC)

@@ -63,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
             raw = measures(store, point, args.start.timestamp(), args.end.timestamp())
             period = PERIODS[args.period]
             series += raw if period is None else roll_up(raw, period)
+    except ValueError as error:
+        print(f"counts export: {point.id}: {error} (its counting skill's interval_s)", file=sys.stderr)
+        return 2
     finally:
         store.close()
     args.out.mkdir(parents=True, exist_ok=True)

@@ -252,3 +252,31 @@ def test_the_box_traffic_views(week, point) -> None:
     days = traffic_views.coverage(store, point, START, END, DAY_S)
     assert [day["coverage"] for day in days] == [1.0, 1.0, 0.9444, 1.0, 1.0, 1.0, 1.0]
     json.dumps([wednesday, weeks, split, days])  # JSON-ready as they are
+
+
+def test_a_period_that_is_not_whole_intervals_is_refused_naming_the_key(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, "example-password")
+    text = edited(example_text(), "interval_s = 900", "interval_s = 420")
+    text = edited(text, '# store_path = "statistics.sqlite3"', 'store_path = "stats.sqlite3"')
+    config = write_site(tmp_path, text)
+    StatisticsStore(tmp_path / "stats.sqlite3").close()
+
+    code = main(
+        [
+            "counts",
+            "export",
+            "--config",
+            str(config),
+            "--from",
+            "2026-03-04",
+            "--to",
+            "2026-03-05",
+            "--period",
+            "hour",
+        ]
+    )
+
+    assert code == 2
+    assert "interval_s" in capsys.readouterr().err

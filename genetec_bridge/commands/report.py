@@ -17,7 +17,6 @@ from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.commands import INVALID_CONFIG, load_site_or_report
 from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.reports.monthly import Month, gather
-from genetec_bridge.reports.render import render_html, render_pdf
 from genetec_bridge.reports.verdicts import NoVerdicts
 from genetec_bridge.reports.wording import LANGUAGES
 
@@ -42,6 +41,10 @@ def _month(text: str) -> Month:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Here, not at the top: every `genetec-bridge` command imports this module to register it, and
+    # WeasyPrint with matplotlib would add seconds to the start of `run`.
+    from genetec_bridge.reports.render import render_html, render_pdf
+
     site = load_site_or_report(args.config)
     if site is None:
         return INVALID_CONFIG

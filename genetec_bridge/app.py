@@ -1,8 +1,9 @@
 """The running bridge: readers → daemon link → outbox → Web SDK, with health, all in one process.
 
 Each analytics event is committed to the outbox as it arrives from the daemon, before anything
-else, so a daemon crash or restart loses none. Traffic counts are held in memory until their interval
-closes, then appended to the day's CSV file (genetec_bridge.counting). Nothing outside the config is
+else, so a daemon crash or restart loses none. Traffic counts, the time each camera was analysed, the
+alerts raised and the availability of the daemon and the Security Center link are gathered in memory and
+committed to the statistics store every few seconds (genetec_bridge.counting). Nothing outside the config is
 fatal once running: an unreachable Web SDK, a dead daemon or a lost camera is reported in the status
 and retried. When a skill routes to an alarm, the bridge also listens to Security Center's alarm
 notifications and records operators' acknowledgements of the alarms it triggered. Delivered alerts
@@ -11,6 +12,8 @@ are recorded in the audit trail, and a retention task purges the stores past the
 
 import asyncio
 import logging
+import sqlite3
+import time
 from collections.abc import Mapping
 
 from analytics.link.link_messages import FrameResult
@@ -19,8 +22,8 @@ from genetec_bridge.alarm_acknowledgements import AlarmAcknowledgements
 from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
 from genetec_bridge.backoff import Backoff
 from genetec_bridge.config.site import SiteConfig
-from genetec_bridge.counting.csv_files import DailyCountsFiles
 from genetec_bridge.counting.live_counts import LiveCounts
+from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
 from genetec_bridge.health.server import HealthServer
@@ -35,6 +38,11 @@ from genetec_bridge.websdk.errors import WebSdkError
 log = logging.getLogger(__name__)
 
 WEBSDK_PING_S = 30.0
+# How often the statistics are committed, and availability sampled: a crash loses at most this much.
+STATISTICS_COMMIT_S = 10.0
+DAY_S = 86400.0
+# The components whose availability the monthly report shows, besides the cameras' analysed time.
+BRIDGE, DAEMON, SECURITY_CENTER = "bridge", "daemon", "security_center"
 
 
 def alert_routing(site: SiteConfig) -> dict[tuple[str, str], AlertRouting]:
@@ -64,8 +72,8 @@ class Bridge:
         self._websdk_status = WebSdkStatus()
         self._outbox = Outbox(site.delivery.outbox_path)
         self._counts = LiveCounts(site)
-        self._counts_files = DailyCountsFiles(site.counting.export_dir)
         self._audit = AuditTrail(site.audit.path)
+        self._statistics = StatisticsStore(site.counting.store_path)
         self._delivery = DeliveryService(
             self._websdk,
             self._outbox,
@@ -135,6 +143,7 @@ class Bridge:
             asyncio.create_task(self._delivery.run(), name="delivery"),
             asyncio.create_task(self._keep_websdk(), name="websdk"),
             asyncio.create_task(purge_periodically(self._site, self._audit), name="retention"),
+            asyncio.create_task(self._keep_statistics(), name="statistics"),
         ]
         if self._acknowledgements is not None:
             tasks.append(asyncio.create_task(self._acknowledgements.run(), name="alarm acknowledgements"))
@@ -161,14 +170,17 @@ class Bridge:
             self._link.close()
             await self._health.stop()
             await self._websdk.aclose()
+            await self._commit_statistics()
+            self._statistics.close()
             self._outbox.close()
             log.info("bridge stopped")
 
     async def _on_result(self, result: FrameResult) -> None:
         for event in result.events:
             routing = self._routing.get((event.camera, event.skill))
-            if routing is not None:
-                await self._delivery.enqueue(event, routing)
+            if routing is not None and await self._delivery.enqueue(event, routing) and event.phase != "end":
+                at = event.timestamp.timestamp() if event.timestamp is not None else time.time()
+                self._counts.pending.add_alert(event.camera, event.skill, at)
             log.info(
                 "event %s %s camera %s %s track %d at %.1f s%s",
                 event.kind,
@@ -179,13 +191,36 @@ class Bridge:
                 event.time_s,
                 "" if routing else " (not routed to Security Center)",
             )
-        closed = self._counts.add(result)
-        try:
-            self._counts_files.append(closed)
-        except OSError as error:
-            # Not a daemon failure: the link must not be restarted for a full or read-only disk.
-            log.error("%d traffic count row(s) not exported: %s", len(closed), error)
+        self._counts.add(result)
         self._supervisor.note_inference(result.inference_s)
+
+    async def _keep_statistics(self) -> None:
+        """Sample availability and commit the statistics every few seconds; apply the retention daily."""
+        sampled_at = time.time()
+        pruned_at = 0.0
+        while True:
+            await asyncio.sleep(STATISTICS_COMMIT_S)
+            now = time.time()
+            pending = self._counts.pending
+            pending.add_availability(BRIDGE, sampled_at, now, up=True)
+            pending.add_availability(DAEMON, sampled_at, now, up=self._supervisor.status().connected)
+            pending.add_availability(SECURITY_CENTER, sampled_at, now, up=self._websdk_status.reachable)
+            sampled_at = now
+            await self._commit_statistics()
+            if now - pruned_at >= DAY_S:
+                keep_s = self._site.counting.keep_days * DAY_S
+                await asyncio.to_thread(self._statistics.prune, now - keep_s)
+                pruned_at = now
+
+    async def _commit_statistics(self) -> None:
+        # Taken on the event loop, where results are tallied, so no crossing lands in a committed batch.
+        batch = self._counts.take()
+        try:
+            await asyncio.to_thread(self._statistics.commit, batch)
+        except (OSError, sqlite3.Error) as error:
+            # Not fatal: a full or read-only disk must not stop the alerts. The batch waits for the next try.
+            log.error("statistics not committed, kept for the next try: %s", error)
+            self._counts.pending.merge(batch)
 
     async def _keep_websdk(self) -> None:
         """Ping the Web SDK and create the custom events once; failures are reported and retried."""

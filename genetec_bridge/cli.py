@@ -15,6 +15,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "genetec_bridge.commands.privacy_docs",
     "genetec_bridge.commands.breach_report",
     "genetec_bridge.commands.end_of_contract",
+    "genetec_bridge.commands.counts",
+    "genetec_bridge.commands.report",
 )
 
 

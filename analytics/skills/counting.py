@@ -2,7 +2,7 @@
 
 import csv
 import io
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -13,6 +13,9 @@ from analytics.skills.crossings import Crossing, LineCrossingSkill
 from analytics.skills.event_factory import EventFactory
 from analytics.skills.interval_counts import IntervalCounts, utc_iso
 from analytics.skills.visits import Instant
+
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
 
 COUNTS_HEADER = ("interval_start", "interval_end", "line", "class", "direction", "count")
 
@@ -27,6 +30,11 @@ class CountingConfig(LineSkillConfig):
     interval_s: float = Field(900.0, gt=0, description="Aggregation interval of the counts, seconds.")
     hysteresis: float = Field(
         0.01, ge=0, description="Normalised distance the anchor must reach beyond the line for a crossing."
+    )
+    location: tuple[Longitude, Latitude] | None = Field(
+        None,
+        description="WGS84 [longitude, latitude] of the counting point, for the exports (points file,"
+        " NGSI-LD location). The daemon ignores it.",
     )
 
 

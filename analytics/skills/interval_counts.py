@@ -1,4 +1,4 @@
-"""Tallies per fixed interval, shared by the counting skill (offline counts.csv) and the bridge's live export.
+"""Tallies per fixed interval, for the counting skill's offline counts.csv.
 
 Intervals are aligned on multiples of `interval_s` of the clock they are given: UTC epoch seconds
 live, so 15-minute counts start at :00, :15, ...; stream seconds offline.
@@ -38,13 +38,6 @@ class IntervalCounts(Generic[Key]):
             IntervalCount(start, start + self.interval_s, key, count)
             for (start, key), count in sorted(self._tallies.items())
         ]
-
-    def pop_ended(self, clock: float) -> list[IntervalCount[Key]]:
-        """The tallies of the intervals ended at `clock`, removed; oldest first, then by key."""
-        ended = [c for c in self.counts() if c.end <= clock]
-        for count in ended:
-            del self._tallies[(count.start, count.key)]
-        return ended
 
 
 def utc_iso(epoch_s: float) -> str:

@@ -158,13 +158,18 @@ class DeliveryConfig(StrictModel):
         return self
 
 
-class CountingExportConfig(StrictModel):
-    """Where the live traffic counts of the counting skills are exported as CSV."""
+class CountingStoreConfig(StrictModel):
+    """Where the traffic counts (and the availability the monthly report shows) are kept, and how long."""
 
-    export_dir: ConfigPath = Field(
-        default_factory=lambda: state_dir() / "counts",
-        description="Directory of the daily counts-YYYY-MM-DD.csv files (UTC days); default counts/ in the"
-        " state directory.",
+    store_path: ConfigPath = Field(
+        default_factory=lambda: state_dir() / "statistics.sqlite3",
+        description="SQLite file of the traffic counts, analysed time, availability and alert tallies;"
+        " default statistics.sqlite3 in the state directory.",
+    )
+    keep_days: float = Field(
+        730.0,
+        gt=0,
+        description="Days the counts and tallies are kept (anonymous aggregates); older ones are deleted.",
     )
 
 
@@ -245,7 +250,7 @@ class SiteConfig(AnalyticsSite):
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
     health: HealthConfig = Field(default_factory=HealthConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
-    counting: CountingExportConfig = Field(default_factory=CountingExportConfig)
+    counting: CountingStoreConfig = Field(default_factory=CountingStoreConfig)
     audit: AuditConfig = Field(default_factory=AuditConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)

@@ -1,15 +1,18 @@
-"""`make demo`: the whole chain on one machine, with PETS2009 standing in for a city camera.
+"""`make demo`: the whole chain on one machine, with PETS2009 and an urban road clip standing in for city cameras.
 
     genetec-lab demo --assets DIR [--duration S]
 
 Starts, each in a process group of its own:
   1. the RTSP test server, streaming PETS in a loop at its true 7 fps as a Media Gateway camera
-     (rtsp://127.0.0.1:<port>/<camera GUID>/live, with RTSP Basic authentication);
+     (rtsp://127.0.0.1:<port>/<camera GUID>/live, with RTSP Basic authentication), and the urban road
+     clip as a second camera that counts the vehicles crossing a line;
   2. the fake Web SDK (`genetec-lab fake-websdk`), standing in for Security Center;
   3. the bridge (`genetec-bridge run --config var/demo/site.toml`), which starts the analytics daemon.
-It shows what the fake Security Center receives (custom events, bookmarks) as it arrives. Ctrl-C (or
+It shows what the fake Security Center receives (custom events, bookmarks) as it arrives, and the
+traffic counts as they accumulate (from the bridge's /status). Ctrl-C (or
 the end of --duration) stops everything: SIGTERM to each group, SIGKILL after a grace period.
-Logs, the generated site file and the fake's record of requests stay in var/demo/.
+Logs, the generated site file, the fake's record of requests and the statistics store stay in var/demo/:
+`genetec-bridge counts export` and `genetec-bridge report` run on var/demo/site.toml afterwards.
 """
 
 import argparse
@@ -26,6 +29,8 @@ from string import Template
 from types import FrameType
 from typing import IO
 
+import httpx
+
 from analytics.assets import REPO_ROOT
 from genetec_bridge.lab.process_group import stop_process_group
 from genetec_bridge.lab.rtsp_server_process import RtspServerProcess
@@ -33,6 +38,12 @@ from genetec_bridge.lab.rtsp_server_process import RtspServerProcess
 CAMERA_ID = "00000001-0000-babe-0000-00408ca1eb95"  # a camera the fake's fixture knows
 PETS = Path("data/pets09-s2l1/vtest.avi")
 PETS_FPS = 7.0  # the header says 10; the sequence was shot at 7
+URBAN_CAMERA_ID = "00000001-0000-babe-0000-00408ca1eb96"  # the fake's second camera
+URBAN = Path("data/traffic/urban-320x240.avi")
+# The header says 60 fps; 30 halves the test server's encoding work on a small machine. Vehicles move
+# at half speed, which changes nothing to what crosses the line in each loop of the clip.
+URBAN_FPS = 30.0
+COUNTS_EVERY_S = 15.0
 TEMPLATE = REPO_ROOT / "fixtures/demo/site.toml.template"
 WEBSDK_CAMERAS = REPO_ROOT / "fixtures/websdk-cameras.json"
 WEBSDK_USER = "demo"
@@ -92,6 +103,7 @@ def write_site(var: Path, websdk_url: str, rtsp_port: int, health_port: int, rts
             rtsp_user=RTSP_USER,
             health_port=health_port,
             camera_id=CAMERA_ID,
+            urban_camera_id=URBAN_CAMERA_ID,
         ),
         encoding="utf-8",
     )
@@ -112,18 +124,34 @@ def follow(log: IO[str], started: float, seen_event: bool) -> bool:
     return seen_event
 
 
+def show_counts(health_url: str, shown: str) -> str:
+    """Print the line crossings counted so far when they changed; what was printed."""
+    try:
+        crossings = httpx.get(f"{health_url}/status", timeout=2).json()["line_crossings"]
+    except (httpx.HTTPError, ValueError, KeyError):
+        return shown  # the bridge is starting: its health server is not up yet
+    text = ", ".join(f"{c['line']} {c['class_name']} {c['direction']}: {c['count']}" for c in crossings)
+    if crossings and text != shown:
+        print(f"  traffic counts | {text}", flush=True)
+    return text
+
+
 def run(assets: Path, var: Path, duration_s: float | None) -> int:
-    video = assets / PETS
-    if not video.is_file():
-        print(
-            f"demo: missing {video}; point --assets (make: ASSETS=...) at the shared assets", file=sys.stderr
-        )
-        return 1
+    video, urban = assets / PETS, assets / URBAN
+    for needed in (video, urban):
+        if not needed.is_file():
+            print(
+                f"demo: missing {needed}; point --assets (make: ASSETS=...) at the shared assets",
+                file=sys.stderr,
+            )
+            return 1
     var.mkdir(parents=True, exist_ok=True)
     rtsp_password = secrets.token_urlsafe(12)
     websdk_password = secrets.token_urlsafe(12)
     rtsp = RtspServerProcess(
-        {f"/{CAMERA_ID}/live": (video, PETS_FPS)}, user=RTSP_USER, password=rtsp_password
+        {f"/{CAMERA_ID}/live": (video, PETS_FPS), f"/{URBAN_CAMERA_ID}/live": (urban, URBAN_FPS)},
+        user=RTSP_USER,
+        password=rtsp_password,
     )
     children: dict[str, subprocess.Popen] = {}
     started = time.monotonic()
@@ -132,6 +160,7 @@ def run(assets: Path, var: Path, duration_s: float | None) -> int:
     try:
         rtsp.start()
         print(f"demo: camera {CAMERA_ID} streaming PETS at rtsp://127.0.0.1:{rtsp.port}/{CAMERA_ID}/live")
+        print(f"demo: camera {URBAN_CAMERA_ID} streaming the urban road, counting vehicles on a line")
 
         fake_log = var / "fake-websdk.log"
         fake_command = [sys.executable, "-m", "genetec_bridge.lab.cli", "fake-websdk", "--port", "0"]
@@ -154,9 +183,15 @@ def run(assets: Path, var: Path, duration_s: float | None) -> int:
         print(f"demo: bridge running with {site}; health on http://127.0.0.1:{health_port}/readyz")
         print(f"demo: logs in {var}; Ctrl-C stops everything")
 
+        counts_shown, counts_at = "", started
         with fake_log.open(encoding="utf-8", errors="replace") as log:
             while duration_s is None or time.monotonic() - started < duration_s:
                 seen_event = follow(log, started, seen_event)
+                if time.monotonic() - counts_at >= COUNTS_EVERY_S:
+                    counts_shown, counts_at = (
+                        show_counts(f"http://127.0.0.1:{health_port}", counts_shown),
+                        time.monotonic(),
+                    )
                 for name, child in children.items():
                     if child.poll() is not None:
                         print(f"demo: the {name} exited ({child.returncode}); see its log in {var}")
@@ -178,7 +213,10 @@ def run(assets: Path, var: Path, duration_s: float | None) -> int:
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = subparsers.add_parser("demo", help=__doc__.split("\n\n")[0], description=__doc__)
     parser.add_argument(
-        "--assets", type=Path, required=True, help="shared assets (data/pets09-s2l1/vtest.avi)"
+        "--assets",
+        type=Path,
+        required=True,
+        help="shared assets (data/pets09-s2l1/vtest.avi, data/traffic/urban-320x240.avi)",
     )
     parser.add_argument("--var", type=Path, default=REPO_ROOT / "var/demo", help="where logs and config go")
     parser.add_argument(

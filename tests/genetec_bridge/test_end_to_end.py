@@ -20,6 +20,7 @@ import pytest
 
 from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
 from genetec_bridge.delivery.outbox import Outbox
+from genetec_bridge.counting.store import StatisticsStore
 from tests.support.fake_websdk_process import ALARM_GUID, CAMERA_GUIDS, FakeWebSdkProcess, free_port
 from tests.support.rtsp_server_process import PETS, PETS_FPS, start_rtsp_server
 
@@ -83,6 +84,8 @@ max_events_per_minute_per_camera = 600
 
 [audit]
 path = "{tmp}/audit/audit.jsonl"
+[counting]
+store_path = "{tmp}/statistics.sqlite3"
 {cameras}"""
 
 
@@ -203,6 +206,7 @@ def test_bridge_delivers_events_and_survives_daemon_and_gateway_failures(
                 return delivery["pending"] == 0 and delivery["produced"] == delivery["delivered"] > 0
 
             _until(all_delivered, 30, "every produced event delivered")
+            intrusions_raised = len(raised(INTRUSION_EVENT))
         finally:
             bridge.send_signal(signal.SIGTERM)
             output, _ = bridge.communicate(timeout=30)
@@ -222,3 +226,16 @@ def test_bridge_delivers_events_and_survives_daemon_and_gateway_failures(
         assert {entry.details["event_id"] for entry in delivered} <= set(delivered_ids)
         # SIGTERM may land between an event's delivery and its audit entry: one per camera at most.
         assert len(delivered) >= len(delivered_ids) - 2
+
+    # The statistics the monthly report reads were recorded as the bridge ran: camera A analysed less
+    # than camera B (its gateway was down 20 s), the alerts raised, the availability of each component.
+    store = StatisticsStore(tmp_path / "statistics.sqlite3")
+    analysed_a, analysed_b = (
+        sum(store.analysed(c, 0, time.time() + 60).values()) for c in (CAMERA_A, CAMERA_B)
+    )
+    assert 0 < analysed_a < analysed_b
+    alerts = store.alerts(0, time.time() + 3600)
+    assert alerts[(CAMERA_A, "intrusion:junction_right")] >= intrusions_raised > 0
+    availability = store.availability(0, time.time() + 3600)
+    assert set(availability) == {"bridge", "daemon", "security_center"}
+    assert availability["bridge"].observed_s > 0 and availability["security_center"].up_s > 0

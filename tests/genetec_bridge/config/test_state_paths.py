@@ -23,7 +23,7 @@ def _default_paths(tmp_path: Path) -> dict[str, Path]:
         "daemon.model": config.daemon.model,
         "daemon.socket_path": config.daemon.socket_path,
         "delivery.outbox_path": config.delivery.outbox_path,
-        "counting.export_dir": config.counting.export_dir,
+        "counting.store_path": config.counting.store_path,
     }
 
 

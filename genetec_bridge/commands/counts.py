@@ -1,0 +1,82 @@
+"""`genetec-bridge counts export`: the traffic counts of a period, as open-data CSV or NGSI-LD JSON.
+
+    genetec-bridge counts export --config FILE --from 2026-03-01 --to 2026-03-08 --format csv [--period hour]
+
+Dates are UTC; --to is excluded. CSV writes two files in --out: the points (points-comptage.csv) and the
+measures (comptages-FROM-TO-PERIOD.csv); NGSI-LD writes trafficflowobserved-FROM-TO-PERIOD.json.
+"""
+
+import argparse
+import json
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from genetec_bridge.commands import INVALID_CONFIG, load_site_or_report
+from genetec_bridge.counting.exports import counts_csv, ngsi_ld, points_csv
+from genetec_bridge.counting.series import DAY_S, HOUR_S, counting_points, measures, roll_up
+from genetec_bridge.counting.store import StatisticsStore
+
+PERIODS = {"interval": None, "hour": HOUR_S, "day": DAY_S}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("counts", help="traffic counts: export them for the city's open data")
+    actions = parser.add_subparsers(dest="counts_action", required=True)
+    export = actions.add_parser("export", help=__doc__.split("\n\n")[0], description=__doc__)
+    export.add_argument("--config", required=True, help="the site config file (TOML)")
+    export.add_argument("--from", dest="start", required=True, type=utc_day, help="first UTC day, YYYY-MM-DD")
+    export.add_argument("--to", dest="end", required=True, type=utc_day, help="UTC day after the last one")
+    export.add_argument("--format", choices=("csv", "ngsi-ld"), default="csv")
+    export.add_argument(
+        "--period",
+        choices=tuple(PERIODS),
+        default="interval",
+        help="the skill's interval, or hourly/daily sums",
+    )
+    export.add_argument("--out", type=Path, default=Path("."), help="directory the files are written to")
+    export.set_defaults(handler=run)
+
+
+def utc_day(text: str) -> datetime:
+    try:
+        return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a day like 2026-03-01") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    site = load_site_or_report(args.config)
+    if site is None:
+        return INVALID_CONFIG
+    if args.end <= args.start:
+        print("counts export: --to must be after --from", file=sys.stderr)
+        return 2
+    path = site.counting.store_path
+    if not path.is_file():
+        print(f"counts export: no statistics store at {path} (counting.store_path)", file=sys.stderr)
+        return 1
+    store = StatisticsStore(path)
+    try:
+        series = []
+        for point in counting_points(site):
+            raw = measures(store, point, args.start.timestamp(), args.end.timestamp())
+            period = PERIODS[args.period]
+            series += raw if period is None else roll_up(raw, period)
+    except ValueError as error:
+        print(f"counts export: {point.id}: {error} (its counting skill's interval_s)", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = f"{args.start.date()}-{args.end.date()}-{args.period}"
+    if args.format == "csv":
+        written = [args.out / "points-comptage.csv", args.out / f"comptages-{stem}.csv"]
+        written[0].write_text(points_csv(counting_points(site)), encoding="utf-8")
+        written[1].write_text(counts_csv(series), encoding="utf-8")
+    else:
+        written = [args.out / f"trafficflowobserved-{stem}.json"]
+        written[0].write_text(json.dumps(ngsi_ld(series), indent=1, ensure_ascii=False), encoding="utf-8")
+    for file in written:
+        print(file)
+    return 0

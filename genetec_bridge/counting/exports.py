@@ -1,0 +1,135 @@
+"""The counts as the city publishes them.
+
+CSV, laid out as Cerema's guidance for open traffic-count data recommends (trafic-routier.data.cerema.fr,
+"Comptages"): one measure per row, every row carrying the identifier of its measurement point
+(`idmes`), and a separate file describing each point (its location in x, y), joined on that identifier.
+A measure is the number of crossings (`debit`) of one category in one direction over one period; an
+interval the camera was not analysed has an empty value (missing), never 0. `TV` (tous véhicules) is
+VL + PL + 2RM, as French counts report it; bicycles and pedestrians are apart.
+
+JSON as NGSI-LD entities of the FIWARE smart data model `TrafficFlowObserved` (normalised form): one per
+point, period, direction and vehicle type; `intensity` is the count. Intervals never analysed are left
+out (nothing was observed); `laneDirection` is forward for A->B. People are no vehicle type of the
+model and stay in the CSV only.
+"""
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from analytics.skills.interval_counts import utc_iso
+from genetec_bridge.counting.categories import NGSI_VEHICLE_TYPE
+from genetec_bridge.counting.series import DIRECTIONS, CountingPoint, Measure
+
+POINTS_HEADER = ("idmes", "libelle", "camera", "ligne", "x", "y", "segment_image")
+COUNTS_HEADER = ("idmes", "debut", "fin", "periode_s", "sens", "categorie", "mesure", "valeur", "couverture")
+MOTOR_VEHICLES = ("VL", "PL", "2RM")
+NGSI_CONTEXT = (
+    "https://raw.githubusercontent.com/smart-data-models/dataModel.Transportation/master/context.jsonld"
+)
+
+
+def points_csv(points: Iterable[CountingPoint]) -> str:
+    rows = []
+    for point in points:
+        (ax, ay), (bx, by) = point.segment
+        x, y = point.location if point.location is not None else ("", "")
+        rows.append(
+            (
+                point.id,
+                f"{point.camera_name} - {point.line}",
+                point.camera_id,
+                point.line,
+                x,
+                y,
+                f"{ax:g} {ay:g} {bx:g} {by:g}",  # A then B: the directions A->B and B->A refer to them
+            )
+        )
+    return _csv(POINTS_HEADER, rows)
+
+
+def counts_csv(series: Iterable[Measure]) -> str:
+    rows = []
+    for measure in series:
+        tally = measure.by_category()
+        categories = list(measure.point.categories)
+        if any(category in MOTOR_VEHICLES for category in categories):
+            categories.insert(0, "TV")
+        coverage = round(measure.coverage, 4)
+        for direction in DIRECTIONS:
+            for category in categories:
+                members = MOTOR_VEHICLES if category == "TV" else (category,)
+                value = sum(tally[(member, direction)] for member in members) if coverage else ""
+                rows.append(
+                    (
+                        measure.point.id,
+                        utc_iso(measure.start),
+                        utc_iso(measure.end),
+                        f"{measure.end - measure.start:g}",
+                        direction,
+                        category,
+                        "debit",
+                        value,
+                        coverage,
+                    )
+                )
+    return _csv(COUNTS_HEADER, rows)
+
+
+def ngsi_ld(series: Iterable[Measure]) -> list[dict[str, Any]]:
+    entities = []
+    for measure in series:
+        if not measure.analysed_s:
+            continue
+        point = measure.point
+        for direction in DIRECTIONS:
+            for class_name in point.classes:
+                vehicle_type = NGSI_VEHICLE_TYPE.get(class_name)
+                if vehicle_type is None:
+                    continue
+                entities.append(_entity(measure, direction, class_name, vehicle_type))
+    return entities
+
+
+def _entity(measure: Measure, direction: str, class_name: str, vehicle_type: str) -> dict[str, Any]:
+    point, start, end = measure.point, utc_iso(measure.start), utc_iso(measure.end)
+    lane = "forward" if direction == "A->B" else "backward"
+    entity: dict[str, Any] = {
+        "id": f"urn:ngsi-ld:TrafficFlowObserved:{_urn_part(point.id)}:{lane}:{vehicle_type}:{start}",
+        "type": "TrafficFlowObserved",
+        "name": _property(f"{point.camera_name} - {point.line}"),
+        "refDevice": _property(point.camera_id),
+        "dateObserved": _property(f"{start}/{end}"),
+        "dateObservedFrom": _property({"@type": "DateTime", "@value": start}),
+        "dateObservedTo": _property({"@type": "DateTime", "@value": end}),
+        "intensity": _property(measure.counts.get((class_name, direction), 0)),
+        "vehicleType": _property(vehicle_type),
+        "laneDirection": _property(lane),
+        # Not of the model: the share of the period the camera was analysed (1 = all of it).
+        "observationCoverage": _property(round(measure.coverage, 4)),
+        "@context": [NGSI_CONTEXT],
+    }
+    if point.location is not None:
+        entity["location"] = {
+            "type": "GeoProperty",
+            "value": {"type": "Point", "coordinates": list(point.location)},
+        }
+    return entity
+
+
+def _property(value: Any) -> dict[str, Any]:
+    return {"type": "Property", "value": value}
+
+
+def _urn_part(text: str) -> str:
+    """URN-safe: letters, digits and - . _ kept; anything else becomes '-'."""
+    return "".join(c if c.isalnum() or c in "-._" else "-" for c in text)
+
+
+def _csv(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()

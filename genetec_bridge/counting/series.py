@@ -1,0 +1,125 @@
+"""Count series read back from the statistics store: per counting point, interval by interval, with
+the share of each interval the camera was really analysed (its coverage), and their roll-ups.
+
+An interval the camera was not analysed at all has coverage 0: missing data, never zero traffic. An
+interval analysed in part holds the crossings seen while it was; its coverage says how much to trust it
+(no extrapolation here: that is the reader's choice, made visible).
+"""
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from analytics.skills.counting import CountingConfig
+from genetec_bridge.config.site import SiteConfig
+from genetec_bridge.counting.categories import CATEGORIES, Category, category_of
+from genetec_bridge.counting.store import StatisticsStore, bin_start
+
+DIRECTIONS = ("A->B", "B->A")
+HOUR_S = 3600.0
+DAY_S = 86400.0
+
+
+@dataclass(frozen=True)
+class CountingPoint:
+    """A counting line of a camera: what the exports call a measurement point."""
+
+    id: str
+    camera_id: str
+    camera_name: str
+    line: str
+    interval_s: float
+    classes: tuple[str, ...]
+    segment: tuple[tuple[float, float], tuple[float, float]]  # normalised image coordinates, A to B
+    location: tuple[float, float] | None  # WGS84 longitude, latitude
+
+    @property
+    def categories(self) -> tuple[Category, ...]:
+        counted = {category_of(name) for name in self.classes}
+        return tuple(category for category in CATEGORIES if category in counted)
+
+
+def counting_points(site: SiteConfig) -> list[CountingPoint]:
+    points = []
+    for camera in site.cameras:
+        for skill in camera.skills:
+            if isinstance(skill, CountingConfig):
+                a, b = camera.line(skill.line).points
+                points.append(
+                    CountingPoint(
+                        id=f"{camera.id}:{skill.line}",
+                        camera_id=camera.id,
+                        camera_name=camera.name or camera.id,
+                        line=skill.line,
+                        interval_s=skill.interval_s,
+                        classes=tuple(skill.classes),
+                        segment=((a[0], a[1]), (b[0], b[1])),
+                        location=skill.location,
+                    )
+                )
+    return points
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The crossings of one counting point over [start, end), per detector class and direction."""
+
+    point: CountingPoint
+    start: float
+    end: float
+    analysed_s: float
+    counts: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (class, direction) -> n
+
+    @property
+    def coverage(self) -> float:
+        return min(1.0, self.analysed_s / (self.end - self.start))
+
+    def by_category(self) -> Counter[tuple[Category, str]]:
+        """(category, direction) -> crossings."""
+        tally: Counter[tuple[Category, str]] = Counter()
+        for (class_name, direction), n in self.counts.items():
+            tally[(category_of(class_name), direction)] += n
+        return tally
+
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def measures(store: StatisticsStore, point: CountingPoint, start: float, end: float) -> list[Measure]:
+    """Every interval of the point starting in [start, end), analysed or not, oldest first."""
+    step = point.interval_s
+    first = bin_start(start, step)
+    analysed: Counter[float] = Counter()
+    for minute, seconds in store.analysed(point.camera_id, first, end).items():
+        analysed[bin_start(minute, step)] += seconds
+    counts: dict[float, Counter[tuple[str, str]]] = {}
+    for row in store.counts(point.camera_id, point.line, first, end):
+        counts.setdefault(row.start, Counter())[(row.class_name, row.direction)] += row.count
+    series = []
+    at = first
+    while at < end:
+        series.append(Measure(point, at, at + step, analysed[at], dict(counts.get(at, {}))))
+        at += step
+    return series
+
+
+def roll_up(series: list[Measure], period_s: float) -> list[Measure]:
+    """The intervals summed into UTC periods (HOUR_S, DAY_S): counts added, analysed time added."""
+    if not series:
+        return []
+    step = series[0].point.interval_s
+    if period_s % step:
+        raise ValueError(f"a period of {period_s:g} s is not a whole number of {step:g} s intervals")
+    groups: dict[float, list[Measure]] = {}
+    for measure in series:
+        groups.setdefault(bin_start(measure.start, period_s), []).append(measure)
+    return [combine(members, start, start + period_s) for start, members in groups.items()]
+
+
+def combine(series: list[Measure], start: float, end: float) -> Measure:
+    """One measure over [start, end) from the intervals in it: counts and analysed time added."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for measure in series:
+        counts.update(measure.counts)
+    analysed = sum(measure.analysed_s for measure in series)
+    return Measure(series[0].point, start, end, analysed, dict(counts))

@@ -1,0 +1,210 @@
+"""The statistics store: traffic counts, analysed time, availability and alerts, in one SQLite file.
+
+A sibling of the outbox (same durability: WAL, synchronous=FULL). The bridge adds to it in batches
+(`StatisticsBatch`): the crossings of a batch and the analysed time of the same frames are committed in
+one transaction, so a crash loses both together and an interval's coverage always matches its counts.
+
+- counts: crossings per camera, line, interval (the counting skill's `interval_s`, on UTC multiples),
+  detector class and direction;
+- analysed: seconds each camera was really analysed, per UTC minute: the coverage of any interval;
+- availability: seconds the bridge observed, and found up, its daemon and its Security Center link,
+  per UTC hour (a component is observed only while the bridge runs);
+- alerts: alerts raised to Security Center per camera, skill and UTC hour (the outbox prunes delivered
+  events within a day; the monthly report needs them for a month).
+
+Only anonymous tallies are kept: no track, box or image. `prune` applies the retention.
+"""
+
+import sqlite3
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ANALYSED_BIN_S = 60.0
+AVAILABILITY_BIN_S = 3600.0
+ALERT_BIN_S = 3600.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS counts (
+    camera TEXT NOT NULL,
+    line TEXT NOT NULL,
+    start REAL NOT NULL,
+    interval_s REAL NOT NULL,
+    class TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (camera, line, start, class, direction)
+);
+CREATE TABLE IF NOT EXISTS analysed (
+    camera TEXT NOT NULL,
+    start REAL NOT NULL,
+    seconds REAL NOT NULL,
+    PRIMARY KEY (camera, start)
+);
+CREATE TABLE IF NOT EXISTS availability (
+    component TEXT NOT NULL,
+    start REAL NOT NULL,
+    observed_s REAL NOT NULL,
+    up_s REAL NOT NULL,
+    PRIMARY KEY (component, start)
+);
+CREATE TABLE IF NOT EXISTS alerts (
+    camera TEXT NOT NULL,
+    skill TEXT NOT NULL,
+    start REAL NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (camera, skill, start)
+);
+"""
+
+CrossingKey = tuple[str, str, float, float, str, str]  # camera, line, start, interval_s, class, direction
+
+
+def bin_start(clock: float, bin_s: float) -> float:
+    return (clock // bin_s) * bin_s
+
+
+def split_span(start: float, end: float, bin_s: float) -> list[tuple[float, float]]:
+    """(bin start, seconds of [start, end) in that bin), for each bin the span touches."""
+    parts = []
+    while start < end:
+        first = bin_start(start, bin_s)
+        until = min(end, first + bin_s)
+        parts.append((first, until - start))
+        start = until
+    return parts
+
+
+@dataclass
+class StatisticsBatch:
+    """What the bridge gathered since its last commit; `commit` adds it to the store's totals."""
+
+    crossings: Counter[CrossingKey] = field(default_factory=Counter)
+    analysed: Counter[tuple[str, float]] = field(default_factory=Counter)  # (camera, minute) -> s
+    observed: Counter[tuple[str, float]] = field(default_factory=Counter)  # (component, hour) -> s
+    up: Counter[tuple[str, float]] = field(default_factory=Counter)
+    alerts: Counter[tuple[str, str, float]] = field(default_factory=Counter)  # (camera, skill, hour)
+
+    def add_analysed(self, camera: str, start: float, end: float) -> None:
+        for minute, seconds in split_span(start, end, ANALYSED_BIN_S):
+            self.analysed[(camera, minute)] += seconds
+
+    def add_availability(self, component: str, start: float, end: float, up: bool) -> None:
+        for hour, seconds in split_span(start, end, AVAILABILITY_BIN_S):
+            self.observed[(component, hour)] += seconds
+            if up:
+                self.up[(component, hour)] += seconds
+
+    def add_alert(self, camera: str, skill: str, at: float) -> None:
+        self.alerts[(camera, skill, bin_start(at, ALERT_BIN_S))] += 1
+
+    def merge(self, other: "StatisticsBatch") -> None:
+        for mine, theirs in zip(self._tallies(), other._tallies(), strict=True):
+            mine.update(theirs)
+
+    def _tallies(self) -> tuple[Counter[Any], ...]:
+        return (self.crossings, self.analysed, self.observed, self.up, self.alerts)
+
+    def __bool__(self) -> bool:
+        return any(self._tallies())
+
+
+@dataclass(frozen=True)
+class CountRow:
+    start: float
+    class_name: str
+    direction: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Availability:
+    observed_s: float
+    up_s: float
+
+
+class StatisticsStore:
+    def __init__(self, path: str | Path) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30.0)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def commit(self, batch: StatisticsBatch) -> None:
+        """Add the batch to the totals, all of it or (on error) none of it."""
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT INTO counts VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT"
+                " (camera, line, start, class, direction) DO UPDATE SET count = count + excluded.count",
+                [(*key, n) for key, n in batch.crossings.items()],
+            )
+            self._db.executemany(
+                "INSERT INTO analysed VALUES (?, ?, ?) ON CONFLICT (camera, start)"
+                " DO UPDATE SET seconds = seconds + excluded.seconds",
+                [(*key, s) for key, s in batch.analysed.items()],
+            )
+            self._db.executemany(
+                "INSERT INTO availability VALUES (?, ?, ?, ?) ON CONFLICT (component, start)"
+                " DO UPDATE SET observed_s = observed_s + excluded.observed_s, up_s = up_s + excluded.up_s",
+                [(*key, s, batch.up[key]) for key, s in batch.observed.items()],
+            )
+            self._db.executemany(
+                "INSERT INTO alerts VALUES (?, ?, ?, ?) ON CONFLICT (camera, skill, start)"
+                " DO UPDATE SET count = count + excluded.count",
+                [(*key, n) for key, n in batch.alerts.items()],
+            )
+
+    def counts(self, camera: str, line: str, start: float, end: float) -> list[CountRow]:
+        """The line's tallies of the intervals starting in [start, end), oldest first."""
+        rows = self._query(
+            "SELECT start, class, direction, count FROM counts WHERE camera = ? AND line = ?"
+            " AND start >= ? AND start < ? ORDER BY start, class, direction",
+            (camera, line, start, end),
+        )
+        return [CountRow(*row) for row in rows]
+
+    def analysed(self, camera: str, start: float, end: float) -> dict[float, float]:
+        """Seconds analysed per UTC minute starting in [start, end)."""
+        rows = self._query(
+            "SELECT start, seconds FROM analysed WHERE camera = ? AND start >= ? AND start < ?",
+            (camera, start, end),
+        )
+        return dict(rows)
+
+    def availability(self, start: float, end: float) -> dict[str, Availability]:
+        rows = self._query(
+            "SELECT component, SUM(observed_s), SUM(up_s) FROM availability WHERE start >= ? AND start < ?"
+            " GROUP BY component ORDER BY component",
+            (start, end),
+        )
+        return {row[0]: Availability(row[1], row[2]) for row in rows}
+
+    def alerts(self, start: float, end: float) -> dict[tuple[str, str], int]:
+        """Alerts raised per (camera, skill) in the hours starting in [start, end)."""
+        rows = self._query(
+            "SELECT camera, skill, SUM(count) FROM alerts WHERE start >= ? AND start < ?"
+            " GROUP BY camera, skill ORDER BY camera, skill",
+            (start, end),
+        )
+        return {(row[0], row[1]): row[2] for row in rows}
+
+    def prune(self, before: float) -> int:
+        """Delete everything of the bins that started before `before` (the retention); rows deleted."""
+        deleted = 0
+        with self._lock, self._db:
+            for table in ("counts", "analysed", "availability", "alerts"):
+                deleted += self._db.execute(f"DELETE FROM {table} WHERE start < ?", (before,)).rowcount
+        return deleted
+
+    def _query(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()

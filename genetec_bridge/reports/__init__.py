@@ -1,0 +1,1 @@
+"""The monthly report for the city's steering committee: alerts, availability, traffic, changes."""

@@ -1,0 +1,151 @@
+"""The month's figures, gathered from the statistics store, the audit trail and the trust loop."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from genetec_bridge.audit.trail import AuditEntry, AuditTrail
+from genetec_bridge.config.site import SiteConfig
+from genetec_bridge.counting.categories import Category
+from genetec_bridge.counting.series import (
+    DAY_S,
+    HOUR_S,
+    CountingPoint,
+    Measure,
+    combine,
+    counting_points,
+    measures,
+    roll_up,
+)
+from genetec_bridge.counting.store import StatisticsStore
+from genetec_bridge.reports.verdicts import SkillVerdicts, VerdictSource
+
+COMPONENTS = ("bridge", "daemon", "security_center")
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Month":
+        try:
+            parsed = datetime.strptime(text, "%Y-%m")
+        except ValueError:
+            raise ValueError(f"'{text}' is not a month like 2026-03") from None
+        return cls(parsed.year, parsed.month)
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.year, self.month, 1, tzinfo=UTC)
+
+    @property
+    def end(self) -> datetime:
+        return datetime(self.year + self.month // 12, self.month % 12 + 1, 1, tzinfo=UTC)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    camera: str
+    skill: str
+    raised: int
+    verdicts: SkillVerdicts | None
+
+
+@dataclass(frozen=True)
+class PointTraffic:
+    point: CountingPoint
+    days: list[Measure]
+    totals: Counter[tuple[Category, str]]
+    coverage: float
+    hourly_profile: dict[Category, list[float]]  # crossings per analysed hour, per UTC hour of day
+
+
+@dataclass
+class MonthlyReport:
+    month: Month
+    generated_at: datetime
+    until: datetime  # the end of the data: the month's end, or now for the month in progress
+    availability: dict[str, float]  # component -> share of the period it was up
+    cameras: dict[str, tuple[str, float]]  # camera id -> (name, share of the period analysed)
+    alerts: list[AlertLine]
+    verdicts_available: bool
+    traffic: list[PointTraffic]
+    changes: list[AuditEntry]
+    audit_problems: list[str] | None  # None: no audit trail
+
+
+def gather(
+    site: SiteConfig,
+    store: StatisticsStore,
+    audit: AuditTrail,
+    verdicts: VerdictSource,
+    month: Month,
+    now: datetime,
+) -> MonthlyReport:
+    start, until = month.start, min(month.end, max(now, month.start))
+    t0, t1 = start.timestamp(), until.timestamp()
+    period_s = max(t1 - t0, 1.0)
+    up = store.availability(t0, t1)
+    availability = {
+        name: (up[name].observed_s if name == "bridge" else up[name].up_s) / period_s if name in up else 0.0
+        for name in COMPONENTS
+    }
+    cameras = {
+        camera.id: (camera.name or camera.id, sum(store.analysed(camera.id, t0, t1).values()) / period_s)
+        for camera in site.cameras
+    }
+    raised = store.alerts(t0, t1)
+    given = {(v.camera_id, v.skill): v for v in verdicts.verdicts(t0, t1)}
+    alerts = [
+        AlertLine(
+            camera.id,
+            skill.label,
+            raised.get((camera.id, skill.label), 0),
+            given.get((camera.id, skill.label)),
+        )
+        for camera in site.cameras
+        for skill in camera.skills
+        if skill.alert
+    ]
+    traffic = [_point_traffic(store, point, t0, t1) for point in counting_points(site)]
+    changes = [entry for entry in audit.entries() if start <= datetime.fromisoformat(entry.at) < month.end]
+    return MonthlyReport(
+        month=month,
+        generated_at=now,
+        until=until,
+        availability=availability,
+        cameras=cameras,
+        alerts=alerts,
+        verdicts_available=verdicts.available,
+        traffic=traffic,
+        changes=changes,
+        audit_problems=audit.verify() if audit.path.exists() else None,
+    )
+
+
+def _point_traffic(store: StatisticsStore, point: CountingPoint, t0: float, t1: float) -> PointTraffic:
+    series = measures(store, point, t0, t1)
+    month = combine(series, t0, t1)
+    crossings: dict[Category, list[float]] = {category: [0.0] * 24 for category in point.categories}
+    analysed_hours = [0.0] * 24
+    for hour in roll_up(series, HOUR_S):
+        of_day = datetime.fromtimestamp(hour.start, UTC).hour
+        analysed_hours[of_day] += hour.coverage
+        for (category, _), n in hour.by_category().items():
+            crossings[category][of_day] += n
+    profile = {
+        category: [n / analysed_hours[h] if analysed_hours[h] else 0.0 for h, n in enumerate(per_hour)]
+        for category, per_hour in crossings.items()
+    }
+    return PointTraffic(
+        point=point,
+        days=roll_up(series, DAY_S),
+        totals=month.by_category(),
+        coverage=month.coverage,
+        hourly_profile=profile,
+    )

@@ -1,0 +1,54 @@
+"""The monthly report as HTML (Jinja2) and PDF (WeasyPrint, from that same HTML)."""
+
+from datetime import UTC, datetime
+
+import jinja2
+import weasyprint
+
+from genetec_bridge.counting.categories import CATEGORY_NAMES
+from genetec_bridge.counting.series import DIRECTIONS, Measure
+from genetec_bridge.reports.charts import daily_chart, hourly_chart
+from genetec_bridge.reports.monthly import MonthlyReport
+from genetec_bridge.reports.wording import WORDS
+
+_ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.PackageLoader("genetec_bridge.reports", "templates"),
+    autoescape=True,  # camera, skill and audit texts come from people: escaped
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+)
+_ENVIRONMENT.filters.update(
+    percent=lambda share: f"{share * 100:.1f} %",
+    minute=lambda moment: moment.strftime("%Y-%m-%d %H:%M"),
+    date=lambda epoch: datetime.fromtimestamp(epoch, UTC).date().isoformat(),
+)
+
+
+def _day_category(day: Measure, category: str) -> int:
+    return sum(n for (c, _), n in day.by_category().items() if c == category)
+
+
+def render_html(report: MonthlyReport, language: str) -> str:
+    words = WORDS[language]
+    charts = [
+        {"daily": daily_chart(t, language, words["coverage"]), "hourly": hourly_chart(t, language)}
+        for t in report.traffic
+    ]
+    return _ENVIRONMENT.get_template("monthly.html.j2").render(
+        r=report,
+        w=words,
+        lang=language,
+        charts=charts,
+        directions=DIRECTIONS,
+        category_names=CATEGORY_NAMES[language],
+        day_category=_day_category,
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    return weasyprint.HTML(string=html, url_fetcher=_fetch_nothing).write_pdf()
+
+
+def _fetch_nothing(url: str) -> dict[str, object]:
+    """The document holds everything (inline SVG and CSS): any URL in it is a mistake, not fetched."""
+    raise ValueError(f"the report does not fetch {url}")

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import threading
 import time
+import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -39,6 +40,13 @@ def describe_failure(error: BaseException) -> str:
     """One line for the status page: the type and the message, never a URL's password."""
     message = str(error)
     return redact_credentials(f"{type(error).__name__}: {message}" if message else type(error).__name__)
+
+
+def _log_failure(name: str, failure: Exception) -> str:
+    """Log the traceback, redacted (a message may quote a URL with its password); the status line."""
+    trace = redact_credentials("".join(traceback.format_exception(failure)).rstrip())
+    log.error("loop %s failed:\n%s", name, trace)
+    return describe_failure(failure)
 
 
 class Loops:
@@ -83,12 +91,11 @@ class Loops:
             self._started(name)
             try:
                 await body()
-                error = "ended on its own"
-            except Exception as failure:
-                log.exception("loop %s failed", name)
-                error = describe_failure(failure)
+            except Exception as failure:  # everything: catching it is what supervision is for
+                error = _log_failure(name, failure)
             else:
                 log.error("loop %s ended on its own", name)
+                error = "ended on its own"
             await sleep(self._failed(name, error))
 
     def run_thread(self, name: str, body: Callable[[], None], stop: threading.Event) -> None:
@@ -97,9 +104,8 @@ class Loops:
             self._started(name)
             try:
                 body()
-            except Exception as failure:
-                log.exception("loop %s failed", name)
-                error = describe_failure(failure)
+            except Exception as failure:  # everything: catching it is what supervision is for
+                error = _log_failure(name, failure)
             else:
                 if stop.is_set():
                     return

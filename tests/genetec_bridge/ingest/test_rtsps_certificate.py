@@ -65,7 +65,7 @@ def ca_file(ca: trustme.CA, tmp_path: Path) -> Path:
 
 
 def test_a_certificate_of_an_unknown_authority_is_refused(server: TlsServer) -> None:
-    with pytest.raises(CertificateNotVerified, match="not verified.*set \\[media_gateway\\] ca_file"):
+    with pytest.raises(CertificateNotVerified, match=r"not verified.*set \[media_gateway\] ca_file"):
         RtspsCertificateCheck("127.0.0.1", server.port).verify()
 
 

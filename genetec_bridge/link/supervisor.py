@@ -16,7 +16,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,10 +79,17 @@ class DaemonLaunch:
 
 
 class DaemonSupervisor:
-    def __init__(self, client: DaemonClient, launch: DaemonLaunch, clock: Clock = time.monotonic) -> None:
+    def __init__(
+        self,
+        client: DaemonClient,
+        launch: DaemonLaunch,
+        clock: Clock = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._client = client
         self._launch = launch
         self._clock = clock
+        self._sleep = sleep
         self._backoff = Backoff(initial_s=1.0, max_s=30.0)
         self._process: asyncio.subprocess.Process | None = None
         self.restarts = 0
@@ -120,7 +127,7 @@ class DaemonSupervisor:
                     self._backoff.reset()  # it ran well for a while: this is a new failure, not a loop
                 delay = self._backoff.next_delay()
                 log.warning("daemon lost (%s); restart %d in %.1f s", self.last_error, self.restarts, delay)
-                await asyncio.sleep(delay)
+                await self._sleep(delay)
         finally:
             await self._end_life()
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field, model_validator
 
 from analytics.config.camera import AnalyticsSite, CameraConfig, StreamName
-from analytics.config.loader import load_model
+from analytics.config.loader import ConfigError, load_model
 from analytics.config.printable import PrintableText
 from analytics.config.state_paths import default_model_path, runtime_dir, state_dir
 from analytics.config.strict_model import StrictModel
@@ -27,10 +27,10 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 def _web_sdk_url(value: str) -> str:
     try:
         parts = urlsplit(value)
-        hostname = parts.hostname
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
     except ValueError:  # an unbalanced [ or a port that is not a number
-        hostname = None
-    if parts.scheme not in ("http", "https") or not hostname:
+        valid = False
+    if not valid:
         # The value is quoted to say what was read; a password typed into it is not.
         shown = redact_credentials(value)
         raise ValueError(f"'{shown}' is not an http(s) URL like https://host:4590/WebSdk")
@@ -240,5 +240,9 @@ class SiteConfig(AnalyticsSite):
 
 
 def load_site_config(path: str | Path) -> SiteConfig:
-    """The whole file, validated; raises analytics.config.loader.ConfigError listing every problem."""
-    return load_model(path, SiteConfig)
+    """The whole file, validated; raises analytics.config.loader.ConfigError listing every problem,
+    with the password of any URL quoted in a message replaced by ***."""
+    try:
+        return load_model(path, SiteConfig)
+    except ConfigError as error:
+        raise error.redacted(redact_credentials) from None

@@ -1,6 +1,7 @@
 """1,000 mutations of the example site file (values of other types, out of range or hostile, keys
 renamed, dropped or repeated, tables renamed): each loads, or fails as a ConfigError naming keys,
-never a traceback, and no outcome shows the planted password."""
+never a traceback. No outcome shows the Security Center password (planted in its environment
+variable), and no error shows a password typed into a URL wherever the mutation put that URL."""
 
 import re
 import tempfile
@@ -17,6 +18,7 @@ from genetec_bridge.config.summary import describe_site
 from tests.support.site_config_files import PASSWORD_ENV, example_text, write_site
 
 SECRET = "Zq7-recognisable-p4ss"
+URL_PASSWORD = "typed-in-the-url-7x"
 LINES = example_text().splitlines()
 ASSIGNMENTS = [i for i, line in enumerate(LINES) if re.match(r"^\s*[A-Za-z_]+\s*=", line)]
 TABLES = [i for i, line in enumerate(LINES) if line.startswith("[")]
@@ -34,9 +36,9 @@ toml_values = st.one_of(
         [
             '"Parvis\\u0000"',
             '"\\u001b[31m"',
-            f'"https://admin:{SECRET}@sc-main:4590/WebSdk"',
-            f'"htps://admin:{SECRET}@sc-main"',
-            f'"http://admin:{SECRET}@[::1"',
+            f'"https://admin:{URL_PASSWORD}@sc-main:4590/WebSdk"',
+            f'"htps://admin:{URL_PASSWORD}@sc-main"',
+            f'"http://admin:{URL_PASSWORD}@[::1"',
             '"http://sc-main:4590/WebSdk"',
             '"0.0.0.0"',
             '"rtsp"',
@@ -98,6 +100,7 @@ def test_a_mutated_site_file_loads_or_is_a_clear_config_error(
         assert error.problems, "an error lists its problems"
         assert all(problem.message for problem in error.problems)
         shown = str(error)
+        assert URL_PASSWORD not in shown
     else:
         shown = "\n".join(describe_site(config)) + repr(config) + config.model_dump_json()
     assert SECRET not in shown

@@ -194,6 +194,14 @@ CASES = [
         "Por",
     ),
     (
+        "a URL with its password where an address goes: quoted without the password",
+        'listen = "127.0.0.1"',
+        'listen = "https://admin:pw-in-url@sc-main"',
+        "health.listen",
+        "'https://admin:***@sc-main' is not an IP address",
+        "listen =",
+    ),
+    (
         "health server off loopback without a token",
         'listen = "127.0.0.1"',
         'listen = "0.0.0.0"',

@@ -77,7 +77,10 @@ class CameraReader:
         loops: Loops | None = None,
         clock: Clock = time.monotonic,
         certificate: RtspsCertificateCheck | None = None,
+        pause: Callable[[float], object] | None = None,
     ) -> None:
+        """`clock` and `pause` (the back-off wait; default: wait on the stop event) let a test run the
+        reader in simulated time."""
         self.camera = camera
         self._url = url
         self._certificate = certificate
@@ -86,6 +89,7 @@ class CameraReader:
         self._backoff = Backoff(self.settings.backoff_initial_s, self.settings.backoff_max_s)
         self._counters = _Counters()
         self._clock = clock
+        self._pause = pause
         self._stop = threading.Event()
         self._loops = loops or Loops(clock=clock)
         self.loop_name = f"reader {camera.id}"
@@ -147,7 +151,7 @@ class CameraReader:
             if not self._stop.is_set():
                 delay = self._backoff.next_delay()
                 log.info("camera %s: reconnecting to %s in %.1f s", self.camera.id, self.redacted_url, delay)
-                self._stop.wait(delay)
+                (self._pause or self._stop.wait)(delay)
 
     def _open(self) -> cv2.VideoCapture | None:
         if self._certificate is not None:

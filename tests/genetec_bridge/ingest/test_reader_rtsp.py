@@ -3,6 +3,7 @@
 import itertools
 import logging
 import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -193,3 +194,48 @@ def test_an_unexpected_error_in_a_reader_is_counted_and_the_reader_restarts(
     assert status.reconnects >= 1 and status.frames_delivered >= 9
     metrics = render_metrics(lambda: BridgeStatus(loops=loops.status())).decode()
     assert f'genetec_bridge_loop_restarts_total{{loop="reader {CAMERA_A}"}} 1.0' in metrics
+
+
+def test_a_camera_down_for_more_than_a_thousand_back_off_steps_reconnects(
+    pets: Path, readers: list[CameraReader]
+) -> None:
+    # Simulated time: each back-off wait moves the reader's clock on at once instead of sleeping.
+    server = start_rtsp_server(pets, [CAMERA_A], fps=PETS_FPS)
+    server.stop()  # its port is known and nothing listens on it: the camera is down
+    skipped_s = 0.0
+    waits = 0
+    long_enough, back = threading.Event(), threading.Event()
+
+    def clock() -> float:
+        return time.monotonic() + skipped_s
+
+    def pause(delay_s: float) -> None:
+        nonlocal skipped_s, waits
+        skipped_s += delay_s
+        waits += 1
+        if waits == 1100:
+            long_enough.set()
+            back.wait(60)  # the server comes back while the reader waits
+
+    try:
+        frames: queue.Queue[CapturedFrame] = queue.Queue()
+        reader = CameraReader(
+            CameraConfig(id=CAMERA_A),
+            server.url(f"/{CAMERA_A}/live"),
+            frames.put,
+            ReaderSettings(max_width=384),
+            clock=clock,
+            pause=pause,
+        )
+        readers.append(reader)
+        reader.start()
+        assert long_enough.wait(120), f"only {waits} back-off waits"
+        server.start()
+        back.set()
+        drain(frames, 3, timeout_s=30)
+        status = reader.status()
+    finally:
+        server.stop()
+
+    assert status.streaming and status.reconnects >= 1100
+    assert skipped_s > 6 * 3600, f"{skipped_s / 3600:.1f} h of simulated outage at the 30 s cap"

@@ -26,6 +26,15 @@ class IntervalCounts(Generic[Key]):
         self.interval_s = interval_s
         self._tallies: Counter[tuple[float, Key]] = Counter()
 
+    def __len__(self) -> int:
+        return len(self._tallies)
+
+    def drop_ended(self, clock: float) -> None:
+        """Forget the intervals ended at `clock` (cheap when there are none: called every frame)."""
+        ended = [tally for tally in self._tallies if tally[0] + self.interval_s <= clock]
+        for tally in ended:
+            del self._tallies[tally]
+
     def interval_start(self, clock: float) -> float:
         return math.floor(clock / self.interval_s) * self.interval_s
 
@@ -39,21 +48,12 @@ class IntervalCounts(Generic[Key]):
             for (start, key), count in sorted(self._tallies.items())
         ]
 
-    def __len__(self) -> int:
-        return len(self._tallies)
-
     def pop_ended(self, clock: float) -> list[IntervalCount[Key]]:
         """The tallies of the intervals ended at `clock`, removed; oldest first, then by key."""
         ended = [c for c in self.counts() if c.end <= clock]
         for count in ended:
             del self._tallies[(count.start, count.key)]
         return ended
-
-    def drop_ended(self, clock: float) -> None:
-        """Forget the intervals ended at `clock` (cheap when there are none: called every frame)."""
-        ended = [tally for tally in self._tallies if tally[0] + self.interval_s <= clock]
-        for tally in ended:
-            del self._tallies[tally]
 
 
 def utc_iso(epoch_s: float) -> str:

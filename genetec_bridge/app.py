@@ -5,9 +5,11 @@ else, so a daemon crash or restart loses none. Traffic counts, the time each cam
 alerts raised and the availability of the daemon and the Security Center link are gathered in memory and
 committed to the statistics store every few seconds (genetec_bridge.counting). Nothing outside the config is
 fatal once running: an unreachable Web SDK, a dead daemon or a lost camera is reported in the status
-and retried. When a skill routes to an alarm, the bridge also listens to Security Center's alarm
-notifications and records operators' acknowledgements of the alarms it triggered. Delivered alerts
-are recorded in the audit trail, and a retention task purges the stores past their retention.
+and retried, and every long-lived loop runs under `Loops`, which logs, counts and restarts one that
+fails unexpectedly. When a skill routes to an alarm, the bridge also listens to Security Center's alarm
+notifications and records operators' acknowledgements of the alarms it triggered. Delivered alerts and
+the custom events the bridge creates are recorded in the audit trail, and a retention task purges the
+stores past their retention.
 """
 
 import asyncio
@@ -20,24 +22,23 @@ from analytics.link.link_messages import FrameResult
 from analytics.skills.base import AlertRouting
 from genetec_bridge.alarm_acknowledgements import AlarmAcknowledgements
 from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
-from genetec_bridge.backoff import Backoff
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.live_counts import LiveCounts
 from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
 from genetec_bridge.health.server import HealthServer
-from genetec_bridge.health.status import AlarmResponses, BridgeStatus, WebSdkStatus
+from genetec_bridge.health.status import AlarmResponses, BridgeStatus
 from genetec_bridge.ingest.reader import site_readers
 from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
 from genetec_bridge.privacy.retention import purge_periodically
+from genetec_bridge.supervision import Loops
 from genetec_bridge.websdk.client import WebSdkClient
-from genetec_bridge.websdk.errors import WebSdkError
+from genetec_bridge.websdk.keeper import WebSdkKeeper
 
 log = logging.getLogger(__name__)
 
-WEBSDK_PING_S = 30.0
 # How often the statistics are committed, and availability sampled: a crash loses at most this much.
 STATISTICS_COMMIT_S = 10.0
 DAY_S = 86400.0
@@ -68,8 +69,11 @@ class Bridge:
     def __init__(self, site: SiteConfig) -> None:
         self._site = site
         self._routing: Mapping[tuple[str, str], AlertRouting] = alert_routing(site)
+        self._loops = Loops()
         self._websdk = WebSdkClient.from_config(site.genetec)
-        self._websdk_status = WebSdkStatus()
+        self._keeper = WebSdkKeeper(
+            self._websdk, custom_event_definitions(site), on_created=self._custom_events_created
+        )
         self._outbox = Outbox(site.delivery.outbox_path)
         self._counts = LiveCounts(site)
         self._audit = AuditTrail(site.audit.path)
@@ -99,8 +103,9 @@ class Bridge:
             batch_size=daemon.batch_size,
         )
         self._supervisor = DaemonSupervisor(self._link, launch)
-        self._readers = site_readers(site, self._link.submit)
-        self._health = HealthServer(self.snapshot, site.health.listen, site.health.port)
+        self._readers = site_readers(site, self._link.submit, loops=self._loops)
+        token = site.health.token.get_secret_value() if site.health.token else None
+        self._health = HealthServer(self.snapshot, site.health.listen, site.health.port, token)
 
     def snapshot(self) -> BridgeStatus:
         cameras = []
@@ -116,7 +121,7 @@ class Bridge:
                     }
                 )
             )
-        websdk = self._websdk_status
+        websdk = self._keeper.status
         alarms: list[AlarmResponses] = []
         if self._acknowledgements is not None:
             websdk = websdk.model_copy(
@@ -133,20 +138,24 @@ class Bridge:
             cameras=cameras,
             line_crossings=self._counts.crossings(),
             alarms=alarms,
+            loops=self._loops.status(),
         )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set, then stop everything: readers, daemon, delivery, servers."""
         await self._health.start()
-        tasks = [
-            asyncio.create_task(self._supervisor.run(), name="daemon"),
-            asyncio.create_task(self._delivery.run(), name="delivery"),
-            asyncio.create_task(self._keep_websdk(), name="websdk"),
-            asyncio.create_task(purge_periodically(self._site, self._audit), name="retention"),
-            asyncio.create_task(self._keep_statistics(), name="statistics"),
-        ]
+        loops = {
+            "daemon": self._supervisor.run,
+            "delivery": self._delivery.run,
+            "websdk": self._keeper.run,
+            "retention": lambda: purge_periodically(self._site, self._audit),
+            "statistics": self._keep_statistics,
+        }
         if self._acknowledgements is not None:
-            tasks.append(asyncio.create_task(self._acknowledgements.run(), name="alarm acknowledgements"))
+            loops["alarm event stream"] = self._acknowledgements.run
+        tasks = [
+            asyncio.create_task(self._loops.run_async(name, body), name=name) for name, body in loops.items()
+        ]
         for reader in self._readers:
             reader.start()
         log.info(
@@ -159,7 +168,7 @@ class Bridge:
             stopping = asyncio.create_task(stop.wait())
             done, _ = await asyncio.wait([stopping, *tasks], return_when=asyncio.FIRST_COMPLETED)
             for task in done - {stopping}:
-                task.result()  # a component that ends on its own is a bug: surface it
+                task.result()  # supervised loops never end: this surfaces a bug in supervision itself
             stopping.cancel()
         finally:
             log.info("bridge stopping")
@@ -204,7 +213,7 @@ class Bridge:
             pending = self._counts.pending
             pending.add_availability(BRIDGE, sampled_at, now, up=True)
             pending.add_availability(DAEMON, sampled_at, now, up=self._supervisor.status().connected)
-            pending.add_availability(SECURITY_CENTER, sampled_at, now, up=self._websdk_status.reachable)
+            pending.add_availability(SECURITY_CENTER, sampled_at, now, up=self._keeper.status.reachable)
             sampled_at = now
             await self._commit_statistics()
             if now - pruned_at >= DAY_S:
@@ -222,35 +231,8 @@ class Bridge:
             log.error("statistics not committed, kept for the next try: %s", error)
             self._counts.pending.merge(batch)
 
-    async def _keep_websdk(self) -> None:
-        """Ping the Web SDK and create the custom events once; failures are reported and retried."""
-        wanted = custom_event_definitions(self._site)
-        definitions_ready = not wanted
-        backoff = Backoff(initial_s=1.0, max_s=60.0)
-        while True:
-            try:
-                await self._websdk.ping()
-                if not definitions_ready:
-                    created = await self._websdk.ensure_custom_events(wanted)
-                    definitions_ready = True
-                    if created:
-                        # What the product created in Security Center, removed again at the end of contract.
-                        await asyncio.to_thread(
-                            self._audit.append,
-                            "bridge",
-                            CUSTOM_EVENTS_CREATED,
-                            "Security Center",
-                            {"ids": created},
-                        )
-                    log.info("custom events ready (%d created)", len(created))
-            except WebSdkError as error:
-                if self._websdk_status.reachable or self._websdk_status.last_error is None:
-                    log.warning("Web SDK unreachable: %s", error)
-                self._websdk_status = WebSdkStatus(reachable=False, last_error=str(error))
-                await asyncio.sleep(backoff.next_delay())
-                continue
-            if not self._websdk_status.reachable:
-                log.info("Web SDK reachable")
-            self._websdk_status = WebSdkStatus(reachable=True)
-            backoff.reset()
-            await asyncio.sleep(WEBSDK_PING_S)
+    async def _custom_events_created(self, ids: list[int]) -> None:
+        # What the product created in Security Center, removed again at the end of contract.
+        await asyncio.to_thread(
+            self._audit.append, "bridge", CUSTOM_EVENTS_CREATED, "Security Center", {"ids": ids}
+        )

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from analytics.config.cross_references import RelativePath, cross_reference_error
 from analytics.config.motion import MotionConfig
+from analytics.config.printable import PrintableText
 from analytics.config.schedule import Schedule
 from analytics.config.strict_model import StrictModel
 from analytics.geometry.coordinates import Polygon, Segment
@@ -34,12 +35,12 @@ StreamName = Literal["live", "archiving", "highres", "lowres", "remote"]
 
 
 class Zone(StrictModel):
-    name: str = Field(min_length=1, description="Name shown in alerts, e.g. 'Parvis'.")
+    name: PrintableText = Field(min_length=1, description="Name shown in alerts, e.g. 'Parvis'.")
     polygon: Polygon = Field(description="Normalised points [[x, y], ...], at least three.")
 
 
 class Line(StrictModel):
-    name: str = Field(min_length=1, description="Name shown in alerts and counts.")
+    name: PrintableText = Field(min_length=1, description="Name shown in alerts and counts.")
     points: Segment = Field(
         description="Two normalised points [[xA, yA], [xB, yB]]; direction A->B is defined from them."
     )
@@ -59,7 +60,7 @@ class MediaGatewayAddress(StrictModel):
 
 class CameraConfig(StrictModel):
     id: Guid = Field(description="Genetec camera GUID; also the Media Gateway stream path.")
-    name: str = Field("", description="Human name, for logs and the health page.")
+    name: PrintableText = Field("", description="Human name, for logs and the health page.")
     fps: float = Field(5.0, gt=0, le=30, description="Analysis frames per second.")
     stream: StreamName | None = Field(
         None, description="Media Gateway stream for this camera; defaults to [media_gateway].stream."

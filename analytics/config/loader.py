@@ -6,8 +6,8 @@ cameras. Every problem found is reported at once, as `cameras[1].zones[0].polygo
 
 import re
 import tomllib
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,6 +44,11 @@ class ConfigError(Exception):
         self.path = path
         self.problems = problems
         super().__init__("\n".join([f"invalid config file {path}:", *(str(p) for p in problems)]))
+
+    def redacted(self, redact: Callable[[str], str]) -> "ConfigError":
+        """The same error with `redact` applied to every message: messages quote values as typed,
+        and a value typed where it does not belong (a URL with its password) must not be shown."""
+        return ConfigError(self.path, [replace(p, message=redact(p.message)) for p in self.problems])
 
 
 def load_model(path: str | Path, model_cls: type[M], tables: Collection[str] | None = None) -> M:

@@ -5,10 +5,14 @@ from typing import Literal
 
 from pydantic import Field
 
+from analytics.config.printable import PrintableText
 from analytics.config.strict_model import StrictModel
 from analytics.events import AnalyticsEvent
 from analytics.frame_tracks import FrameTracks
 from analytics.geometry.coordinates import Anchor
+
+# Security Center stores custom event ids as 32-bit signed integers.
+SECURITY_CENTER_MAX_ID = 2**31 - 1
 
 ClassName = Literal["person", "bicycle", "car", "motorcycle", "bus", "truck"]
 
@@ -17,9 +21,11 @@ class AlertRouting(StrictModel):
     """How the bridge raises this skill's events in Security Center. The daemon ignores it."""
 
     custom_event_id: int = Field(
-        ge=1, description="Genetec custom event id raised on the camera (created if missing)."
+        ge=1,
+        le=SECURITY_CENTER_MAX_ID,
+        description="Genetec custom event id raised on the camera (created if missing); 1 to 2147483647.",
     )
-    custom_event_name: str | None = Field(
+    custom_event_name: PrintableText | None = Field(
         None, description="Name given to the custom event when it is created; defaults to the skill's name."
     )
     alarm: str | None = Field(
@@ -36,7 +42,7 @@ class SkillConfigBase(StrictModel):
     """Options common to all skills."""
 
     kind: str = Field(description="Skill kind; each subclass fixes it.")
-    name: str | None = Field(
+    name: PrintableText | None = Field(
         None, description="Unique name of this skill on the camera; defaults to 'kind:zone'."
     )
     classes: list[ClassName] = Field(

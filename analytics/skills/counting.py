@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from analytics.events import AnalyticsEvent
+from analytics.frame_tracks import FrameTracks
 from analytics.geometry.coordinates import Segment
 from analytics.skills.base import ClassName, LineSkillConfig
 from analytics.skills.crossings import Crossing, LineCrossingSkill
@@ -16,6 +17,10 @@ from analytics.skills.visits import Instant
 
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
+# Live, the bridge tallies the crossings it receives and reports each interval once closed; the skill
+# keeps an interval this long past its end for crossings reported late, then drops it (a daemon that
+# runs for a year would otherwise hold 35,000 quarter-hours per line).
+LIVE_SETTLE_S = 120.0
 
 COUNTS_HEADER = ("interval_start", "interval_end", "line", "class", "direction", "count")
 
@@ -42,7 +47,9 @@ class CountingSkill(LineCrossingSkill):
     """A `line_cross` instant per crossing, and a tally per interval, class and direction.
 
     Intervals are aligned on UTC wall-clock multiples of `interval_s` when the stream is live (so
-    15-minute counts start at :00, :15, ...) and on multiples of the stream time offline.
+    15-minute counts start at :00, :15, ...) and on multiples of the stream time offline. Offline
+    every interval is kept for `counts_rows` at the end of the file; live, intervals are dropped
+    once closed (the bridge reports them from the `line_cross` events), so memory stays flat.
     """
 
     def __init__(self, config: CountingConfig, camera_id: str, line: Segment) -> None:
@@ -50,6 +57,16 @@ class CountingSkill(LineCrossingSkill):
         self._tallies: IntervalCounts[tuple[str, str]] = IntervalCounts(config.interval_s)
         # A stream is either live (every frame has its UTC time) or a file (none has).
         self._live = False
+
+    def update(self, frame: FrameTracks) -> list[AnalyticsEvent]:
+        events = super().update(frame)
+        if frame.timestamp is not None:
+            self._tallies.drop_ended(frame.timestamp.timestamp() - LIVE_SETTLE_S)
+        return events
+
+    def tallied_intervals(self) -> int:
+        """How many (interval, class, direction) tallies are held: flat live, growing offline."""
+        return len(self._tallies)
 
     def on_crossing(self, crossing: Crossing, events: EventFactory) -> list[AnalyticsEvent]:
         at = Instant.of(crossing.at)

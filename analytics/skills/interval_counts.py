@@ -26,6 +26,15 @@ class IntervalCounts(Generic[Key]):
         self.interval_s = interval_s
         self._tallies: Counter[tuple[float, Key]] = Counter()
 
+    def __len__(self) -> int:
+        return len(self._tallies)
+
+    def drop_ended(self, clock: float) -> None:
+        """Forget the intervals ended at `clock` (cheap when there are none: called every frame)."""
+        ended = [tally for tally in self._tallies if tally[0] + self.interval_s <= clock]
+        for tally in ended:
+            del self._tallies[tally]
+
     def interval_start(self, clock: float) -> float:
         return math.floor(clock / self.interval_s) * self.interval_s
 

@@ -70,8 +70,11 @@ class ParkingSkill(Skill):
         self._polygon = zone
         self._events = EventFactory(camera_id, config, zone=config.zone)
         self._stays: list[_Stay] = []
+        # Keyed by tracker id, which the tracker never reuses: kept while the id is seen, so that a
+        # stay of days with an id switch every minute does not keep them all.
         self._stay_of_track: dict[int, _Stay] = {}
         self._first_anchor: dict[int, Point] = {}
+        self._last_seen_s: dict[int, float] = {}
 
     def limit_s(self, class_name: str) -> float:
         return self.config.class_max_parking_s.get(class_name, self.config.max_parking_s)  # type: ignore[call-overload]
@@ -86,8 +89,10 @@ class ParkingSkill(Skill):
                 stay.subject.see(obj, anchor, now.time_s)
                 stay.last = now
                 self._stay_of_track[obj.track_id] = stay
+                self._last_seen_s[obj.track_id] = now.time_s
                 refreshed.append(stay)
         events = self._end_stays_older_than(now.time_s - self.config.grace_s)
+        self._forget_tracks_unseen_since(now.time_s - self.config.grace_s)
         for stay in refreshed:
             if not stay.alerted and stay.duration_s >= self.limit_s(stay.subject.class_name):
                 stay.alerted = True
@@ -124,11 +129,15 @@ class ParkingSkill(Skill):
         events = [self._event("end", s, s.last) for s in ended if s.alerted]
         for stay in ended:
             self._stays.remove(stay)
-            for track_id in stay.subject.track_ids:
-                if self._stay_of_track.get(track_id) is stay:
-                    del self._stay_of_track[track_id]
-                    self._first_anchor.pop(track_id, None)
         return events
+
+    def _forget_tracks_unseen_since(self, limit_s: float) -> None:
+        """Drop the tracker ids not seen in the zone since `limit_s`: their stays have ended (a stay
+        lasts while one of its ids is seen) or are held by a newer id."""
+        for track_id in [t for t, seen_s in self._last_seen_s.items() if seen_s < limit_s]:
+            del self._last_seen_s[track_id]
+            self._stay_of_track.pop(track_id, None)
+            self._first_anchor.pop(track_id, None)
 
     def _event(self, phase: Literal["start", "end"], stay: _Stay, at: Instant) -> AnalyticsEvent:
         class_name = stay.subject.class_name

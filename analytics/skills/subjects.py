@@ -21,6 +21,10 @@ from analytics.geometry.plane import anchor_point, distance
 REACH_AT_ONCE = 0.5
 REACH_PER_SECOND = 1.0
 POSITIONS_KEPT = 5
+# Tracker ids a subject remembers: the first (the one its events report) and the latest ones. A car
+# parked for days goes through an id switch at every missed detection or relighting; all of them
+# would grow the subject and every event payload without bound.
+TRACK_IDS_KEPT = 8
 
 
 @dataclass(slots=True)
@@ -40,6 +44,8 @@ class Subject:
         self.positions.append((round(anchor[0], 4), round(anchor[1], 4)))
         if obj.track_id not in self.track_ids:
             self.track_ids.append(obj.track_id)
+            if len(self.track_ids) > TRACK_IDS_KEPT:
+                del self.track_ids[1]  # the oldest but the first
 
     @property
     def track_id(self) -> int:

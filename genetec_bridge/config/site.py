@@ -9,11 +9,13 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field, model_validator
 
 from analytics.config.camera import AnalyticsSite, CameraConfig, StreamName
-from analytics.config.loader import load_model
+from analytics.config.loader import ConfigError, load_model
+from analytics.config.printable import PrintableText
 from analytics.config.state_paths import default_model_path, runtime_dir, state_dir
 from analytics.config.strict_model import StrictModel
 from genetec_bridge.config.relative_paths import from_config_dir
 from genetec_bridge.config.secrets import Secret
+from genetec_bridge.redaction import redact_credentials
 
 # Genetec's publicly documented development ApplicationId: accepted only by systems licensed GSC-SDK.
 DEV_APPLICATION_ID = "KxsD11z743Hf5Gq9mv3+5ekxzemlCiUXkTFY5ba1NOGcLCmGstt2n0zYE9NsNimv"
@@ -23,13 +25,23 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 
 
 def _web_sdk_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"'{value}' is not an http(s) URL like https://host:4590/WebSdk")
+    try:
+        parts = urlsplit(value)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # an unbalanced [ or a port that is not a number
+        valid = False
+    if not valid:
+        # The value is quoted to say what was read; a password typed into it is not.
+        shown = redact_credentials(value)
+        raise ValueError(f"'{shown}' is not an http(s) URL like https://host:4590/WebSdk")
     if parts.username or parts.password:
         # Credentials in the URL would be logged with it; they belong in username and password.
         raise ValueError("the URL must not hold credentials; use username and password")
     return value.rstrip("/")
+
+
+def is_loopback(address: str) -> bool:
+    return ipaddress.ip_address(address).is_loopback
 
 
 def _ip_address(value: str) -> str:
@@ -52,7 +64,12 @@ class GenetecConfig(StrictModel):
     url: Annotated[str, AfterValidator(_web_sdk_url)] = Field(
         description="Web SDK base URL, e.g. https://host:4590/WebSdk (role's port and BaseUri)."
     )
-    username: str = Field(
+    allow_plain_http: bool = Field(
+        False,
+        description="Accept an http:// url. The password then travels in clear text with every request;"
+        " only for a lab or a link already encrypted (VPN).",
+    )
+    username: PrintableText = Field(
         min_length=1, description="Security Center user with the 'Log on using the SDK' privilege."
     )
     password: Secret = Field(description="The user's password: inline, { env = ... } or { file = ... }.")
@@ -70,13 +87,26 @@ class GenetecConfig(StrictModel):
     )
     timeout_s: float = Field(10.0, gt=0, description="Timeout of one Web SDK request, seconds.")
 
+    @property
+    def plain_http(self) -> bool:
+        return urlsplit(self.url).scheme == "http"
+
+    @model_validator(mode="after")
+    def _plain_http_chosen(self) -> Self:
+        if self.plain_http and not self.allow_plain_http:
+            raise ValueError(
+                "url is http://: the Security Center password would travel in clear text with every"
+                " request; use the role's https:// address, or set allow_plain_http = true to accept that"
+            )
+        return self
+
 
 class MediaGatewayConfig(StrictModel):
     """Security Center's Media Gateway role, read as RTSP: rtsp://host:port/<camera GUID>/<stream>."""
 
-    host: str = Field(min_length=1, description="Media Gateway server host name or address.")
+    host: PrintableText = Field(min_length=1, description="Media Gateway server host name or address.")
     port: Port = Field(654, description="RTSP port of the Media Gateway role (not the Media Router's 554).")
-    username: str | None = Field(
+    username: PrintableText | None = Field(
         None, description="RTSP user, if the role requires authentication (listed on the role)."
     )
     password: Secret | None = Field(
@@ -86,6 +116,16 @@ class MediaGatewayConfig(StrictModel):
     stream: StreamName = Field("live", description="Stream read for cameras without their own `stream`.")
     transport: Literal["tcp", "udp"] = Field("tcp", description="RTP transport; tcp survives lossy links.")
     tls: bool = Field(False, description="Use RTSPS (RTSP over TLS, 'Require TLS' on the role).")
+    verify_tls: bool = Field(
+        True,
+        description="With tls: verify the role's certificate (and host name) before each connection;"
+        " false only for a lab's self-signed role.",
+    )
+    ca_file: Annotated[ConfigPath, AfterValidator(_existing_file)] | None = Field(
+        None,
+        description="PEM bundle to verify the Media Gateway's (self-signed) certificate, instead of the"
+        " system's.",
+    )
 
     @model_validator(mode="after")
     def _credentials_paired(self) -> Self:
@@ -124,6 +164,20 @@ class HealthConfig(StrictModel):
         "127.0.0.1", description="Address the health server binds; 0.0.0.0 exposes it to the network."
     )
     port: Port = Field(8088, description="Port of the health server.")
+    token: Secret | None = Field(
+        None,
+        description="Bearer token /status and /metrics require (Authorization: Bearer ...): inline,"
+        " { env = ... } or { file = ... }. Required when listen is not a loopback address.",
+    )
+
+    @model_validator(mode="after")
+    def _token_off_loopback(self) -> Self:
+        if self.token is None and not is_loopback(self.listen):
+            raise ValueError(
+                f"listen = {self.listen} exposes /status and /metrics to the network: set token"
+                ' (e.g. token = { file = "secrets/health-token" }) or listen on 127.0.0.1'
+            )
+        return self
 
 
 class DeliveryConfig(StrictModel):
@@ -263,5 +317,9 @@ class SiteConfig(AnalyticsSite):
 
 
 def load_site_config(path: str | Path) -> SiteConfig:
-    """The whole file, validated; raises analytics.config.loader.ConfigError listing every problem."""
-    return load_model(path, SiteConfig)
+    """The whole file, validated; raises analytics.config.loader.ConfigError listing every problem,
+    with the password of any URL quoted in a message replaced by ***."""
+    try:
+        return load_model(path, SiteConfig)
+    except ConfigError as error:
+        raise error.redacted(redact_credentials) from None

@@ -6,23 +6,22 @@ It shows what the bridge will do (cameras, skills and where their alerts go) and
 from analytics.config.camera import CameraConfig
 from analytics.config.schedule import Schedule
 from analytics.skills.base import AlertRouting, SkillConfigBase
-from genetec_bridge.config.site import DEV_APPLICATION_ID, SiteConfig
+from genetec_bridge.config.site import DEV_APPLICATION_ID, GenetecConfig, MediaGatewayConfig, SiteConfig
 
 
 def describe_site(config: SiteConfig) -> list[str]:
     genetec, gateway, daemon = config.genetec, config.media_gateway, config.daemon
-    tls = "verified" if genetec.verify_tls else "NOT VERIFIED (verify_tls = false)"
-    if genetec.verify_tls and genetec.ca_file is not None:
-        tls += f" against {genetec.ca_file}"
     application = "Genetec development id" if genetec.application_id == DEV_APPLICATION_ID else "custom"
     rtsp_user = f"as {gateway.username}" if gateway.username else "without credentials"
     lines = [
-        f"Security Center: {genetec.url} as {genetec.username}, TLS {tls}, application id: {application}",
+        f"Security Center: {genetec.url} as {genetec.username}, {_web_sdk_transport(genetec)},"
+        f" application id: {application}",
         f"Media Gateway: {'rtsps' if gateway.tls else 'rtsp'}://{gateway.host}:{gateway.port}, "
-        f"stream {gateway.stream} over {gateway.transport}, {rtsp_user}",
+        f"stream {gateway.stream} over {gateway.transport}, {rtsp_user}, {_rtsp_transport(gateway)}",
         f"Daemon: {'started by the bridge' if daemon.managed else 'run separately'}, device {daemon.device}, "
         f"batch {daemon.batch_size}, model {daemon.model}, socket {daemon.socket_path}",
-        f"Health: http://{config.health.listen}:{config.health.port}/healthz",
+        f"Health: http://{config.health.listen}:{config.health.port}/healthz, /status and /metrics "
+        + ("behind a bearer token" if config.health.token else "open (loopback only)"),
         f"Delivery: outbox {config.delivery.outbox_path}, at most "
         f"{config.delivery.max_events_per_minute_per_camera} events/min per camera, "
         f"retries {config.delivery.retry_initial_s:g} s to {config.delivery.retry_max_s:g} s",
@@ -46,6 +45,25 @@ def describe_site(config: SiteConfig) -> list[str]:
     for camera in config.cameras:
         lines += _camera(camera, gateway.stream)
     return lines
+
+
+def _web_sdk_transport(genetec: GenetecConfig) -> str:
+    if genetec.plain_http:
+        return (
+            "PLAIN HTTP (allow_plain_http = true): NO TLS, the password travels in clear text with every"
+            " request"
+        )
+    if not genetec.verify_tls:
+        return "TLS NOT VERIFIED (verify_tls = false)"
+    return "TLS verified" + (f" against {genetec.ca_file}" if genetec.ca_file is not None else "")
+
+
+def _rtsp_transport(gateway: MediaGatewayConfig) -> str:
+    if not gateway.tls:
+        return "no TLS (video and RTSP credentials in clear text)"
+    if not gateway.verify_tls:
+        return "TLS NOT VERIFIED (verify_tls = false)"
+    return "TLS verified" + (f" against {gateway.ca_file}" if gateway.ca_file is not None else "")
 
 
 def _schedule(schedule: Schedule) -> str:

@@ -6,6 +6,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric, SummaryMetricFamily
 from prometheus_client.registry import Collector
 
+from genetec_bridge.health.readiness import problems
 from genetec_bridge.health.status import BridgeStatus
 
 PREFIX = "genetec_bridge"
@@ -22,6 +23,8 @@ class StatusCollector(Collector):
         yield from _delivery_metrics(status)
         yield _line_crossings(status)
         yield from _alarm_metrics(status)
+        yield from _loop_metrics(status)
+        yield _gauge("problems", "Problems named in /status; 0 when the state is ok.", len(problems(status)))
         yield _gauge(
             "websdk_reachable", "1 when the last Web SDK call succeeded.", float(status.websdk.reachable)
         )
@@ -140,6 +143,22 @@ def _alarm_metrics(status: BridgeStatus) -> Iterator[Metric]:
             "1 while the alarm notification stream is connected.",
             float(status.websdk.event_stream_connected),
         )
+
+
+def _loop_metrics(status: BridgeStatus) -> Iterator[Metric]:
+    restarts = CounterMetricFamily(
+        f"{PREFIX}_loop_restarts",
+        "Unexpected failures of a long-lived loop, each followed by a restart.",
+        labels=["loop"],
+    )
+    restarting = GaugeMetricFamily(
+        f"{PREFIX}_loop_restarting", "1 while a loop that failed lately is not stable again.", labels=["loop"]
+    )
+    for loop in status.loops:
+        restarts.add_metric([loop.name], loop.restarts)
+        restarting.add_metric([loop.name], float(loop.restarting))
+    yield restarts
+    yield restarting
 
 
 def _line_crossings(status: BridgeStatus) -> Metric:

@@ -1,26 +1,57 @@
-"""When the bridge is ready to do its job, and if not, why: the body of a failing /readyz."""
+"""What the status means: ready (the core works) and ok or degraded (what is wrong, by name).
 
-from genetec_bridge.health.status import BridgeStatus
+At 90 cameras one of them is nearly always down for maintenance; readiness must not hang on it, or a
+load balancer or monitoring probe would see a bridge that is never ready. The core is what every
+camera needs: the Web SDK reachable and the daemon connected, and at least one camera streaming (none
+at all is a Media Gateway or network problem, not one camera's). Everything else that is wrong (a
+camera down, a loop restarting, the alarm stream lost, undelivered events piling up) makes the
+bridge `degraded` in /status, with one line per problem, without failing /readyz.
+"""
+
+from genetec_bridge.health.status import BridgeStatus, CameraStatus, StatusReport
 
 
 def not_ready_reasons(status: BridgeStatus) -> list[str]:
-    """Empty when the Web SDK is reachable (with its event stream when alarms are configured), the
-    daemon connected and every camera streaming."""
+    """Empty when the Web SDK is reachable, the daemon connected and some camera streaming."""
     reasons = []
     if not status.websdk.reachable:
         reasons.append(_with_error("Web SDK unreachable", status.websdk.last_error))
-    # None: no skill routes to an alarm, so the stream is not opened and cannot be missed.
-    if status.websdk.event_stream_connected is False:
-        reasons.append(_with_error("alarm acknowledgements not received", status.websdk.event_stream_error))
     if not status.daemon.connected:
         reasons.append(_with_error("analytics daemon not connected", status.daemon.last_error))
     if not status.cameras:
         reasons.append("no camera configured")
-    for camera in status.cameras:
-        if not camera.streaming:
-            label = f"camera {camera.camera_id}" + (f" ({camera.name})" if camera.name else "")
-            reasons.append(_with_error(f"{label} not streaming", camera.last_error))
+    elif not any(camera.streaming for camera in status.cameras):
+        reasons.append(f"no camera streaming (0 of {len(status.cameras)})")
     return reasons
+
+
+def problems(status: BridgeStatus) -> list[str]:
+    """Every problem: the readiness reasons, then cameras down, loops restarting, alarm stream, delivery."""
+    found = not_ready_reasons(status)
+    down = [camera for camera in status.cameras if not camera.streaming]
+    if down and len(down) < len(status.cameras):
+        found.append(f"{len(down)} of {len(status.cameras)} cameras not streaming")
+    found += [_with_error(f"{_camera_label(camera)} not streaming", camera.last_error) for camera in down]
+    found += [
+        _with_error(f"loop {loop.name} restarting ({loop.restarts} restarts)", loop.last_error)
+        for loop in status.loops
+        if loop.restarting
+    ]
+    # None: no skill routes to an alarm, so the stream is not opened and cannot be missed.
+    if status.websdk.event_stream_connected is False:
+        found.append(_with_error("alarm acknowledgements not received", status.websdk.event_stream_error))
+    if status.delivery.last_error and status.delivery.pending:
+        found.append(f"{status.delivery.pending} event(s) waiting: {status.delivery.last_error}")
+    return found
+
+
+def status_report(status: BridgeStatus) -> StatusReport:
+    found = problems(status)
+    return StatusReport(**dict(status), state="degraded" if found else "ok", problems=found)
+
+
+def _camera_label(camera: CameraStatus) -> str:
+    return f"camera {camera.camera_id}" + (f" ({camera.name})" if camera.name else "")
 
 
 def _with_error(reason: str, error: str | None) -> str:

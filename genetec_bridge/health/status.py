@@ -3,6 +3,8 @@
 Each component fills its own part; nothing here may hold a secret.
 """
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -72,6 +74,19 @@ class AlarmResponses(BaseModel):
     )
 
 
+class LoopStatus(BaseModel):
+    """A supervised long-lived loop (genetec_bridge.supervision): restarted after any failure."""
+
+    name: str = Field(
+        description="'reader <camera id>', 'daemon', 'websdk', 'alarm event stream', 'delivery'."
+    )
+    restarts: int = Field(0, description="Times the loop failed unexpectedly and was restarted.")
+    last_error: str | None = None
+    restarting: bool = Field(
+        False, description="The loop failed lately and has not run long enough since to count as stable."
+    )
+
+
 class BridgeStatus(BaseModel):
     websdk: WebSdkStatus = Field(default_factory=WebSdkStatus)
     daemon: DaemonStatus = Field(default_factory=DaemonStatus)
@@ -79,3 +94,13 @@ class BridgeStatus(BaseModel):
     cameras: list[CameraStatus] = Field(default_factory=list)
     line_crossings: list[LineCrossings] = Field(default_factory=list)
     alarms: list[AlarmResponses] = Field(default_factory=list)
+    loops: list[LoopStatus] = Field(default_factory=list)
+
+
+class StatusReport(BridgeStatus):
+    """/status: the snapshot with its verdict, so the maintainer reads what is wrong at the top."""
+
+    state: Literal["ok", "degraded"] = Field(
+        description="'ok' when nothing is wrong; 'degraded' names the problems (the bridge may still be ready)."
+    )
+    problems: list[str] = Field(default_factory=list, description="What is wrong, one line each.")

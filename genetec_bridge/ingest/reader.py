@@ -3,7 +3,8 @@
 Each reader owns a thread, so a camera whose read blocks (cv2 reads block until a frame or the read
 timeout) never delays another. A reader that fails to open, loses its stream, or receives no frame
 for `stall_timeout_s` (the watchdog: the FFmpeg read timeout) releases the capture and reopens it
-after an exponential back-off with jitter, forever, until stopped.
+after an exponential back-off with jitter, forever, until stopped. Anything unexpected (a cv2.error,
+a failure preparing a frame) ends the reader's loop, which `Loops` logs, counts and restarts.
 """
 
 import logging
@@ -19,13 +20,15 @@ import numpy as np
 
 from analytics.config.camera import CameraConfig
 from genetec_bridge.backoff import Backoff
-from genetec_bridge.config.site import SiteConfig
+from genetec_bridge.config.site import MediaGatewayConfig, SiteConfig
 from genetec_bridge.health.status import CameraStatus
 from genetec_bridge.ingest.captured_frame import CapturedFrame
 from genetec_bridge.ingest.pacing import Pacer
 from genetec_bridge.ingest.preprocess import prepare_image
 from genetec_bridge.ingest.rtsp_url import camera_url
+from genetec_bridge.ingest.rtsps_certificate import CertificateNotVerified, RtspsCertificateCheck
 from genetec_bridge.redaction import redact_credentials
+from genetec_bridge.supervision import Clock, Loops
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,7 @@ class _Counters:
     delivered: int = 0
     dropped: int = 0
     reconnects: int = 0
+    opens: int = 0
     connected: bool = False
     last_frame_at: float | None = None  # monotonic
     last_error: str | None = None
@@ -70,15 +74,32 @@ class CameraReader:
         url: str,
         sink: FrameSink,
         settings: ReaderSettings | None = None,
+        loops: Loops | None = None,
+        clock: Clock = time.monotonic,
+        certificate: RtspsCertificateCheck | None = None,
+        pause: Callable[[float], object] | None = None,
     ) -> None:
+        """`clock` and `pause` (the back-off wait; default: wait on the stop event) let a test run the
+        reader in simulated time."""
         self.camera = camera
         self._url = url
+        self._certificate = certificate
         self._sink = sink
         self.settings = settings or ReaderSettings()
         self._backoff = Backoff(self.settings.backoff_initial_s, self.settings.backoff_max_s)
         self._counters = _Counters()
+        self._clock = clock
+        self._pause = pause
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"reader-{camera.id}", daemon=True)
+        self._loops = loops or Loops(clock=clock)
+        self.loop_name = f"reader {camera.id}"
+        self._loops.register(self.loop_name)
+        self._thread = threading.Thread(
+            target=self._loops.run_thread,
+            args=(self.loop_name, self._run, self._stop),
+            name=f"reader-{camera.id}",
+            daemon=True,
+        )
         self._first_frame_at: float | None = None
 
     @property
@@ -98,7 +119,7 @@ class CameraReader:
         """Counters as CameraStatus; `frames_analysed` is the daemon's to fill."""
         c = self._counters
         with c.lock:
-            age = None if c.last_frame_at is None else time.monotonic() - c.last_frame_at
+            age = None if c.last_frame_at is None else self._clock() - c.last_frame_at
             return CameraStatus(
                 camera_id=self.camera.id,
                 name=self.camera.name,
@@ -113,12 +134,12 @@ class CameraReader:
             )
 
     def _run(self) -> None:
-        first_attempt = True
         while not self._stop.is_set():
-            if not first_attempt:
-                with self._counters.lock:
+            with self._counters.lock:
+                # Every open after the first is a reconnect, a restart by supervision included.
+                if self._counters.opens:
                     self._counters.reconnects += 1
-            first_attempt = False
+                self._counters.opens += 1
             capture = self._open()
             if capture is not None:
                 try:
@@ -130,9 +151,15 @@ class CameraReader:
             if not self._stop.is_set():
                 delay = self._backoff.next_delay()
                 log.info("camera %s: reconnecting to %s in %.1f s", self.camera.id, self.redacted_url, delay)
-                self._stop.wait(delay)
+                (self._pause or self._stop.wait)(delay)
 
     def _open(self) -> cv2.VideoCapture | None:
+        if self._certificate is not None:
+            try:
+                self._certificate.verify()
+            except CertificateNotVerified as error:
+                self._fail(str(error))
+                return None
         use_rtsp_transport(self.settings.transport)
         capture = cv2.VideoCapture(
             self._url,
@@ -156,20 +183,20 @@ class CameraReader:
 
     def _stream(self, capture: cv2.VideoCapture) -> None:
         pacer = Pacer(self.camera.fps)
-        opened_at = time.monotonic()
+        opened_at = self._clock()
         with self._counters.lock:
             self._counters.connected = True
         while not self._stop.is_set():
-            asked_at = time.monotonic()
+            asked_at = self._clock()
             if not capture.grab():
-                waited = time.monotonic() - asked_at
+                waited = self._clock() - asked_at
                 if waited >= self.settings.stall_timeout_s * 0.9:
                     self._fail(f"stalled: no frame for {waited:.0f} s")
                 else:
                     self._fail("stream ended or could not be decoded")
                 return
             captured_at = datetime.now(UTC)
-            now = time.monotonic()
+            now = self._clock()
             if self._first_frame_at is None:
                 self._first_frame_at = now
             with self._counters.lock:
@@ -210,11 +237,22 @@ class CameraReader:
 
 
 def site_readers(
-    site: SiteConfig, sink: FrameSink, settings: ReaderSettings | None = None
+    site: SiteConfig, sink: FrameSink, settings: ReaderSettings | None = None, loops: Loops | None = None
 ) -> list[CameraReader]:
     """A reader, not started, for every camera of the site, on its Media Gateway role and stream."""
     settings = settings or ReaderSettings(transport=site.media_gateway.transport)
-    return [
-        CameraReader(camera, camera_url(site.gateway_for(camera), camera.id, camera.stream), sink, settings)
-        for camera in site.cameras
-    ]
+    readers = []
+    for camera in site.cameras:
+        gateway = site.gateway_for(camera)
+        url = camera_url(gateway, camera.id, camera.stream)
+        readers.append(
+            CameraReader(camera, url, sink, settings, loops, certificate=certificate_check(gateway, settings))
+        )
+    return readers
+
+
+def certificate_check(gateway: MediaGatewayConfig, settings: ReaderSettings) -> RtspsCertificateCheck | None:
+    """The check to pass before each RTSPS connection; None for plain RTSP or verify_tls = false."""
+    if not (gateway.tls and gateway.verify_tls):
+        return None
+    return RtspsCertificateCheck(gateway.host, gateway.port, gateway.ca_file, settings.open_timeout_s)

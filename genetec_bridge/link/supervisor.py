@@ -4,13 +4,19 @@ or stalls, report it, restart it with back-off, and resume.
 A managed daemon is the bridge's child, started with --exit-on-disconnect so that it never
 outlives the bridge's link. Its death shows at once as end of stream on the socket; a daemon that
 stops answering while frames are sent is killed after `stall_s`.
+
+The child gets a minimal environment (`daemon_environment`): the bridge's holds the Security Center
+and RTSP passwords when the site file reads them from `{ env = ... }`, and the daemon needs none.
+Failures other than a lost daemon end `run`; the bridge runs it under `Loops`, which restarts it.
 """
 
 import asyncio
 import contextlib
 import logging
+import os
 import sys
 import time
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +26,38 @@ from analytics.link.framing import LinkClosed, open_link
 from genetec_bridge.backoff import Backoff
 from genetec_bridge.health.status import DaemonStatus
 from genetec_bridge.link.daemon_client import DaemonClient
+from genetec_bridge.supervision import Clock
 
 log = logging.getLogger(__name__)
+
+# What the daemon may inherit: locale and search paths, the product's state and asset locations,
+# systemd's directories, the accelerator's libraries and devices, thread limits. Nothing else.
+DAEMON_ENVIRONMENT = (
+    "PATH",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "HOME",
+    "TMPDIR",
+    "XDG_CACHE_HOME",
+    "PYTHONPATH",
+    "VIRTUAL_ENV",
+    "LD_LIBRARY_PATH",
+    "CUDA_VISIBLE_DEVICES",
+    "OMP_NUM_THREADS",
+    "STATE_DIRECTORY",
+    "RUNTIME_DIRECTORY",
+    "CACHE_DIRECTORY",
+    "GENETEC_ANALYTICS_STATE_DIR",
+    "GENETEC_ANALYTICS_ASSETS",
+    "GENETEC_ANALYTICS_MODEL",
+)
+
+
+def daemon_environment(environment: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """The variables of `environment` the daemon needs, and only those (never a password)."""
+    return {name: environment[name] for name in DAEMON_ENVIRONMENT if name in environment}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +79,17 @@ class DaemonLaunch:
 
 
 class DaemonSupervisor:
-    def __init__(self, client: DaemonClient, launch: DaemonLaunch) -> None:
+    def __init__(
+        self,
+        client: DaemonClient,
+        launch: DaemonLaunch,
+        clock: Clock = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._client = client
         self._launch = launch
+        self._clock = clock
+        self._sleep = sleep
         self._backoff = Backoff(initial_s=1.0, max_s=30.0)
         self._process: asyncio.subprocess.Process | None = None
         self.restarts = 0
@@ -72,18 +116,18 @@ class DaemonSupervisor:
         """Forever (until cancelled): one daemon life per iteration."""
         try:
             while True:
-                began = time.monotonic()
+                began = self._clock()
                 try:
                     await self._one_life()
                 except (OSError, LinkClosed, TimeoutError, ValidationError) as error:
                     self.last_error = str(error) or type(error).__name__
                 await self._end_life()
                 self.restarts += 1
-                if time.monotonic() - began > 60:
+                if self._clock() - began > 60:
                     self._backoff.reset()  # it ran well for a while: this is a new failure, not a loop
                 delay = self._backoff.next_delay()
                 log.warning("daemon lost (%s); restart %d in %.1f s", self.last_error, self.restarts, delay)
-                await asyncio.sleep(delay)
+                await self._sleep(delay)
         finally:
             await self._end_life()
 
@@ -91,7 +135,9 @@ class DaemonSupervisor:
         """Start (or reach) the daemon and serve it; always ends with the exception that ended it."""
         if self._launch.managed:
             self._launch.socket_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self._process = await asyncio.create_subprocess_exec(*self._launch.command())
+            self._process = await asyncio.create_subprocess_exec(
+                *self._launch.command(), env=daemon_environment()
+            )
             log.info("daemon started (pid %d)", self._process.pid)
         reader, writer = await self._connect()
         self.last_error = None
@@ -115,14 +161,14 @@ class DaemonSupervisor:
 
     async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         """Connect once the daemon listens (it loads its model first)."""
-        deadline = time.monotonic() + self._launch.start_timeout_s
+        deadline = self._clock() + self._launch.start_timeout_s
         while True:
             if self._process is not None and self._process.returncode is not None:
                 raise LinkClosed(f"daemon exited with status {self._process.returncode} before serving")
             try:
                 return await open_link(str(self._launch.socket_path))
             except OSError as error:
-                if time.monotonic() > deadline:
+                if self._clock() > deadline:
                     raise TimeoutError(f"no daemon on {self._launch.socket_path}: {error}") from error
             await asyncio.sleep(0.2)
 

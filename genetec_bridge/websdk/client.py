@@ -230,8 +230,7 @@ class WebSdkClient:
         """Trigger the alarm (with the camera as source); the instance id when the server gives one."""
         args = canonical_guid(alarm) + (f",{canonical_guid(source)}" if source else "")
         result = await self.call("GET", "alarm", f"TriggerAlarm({args})")
-        instance = result.get("InstanceId") if isinstance(result, dict) else None
-        return int(instance) if isinstance(instance, int | str) and str(instance).isdigit() else None
+        return _count(result.get("InstanceId")) if isinstance(result, dict) else None
 
     async def acknowledge_alarm(self, instance_id: int, alarm: str) -> None:
         await self.call("GET", "alarm", f"AcknowledgeAlarm({instance_id},{canonical_guid(alarm)},Ack)")
@@ -279,15 +278,22 @@ def _guid_of(row: dict[str, Any]) -> str:
         raise WebSdkProtocolError(f"report row without a valid Guid: {row!r}") from None
 
 
+def _count(value: Any) -> int | None:
+    """A non-negative integer the server sends as a number or a string; None when it is neither.
+    ASCII digits only: '²' is a digit to str.isdigit() but not to int()."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
 def _camera(row: dict[str, Any]) -> CameraInfo:
-    logical = row.get("LogicalId")
     online = row.get("IsOnline")
     return CameraInfo(
         guid=_guid_of(row),
         name=str(row.get("Name", "")),
-        logical_id=int(logical)
-        if isinstance(logical, int) or (isinstance(logical, str) and logical.isdigit())
-        else None,
+        logical_id=_count(row.get("LogicalId")),
         is_online=online
         if isinstance(online, bool)
         else (str(online).lower() == "true" if online is not None else None),

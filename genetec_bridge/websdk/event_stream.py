@@ -8,7 +8,7 @@ Wire format (Genetec's WebSDKStudio parser): a `ConnectionId:<guid>` line, then 
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,11 +135,13 @@ class EventStream:
         *,
         alarm_monitoring: bool = False,
         silence_timeout_s: float = 30.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._client = client
         self._subscriptions = list(subscriptions)
         self._alarm_monitoring = alarm_monitoring
         self._silence_timeout_s = silence_timeout_s
+        self._sleep = sleep
         self._backoff = Backoff(initial_s=1.0, max_s=30.0)
         self.connection_id: str | None = None
         self.connections = 0
@@ -159,7 +161,7 @@ class EventStream:
             self.connection_id = None
             delay = self._backoff.next_delay()
             log.warning("event stream lost (%s); reconnecting in %.1f s", self.last_error, delay)
-            await asyncio.sleep(delay)
+            await self._sleep(delay)
 
     async def _one_connection(self) -> AsyncIterator[StreamEvent]:
         parser = StreamParser()

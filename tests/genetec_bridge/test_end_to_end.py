@@ -62,6 +62,7 @@ alert = {{ custom_event_id = {INTRUSION_EVENT}, alarm = "{ALARM_GUID}" }}
     return f"""
 [genetec]
 url = "{fake.base_url}"
+allow_plain_http = true
 username = "{fake.username}"
 password = {{ env = "E2E_WEBSDK_PASSWORD" }}
 

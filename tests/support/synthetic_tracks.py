@@ -1,6 +1,6 @@
 """Synthetic tracks for skill tests: objects moving along scripted paths, frame by frame."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -115,3 +115,27 @@ def run_skill(skill: Skill, frame_list: Iterable[FrameTracks]) -> list[Analytics
 
 def run_engine(engine: SkillEngine, frame_list: Iterable[FrameTracks]) -> list[AnalyticsEvent]:
     return [event for frame in frame_list for event in engine.process(frame)]
+
+
+def endless_street(hours: float, fps: float, start: datetime) -> Iterator[FrameTracks]:
+    """A live scene of `hours`, frame by frame at `fps`, every minute alike: a car crosses line 'gate'
+    left to right under a new tracker id, a person walks through zone 'square' under a new id, and a
+    car parked in 'square' since the start is missed for two seconds and comes back under a new id
+    (a relit car). Thousands of tracker ids go by; nothing in the scene accumulates."""
+    for index in range(round(hours * 3600 * fps)):
+        t = index / fps
+        minute, second = divmod(t, 60.0)
+        appearances = []
+        if second < 20:
+            appearances.append(Appearance(t, 1_000_000 + int(minute), 0.2 + 0.6 * second / 20, 0.3, "car"))
+        if 20 <= second < 50:
+            appearances.append(Appearance(t, 2_000_000 + int(minute), 0.3 + 0.4 * (second - 20) / 30, 0.5))
+        if second >= 2:
+            appearances.append(Appearance(t, 3_000_000 + int(minute), 0.45, 0.58, "car", w=0.06, h=0.05))
+        yield FrameTracks(
+            CAMERA_ID,
+            index + 1,
+            t,
+            tuple(a.tracked() for a in appearances),
+            timestamp=start + timedelta(seconds=t),
+        )

@@ -65,3 +65,31 @@ def test_a_missing_or_non_toml_file_exits_2_with_a_clear_message(tmp_path, capsy
     assert run_command("genetec_bridge.commands.check_config", ["check-config", str(path)]) == 2
 
     assert words in capsys.readouterr().err
+
+
+def test_plain_http_accepted_only_by_choice_and_said_in_words(tmp_path, capsys) -> None:
+    text = edited(example_text(), 'url = "https://sc-main', 'url = "http://sc-main')
+    refused = write_site(tmp_path, text, "refused.toml")
+    chosen = write_site(tmp_path, edited(text, "# allow_plain_http = false", "allow_plain_http = true"))
+
+    assert run_command("genetec_bridge.commands.check_config", ["check-config", str(refused)]) == 2
+    assert "clear text" in capsys.readouterr().err
+    assert run_command("genetec_bridge.commands.check_config", ["check-config", str(chosen)]) == 0
+
+    out = capsys.readouterr().out
+    security_center = next(line for line in out.splitlines() if line.startswith("Security Center:"))
+    assert "PLAIN HTTP" in security_center and "the password travels in clear text" in security_center
+    assert "TLS verified" not in security_center
+
+
+def test_rtsps_verification_and_the_health_token_are_shown(tmp_path, capsys) -> None:
+    text = edited(example_text(), "tls = false", "tls = true")
+    text = edited(text, 'listen = "127.0.0.1"', 'listen = "0.0.0.0"\ntoken = "a-long-health-token"')
+    path = write_site(tmp_path, text)
+
+    assert run_command("genetec_bridge.commands.check_config", ["check-config", str(path)]) == 0
+
+    out = capsys.readouterr().out
+    assert "rtsps://sc-media.city.local:654" in out and "TLS verified" in out.split("Media Gateway:")[1]
+    assert "/status and /metrics behind a bearer token" in out
+    assert "a-long-health-token" not in out

@@ -60,8 +60,14 @@ def _secret_everywhere(tmp_path, monkeypatch) -> dict[str, str]:
     (tmp_path / "secrets/sc-password").write_text(SECRET)
     valid = edited(example_text(), '{ env = "GENETEC_PASSWORD" }', '{ file = "secrets/sc-password" }')
     valid = edited(valid, '{ file = "secrets/rtsp-password" }', '{ env = "SECRET_ENV" }')
+    # The health server's token, required off loopback, is a secret too.
+    valid = edited(
+        valid, 'listen = "127.0.0.1"', 'listen = "0.0.0.0"\ntoken = { file = "secrets/sc-password" }'
+    )
     # Errors in the very tables holding the secrets: pydantic's error inputs would contain them.
     invalid = edited(valid, '{ file = "secrets/sc-password" }', f'"{SECRET}"\nverify = false')
+    # A URL the integrator typed a password into, malformed: its error quotes the URL, not the password.
+    invalid = edited(invalid, 'url = "https://sc-main', f'url = "htps://admin:{SECRET}@sc-main')
     invalid = edited(invalid, "tls = false", "tls = 3")
     invalid = edited(invalid, "[health]", "[healt]")
     return {
@@ -92,6 +98,8 @@ def test_no_secret_shows_in_check_config_output_errors_dumps_or_logs(
 
     assert "genetec.password" not in output.err  # the inline secret itself was valid
     assert "media_gateway.tls" in output.err
+    assert "'htps://admin:***@sc-main.city.local:4590/WebSdk' is not an http(s) URL" in output.err
+    assert config.health.token is not None and config.health.token.get_secret_value() == SECRET
     assert config.genetec.password.get_secret_value() == SECRET
     assert config.media_gateway.password.get_secret_value() == SECRET
     leaks = [text for text in seen if SECRET in text]

@@ -1,4 +1,4 @@
-"""The health endpoints over a real socket."""
+"""The health endpoints over a real socket: ready when the core works, degraded naming what is wrong."""
 
 from collections.abc import AsyncIterator
 
@@ -12,6 +12,8 @@ from genetec_bridge.health.status import (
     DaemonStatus,
     DeliveryStatus,
     LineCrossings,
+    LoopStatus,
+    StatusReport,
     WebSdkStatus,
 )
 
@@ -60,10 +62,22 @@ def degraded() -> BridgeStatus:
     return status
 
 
+def many_cameras(count: int, down: set[int]) -> list[CameraStatus]:
+    return [
+        CameraStatus(
+            camera_id=f"{n:08d}-0000-babe-0000-00408ca1eb95",
+            name=f"Camera {n}",
+            streaming=n not in down,
+            last_error="stream ended or could not be decoded" if n in down else None,
+        )
+        for n in range(count)
+    ]
+
+
 class Served:
-    def __init__(self) -> None:
+    def __init__(self, token: str | None = None) -> None:
         self.status = healthy()
-        self.server = HealthServer(lambda: self.status, port=0)
+        self.server = HealthServer(lambda: self.status, port=0, token=token)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.server.port}{path}"
@@ -77,9 +91,15 @@ async def served() -> AsyncIterator[Served]:
     await served.server.stop()
 
 
-async def get(url: str) -> tuple[int, str]:
-    async with aiohttp.ClientSession() as session, session.get(url) as response:
+async def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as session, session.get(url, headers=headers) as response:
         return response.status, await response.text()
+
+
+async def report(served: Served) -> StatusReport:
+    status, body = await get(served.url("/status"))
+    assert status == 200, body
+    return StatusReport.model_validate_json(body)
 
 
 async def test_liveness_and_readiness_when_all_is_well(served: Served) -> None:
@@ -89,26 +109,63 @@ async def test_liveness_and_readiness_when_all_is_well(served: Served) -> None:
     assert '"ready": true' in body
 
 
-async def test_readiness_fails_with_the_reasons(served: Served) -> None:
+async def test_readiness_fails_with_the_reasons_when_the_core_is_down(served: Served) -> None:
     served.status = degraded()
     served.status.websdk = WebSdkStatus(reachable=False, last_error="connection refused")
     status, body = await get(served.url("/readyz"))
     assert status == 503
     assert "Web SDK unreachable: connection refused" in body
     assert "analytics daemon not connected: exited with code 1" in body
-    assert "camera 00000001-0000-babe-0000-00408ca1eb95 (Parvis) not streaming" in body
+    assert "no camera streaming (0 of 1)" in body
     assert (await get(served.url("/healthz")))[0] == 200, "alive even when not ready"
 
 
-async def test_a_dead_alarm_stream_fails_readiness_only_when_alarms_are_configured(served: Served) -> None:
+async def test_one_camera_down_among_ninety_is_degraded_not_unready(served: Served) -> None:
+    served.status.cameras = many_cameras(90, down={17})
+
+    status, body = await get(served.url("/readyz"))
+    verdict = await report(served)
+
+    assert status == 200, body
+    assert verdict.state == "degraded"
+    assert verdict.problems == [
+        "1 of 90 cameras not streaming",
+        "camera 00000017-0000-babe-0000-00408ca1eb95 (Camera 17) not streaming: "
+        "stream ended or could not be decoded",
+    ]
+
+
+async def test_all_is_well_is_ok_with_no_problem(served: Served) -> None:
+    verdict = await report(served)
+    assert verdict.state == "ok" and verdict.problems == []
+
+
+async def test_a_restarting_loop_is_degraded_and_counted(served: Served) -> None:
+    served.status.loops = [
+        LoopStatus(name="websdk", restarts=0),
+        LoopStatus(name="reader 00000001", restarts=3, last_error="error: (-215) bad frame", restarting=True),
+    ]
+
+    verdict = await report(served)
+    _, metrics = await get(served.url("/metrics"))
+
+    assert (await get(served.url("/readyz")))[0] == 200
+    assert verdict.problems == ["loop reader 00000001 restarting (3 restarts): error: (-215) bad frame"]
+    assert 'genetec_bridge_loop_restarts_total{loop="reader 00000001"} 3.0' in metrics
+    assert 'genetec_bridge_loop_restarting{loop="reader 00000001"} 1.0' in metrics
+    assert 'genetec_bridge_loop_restarting{loop="websdk"} 0.0' in metrics
+    assert "genetec_bridge_problems 1.0" in metrics
+
+
+async def test_a_dead_alarm_stream_is_degraded_only_when_alarms_are_configured(served: Served) -> None:
     served.status.websdk = WebSdkStatus(reachable=True, event_stream_connected=None)
-    assert (await get(served.url("/readyz")))[0] == 200, "no alarm routed: no stream to miss"
+    assert (await report(served)).state == "ok", "no alarm routed: no stream to miss"
     served.status.websdk = WebSdkStatus(
         reachable=True, event_stream_connected=False, event_stream_error="event stream closed by the server"
     )
-    status, body = await get(served.url("/readyz"))
-    assert status == 503
-    assert "alarm acknowledgements not received: event stream closed by the server" in body
+    verdict = await report(served)
+    assert verdict.problems == ["alarm acknowledgements not received: event stream closed by the server"]
+    assert (await get(served.url("/readyz")))[0] == 200, "events are still delivered without the stream"
 
 
 async def test_metrics_name_every_figure(served: Served) -> None:
@@ -157,9 +214,12 @@ async def test_status_is_the_bridge_status(served: Served) -> None:
 
 async def test_no_endpoint_shows_a_secret(served: Served) -> None:
     served.status = degraded()
+    served.status.loops = [
+        LoopStatus(name="websdk", restarts=1, restarting=True, last_error=f"https://op:{SECRET}@sc/ down")
+    ]
     bodies = [(await get(served.url(path)))[1] for path in ("/healthz", "/readyz", "/metrics", "/status")]
     assert all(SECRET not in body for body in bodies)
-    assert "operator:***@gateway" in bodies[1] and "operator:***@gateway" in bodies[3]
+    assert "operator:***@gateway" in bodies[3] and "op:***@sc" in bodies[3]
 
 
 async def test_binds_to_loopback_by_default() -> None:
@@ -171,3 +231,20 @@ async def test_binds_to_loopback_by_default() -> None:
         assert server.host == "127.0.0.1"
     finally:
         await server.stop()
+
+
+async def test_status_and_metrics_need_the_token_when_one_is_set() -> None:
+    served = Served(token="health-token-1")
+    await served.server.start()
+    try:
+        for path in ("/status", "/metrics"):
+            assert (await get(served.url(path)))[0] == 401, path
+            wrong = {"Authorization": "Bearer health-token-2"}
+            assert (await get(served.url(path), wrong))[0] == 401, path
+            right = {"Authorization": "Bearer health-token-1"}
+            assert (await get(served.url(path), right))[0] == 200, path
+        # Probes stay open: they carry no detail of the site.
+        assert (await get(served.url("/healthz")))[0] == 200
+        assert (await get(served.url("/readyz")))[0] == 200
+    finally:
+        await served.server.stop()

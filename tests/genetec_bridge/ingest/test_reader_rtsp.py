@@ -3,16 +3,22 @@
 import itertools
 import logging
 import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from analytics.config.camera import CameraConfig
-from genetec_bridge.health.status import CameraStatus
+from genetec_bridge.health.metrics import render_metrics
+from genetec_bridge.health.status import BridgeStatus, CameraStatus
+from genetec_bridge.ingest import reader as reader_module
 from genetec_bridge.ingest.captured_frame import CapturedFrame
 from genetec_bridge.ingest.reader import CameraReader, ReaderSettings
+from genetec_bridge.supervision import Loops
 from tests.support.rtsp_server_process import CAMERA_A, CAMERA_B, PETS, PETS_FPS, start_rtsp_server
 
 pytestmark = pytest.mark.timeout(150)
@@ -35,10 +41,14 @@ def readers() -> Iterator[list[CameraReader]]:
 
 
 def start_reader(
-    readers: list[CameraReader], camera: CameraConfig, url: str, settings: ReaderSettings = QUICK_RETRY
+    readers: list[CameraReader],
+    camera: CameraConfig,
+    url: str,
+    settings: ReaderSettings = QUICK_RETRY,
+    loops: Loops | None = None,
 ) -> "queue.Queue[CapturedFrame]":
     frames: queue.Queue[CapturedFrame] = queue.Queue()
-    reader = CameraReader(camera, url, frames.put, settings)
+    reader = CameraReader(camera, url, frames.put, settings, loops)
     readers.append(reader)
     reader.start()
     return frames
@@ -151,3 +161,81 @@ def test_an_unreachable_gateway_is_retried_and_reported_without_its_password(
     assert status.last_error is not None and "operator:***@" in status.last_error
     everything = status.model_dump_json() + caplog.text
     assert "S3cret" not in everything
+
+
+def test_an_unexpected_error_in_a_reader_is_counted_and_the_reader_restarts(
+    pets: Path, readers: list[CameraReader], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # OpenCV fails on the 5th frame prepared (outside any error handling of the reader), then works.
+    prepared = 0
+    real_prepare = reader_module.prepare_image
+
+    def failing_once(image: np.ndarray, *args: object) -> np.ndarray:
+        nonlocal prepared
+        prepared += 1
+        if prepared == 5:
+            raise cv2.error("OpenCV(4.10.0) resize.cpp:4152: error: (-215:Assertion failed) !ssize.empty()")
+        return real_prepare(image, *args)
+
+    monkeypatch.setattr(reader_module, "prepare_image", failing_once)
+    loops = Loops(backoff_initial_s=0.2, backoff_max_s=0.5)
+    with start_rtsp_server(pets, [CAMERA_A], fps=PETS_FPS) as server:
+        frames = start_reader(
+            readers, CameraConfig(id=CAMERA_A), server.url(f"/{CAMERA_A}/live"), loops=loops
+        )
+        drain(frames, 4, timeout_s=30)
+        wait_until(lambda: loops.status()[0].restarts == 1, 15, "the failure counted")
+        drain(frames, 5, timeout_s=30)  # the thread lives on: frames come again after the restart
+        status = readers[0].status()
+
+    [loop] = loops.status()
+    assert loop.name == f"reader {CAMERA_A}" and loop.restarting
+    assert loop.last_error is not None and loop.last_error.startswith("error: OpenCV")
+    assert status.reconnects >= 1 and status.frames_delivered >= 9
+    metrics = render_metrics(lambda: BridgeStatus(loops=loops.status())).decode()
+    assert f'genetec_bridge_loop_restarts_total{{loop="reader {CAMERA_A}"}} 1.0' in metrics
+
+
+def test_a_camera_down_for_more_than_a_thousand_back_off_steps_reconnects(
+    pets: Path, readers: list[CameraReader]
+) -> None:
+    # Simulated time: each back-off wait moves the reader's clock on at once instead of sleeping.
+    server = start_rtsp_server(pets, [CAMERA_A], fps=PETS_FPS)
+    server.stop()  # its port is known and nothing listens on it: the camera is down
+    skipped_s = 0.0
+    waits = 0
+    long_enough, back = threading.Event(), threading.Event()
+
+    def clock() -> float:
+        return time.monotonic() + skipped_s
+
+    def pause(delay_s: float) -> None:
+        nonlocal skipped_s, waits
+        skipped_s += delay_s
+        waits += 1
+        if waits == 1100:
+            long_enough.set()
+            back.wait(60)  # the server comes back while the reader waits
+
+    try:
+        frames: queue.Queue[CapturedFrame] = queue.Queue()
+        reader = CameraReader(
+            CameraConfig(id=CAMERA_A),
+            server.url(f"/{CAMERA_A}/live"),
+            frames.put,
+            ReaderSettings(max_width=384),
+            clock=clock,
+            pause=pause,
+        )
+        readers.append(reader)
+        reader.start()
+        assert long_enough.wait(120), f"only {waits} back-off waits"
+        server.start()
+        back.set()
+        drain(frames, 3, timeout_s=30)
+        status = reader.status()
+    finally:
+        server.stop()
+
+    assert status.streaming and status.reconnects >= 1100
+    assert skipped_s > 6 * 3600, f"{skipped_s / 3600:.1f} h of simulated outage at the 30 s cap"

@@ -242,7 +242,12 @@ async def test_repr_hides_credentials():
 @respx.mock
 async def test_from_config_uses_the_secret_value_and_app_id():
     config = GenetecConfig(
-        url=BASE, username="bridge", password="from-config", application_id="APP2", timeout_s=3
+        url=BASE,
+        allow_plain_http=True,
+        username="bridge",
+        password="from-config",
+        application_id="APP2",
+        timeout_s=3,
     )
     route = respx.get(BASE).mock(return_value=ok())
     async with WebSdkClient.from_config(config) as client:

@@ -3,7 +3,8 @@
 Reads the lamps as `analytics run` and the daemon do (privacy masks applied, the same reader and
 hold), prints how many frames were read red, green and unknown and, given `--phases` (CSV
 `first_frame,last_frame,state`, 1-based frames), the share of frames that agree with them, frames
-within `--transition-s` of a phase change left out. `--out` writes `frame,time_s,state` per frame.
+within `--transition-s` of a phase change left out (default: the skill's `hold_s`, the time the
+reader takes to report a new colour). `--out` writes `frame,time_s,state` per frame.
 """
 
 import argparse
@@ -39,8 +40,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.add_argument(
         "--transition-s",
         type=float,
-        default=0.5,
-        help="Frames this close to a phase change are not scored (default 0.5 s).",
+        help="Frames this close to a phase change are not scored (default: the signal's hold_s).",
     )
     parser.add_argument("--out", type=Path, help="Write frame,time_s,state per frame to this CSV file.")
     parser.set_defaults(handler=_signal)
@@ -70,6 +70,7 @@ def _signal(args: argparse.Namespace) -> int:
         if not fps or fps <= 0:
             raise VideoError(f"{args.video} does not state its frame rate: give it with --fps")
         reader = readers[label]
+        transition_s = reader.config.hold_s if args.transition_s is None else args.transition_s
         states = [
             reader.read(apply_privacy_masks(image, camera.privacy_masks), index / fps)
             for index, image in enumerate(frames)
@@ -91,6 +92,6 @@ def _signal(args: argparse.Namespace) -> int:
     read = ", ".join(f"{state} {counts[state]}" for state in SignalState)
     print(f"signal {label!r}: {len(states)} frames at {fps:g} fps: {read}")
     if phases is not None:
-        print(f"against {args.phases}:")
-        print(score_signal(states, phases, fps, args.transition_s).summary())
+        print(f"against {args.phases}, frames within {transition_s:g} s of a phase change left out:")
+        print(score_signal(states, phases, fps, transition_s).summary())
     return 0

@@ -51,7 +51,7 @@ class SignalReader:
     def __init__(self, config: SignalConfig) -> None:
         if config.region is None:
             raise ValueError("only a signal read from video, with a region, can be read from pixels")
-        self._config = config
+        self.config = config
         self._cells: list[np.ndarray] | None = None
         self._shape: tuple[int, int] | None = None
         self._state = SignalState.UNKNOWN
@@ -62,7 +62,7 @@ class SignalReader:
         seen = self.lamp_state(image_bgr)
         if seen != self._candidate:
             self._candidate, self._candidate_since_s = seen, time_s
-        if time_s - self._candidate_since_s >= self._config.hold_s:
+        if time_s - self._candidate_since_s >= self.config.hold_s:
             self._state = self._candidate
         return self._state
 
@@ -75,12 +75,12 @@ class SignalReader:
         cells = self._cell_pixels(image_bgr)
         reference = np.median(np.concatenate(cells), axis=0)
         deviations = [cell - reference for cell in cells]
-        lamps = self._config.lamps
+        lamps = self.config.lamps
         lit = []
         for index, colour in enumerate(lamps):
             excess = [float(np.percentile(colour_excess(d, colour), _LAMP_PERCENTILE)) for d in deviations]
             elsewhere = max(max(e for i, e in enumerate(excess) if i != index), _NOISE_LEVELS)
-            if excess[index] >= self._config.dominance * elsewhere:
+            if excess[index] >= self.config.dominance * elsewhere:
                 lit.append(colour)
         return lit
 
@@ -88,7 +88,7 @@ class SignalReader:
         """Pixels (N × BGR, float) of each lamp's cell, in the order of `lamps`."""
         if self._cells is None or self._shape != image_bgr.shape[:2]:
             self._shape = image_bgr.shape[:2]
-            self._cells = _cell_indexes(self._config, self._shape)
+            self._cells = _cell_indexes(self.config, self._shape)
         flat = image_bgr.reshape(-1, 3)
         return [flat[cell].astype(np.float32) for cell in self._cells]
 

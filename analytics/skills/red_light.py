@@ -94,12 +94,6 @@ class RedLightConfig(LineSkillConfig):
 
 
 @dataclass(slots=True)
-class _Candidate:
-    crossing: Crossing
-    subject: Subject
-
-
-@dataclass(slots=True)
 class _Violation:
     subject: Subject
     time_s: float
@@ -118,13 +112,13 @@ class RedLightSkill(LineCrossingSkill):
         self._line = line
         # Beyond the line in the violating direction: A->B starts on the positive side.
         self._forward = -1.0 if config.direction == "A->B" else 1.0
-        self._candidates: dict[int, _Candidate] = {}
+        self._candidates: dict[int, Crossing] = {}  # by subject key: crossed on red, not yet proceeded
         self._violations: list[_Violation] = []
 
     def on_crossing(self, crossing: Crossing, events: EventFactory) -> list[AnalyticsEvent]:
         signal = crossing.at.signals.get(self._config.label, SignalState.UNKNOWN)
         if crossing.direction == self._config.direction and signal == SignalState.RED:
-            self._candidates[crossing.subject.key] = _Candidate(crossing, crossing.subject)
+            self._candidates[crossing.subject.key] = crossing
         return []
 
     def update(self, frame: FrameTracks) -> list[AnalyticsEvent]:
@@ -132,29 +126,29 @@ class RedLightSkill(LineCrossingSkill):
         now = frame.time_s
         self._violations = [v for v in self._violations if now - v.time_s <= self._config.proceed_within_s]
         events = []
-        for key, candidate in list(self._candidates.items()):
-            subject, crossed = candidate.subject, candidate.crossing.at
-            if now - crossed.time_s > self._config.proceed_within_s:
+        for key, crossing in list(self._candidates.items()):
+            subject = crossing.subject
+            if now - crossing.at.time_s > self._config.proceed_within_s:
                 del self._candidates[key]
             elif subject.last_seen_s == now and self._beyond(subject) >= self._config.proceed_distance:
                 del self._candidates[key]
                 if not any(_same_vehicle(subject.box, v.subject.box) for v in self._violations):
                     self._violations.append(_Violation(subject, now))
-                    events.append(self._event(candidate))
+                    events.append(self._event(crossing))
         return events
 
     def _beyond(self, subject: Subject) -> float:
         return self._forward * signed_distance(subject.anchor, self._line)
 
-    def _event(self, candidate: _Candidate) -> AnalyticsEvent:
-        at = Instant.of(candidate.crossing.at)
+    def _event(self, crossing: Crossing) -> AnalyticsEvent:
+        at = Instant.of(crossing.at)
         return self._events.make(
             "red_light",
             "instant",
-            candidate.subject,
+            crossing.subject,
             at,
             at,
-            direction=candidate.crossing.direction,
+            direction=crossing.direction,
             signal_state=str(SignalState.RED),
         )
 

@@ -12,6 +12,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "analytics.commands.prepare_model",
     "analytics.commands.run",
     "analytics.commands.evaluate",
+    "analytics.commands.signal",
 )
 
 

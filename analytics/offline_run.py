@@ -29,7 +29,7 @@ class RunSummary:
     counts_written: bool
 
 
-def _frames(video: Path) -> tuple[Iterator[np.ndarray], float, int]:
+def video_frames(video: Path) -> tuple[Iterator[np.ndarray], float, int]:
     """The decoded frames, the rate the header claims and its frame count (0 when unknown)."""
     capture = cv2.VideoCapture(str(video))
     if not capture.isOpened():
@@ -62,7 +62,7 @@ def run_video(
     Time is (frame − 1) / fps, with `fps` overriding the header: headers lie (PETS09 says 10 fps,
     it was recorded at 7).
     """
-    frames, header_fps, total = _frames(video)
+    frames, header_fps, total = video_frames(video)
     fps = fps or header_fps
     if not fps or fps <= 0:
         raise VideoError(f"{video} does not state its frame rate: give it with --fps")

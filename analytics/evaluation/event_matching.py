@@ -1,9 +1,9 @@
 """Scoring events against reference events: precision, recall and false-positive share.
 
 Reference files are CSV `event,zone_or_line,track_id,frame,time_s,detail` with kinds loitering,
-zone_enter and line_cross (detail: the crossing direction). Our events map onto them by kind:
-loitering → loitering, intrusion → zone_enter, line_cross → line_cross; `end` phases are not
-occurrences and are left out. Track ids are not compared: the reference ids are annotators' ids.
+zone_enter, line_cross (detail: the crossing direction) and red_light (the stop line). Our events
+map onto them by kind: loitering → loitering, intrusion → zone_enter, line_cross → line_cross,
+red_light → red_light; `end` phases are not occurrences and are left out. Track ids are not compared: the reference ids are annotators' ids.
 """
 
 import csv
@@ -15,7 +15,12 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-KIND_MAP = {"loitering": "loitering", "intrusion": "zone_enter", "line_cross": "line_cross"}
+KIND_MAP = {
+    "loitering": "loitering",
+    "intrusion": "zone_enter",
+    "line_cross": "line_cross",
+    "red_light": "red_light",
+}
 
 
 def matching_rule(tolerance_s: float) -> str:

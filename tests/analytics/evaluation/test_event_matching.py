@@ -51,12 +51,14 @@ def test_reading_maps_our_kinds_and_drops_end_phases(tmp_path: Path) -> None:
         {**base, "kind": "loitering", "phase": "end", "zone": "z"},
         {**base, "kind": "line_cross", "phase": "instant", "line": "l", "evidence": {"direction": "B->A"}},
         {**base, "kind": "parking", "phase": "start", "zone": "z"},
+        {**base, "kind": "red_light", "phase": "instant", "line": "stop", "evidence": {"direction": "A->B"}},
     ]
     events.write_text("\n".join(json.dumps(e) for e in lines) + "\n")
     assert read_events(events) == [
         Occurrence("zone_enter", "z", None, 1.0),
         Occurrence("loitering", "z", None, 1.0),
         Occurrence("line_cross", "l", "B->A", 1.0),
+        Occurrence("red_light", "stop", None, 1.0),
     ]
     reference = tmp_path / "events.csv"
     reference.write_text(

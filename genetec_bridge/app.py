@@ -6,6 +6,9 @@ closes, then appended to the day's CSV file (genetec_bridge.counting). Nothing o
 fatal once running: an unreachable Web SDK, a dead daemon or a lost camera is reported in the status
 and retried. When a skill routes to an alarm, the bridge also listens to Security Center's alarm
 notifications and records operators' acknowledgements of the alarms it triggered.
+
+Trust loop (genetec_bridge.trust): every alert is first kept in the trust store for review, and goes to
+operators only if its skill is live there; a shadow skill's events bring at most a bookmark.
 """
 
 import asyncio
@@ -26,6 +29,7 @@ from genetec_bridge.health.status import AlarmResponses, BridgeStatus, WebSdkSta
 from genetec_bridge.ingest.reader import site_readers
 from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
+from genetec_bridge.trust.service import TrustService
 from genetec_bridge.websdk.client import WebSdkClient
 from genetec_bridge.websdk.errors import WebSdkError
 
@@ -71,8 +75,10 @@ class Bridge:
             keep_delivered_h=site.delivery.keep_delivered_h,
             keep_rejected_h=site.delivery.keep_rejected_h,
         )
+        self._trust = TrustService(site)
+        self._trust.initialise_modes()
         self._acknowledgements = (
-            AlarmAcknowledgements(self._websdk, self._outbox)
+            AlarmAcknowledgements(self._websdk, self._outbox, self._trust)
             if any(routing.alarm for routing in self._routing.values())
             else None
         )
@@ -119,6 +125,7 @@ class Bridge:
             cameras=cameras,
             line_crossings=self._counts.crossings(),
             alarms=alarms,
+            skills=self._trust.status(),
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -155,15 +162,18 @@ class Bridge:
             await self._health.stop()
             await self._websdk.aclose()
             self._outbox.close()
+            self._trust.close()
             log.info("bridge stopped")
 
     async def _on_result(self, result: FrameResult) -> None:
         for event in result.events:
             routing = self._routing.get((event.camera, event.skill))
             if routing is not None:
+                # Kept for review first, then delivered in the skill's current mode (shadow: no alert).
+                routing = await asyncio.to_thread(self._trust.admit, event, routing)
                 await self._delivery.enqueue(event, routing)
             log.info(
-                "event %s %s camera %s %s track %d at %.1f s%s",
+                "event %s %s camera %s %s track %d at %.1f s%s%s",
                 event.kind,
                 event.phase,
                 event.camera,
@@ -171,6 +181,7 @@ class Bridge:
                 event.track_id,
                 event.time_s,
                 "" if routing else " (not routed to Security Center)",
+                " (shadow: kept for review)" if routing and routing.mode == "shadow" else "",
             )
         closed = self._counts.add(result)
         try:

@@ -50,11 +50,11 @@ polygon = {json.dumps(zone)}
 kind = "loitering"
 zone = "junction_right"
 min_dwell_s = 5
-alert = {{ custom_event_id = {LOITERING_EVENT}, bookmark = true }}
+alert = {{ custom_event_id = {LOITERING_EVENT}, bookmark = true, mode = "live" }}
 [[cameras.skills]]
 kind = "intrusion"
 zone = "junction_right"
-alert = {{ custom_event_id = {INTRUSION_EVENT}, alarm = "{ALARM_GUID}" }}
+alert = {{ custom_event_id = {INTRUSION_EVENT}, alarm = "{ALARM_GUID}", mode = "live" }}
 """
     return f"""
 [genetec]

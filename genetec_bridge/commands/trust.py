@@ -23,7 +23,7 @@ REFUSED = 3
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "trust",
-        help="skills' shadow/live modes, false-alert figures, promotion and demotion",
+        help="skills' shadow or live mode, false-alert figures, going live and back",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

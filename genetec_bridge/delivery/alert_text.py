@@ -43,7 +43,7 @@ def message_for(event: AnalyticsEvent) -> str:
     return f"{subject}, {place}" if place else subject
 
 
-SHADOW_PREFIX = "Shadow (review only): "
+SHADOW_PREFIX = "Shadow, review only: "
 
 
 def bookmark_text(event: AnalyticsEvent, routing: AlertRouting) -> str:

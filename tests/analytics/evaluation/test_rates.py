@@ -7,26 +7,7 @@ from statistics import NormalDist
 import pytest
 
 from analytics.evaluation.rates import false_alert_rate, judged_needed
-
-
-def binomial_tail_at_least(k: int, n: int, p: float) -> float:
-    return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
-
-
-def bisect(function, target: float) -> float:
-    """The p in [0, 1] where the increasing `function` reaches `target`."""
-    low, high = 0.0, 1.0
-    for _ in range(100):
-        middle = (low + high) / 2
-        low, high = (middle, high) if function(middle) < target else (low, middle)
-    return (low + high) / 2
-
-
-def clopper_pearson_one_sided(k: int, n: int) -> tuple[float, float]:
-    """Exact one-sided 95 % bounds by definition: P(X >= k | lower) = 0.05, P(X <= k | upper) = 0.05."""
-    lower = 0.0 if k == 0 else bisect(lambda p: binomial_tail_at_least(k, n, p), 0.05)
-    upper = 1.0 if k == n else bisect(lambda p: binomial_tail_at_least(k + 1, n, p), 0.95)
-    return lower, upper
+from tests.support.binomial_reference import exact_lower, exact_upper
 
 
 def wilson(k: int, n: int) -> tuple[float, float]:
@@ -57,7 +38,7 @@ def test_two_sided_wilson_bound_falls_under_10_percent_later_at_35():
 @pytest.mark.parametrize(("k", "n"), [(1, 10), (3, 50), (10, 50), (7, 120), (5, 5), (0, 7), (49, 50)])
 def test_bounds_match_independent_computation(k, n):
     rate = false_alert_rate(k, n)
-    lower, upper = clopper_pearson_one_sided(k, n)
+    lower, upper = exact_lower(k, n), exact_upper(k, n)
     assert (rate.exact_lower, rate.exact_upper) == pytest.approx((lower, upper), abs=1e-7)
     assert (rate.wilson_low, rate.wilson_high) == pytest.approx(wilson(k, n), abs=1e-9)
     assert rate.rate == pytest.approx(k / n)
@@ -74,7 +55,7 @@ def test_published_values():
 
 def test_more_judged_alerts_needed_with_false_ones():
     # Independently: the smallest n whose exact upper bound for 1 false is under 10 %.
-    expected = next(n for n in range(2, 200) if clopper_pearson_one_sided(1, n)[1] < 0.10)
+    expected = next(n for n in range(2, 200) if exact_upper(1, n) < 0.10)
     assert judged_needed(0.10, 1) == expected
     assert judged_needed(0.10, 1) > judged_needed(0.10, 0)
 

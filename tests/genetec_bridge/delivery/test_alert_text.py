@@ -66,7 +66,7 @@ def test_shadow_skills_send_at_most_a_marked_bookmark():
         {
             "action": "bookmark",
             "time": "2024-05-01T12:00:03.000Z",
-            "text": "Shadow (review only): Loitering 23 s, zone Parvis",
+            "text": "Shadow, review only: Loitering 23 s, zone Parvis",
         }
     ]
     assert plan_actions(loitering(3, CAM), AlertRouting(custom_event_id=5001)) == []

@@ -43,7 +43,7 @@ def test_shadow_alerts_are_kept_with_evidence_and_where_to_find_them(tmp_path: P
     desk = item.security_desk
     assert (desk.camera_id, desk.camera_name, desk.at) == (CAMERA, "Parvis", event.timestamp)
     assert desk.archive_from < desk.at < desk.archive_to
-    assert desk.bookmark_text == "Shadow (review only): Intrusion person, zone Parvis"
+    assert desk.bookmark_text == "Shadow, review only: Intrusion person, zone Parvis"
 
     service.record_verdict(event.id, Verdict.CANNOT_TELL, "Ana", note="too dark")
     assert service.review_queue() == []

@@ -7,8 +7,10 @@ Starts, each in a process group of its own:
      (rtsp://127.0.0.1:<port>/<camera GUID>/live, with RTSP Basic authentication);
   2. the fake Web SDK (`genetec-lab fake-websdk`), standing in for Security Center;
   3. the bridge (`genetec-bridge run --config var/demo/site.toml`), which starts the analytics daemon.
-It shows what the fake Security Center receives (custom events, bookmarks) as it arrives. Ctrl-C (or
-the end of --duration) stops everything: SIGTERM to each group, SIGKILL after a grace period.
+It shows what the fake Security Center receives (custom events, bookmarks) as it arrives: custom events
+of the live loitering skill, only shadow bookmarks of the intrusion skill, which is in shadow mode. Ctrl-C
+(or the end of --duration) stops everything: SIGTERM to each group, SIGKILL after a grace period; then
+`genetec-bridge trust status` shows each skill's mode and the alerts kept for review.
 Logs, the generated site file and the fake's record of requests stay in var/demo/.
 """
 
@@ -172,6 +174,10 @@ def run(assets: Path, var: Path, duration_s: float | None) -> int:
         for child in reversed(children.values()):
             stop_process_group(child, timeout_s=10)
         rtsp.stop()
+    if "bridge" in children:
+        trust_command = [sys.executable, "-m", "genetec_bridge.cli", "trust", "status", "--config", str(site)]
+        print("demo: alerts kept for review, per skill (shadow skills raised nothing in Security Center):")
+        subprocess.run(trust_command, check=False, env={**os.environ, WEBSDK_PASSWORD_ENV: websdk_password})
     return 0 if seen_event or duration_s is None else 1
 
 

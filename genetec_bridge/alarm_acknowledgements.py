@@ -57,6 +57,9 @@ class AlarmAcknowledgements:
         # The acknowledgement type's key is not documented; `AckType` follows the `AckTime` naming, and
         # `AckBy` the "Acknowledged by" column of Security Desk's alarm report (both assumed).
         ack_type = event.data.get("AckType")
+        if ack_type is None and self._trust is not None:
+            # Names only (no values): what a real server sends, should the assumed key be wrong.
+            log.warning("alarm acknowledgement without AckType, fields: %s", sorted(event.data))
         acknowledged = await asyncio.to_thread(
             self._outbox.acknowledge_alarm, instance_id, str(ack_type) if ack_type is not None else None
         )

@@ -78,6 +78,10 @@ port = {health_port}
 [delivery]
 outbox_path = "{tmp}/outbox.sqlite3"
 max_events_per_minute_per_camera = 600
+
+[trust]
+store_path = "{tmp}/trust.sqlite3"
+audit_path = "{tmp}/audit.jsonl"
 {cameras}"""
 
 
@@ -154,6 +158,14 @@ def test_bridge_delivers_events_and_survives_daemon_and_gateway_failures(
                 if instance["State"] == "Active":
                     fake.acknowledge(instance["InstanceId"])
             _until(lambda: any(a["acknowledged"] for a in status()["alarms"]), 10, "acknowledgement seen")
+            # A Default acknowledgement (the fake's default) is a true-alert verdict on that skill.
+            _until(
+                lambda: any(
+                    s["skill"].startswith("intrusion") and s["verdicts_true"] for s in status()["skills"]
+                ),
+                10,
+                "acknowledgement turned into a verdict",
+            )
 
             # The daemon is killed: reported within 5 s, restarted, analysis resumes within 30 s.
             _until(lambda: httpx.get(f"{health}/readyz", timeout=2).status_code == 200, 30, "ready")

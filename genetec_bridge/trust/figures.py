@@ -1,7 +1,7 @@
 """Figures of one skill on one camera, from its stored alerts: counts, false-alert rate with its 95 %
 bounds, the promotion gate, the watch, and the weekly series; and their CSV export.
 
-Pure: alerts in, figures out. A verdict of "cannot tell" counts as reviewed but not as judged: the
+Pure: alerts' judgements (time, mode, verdict) in, figures out. A verdict of "cannot tell" counts as reviewed but not as judged: the
 rate is false / (true + false).
 """
 
@@ -13,7 +13,7 @@ from typing import TextIO
 
 from analytics.evaluation.rates import RateInterval, false_alert_rate, judged_needed
 from analytics.skills.base import Mode
-from genetec_bridge.trust.store import StoredAlert
+from genetec_bridge.trust.store import Judgement
 from genetec_bridge.trust.verdicts import Verdict
 
 
@@ -33,13 +33,13 @@ class Tally:
         return false_alert_rate(self.false, self.true + self.false)
 
 
-def tally(alerts: Iterable[StoredAlert]) -> Tally:
+def tally(alerts: Iterable[Judgement]) -> Tally:
     counts = {verdict: 0 for verdict in Verdict}
     total = 0
     for alert in alerts:
         total += 1
         if alert.verdict is not None:
-            counts[alert.verdict.verdict] += 1
+            counts[alert.verdict] += 1
     return Tally(total, counts[Verdict.TRUE], counts[Verdict.FALSE], counts[Verdict.CANNOT_TELL])
 
 
@@ -71,9 +71,9 @@ class WatchCheck:
     rate: RateInterval
 
 
-def watch_check(alerts: Sequence[StoredAlert], mode: Mode, target: float, window: int) -> WatchCheck:
+def watch_check(alerts: Sequence[Judgement], mode: Mode, target: float, window: int) -> WatchCheck:
     """`alerts` in time order; the last `window` true or false verdicts are judged."""
-    judged = [a.verdict.verdict for a in alerts if a.verdict and a.verdict.verdict != Verdict.CANNOT_TELL]
+    judged = [a.verdict for a in alerts if a.verdict is not None and a.verdict != Verdict.CANNOT_TELL]
     recent = judged[-window:]
     rate = false_alert_rate(sum(v == Verdict.FALSE for v in recent), len(recent))
     return WatchCheck(mode == "live" and rate.above(target), window, rate)
@@ -87,9 +87,9 @@ class WeekFigures:
     live_alerts: int
 
 
-def weekly(alerts: Iterable[StoredAlert]) -> list[WeekFigures]:
+def weekly(alerts: Iterable[Judgement]) -> list[WeekFigures]:
     """One row per week that had alerts, oldest first."""
-    weeks: dict[date, list[StoredAlert]] = {}
+    weeks: dict[date, list[Judgement]] = {}
     for alert in alerts:
         day = alert.occurred_at.date()
         weeks.setdefault(day - timedelta(days=day.weekday()), []).append(alert)
@@ -117,7 +117,7 @@ def skill_figures(
     camera_name: str,
     skill: str,
     mode: Mode,
-    alerts: Sequence[StoredAlert],
+    alerts: Sequence[Judgement],
     target: float,
     watch_window: int,
 ) -> SkillFigures:

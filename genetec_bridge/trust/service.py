@@ -260,7 +260,7 @@ class TrustService:
 
     def gate(self, camera_id: str, skill: str) -> GateCheck:
         return gate_check(
-            tally(self.store.alerts(camera_id, skill)).rate, self._config.target_false_alert_rate
+            tally(self.store.judgements(camera_id, skill)).rate, self._config.target_false_alert_rate
         )
 
     def export_csv(self, out: TextIO) -> None:
@@ -313,7 +313,7 @@ class TrustService:
             self._camera_names.get(camera_id, ""),
             skill,
             mode,
-            self.store.alerts(camera_id, skill),
+            self.store.judgements(camera_id, skill),
             self._config.target_false_alert_rate,
             self._config.watch_verdicts,
         )

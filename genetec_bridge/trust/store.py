@@ -79,6 +79,15 @@ class StoredAlert:
     verdict: VerdictRecord | None
 
 
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """What the figures need of an alert, without its evidence."""
+
+    occurred_at: datetime
+    mode: Mode
+    verdict: Verdict | None
+
+
 def _utc(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
@@ -202,6 +211,16 @@ class TrustStore:
         )
         tail = f" LIMIT {int(limit)}" if limit is not None else ""
         return self._alerts(where + order + tail, tuple(params))
+
+    def judgements(self, camera: str, skill: str) -> list[Judgement]:
+        """The skill's alerts in time order, reduced to what the figures count."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT a.occurred_at, a.mode, v.verdict FROM alerts a LEFT JOIN verdicts v USING (event_id)"
+                " WHERE a.camera = ? AND a.skill = ? ORDER BY a.occurred_at, a.rowid",
+                (camera, skill),
+            ).fetchall()
+        return [Judgement(_utc(row[0]), row[1], Verdict(row[2]) if row[2] else None) for row in rows]
 
     def skills(self) -> list[tuple[str, str]]:
         """Every (camera, skill) with a mode or an alert here, sorted."""

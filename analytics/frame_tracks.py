@@ -23,7 +23,10 @@ class SignalState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class TrackedObject:
-    """One tracked object: box as normalised (x1, y1, x2, y2), 0–1 of frame width and height."""
+    """One tracked object: box as normalised (x1, y1, x2, y2), 0–1 of frame width and height.
+
+    Only confirmed tracks become TrackedObjects, with `track_id` from 1: skills never see a tentative
+    one (see analytics.skills.event_factory)."""
 
     track_id: int
     class_name: str

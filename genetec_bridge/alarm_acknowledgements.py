@@ -2,7 +2,8 @@
 
 Run only when a skill routes to an alarm. Each acknowledgement of one of our alarm instances is recorded
 in the outbox against its event, so the maintainer sees, per skill, how many alarms operators answered
-and how fast. Acknowledgements of other alarms are ignored. The stream is separate from delivery: a
+and how fast, and becomes a verdict on the alert (trust loop: the site's config says which of the
+Default and Alternate acknowledgements means "false alarm"). Acknowledgements of other alarms are ignored. The stream is separate from delivery: a
 dead stream loses acknowledgements (Security Center does not replay them), never events.
 """
 
@@ -12,6 +13,7 @@ import logging
 from analytics.events import AnalyticsEvent
 from genetec_bridge.delivery.alert_text import message_for
 from genetec_bridge.delivery.outbox import AcknowledgedAlarm, Outbox
+from genetec_bridge.trust.service import TrustError, TrustService
 from genetec_bridge.websdk.client import WebSdkClient
 from genetec_bridge.websdk.event_stream import EventStream, StreamEvent
 
@@ -19,10 +21,17 @@ log = logging.getLogger(__name__)
 
 
 class AlarmAcknowledgements:
-    def __init__(self, client: WebSdkClient, outbox: Outbox, silence_timeout_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        client: WebSdkClient,
+        outbox: Outbox,
+        trust: TrustService | None = None,
+        silence_timeout_s: float = 30.0,
+    ) -> None:
         # Alarm monitoring alone brings AlarmTriggered/AlarmAcknowledge: no subscription is needed.
         self._stream = EventStream(client, [], alarm_monitoring=True, silence_timeout_s=silence_timeout_s)
         self._outbox = outbox
+        self._trust = trust
 
     @property
     def connected(self) -> bool:
@@ -45,8 +54,12 @@ class AlarmAcknowledgements:
         except (KeyError, TypeError, ValueError):
             log.warning("alarm acknowledgement without an instance id ignored: %s", event.data)
             return None
-        # The acknowledgement type's key is not documented; `AckType` follows the `AckTime` naming.
+        # The acknowledgement type's key is not documented; `AckType` follows the `AckTime` naming, and
+        # `AckBy` the "Acknowledged by" column of Security Desk's alarm report (both assumed).
         ack_type = event.data.get("AckType")
+        if ack_type is None and self._trust is not None:
+            # Names only (no values): what a real server sends, should the assumed key be wrong.
+            log.warning("alarm acknowledgement without AckType, fields: %s", sorted(event.data))
         acknowledged = await asyncio.to_thread(
             self._outbox.acknowledge_alarm, instance_id, str(ack_type) if ack_type is not None else None
         )
@@ -59,4 +72,18 @@ class AlarmAcknowledgements:
                 message_for(analytics_event),
                 acknowledged.delay_s,
             )
+            if self._trust is not None:
+                await self._verdict(acknowledged, event.data.get("AckBy"))
         return acknowledged
+
+    async def _verdict(self, acknowledged: AcknowledgedAlarm, operator: object) -> None:
+        try:
+            await asyncio.to_thread(
+                self._trust.record_acknowledgement,  # type: ignore[union-attr]
+                acknowledged.event_id,
+                acknowledged.ack_type,
+                str(operator) if operator else None,
+            )
+        except TrustError as error:
+            # E.g. the alarm of an `end` phase, which is not an alert of its own.
+            log.info("acknowledgement of event %s gives no verdict: %s", acknowledged.event_id, error)

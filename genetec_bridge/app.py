@@ -10,6 +10,9 @@ fails unexpectedly. When a skill routes to an alarm, the bridge also listens to 
 notifications and records operators' acknowledgements of the alarms it triggered. Delivered alerts and
 the custom events the bridge creates are recorded in the audit trail, and a retention task purges the
 stores past their retention.
+
+Trust loop (genetec_bridge.trust): every alert is first kept in the trust store for review, and goes to
+operators only if its skill is live there; a shadow skill's events bring at most a bookmark.
 """
 
 import asyncio
@@ -34,6 +37,7 @@ from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
 from genetec_bridge.privacy.retention import purge_periodically
 from genetec_bridge.supervision import Loops
+from genetec_bridge.trust.service import TrustService
 from genetec_bridge.websdk.client import WebSdkClient
 from genetec_bridge.websdk.keeper import WebSdkKeeper
 
@@ -88,8 +92,10 @@ class Bridge:
             keep_rejected_h=site.delivery.keep_rejected_h,
             audit=self._audit,
         )
+        self._trust = TrustService(site, audit=self._audit)
+        self._trust.initialise_modes()
         self._acknowledgements = (
-            AlarmAcknowledgements(self._websdk, self._outbox)
+            AlarmAcknowledgements(self._websdk, self._outbox, self._trust)
             if any(routing.alarm for routing in self._routing.values())
             else None
         )
@@ -139,6 +145,7 @@ class Bridge:
             line_crossings=self._counts.crossings(),
             alarms=alarms,
             loops=self._loops.status(),
+            skills=self._trust.status(),
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -182,16 +189,20 @@ class Bridge:
             await self._commit_statistics()
             self._statistics.close()
             self._outbox.close()
+            self._trust.close()
             log.info("bridge stopped")
 
     async def _on_result(self, result: FrameResult) -> None:
         for event in result.events:
             routing = self._routing.get((event.camera, event.skill))
-            if routing is not None and await self._delivery.enqueue(event, routing) and event.phase != "end":
-                at = event.timestamp.timestamp() if event.timestamp is not None else time.time()
-                self._counts.pending.add_alert(event.camera, event.skill, at)
+            if routing is not None:
+                # Kept for review first, then delivered in the skill's current mode (shadow: no alert).
+                routing = await asyncio.to_thread(self._trust.admit, event, routing)
+                if await self._delivery.enqueue(event, routing) and event.phase != "end":
+                    at = event.timestamp.timestamp() if event.timestamp is not None else time.time()
+                    self._counts.pending.add_alert(event.camera, event.skill, at)
             log.info(
-                "event %s %s camera %s %s track %d at %.1f s%s",
+                "event %s %s camera %s %s track %d at %.1f s%s%s",
                 event.kind,
                 event.phase,
                 event.camera,
@@ -199,6 +210,7 @@ class Bridge:
                 event.track_id,
                 event.time_s,
                 "" if routing else " (not routed to Security Center)",
+                " (shadow: kept for review)" if routing and routing.mode == "shadow" else "",
             )
         self._counts.add(result)
         self._supervisor.note_inference(result.inference_s)

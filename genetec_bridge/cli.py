@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "genetec_bridge.commands.end_of_contract",
     "genetec_bridge.commands.counts",
     "genetec_bridge.commands.report",
+    "genetec_bridge.commands.trust",
 )
 
 

@@ -3,7 +3,8 @@
 Tracks (RUN_DIR/tracks.txt) against MOTChallenge ground truth: CLEAR-MOT (MOTA, MOTP), identity
 (IDF1, IDP, IDR), precision, recall and ID switches at IoU ≥ 0.5, and HOTA (DetA, AssA); only
 ground-truth rows with flag 1 count. Events (RUN_DIR/events.jsonl) against a reference events CSV: precision, recall and
-false-positive share per kind and zone or line.
+false-alert rate per kind and zone or line, with the rate's 95 % bounds as the bridge's trust loop
+computes them (exact one-sided upper bound, the promotion gate against --target; Wilson interval).
 """
 
 import argparse
@@ -42,6 +43,12 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.add_argument(
         "--tolerance-s", type=float, default=2.0, help="Time tolerance of an event match (default 2 s)."
     )
+    parser.add_argument(
+        "--target",
+        type=float,
+        default=0.10,
+        help="False-alert rate the gate column compares the upper bound with (default 0.10).",
+    )
     parser.set_defaults(handler=_evaluate)
 
 
@@ -64,7 +71,7 @@ def _evaluate(args: argparse.Namespace) -> int:
                 read_events(args.run_dir / "events.jsonl"), read_reference(args.reference), args.tolerance_s
             )
             print(f"\nevents vs {args.reference} ({matching_rule(args.tolerance_s)}):")
-            print(format_event_scores(scores))
+            print(format_event_scores(scores, args.target))
     except (OSError, ValueError, KeyError) as error:
         print(f"cannot score: {error}", file=sys.stderr)
         return 2

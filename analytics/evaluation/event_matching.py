@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from analytics.evaluation.rates import RateInterval, false_alert_rate
+
 KIND_MAP = {
     "loitering": "loitering",
     "intrusion": "zone_enter",
@@ -90,6 +92,11 @@ class EventScores:
         """Share of our alerts that match nothing: what an operator experiences as false alarms."""
         return self.false_positives / max(self.true_positives + self.false_positives, 1)
 
+    @property
+    def false_alert_rate(self) -> RateInterval:
+        """The same share with its 95 % bounds, computed as the bridge's trust loop computes them."""
+        return false_alert_rate(self.false_positives, self.true_positives + self.false_positives)
+
 
 def _matches(predicted: list[float], reference: list[float], tolerance_s: float) -> int:
     if not predicted or not reference:
@@ -132,13 +139,20 @@ def by_kind(scores: list[EventScores]) -> list[EventScores]:
     return [EventScores(kind, "all", *counts) for kind, counts in sorted(sums.items())]
 
 
-def format_event_scores(scores: list[EventScores]) -> str:
+def format_event_scores(scores: list[EventScores], target: float = 0.10) -> str:
+    """A table per kind and zone or line, then per kind. `upper95` is the exact one-sided 95 % upper
+    bound of the false-alert rate (the bridge's promotion gate: `gate` says whether it is below
+    `target`), `wilson95` the two-sided 95 % Wilson interval."""
     lines = [
         f"{'kind':<11} {'zone/line':<17} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>9} {'recall':>6} {'FP share':>8}"
+        f" {'upper95':>7} {'wilson95':>13} gate<{target:.0%}"
     ]
     for s in [*scores, *by_kind(scores)]:
+        rate = s.false_alert_rate
         lines.append(
             f"{s.kind:<11} {s.target:<17} {s.true_positives:>4} {s.false_positives:>4} {s.misses:>4} "
             f"{s.precision:>9.3f} {s.recall:>6.3f} {s.false_positive_share:>8.3f}"
+            f" {rate.exact_upper:>7.3f} {f'{rate.wilson_low:.3f}-{rate.wilson_high:.3f}':>13}"
+            f" {'yes' if rate.below(target) else 'no'}"
         )
     return "\n".join(lines)

@@ -15,10 +15,18 @@ from analytics.geometry.coordinates import Anchor
 SECURITY_CENTER_MAX_ID = 2**31 - 1
 
 ClassName = Literal["person", "bicycle", "car", "motorcycle", "bus", "truck"]
+Mode = Literal["shadow", "live"]
 
 
 class AlertRouting(StrictModel):
     """How the bridge raises this skill's events in Security Center. The daemon ignores it."""
+
+    mode: Mode = Field(
+        "shadow",
+        description="'shadow': alerts are kept for review and never reach operators (no custom event, no"
+        " alarm; a bookmark if asked); 'live': they are raised. Only the initial mode: once the bridge has"
+        " seen the skill, `genetec-bridge trust promote|demote` changes it and the trust store keeps it.",
+    )
 
     custom_event_id: int = Field(
         ge=1,

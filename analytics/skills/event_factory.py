@@ -3,6 +3,11 @@
 Delivery to Security Center may be retried and `analytics run` may be re-run; an id derived from
 what happened (camera, skill, kind, phase, subject and the instant the occurrence began) lets the
 receiver drop duplicates. It carries nothing that identifies a person.
+
+Only confirmed tracks may cause an event: an alert an operator has seen cannot be taken back, so a
+track that might still be retracted must not raise one. The tracker reports a track only once it is
+confirmed (ids from 1; tentative tracks have none), and the factory refuses any other subject, whatever
+fed the skills.
 """
 
 import uuid
@@ -41,6 +46,8 @@ class EventFactory:
         **evidence: object,
     ) -> AnalyticsEvent:
         """An event about `subject`, dated `at`, for the occurrence that began at `began`."""
+        if subject.track_id < 1:
+            raise ValueError(f"no event for an unconfirmed track (id {subject.track_id}): ids start at 1")
         label = self._config.label
         return AnalyticsEvent(
             id=occurrence_id(self._camera, label, kind, phase, subject.track_id, began),

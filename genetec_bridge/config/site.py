@@ -296,6 +296,35 @@ class PrivacyConfig(StrictModel):
     )
 
 
+class TrustConfig(StrictModel):
+    """The trust loop: skills start in shadow, are judged, go live when their false-alert rate is proven
+    below the target, and are watched afterwards (genetec_bridge.trust)."""
+
+    store_path: ConfigPath = Field(
+        default_factory=lambda: state_dir() / "trust.sqlite3",
+        description="SQLite file of each skill's current mode, its alerts and their verdicts; default"
+        " trust.sqlite3 in the state directory.",
+    )
+    target_false_alert_rate: float = Field(
+        0.10,
+        gt=0.0,
+        lt=1.0,
+        description="Highest false-alert rate the site accepts: a skill goes live when the upper bound of"
+        " its exact one-sided 95 % interval is below it, and turns degraded when the lower bound is above.",
+    )
+    false_alarm_acknowledgement: Literal["default", "alternate"] = Field(
+        "alternate",
+        description="Which Security Desk acknowledgement of the bridge's alarms means 'false alarm' at this"
+        " site; the other one means 'true alarm'.",
+    )
+    watch_verdicts: int = Field(
+        50, ge=1, description="How many of a live skill's most recent verdicts the watch judges."
+    )
+    demote_when_degraded: bool = Field(
+        False, description="Send a degraded live skill back to shadow automatically (audited)."
+    )
+
+
 class SiteConfig(AnalyticsSite):
     """The integrator's file for one site: the single source of truth for both processes."""
 
@@ -308,6 +337,7 @@ class SiteConfig(AnalyticsSite):
     audit: AuditConfig = Field(default_factory=AuditConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    trust: TrustConfig = Field(default_factory=TrustConfig)
 
     def gateway_for(self, camera: CameraConfig) -> MediaGatewayConfig:
         """The Media Gateway a camera is read from: the site's, at the camera's own role's address if set."""

@@ -38,6 +38,7 @@ def describe_site(config: SiteConfig) -> list[str]:
             if (missing := [k for k, v in config.privacy.model_dump().items() if not v])
             else "[privacy] complete"
         ),
+        _trust(config),
         f"Schedules ({len(config.schedules)}):",
     ]
     lines += [f"  {name}: {_schedule(schedule)}" for name, schedule in config.schedules.items()]
@@ -100,9 +101,19 @@ def _skill(skill: SkillConfigBase) -> str:
 def _alert(alert: AlertRouting | None) -> str:
     if alert is None:
         return "no Security Center output"
-    outputs = [f"custom event {alert.custom_event_id}"]
+    outputs = [f"{alert.mode} at first: custom event {alert.custom_event_id}"]
     if alert.alarm:
         outputs.append(f"alarm {alert.alarm}")
     if alert.bookmark:
         outputs.append("bookmark")
     return " + ".join(outputs) + f" ({'/'.join(alert.phases)})"
+
+
+def _trust(config: SiteConfig) -> str:
+    trust = config.trust
+    demoted = "sent back to shadow" if trust.demote_when_degraded else "reported only"
+    return (
+        f"Trust: target false-alert rate {trust.target_false_alert_rate:.0%}, {trust.false_alarm_acknowledgement}"
+        f" acknowledgement = false alarm, watch over the last {trust.watch_verdicts} verdicts, degraded skills"
+        f" {demoted}; store {trust.store_path}"
+    )

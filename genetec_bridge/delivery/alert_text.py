@@ -1,6 +1,10 @@
 """What Security Center receives for an analytics event: a short, stable, human message and the list of
 actions (custom event always; alarm and bookmark when the skill's routing asks), fixed at enqueue time so
-the outbox alone says what is left to send."""
+the outbox alone says what is left to send.
+
+A skill in shadow mode (routing.mode, the current one from the trust store) never reaches operators: no
+custom event and no alarm, only the bookmark if the routing asks for one, marked as shadow so that a
+reviewer finds the moment in Security Center's archive and an operator does not take it for an alarm."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -39,26 +43,36 @@ def message_for(event: AnalyticsEvent) -> str:
     return f"{subject}, {place}" if place else subject
 
 
+SHADOW_PREFIX = "Shadow, review only: "
+
+
+def bookmark_text(event: AnalyticsEvent, routing: AlertRouting) -> str:
+    """The bookmark's text: the message, marked when the skill is in shadow mode."""
+    message = message_for(event)
+    return SHADOW_PREFIX + message if routing.mode == "shadow" else message
+
+
 def plan_actions(
     event: AnalyticsEvent, routing: AlertRouting, now: datetime | None = None
 ) -> list[dict[str, Any]]:
     """The Web SDK actions for this event; empty when its phase is not routed to Security Center."""
     if event.phase not in routing.phases:
         return []
-    message = message_for(event)
-    actions: list[dict[str, Any]] = [
-        {
-            "action": "custom_event",
-            "custom_event_id": routing.custom_event_id,
-            # Kept so delivery can re-create a definition deleted on the server.
-            "custom_event_name": routing.custom_event_name or event.skill,
-            "message": message,
-        }
-    ]
-    if routing.alarm:
-        actions.append({"action": "alarm", "alarm": routing.alarm})
+    actions: list[dict[str, Any]] = []
+    if routing.mode == "live":
+        actions.append(
+            {
+                "action": "custom_event",
+                "custom_event_id": routing.custom_event_id,
+                # Kept so delivery can re-create a definition deleted on the server.
+                "custom_event_name": routing.custom_event_name or event.skill,
+                "message": message_for(event),
+            }
+        )
+        if routing.alarm:
+            actions.append({"action": "alarm", "alarm": routing.alarm})
     if routing.bookmark:
         # Offline events have no capture time: the bookmark then marks when the event was queued.
         moment = event.timestamp or now or datetime.now(UTC)
-        actions.append({"action": "bookmark", "time": iso_utc(moment), "text": message})
+        actions.append({"action": "bookmark", "time": iso_utc(moment), "text": bookmark_text(event, routing)})
     return actions

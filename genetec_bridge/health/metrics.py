@@ -25,6 +25,7 @@ class StatusCollector(Collector):
         yield from _alarm_metrics(status)
         yield from _loop_metrics(status)
         yield _gauge("problems", "Problems named in /status; 0 when the state is ok.", len(problems(status)))
+        yield from _skill_trust_metrics(status)
         yield _gauge(
             "websdk_reachable", "1 when the last Web SDK call succeeded.", float(status.websdk.reachable)
         )
@@ -172,3 +173,56 @@ def _line_crossings(status: BridgeStatus) -> Metric:
             [crossings.camera_id, crossings.line, crossings.class_name, crossings.direction], crossings.count
         )
     return family
+
+
+def _skill_trust_metrics(status: BridgeStatus) -> Iterator[Metric]:
+    labels = ["camera", "skill"]
+    gauges = {
+        "live": "1 when the skill is live (raised to operators), 0 in shadow (kept for review only).",
+        "degraded": "1 when a live skill's recent verdicts put its false-alert rate above the target.",
+        "promotion_offered": "1 when the exact one-sided 95 % upper bound is below the target.",
+        "false_alert_rate": "False verdicts / (true + false verdicts); absent before any.",
+        "false_alert_rate_upper": "Exact (Clopper-Pearson) one-sided 95 % upper bound of the rate.",
+        "false_alert_rate_lower": "Exact (Clopper-Pearson) one-sided 95 % lower bound of the rate.",
+        "false_alert_rate_wilson_low": "Two-sided 95 % Wilson interval of the rate, low end.",
+        "false_alert_rate_wilson_high": "Two-sided 95 % Wilson interval of the rate, high end.",
+        "false_alert_rate_target": "The site's target false-alert rate.",
+    }
+    families = {
+        name: GaugeMetricFamily(f"{PREFIX}_skill_{name}", documentation, labels=labels)
+        for name, documentation in gauges.items()
+    }
+    alerts = CounterMetricFamily(
+        f"{PREFIX}_skill_alerts",
+        "Alerts kept for review, by the skill's mode when raised.",
+        labels=[*labels, "mode"],
+    )
+    verdicts = CounterMetricFamily(
+        f"{PREFIX}_skill_verdicts", "Verdicts on the skill's alerts.", labels=[*labels, "verdict"]
+    )
+    for skill in status.skills:
+        values = [skill.camera_id, skill.skill]
+        for name, value in (
+            ("live", float(skill.mode == "live")),
+            ("degraded", float(skill.degraded)),
+            ("promotion_offered", float(skill.promotion_offered)),
+            ("false_alert_rate", skill.false_alert_rate),
+            ("false_alert_rate_upper", skill.exact_upper),
+            ("false_alert_rate_lower", skill.exact_lower),
+            ("false_alert_rate_wilson_low", skill.wilson_low),
+            ("false_alert_rate_wilson_high", skill.wilson_high),
+            ("false_alert_rate_target", skill.target),
+        ):
+            if value is not None:
+                families[name].add_metric(values, value)
+        alerts.add_metric([*values, "live"], skill.live_alerts)
+        alerts.add_metric([*values, "shadow"], skill.alerts - skill.live_alerts)
+        for verdict, count in (
+            ("true", skill.verdicts_true),
+            ("false", skill.verdicts_false),
+            ("cannot_tell", skill.verdicts_cannot_tell),
+        ):
+            verdicts.add_metric([*values, verdict], count)
+    yield from families.values()
+    yield alerts
+    yield verdicts

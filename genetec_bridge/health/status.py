@@ -87,6 +87,32 @@ class LoopStatus(BaseModel):
     )
 
 
+class SkillTrust(BaseModel):
+    """The trust loop's figures of one skill on one camera (genetec_bridge.trust)."""
+
+    camera_id: str
+    skill: str
+    mode: str = Field(description="'shadow' (alerts kept for review only) or 'live' (raised to operators).")
+    degraded: bool = Field(
+        False, description="Live, and its recent verdicts put its false-alert rate above the target."
+    )
+    alerts: int = 0
+    live_alerts: int = Field(0, description="Alerts raised while the skill was live.")
+    verdicts_true: int = 0
+    verdicts_false: int = 0
+    verdicts_cannot_tell: int = 0
+    false_alert_rate: float | None = Field(None, description="false / (true + false); null before any.")
+    exact_upper: float = Field(1.0, description="Exact one-sided 95 % upper bound of the rate (the gate).")
+    exact_lower: float = Field(0.0, description="Exact one-sided 95 % lower bound of the rate.")
+    wilson_low: float = Field(0.0, description="Two-sided 95 % Wilson interval, low end.")
+    wilson_high: float = Field(1.0, description="Two-sided 95 % Wilson interval, high end.")
+    promotion_offered: bool = Field(False, description="The upper bound is below the target.")
+    recent_exact_lower: float = Field(
+        0.0, description="Exact one-sided 95 % lower bound over the watch's recent verdicts."
+    )
+    target: float = Field(0.10, description="The site's target false-alert rate.")
+
+
 class BridgeStatus(BaseModel):
     websdk: WebSdkStatus = Field(default_factory=WebSdkStatus)
     daemon: DaemonStatus = Field(default_factory=DaemonStatus)
@@ -94,6 +120,7 @@ class BridgeStatus(BaseModel):
     cameras: list[CameraStatus] = Field(default_factory=list)
     line_crossings: list[LineCrossings] = Field(default_factory=list)
     alarms: list[AlarmResponses] = Field(default_factory=list)
+    skills: list[SkillTrust] = Field(default_factory=list)
     loops: list[LoopStatus] = Field(default_factory=list)
 
 

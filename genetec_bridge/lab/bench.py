@@ -312,7 +312,7 @@ async def alert_latency(chain: Chain, workdir: Path, seconds: float, background:
     client = WebSdkClient(f"http://127.0.0.1:{port}/WebSdk", "admin", password)
     outbox = Outbox(workdir / "outbox.sqlite3")
     delivery = DeliveryService(client, outbox, max_events_per_minute_per_camera=100_000)
-    routing = AlertRouting(custom_event_id=7001, custom_event_name="bench intrusion")
+    routing = AlertRouting(custom_event_id=7001, custom_event_name="bench intrusion", mode="live")
     try:
         for _ in range(100):
             try:

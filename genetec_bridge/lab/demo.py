@@ -8,11 +8,13 @@ Starts, each in a process group of its own:
      clip as a second camera that counts the vehicles crossing a line;
   2. the fake Web SDK (`genetec-lab fake-websdk`), standing in for Security Center;
   3. the bridge (`genetec-bridge run --config var/demo/site.toml`), which starts the analytics daemon.
-It shows what the fake Security Center receives (custom events, bookmarks) as it arrives, and the
-traffic counts as they accumulate (from the bridge's /status). Ctrl-C (or
-the end of --duration) stops everything: SIGTERM to each group, SIGKILL after a grace period.
-Logs, the generated site file, the fake's record of requests and the statistics store stay in var/demo/:
-`genetec-bridge counts export` and `genetec-bridge report` run on var/demo/site.toml afterwards.
+It shows what the fake Security Center receives (custom events, bookmarks) as it arrives: custom events
+of the live loitering skill, only shadow bookmarks of the intrusion skill, which is in shadow mode, and
+the traffic counts as they accumulate (from the bridge's /status). Ctrl-C (or the end of --duration)
+stops everything: SIGTERM to each group, SIGKILL after a grace period; then `genetec-bridge trust status`
+shows each skill's mode and the alerts kept for review. Logs, the generated site file, the fake's record
+of requests and the statistics store stay in var/demo/: `genetec-bridge counts export` and
+`genetec-bridge report` run on var/demo/site.toml afterwards.
 """
 
 import argparse
@@ -207,6 +209,10 @@ def run(assets: Path, var: Path, duration_s: float | None) -> int:
         for child in reversed(children.values()):
             stop_process_group(child, timeout_s=10)
         rtsp.stop()
+    if "bridge" in children:
+        trust_command = [sys.executable, "-m", "genetec_bridge.cli", "trust", "status", "--config", str(site)]
+        print("demo: alerts kept for review, per skill (shadow skills raised nothing in Security Center):")
+        subprocess.run(trust_command, check=False, env={**os.environ, WEBSDK_PASSWORD_ENV: websdk_password})
     return 0 if seen_event or duration_s is None else 1
 
 

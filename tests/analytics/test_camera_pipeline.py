@@ -1,8 +1,13 @@
 import numpy as np
+import pytest
 import supervision as sv
 
 from analytics.camera_pipeline import CameraPipeline
 from analytics.config.camera import CameraConfig
+from analytics.skills.event_factory import EventFactory
+from analytics.skills.intrusion import IntrusionConfig
+from analytics.skills.subjects import Subject
+from analytics.skills.visits import Instant
 
 CAMERA = CameraConfig.model_validate(
     {
@@ -52,3 +57,44 @@ def test_a_frame_the_motion_gate_skips_shows_the_last_objects_at_its_own_time() 
     still_image = np.full((200, 400, 3), 90, dtype=np.uint8)
     assert pipeline.needs_detection(still_image, 1.0)
     assert not pipeline.needs_detection(still_image, 1.2)
+
+
+def test_no_alert_before_the_track_is_confirmed() -> None:
+    """A detection in the zone that is never matched twice (a flash, a reflection) raises nothing; one
+    that stays raises its alert only from the frame where its track is confirmed."""
+    # No presence inertia: only the tracker's confirmation stands between a detection and an alert.
+    camera = CAMERA.model_copy(update={"skills": [IntrusionConfig(zone="lawn", min_presence_s=0.0)]})
+    pipeline = CameraPipeline(camera, {})
+    image = np.zeros((200, 400, 3), dtype=np.uint8)
+
+    def seen(x: float) -> sv.Detections:
+        return sv.Detections(
+            xyxy=np.array([[x, 50, x + 20, 150]], dtype=np.float32),
+            confidence=np.array([0.9], dtype=np.float32),
+            class_id=np.array([0]),
+        )
+
+    empty = sv.Detections.empty()
+    tracks, events = pipeline.process(seen(300), image, 1, 0.0)
+    assert (tracks.objects, events) == ((), [])  # tentative: not reported, no alert
+    tracks, events = pipeline.process(empty, image, 2, 0.2)
+    assert (tracks.objects, events) == ((), [])
+
+    times = [5.0 + n * 0.05 for n in range(6)]
+    frames = [pipeline.process(seen(350), image, 3 + n, t) for n, t in enumerate(times)]
+    first_alert = next(n for n, (_, events) in enumerate(frames) if events)
+    first_reported = next(n for n, (tracks, _) in enumerate(frames) if tracks.objects)
+    assert first_alert == first_reported > 0  # not before confirmation, and at once after it
+    confirm_s = pipeline._tracker.config.min_confirm_s  # the tracker's own rule, not a copy of it
+    assert times[first_alert] - times[0] >= confirm_s > times[first_alert - 1] - times[0]
+    [event] = frames[first_alert][1]
+    assert event.track_id == frames[first_alert][0].objects[0].track_id >= 1
+
+
+def test_the_event_factory_refuses_an_unconfirmed_track() -> None:
+    factory = EventFactory(CAMERA.id, IntrusionConfig(zone="lawn"), zone="lawn")
+    subject = Subject(key=1, class_name="person", box=(0, 0, 1, 1), anchor=(0.5, 1.0), last_seen_s=0.0)
+    subject.track_ids.append(0)
+    moment = Instant(frame=1, time_s=0.0, timestamp=None)
+    with pytest.raises(ValueError, match="unconfirmed track"):
+        factory.make("intrusion", "instant", subject, moment, moment)

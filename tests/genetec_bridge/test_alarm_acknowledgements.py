@@ -26,7 +26,7 @@ from tests.support.fake_websdk_process import ALARM_GUID, CAMERA_GUIDS, FakeWebS
 pytestmark = pytest.mark.integration
 
 CAMERA = CAMERA_GUIDS[0]
-ROUTING = AlertRouting(custom_event_id=5000, alarm=ALARM_GUID)
+ROUTING = AlertRouting(custom_event_id=5000, alarm=ALARM_GUID, mode="live")
 
 
 @dataclass

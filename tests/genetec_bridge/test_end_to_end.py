@@ -19,8 +19,8 @@ import httpx
 import pytest
 
 from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
-from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.counting.store import StatisticsStore
+from genetec_bridge.delivery.outbox import Outbox
 from tests.support.fake_websdk_process import ALARM_GUID, CAMERA_GUIDS, FakeWebSdkProcess, free_port
 from tests.support.rtsp_server_process import PETS, PETS_FPS, start_rtsp_server
 
@@ -53,11 +53,11 @@ polygon = {json.dumps(zone)}
 kind = "loitering"
 zone = "junction_right"
 min_dwell_s = 5
-alert = {{ custom_event_id = {LOITERING_EVENT}, bookmark = true }}
+alert = {{ custom_event_id = {LOITERING_EVENT}, bookmark = true, mode = "live" }}
 [[cameras.skills]]
 kind = "intrusion"
 zone = "junction_right"
-alert = {{ custom_event_id = {INTRUSION_EVENT}, alarm = "{ALARM_GUID}" }}
+alert = {{ custom_event_id = {INTRUSION_EVENT}, alarm = "{ALARM_GUID}", mode = "live" }}
 """
     return f"""
 [genetec]
@@ -87,6 +87,8 @@ max_events_per_minute_per_camera = 600
 path = "{tmp}/audit/audit.jsonl"
 [counting]
 store_path = "{tmp}/statistics.sqlite3"
+[trust]
+store_path = "{tmp}/trust.sqlite3"
 {cameras}"""
 
 
@@ -163,6 +165,14 @@ def test_bridge_delivers_events_and_survives_daemon_and_gateway_failures(
                 if instance["State"] == "Active":
                     fake.acknowledge(instance["InstanceId"])
             _until(lambda: any(a["acknowledged"] for a in status()["alarms"]), 10, "acknowledgement seen")
+            # A Default acknowledgement (the fake's default) is a true-alert verdict on that skill.
+            _until(
+                lambda: any(
+                    s["skill"].startswith("intrusion") and s["verdicts_true"] for s in status()["skills"]
+                ),
+                10,
+                "acknowledgement turned into a verdict",
+            )
 
             # The daemon is killed: reported within 5 s, restarted, analysis resumes within 30 s.
             _until(lambda: httpx.get(f"{health}/readyz", timeout=2).status_code == 200, 30, "ready")

@@ -143,8 +143,13 @@ class FakeWebSdkProcess:
     def drop_streams(self) -> None:
         self._control("POST", "streams/drop")
 
-    def acknowledge(self, instance_id: int) -> dict[str, Any]:
-        return self._control("POST", f"alarms/{instance_id}/acknowledge")
+    def acknowledge(self, instance_id: int, alternate: bool = False, by: str = "operator") -> dict[str, Any]:
+        """An operator's Default acknowledgement in Security Desk, or the Alternate one."""
+        return self._control(
+            "POST",
+            f"alarms/{instance_id}/acknowledge",
+            {"type": "Alternate" if alternate else "Default", "by": by},
+        )
 
     def state(self) -> dict[str, Any]:
         return self._control("GET", "state")

@@ -86,12 +86,23 @@ async def state(request: web.Request) -> web.Response:
 
 
 async def operator_acknowledge(request: web.Request) -> web.Response:
-    """An operator acknowledging an alarm in Security Desk."""
+    """An operator acknowledging an alarm in Security Desk; optional JSON body
+    {"type": "Default" | "Alternate" (or "Ack" | "Nack"), "by": "operator name"}."""
+    body = await request.json() if request.can_read_body else {}
     try:
-        instance = acknowledge(request.app[STATE], int(request.match_info["instance"]))
+        instance = acknowledge(
+            request.app[STATE],
+            int(request.match_info["instance"]),
+            str(body.get("type", "Ack")),
+            body.get("by", "operator"),
+        )
     except (WebSdkFailure, ValueError) as error:
         return web.json_response({"error": str(error)}, status=404)
-    print(f"operator acknowledged alarm instance {instance.instance_id}", flush=True)
+    print(
+        f"operator {instance.acknowledged_by} acknowledged alarm instance {instance.instance_id}"
+        f" ({'Alternate' if instance.ack_type == 'Nack' else 'Default'})",
+        flush=True,
+    )
     return web.json_response(instance.row())
 
 

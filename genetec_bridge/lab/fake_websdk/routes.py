@@ -350,16 +350,27 @@ async def _alarm(call: Call) -> web.Response:
             or not action[1][0].isdigit()
         ):
             raise WebSdkFailure("InvalidOperation", f"Unsupported alarm operation '{term}'")
-        acknowledge(call.state, int(action[1][0]))
-        call.note.update(op="AcknowledgeAlarm", instance_id=int(action[1][0]))
+        ack_type = action[1][2] if len(action[1]) > 2 else "Ack"
+        acknowledge(call.state, int(action[1][0]), ack_type, call.session.partition(";")[0])
+        call.note.update(op="AcknowledgeAlarm", instance_id=int(action[1][0]), ack_type=ack_type)
     return ok(call.request)
 
 
-def acknowledge(state: FakeState, instance_id: int) -> AlarmInstance:
+ACK_TYPES = {"ack": "Ack", "default": "Ack", "nack": "Nack", "alternate": "Nack"}
+
+
+def acknowledge(
+    state: FakeState, instance_id: int, ack_type: str = "Ack", operator: str | None = None
+) -> AlarmInstance:
+    """Security Desk's Default (`Ack`) or Alternate (`Nack`) acknowledgement of an active instance."""
     instance = state.alarm_instances.get(instance_id)
     if instance is None or instance.state != "Active":
         raise WebSdkFailure("InvalidOperation", f"No active alarm instance {instance_id}")
+    normalised = ACK_TYPES.get(ack_type.strip().lower())
+    if normalised is None:
+        raise WebSdkFailure("InvalidOperation", f"Unknown acknowledgement type '{ack_type}'")
     instance.state, instance.acknowledged_at = "Acknowledged", now_iso()
+    instance.ack_type, instance.acknowledged_by = normalised, operator
     state.publish("AlarmAcknowledged", instance.alarm, {"InstanceId": instance_id})
     state.publish_alarm("AlarmAcknowledge", instance)
     return instance

@@ -48,6 +48,10 @@ class AlarmInstance:
     triggered_at: str
     state: str = "Active"
     acknowledged_at: str | None = None
+    # AcknowledgeAlarm's third argument: `Ack` (Security Desk's Default acknowledgement) or `Nack`
+    # (Alternate). Sent as `AckType` and the operator as `AckBy`: the real key names are assumed.
+    ack_type: str | None = None
+    acknowledged_by: str | None = None
 
     def row(self) -> dict[str, Any]:
         return {
@@ -57,6 +61,8 @@ class AlarmInstance:
             "State": self.state,
             "TriggerTime": self.triggered_at,
             "AckTime": self.acknowledged_at,
+            "AckType": self.ack_type,
+            "AckBy": self.acknowledged_by,
         }
 
 

@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from analytics.evaluation.event_matching import (
     Occurrence,
     by_kind,
@@ -77,3 +79,20 @@ def test_totals_per_kind_and_table() -> None:
     (total,) = by_kind(scores)
     assert (total.target, total.true_positives, total.false_positives, total.misses) == ("all", 1, 1, 1)
     assert "line_cross  all" in format_event_scores(scores)
+
+
+def test_offline_false_alert_rate_speaks_the_trust_loops_language() -> None:
+    # 29 crossings all in the reference: no false alert, the gate opens exactly as on a live camera.
+    times = [float(10 * n) for n in range(29)]
+    (scores,) = match_events([_cross(t) for t in times], [_cross(t) for t in times])
+    rate = scores.false_alert_rate
+    assert (rate.false_alerts, rate.judged) == (0, 29)
+    assert rate.exact_upper == pytest.approx(1 - 0.05 ** (1 / 29))
+    (one_short,) = match_events([_cross(t) for t in times[:28]], [_cross(t) for t in times[:28]])
+    table = format_event_scores([scores]).splitlines()
+    assert table[0].endswith("gate<10%") and table[1].endswith(" yes")
+    assert format_event_scores([one_short]).splitlines()[1].endswith(" no")
+    # One alert that matches nothing: precision and rate from the same counts.
+    (with_false,) = match_events([_cross(t) for t in [*times, 500.0]], [_cross(t) for t in times])
+    assert with_false.false_alert_rate.rate == pytest.approx(1 / 30)
+    assert with_false.false_alert_rate.precision == pytest.approx(with_false.precision)

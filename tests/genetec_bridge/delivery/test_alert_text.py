@@ -42,7 +42,9 @@ def test_messages(the_event, message):
 
 
 def test_actions_follow_routing_and_phase_filter():
-    routing = AlertRouting(custom_event_id=5001, alarm="00000002-0000-babe-0000-000000000001", bookmark=True)
+    routing = AlertRouting(
+        custom_event_id=5001, alarm="00000002-0000-babe-0000-000000000001", bookmark=True, mode="live"
+    )
     actions = plan_actions(loitering(3, CAM), routing)
     assert [a["action"] for a in actions] == ["custom_event", "alarm", "bookmark"]
     assert actions[0] == {
@@ -53,6 +55,18 @@ def test_actions_follow_routing_and_phase_filter():
     }
     assert actions[2]["time"] == "2024-05-01T12:00:03.000Z"
     assert plan_actions(loitering(3, CAM, "end"), routing) == []
-    assert [a["action"] for a in plan_actions(loitering(3, CAM), AlertRouting(custom_event_id=1))] == [
-        "custom_event"
+    live = AlertRouting(custom_event_id=1, mode="live")
+    assert [a["action"] for a in plan_actions(loitering(3, CAM), live)] == ["custom_event"]
+
+
+def test_shadow_skills_send_at_most_a_marked_bookmark():
+    routing = AlertRouting(custom_event_id=5001, alarm="00000002-0000-babe-0000-000000000001", bookmark=True)
+    assert routing.mode == "shadow"  # the default for a newly configured skill
+    assert plan_actions(loitering(3, CAM), routing) == [
+        {
+            "action": "bookmark",
+            "time": "2024-05-01T12:00:03.000Z",
+            "text": "Shadow, review only: Loitering 23 s, zone Parvis",
+        }
     ]
+    assert plan_actions(loitering(3, CAM), AlertRouting(custom_event_id=5001)) == []

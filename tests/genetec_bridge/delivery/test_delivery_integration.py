@@ -55,7 +55,7 @@ async def test_events_produced_during_a_60_s_outage_are_all_delivered_once(tmp_p
     await asyncio.to_thread(fake.start)
     outbox = Outbox(tmp_path / "outbox.sqlite3")
     # Custom event 5001 does not exist on the server: delivery must create it when refused.
-    routing = AlertRouting(custom_event_id=5001, custom_event_name="Loitering")
+    routing = AlertRouting(custom_event_id=5001, custom_event_name="Loitering", mode="live")
     async with WebSdkClient(fake.base_url, fake.username, fake.password, timeout=2.0) as client:
         await client.ping()
         await asyncio.to_thread(fake.stop)
@@ -112,7 +112,7 @@ def start_deliver(fake: FakeWebSdkProcess, outbox: Path, *extra: str) -> subproc
 def test_sigkill_in_the_middle_of_delivery_loses_nothing(tmp_path):
     outbox_path = tmp_path / "outbox.sqlite3"
     outbox = Outbox(outbox_path)
-    routing = AlertRouting(custom_event_id=5000, bookmark=True)
+    routing = AlertRouting(custom_event_id=5000, bookmark=True, mode="live")
     events = [loitering(i, CAMERA_GUIDS[i % 3]) for i in range(150)]
     for event in events:
         outbox.add(event, plan_actions(event, routing))
@@ -165,7 +165,9 @@ async def test_refused_credentials_stop_delivery_with_a_clear_message(tmp_path, 
             service = fast_service(client, outbox, auth_retry_s=3600)
             delivery = asyncio.create_task(service.run())
             for i in range(6):
-                await service.enqueue(loitering(i, CAMERA_GUIDS[i % 3]), AlertRouting(custom_event_id=5000))
+                await service.enqueue(
+                    loitering(i, CAMERA_GUIDS[i % 3]), AlertRouting(custom_event_id=5000, mode="live")
+                )
             await asyncio.to_thread(wait_until, lambda: service.status().last_error, 30)
             refused_so_far = len(await asyncio.to_thread(fake.received))
             await asyncio.sleep(3)  # a silent retry loop would send many more requests meanwhile

@@ -6,12 +6,12 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from genetec_bridge.counting.csv_files import DailyCountsFiles
 
 from analytics.config.state_paths import STATE_DIR_ENV
 from analytics.skills.interval_counts import IntervalCount
 from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
 from genetec_bridge.config.site import load_site_config
-from genetec_bridge.counting.csv_files import DailyCountsFiles
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.websdk.client import WebSdkClient
 from tests.support.analytics_events import loitering

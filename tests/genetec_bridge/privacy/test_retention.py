@@ -5,13 +5,13 @@ import contextlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from genetec_bridge.counting.csv_files import DailyCountsFiles
 
 from analytics.config.loader import ConfigError
 from analytics.config.state_paths import STATE_DIR_ENV
 from analytics.skills.interval_counts import IntervalCount
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.config.site import SiteConfig, load_site_config
-from genetec_bridge.counting.csv_files import DailyCountsFiles
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.privacy.retention import purge_expired, purge_periodically
 from tests.support.analytics_events import loitering

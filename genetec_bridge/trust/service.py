@@ -1,0 +1,367 @@
+"""The trust loop's API: what the bridge, the configuration box and `genetec-bridge trust` call.
+
+Bridge side: `admit` keeps each alert for review and gives the routing with the skill's current mode
+(delivery then leaves out the custom event and the alarm of a shadow skill); `record_acknowledgement`
+turns an operator's acknowledgement of one of our alarms into a verdict.
+Box side: `review_queue` / `review_item`, `record_verdict`, `figures` (with the weekly series),
+`gate`, `promote` / `demote`, `export_csv`; `status` for /status and /metrics.
+Every verdict, promotion, demotion and degradation is written to the audit trail. After each verdict
+the watch judges the skill's last verdicts; a degraded live skill is logged for the maintainer once,
+and sent back to shadow if the site asked for it.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TextIO
+
+from analytics.events import AnalyticsEvent
+from analytics.skills.base import AlertRouting, Mode
+from genetec_bridge.audit.trail import AuditTrail
+from genetec_bridge.config.site import SiteConfig
+from genetec_bridge.delivery.alert_text import bookmark_text
+from genetec_bridge.health.status import SkillTrust
+from genetec_bridge.trust.figures import GateCheck, SkillFigures, gate_check, skill_figures, tally, write_csv
+from genetec_bridge.trust.review import ReviewItem, review_item
+from genetec_bridge.trust.store import ModeState, TrustStore
+from genetec_bridge.trust.verdicts import (
+    FalseReason,
+    Verdict,
+    VerdictRecord,
+    VerdictSource,
+    verdict_for_acknowledgement,
+)
+
+log = logging.getLogger(__name__)
+
+WATCH_ACTOR = "watch"
+OPERATOR_ACTOR = "Security Desk operator"
+
+
+class TrustError(ValueError):
+    """A request the trust loop refuses; the message says why, for the person who made it."""
+
+
+class GateClosed(TrustError):
+    """Going live refused: the gate is closed and no written reason was given."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConfiguredSkill:
+    camera_id: str
+    camera_name: str
+    skill: str
+    routing: AlertRouting
+
+
+def is_alert(event: AnalyticsEvent, routing: AlertRouting) -> bool:
+    """An event operators would see as an alert: a routed phase, except the `end` closing a routed start."""
+    if event.phase not in routing.phases:
+        return False
+    return not (event.phase == "end" and "start" in routing.phases)
+
+
+class TrustService:
+    def __init__(
+        self,
+        site: SiteConfig,
+        store: TrustStore | None = None,
+        audit: AuditTrail | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._config = site.trust
+        self.store = store or TrustStore(site.trust.store_path, clock)
+        self.audit = audit or AuditTrail(site.audit.path)
+        self._clock = clock
+        self._skills = {
+            (camera.id, skill.label): ConfiguredSkill(camera.id, camera.name, skill.label, skill.alert)
+            for camera in site.cameras
+            for skill in camera.skills
+            if skill.alert
+        }
+        self._camera_names = {camera.id: camera.name for camera in site.cameras}
+        self._degraded: set[tuple[str, str]] = set()
+        self._watch_lock = threading.Lock()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- modes -------------------------------------------------------------------------------------
+
+    def configured_skills(self) -> list[ConfiguredSkill]:
+        return [self._skills[key] for key in sorted(self._skills)]
+
+    def mode(self, camera_id: str, skill: str) -> ModeState:
+        """The skill's current mode; the config's mode becomes the first one the first time it is asked."""
+        configured = self._configured(camera_id, skill)
+        state = self.store.mode(camera_id, skill)
+        if state is not None:
+            return state
+        state, created = self.store.initialise_mode(camera_id, skill, configured.routing.mode)
+        if created and state.mode == "live":
+            # Not through the gate: an integrator wrote `mode = "live"`. Kept visible for the audit.
+            self.audit.append(
+                "config",
+                "skill.live_from_config",
+                f"{camera_id}/{skill}",
+                {"gate": self._gate_details(self.gate(camera_id, skill))},
+            )
+        return state
+
+    def initialise_modes(self) -> list[ModeState]:
+        """Every configured skill's mode, stored from the config where none is; logs where they differ."""
+        states = []
+        for configured in self.configured_skills():
+            state = self.mode(configured.camera_id, configured.skill)
+            if state.mode != configured.routing.mode:
+                log.info(
+                    "skill %s on camera %s is %s (set by %s), not %s as in the config: the trust store keeps"
+                    " promotions and demotions",
+                    configured.skill,
+                    configured.camera_name or configured.camera_id,
+                    state.mode,
+                    state.changed_by,
+                    configured.routing.mode,
+                )
+            states.append(state)
+        return states
+
+    def promote(self, camera_id: str, skill: str, actor: str, reason: str | None = None) -> ModeState:
+        """Go live. Without the gate open a written reason is required; both cases are audited."""
+        current = self.mode(camera_id, skill)
+        if current.mode == "live":
+            raise TrustError(f"skill {skill} on camera {camera_id} is already live")
+        gate = self.gate(camera_id, skill)
+        reason = (reason or "").strip() or None
+        if not gate.offered and reason is None:
+            raise GateClosed(
+                f"skill {skill} on camera {camera_id} has not proven a false-alert rate below"
+                f" {gate.target:.0%}: {self._gate_summary(gate)}. Going live anyway needs a written reason."
+            )
+        state = self.store.set_mode(camera_id, skill, "live", actor, reason)
+        self.audit.append(
+            actor,
+            "skill.promote" if gate.offered else "skill.promote_without_gate",
+            f"{camera_id}/{skill}",
+            {"reason": reason, "gate": self._gate_details(gate)},
+        )
+        log.info("skill %s on camera %s is live (%s): %s", skill, camera_id, actor, self._gate_summary(gate))
+        return state
+
+    def demote(self, camera_id: str, skill: str, actor: str, reason: str) -> ModeState:
+        """Back to shadow; a written reason is required and audited."""
+        if not reason.strip():
+            raise TrustError("demoting a skill needs a written reason")
+        if self.mode(camera_id, skill).mode == "shadow":
+            raise TrustError(f"skill {skill} on camera {camera_id} is already in shadow")
+        state = self.store.set_mode(camera_id, skill, "shadow", actor, reason.strip())
+        self.audit.append(actor, "skill.demote", f"{camera_id}/{skill}", {"reason": reason.strip()})
+        log.warning("skill %s on camera %s back to shadow (%s): %s", skill, camera_id, actor, reason.strip())
+        return state
+
+    # -- bridge side -------------------------------------------------------------------------------
+
+    def admit(self, event: AnalyticsEvent, routing: AlertRouting) -> AlertRouting:
+        """Keep the event for review if it is an alert; the routing to deliver it with, in the current mode."""
+        mode = self.mode(event.camera, event.skill).mode
+        effective = routing if routing.mode == mode else routing.model_copy(update={"mode": mode})
+        if is_alert(event, routing):
+            self.store.add_alert(event, mode, bookmark_text(event, effective) if routing.bookmark else None)
+        return effective
+
+    def record_acknowledgement(
+        self, event_id: str, ack_type: str | None, operator: str | None = None
+    ) -> VerdictRecord | None:
+        """The verdict an operator's acknowledgement of the alarm of `event_id` gives; None when its type
+        is unknown (then it stays an acknowledgement only)."""
+        verdict = verdict_for_acknowledgement(ack_type, self._config.false_alarm_acknowledgement)
+        if verdict is None:
+            log.warning(
+                "acknowledgement of event %s has an unknown type %r: no verdict recorded", event_id, ack_type
+            )
+            return None
+        return self.record_verdict(event_id, verdict, operator or OPERATOR_ACTOR, source="operator")
+
+    # -- review ------------------------------------------------------------------------------------
+
+    def review_queue(
+        self,
+        camera_id: str | None = None,
+        skill: str | None = None,
+        include_judged: bool = False,
+        limit: int = 200,
+    ) -> list[ReviewItem]:
+        """Alerts to review, newest first: those without a verdict, or all with `include_judged`."""
+        alerts = self.store.alerts(camera_id, skill, not include_judged, limit, newest_first=True)
+        return [review_item(alert, self._camera_names.get(alert.event.camera, "")) for alert in alerts]
+
+    def review_item(self, event_id: str) -> ReviewItem | None:
+        alert = self.store.alert(event_id)
+        return review_item(alert, self._camera_names.get(alert.event.camera, "")) if alert else None
+
+    def record_verdict(
+        self,
+        event_id: str,
+        verdict: Verdict,
+        reviewer: str,
+        reason: FalseReason | None = None,
+        note: str | None = None,
+        source: VerdictSource = "review",
+    ) -> VerdictRecord:
+        """Store (or replace) the verdict on one alert, audit it, then let the watch judge the skill.
+        A reviewer's false verdict needs a reason; only false verdicts carry one."""
+        if not reviewer.strip():
+            raise TrustError("a verdict needs the reviewer's name")
+        if verdict != Verdict.FALSE and reason is not None:
+            raise TrustError("only a false alert has a reason")
+        if verdict == Verdict.FALSE and reason is None and source == "review":
+            raise TrustError("a false alert needs a reason: " + ", ".join(r.value for r in FalseReason))
+        alert = self.store.alert(event_id)
+        if alert is None:
+            raise TrustError(f"no alert {event_id} in the trust store")
+        record = VerdictRecord(
+            event_id,
+            verdict,
+            reason,
+            note,
+            reviewer.strip(),
+            source,
+            datetime.fromtimestamp(self._clock(), UTC),
+        )
+        self.store.set_verdict(record)
+        self.audit.append(
+            record.reviewer,
+            "alert.verdict",
+            f"{alert.event.camera}/{alert.event.skill}/{event_id}",
+            {
+                "verdict": verdict.value,
+                "reason": reason.value if reason else None,
+                "note": note,
+                "source": source,
+                "previous": alert.verdict.verdict.value if alert.verdict else None,
+            },
+        )
+        self._watch(alert.event.camera, alert.event.skill)
+        return record
+
+    # -- figures -----------------------------------------------------------------------------------
+
+    def figures(self, camera_id: str | None = None, skill: str | None = None) -> list[SkillFigures]:
+        """Per skill and camera (configured ones, and any the store still holds alerts of)."""
+        keys = sorted(set(self._skills) | set(self.store.skills()))
+        return [
+            self._figures(c, s)
+            for c, s in keys
+            if (camera_id is None or c == camera_id) and (skill is None or s == skill)
+        ]
+
+    def gate(self, camera_id: str, skill: str) -> GateCheck:
+        return gate_check(
+            tally(self.store.judgements(camera_id, skill)).rate, self._config.target_false_alert_rate
+        )
+
+    def export_csv(self, out: TextIO) -> None:
+        write_csv(self.figures(), out)
+
+    def status(self) -> list[SkillTrust]:
+        """What /status and /metrics show per skill and camera."""
+        rows = []
+        for figures in self.figures():
+            rate = figures.tally.rate
+            rows.append(
+                SkillTrust(
+                    camera_id=figures.camera_id,
+                    skill=figures.skill,
+                    mode=figures.mode,
+                    degraded=figures.watch.degraded,
+                    alerts=figures.tally.alerts,
+                    live_alerts=figures.live_alerts,
+                    verdicts_true=figures.tally.true,
+                    verdicts_false=figures.tally.false,
+                    verdicts_cannot_tell=figures.tally.cannot_tell,
+                    false_alert_rate=rate.rate,
+                    exact_upper=rate.exact_upper,
+                    exact_lower=rate.exact_lower,
+                    wilson_low=rate.wilson_low,
+                    wilson_high=rate.wilson_high,
+                    promotion_offered=figures.gate.offered,
+                    recent_exact_lower=figures.watch.rate.exact_lower,
+                    target=self._config.target_false_alert_rate,
+                )
+            )
+        return rows
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _configured(self, camera_id: str, skill: str) -> ConfiguredSkill:
+        configured = self._skills.get((camera_id, skill))
+        if configured is None:
+            known = ", ".join(f"{c}/{s}" for c, s in sorted(self._skills)) or "none"
+            raise TrustError(
+                f"no skill {skill!r} with an alert on camera {camera_id!r} (configured: {known})"
+            )
+        return configured
+
+    def _figures(self, camera_id: str, skill: str) -> SkillFigures:
+        state = self.store.mode(camera_id, skill)
+        mode: Mode = state.mode if state else self._skills[camera_id, skill].routing.mode
+        return skill_figures(
+            camera_id,
+            self._camera_names.get(camera_id, ""),
+            skill,
+            mode,
+            self.store.judgements(camera_id, skill),
+            self._config.target_false_alert_rate,
+            self._config.watch_verdicts,
+        )
+
+    def _watch(self, camera_id: str, skill: str) -> None:
+        if (camera_id, skill) not in self._skills:
+            return
+        with self._watch_lock:
+            figures = self._figures(camera_id, skill)
+            key = (camera_id, skill)
+            if not figures.watch.degraded:
+                self._degraded.discard(key)
+                return
+            if key in self._degraded:
+                return
+            self._degraded.add(key)
+            rate = figures.watch.rate
+            summary = (
+                f"{rate.false_alerts} false of its last {rate.judged} judged alerts: the false-alert rate is"
+                f" above {figures.gate.target:.0%} with 95 % confidence (lower bound {rate.exact_lower:.1%})"
+            )
+            log.warning("skill %s on camera %s is DEGRADED: %s", skill, camera_id, summary)
+            self.audit.append(WATCH_ACTOR, "skill.degraded", f"{camera_id}/{skill}", {"summary": summary})
+            if self._config.demote_when_degraded:
+                self.demote(
+                    camera_id,
+                    skill,
+                    WATCH_ACTOR,
+                    f"degraded, sent back to shadow by the site's rule: {summary}",
+                )
+                self._degraded.discard(key)
+
+    @staticmethod
+    def _gate_summary(gate: GateCheck) -> str:
+        rate = gate.rate
+        text = f"{rate.false_alerts} false of {rate.judged} judged alerts, upper bound {rate.exact_upper:.1%}"
+        if gate.true_verdicts_needed is not None:
+            text += (
+                f"; {gate.true_verdicts_needed} more true verdict(s) with no false one would open the gate"
+            )
+        return text
+
+    @staticmethod
+    def _gate_details(gate: GateCheck) -> dict[str, object]:
+        return {
+            "offered": gate.offered,
+            "target": gate.target,
+            "false": gate.rate.false_alerts,
+            "judged": gate.rate.judged,
+            "exact_upper": round(gate.rate.exact_upper, 6),
+        }

@@ -19,8 +19,8 @@ import httpx
 import pytest
 
 from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
-from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.counting.store import StatisticsStore
+from genetec_bridge.delivery.outbox import Outbox
 from tests.support.fake_websdk_process import ALARM_GUID, CAMERA_GUIDS, FakeWebSdkProcess, free_port
 from tests.support.rtsp_server_process import PETS, PETS_FPS, start_rtsp_server
 

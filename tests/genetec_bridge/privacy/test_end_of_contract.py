@@ -131,6 +131,7 @@ def test_end_of_contract_lists_then_exports_removes_and_erases(tmp_path, monkeyp
         f"report-2026-05-{language}.{suffix}" for language in ("en", "fr") for suffix in ("html", "pdf")
     ]
     assert "Carrefour Jean-Jaures" in (export / "reports/report-2026-05-en.html").read_text()
+    assert (export / "reports/report-2026-05-fr.pdf").read_bytes().startswith(b"%PDF")
     verification = json.loads((export / "audit/audit-verification.json").read_text())
     assert verification["intact"] is True
     exported_trail = AuditTrail(export / "audit/audit.jsonl")

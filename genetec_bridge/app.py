@@ -45,7 +45,6 @@ log = logging.getLogger(__name__)
 
 # How often the statistics are committed, and availability sampled: a crash loses at most this much.
 STATISTICS_COMMIT_S = 10.0
-DAY_S = 86400.0
 # The components whose availability the monthly report shows, besides the cameras' analysed time.
 BRIDGE, DAEMON, SECURITY_CENTER = "bridge", "daemon", "security_center"
 
@@ -155,7 +154,7 @@ class Bridge:
             "daemon": self._supervisor.run,
             "delivery": self._delivery.run,
             "websdk": self._keeper.run,
-            "retention": lambda: purge_periodically(self._site, self._audit),
+            "retention": lambda: purge_periodically(self._site, self._audit, self._statistics),
             "statistics": self._keep_statistics,
         }
         if self._acknowledgements is not None:
@@ -216,9 +215,8 @@ class Bridge:
         self._supervisor.note_inference(result.inference_s)
 
     async def _keep_statistics(self) -> None:
-        """Sample availability and commit the statistics every few seconds; apply the retention daily."""
+        """Sample availability and commit the statistics every few seconds (the retention task prunes)."""
         sampled_at = time.time()
-        pruned_at = 0.0
         while True:
             await asyncio.sleep(STATISTICS_COMMIT_S)
             now = time.time()
@@ -228,10 +226,6 @@ class Bridge:
             pending.add_availability(SECURITY_CENTER, sampled_at, now, up=self._keeper.status.reachable)
             sampled_at = now
             await self._commit_statistics()
-            if now - pruned_at >= DAY_S:
-                keep_s = self._site.counting.keep_days * DAY_S
-                await asyncio.to_thread(self._statistics.prune, now - keep_s)
-                pruned_at = now
 
     async def _commit_statistics(self) -> None:
         # Taken on the event loop, where results are tallied, so no crossing lands in a committed batch.

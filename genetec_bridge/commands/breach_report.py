@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "breach-report",
         help="list what data the product held, and where, in a time window",
-        description="For each store (outbox, traffic counts, audit trail, and any other file in the state "
+        description="For each store (outbox, statistics store of the traffic counts, audit trail, and any other file in the state "
         "directory): where it is, how many records fall in the window and what kind of data they are. "
         "Times without a zone are UTC.",
     )

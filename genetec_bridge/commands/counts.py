@@ -7,14 +7,13 @@ measures (comptages-FROM-TO-PERIOD.csv); NGSI-LD writes trafficflowobserved-FROM
 """
 
 import argparse
-import json
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from genetec_bridge.commands import INVALID_CONFIG, load_site_or_report
-from genetec_bridge.counting.exports import counts_csv, ngsi_ld, points_csv
-from genetec_bridge.counting.series import DAY_S, HOUR_S, counting_points, measures, roll_up
+from genetec_bridge.counting.export_files import FORMATS, write_exports
+from genetec_bridge.counting.series import DAY_S, HOUR_S, counting_points, site_measures
 from genetec_bridge.counting.store import StatisticsStore
 
 PERIODS = {"interval": None, "hour": HOUR_S, "day": DAY_S}
@@ -27,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--config", required=True, help="the site config file (TOML)")
     export.add_argument("--from", dest="start", required=True, type=utc_day, help="first UTC day, YYYY-MM-DD")
     export.add_argument("--to", dest="end", required=True, type=utc_day, help="UTC day after the last one")
-    export.add_argument("--format", choices=("csv", "ngsi-ld"), default="csv")
+    export.add_argument("--format", choices=FORMATS, default="csv")
     export.add_argument(
         "--period",
         choices=tuple(PERIODS),
@@ -57,26 +56,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"counts export: no statistics store at {path} (counting.store_path)", file=sys.stderr)
         return 1
     store = StatisticsStore(path)
+    points = counting_points(site)
     try:
-        series = []
-        for point in counting_points(site):
-            raw = measures(store, point, args.start.timestamp(), args.end.timestamp())
-            period = PERIODS[args.period]
-            series += raw if period is None else roll_up(raw, period)
+        series = site_measures(
+            store, points, args.start.timestamp(), args.end.timestamp(), PERIODS[args.period]
+        )
     except ValueError as error:
-        print(f"counts export: {point.id}: {error} (its counting skill's interval_s)", file=sys.stderr)
+        print(f"counts export: {error} (its counting skill's interval_s)", file=sys.stderr)
         return 2
     finally:
         store.close()
-    args.out.mkdir(parents=True, exist_ok=True)
     stem = f"{args.start.date()}-{args.end.date()}-{args.period}"
-    if args.format == "csv":
-        written = [args.out / "points-comptage.csv", args.out / f"comptages-{stem}.csv"]
-        written[0].write_text(points_csv(counting_points(site)), encoding="utf-8")
-        written[1].write_text(counts_csv(series), encoding="utf-8")
-    else:
-        written = [args.out / f"trafficflowobserved-{stem}.json"]
-        written[0].write_text(json.dumps(ngsi_ld(series), indent=1, ensure_ascii=False), encoding="utf-8")
-    for file in written:
+    for file in write_exports(args.out, points, series, stem, (args.format,)):
         print(file)
     return 0

@@ -3,6 +3,7 @@ remove the product's custom events from Security Center, erase every store. Stop
 
 import argparse
 import asyncio
+import sqlite3
 from pathlib import Path
 
 from genetec_bridge.audit.trail import AuditTrail
@@ -20,8 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="export the city's data, remove the product's custom events from Security Center, erase all",
         description="Without --yes, list what would be removed and erased, and change nothing. With --yes: "
         "remove the product's custom event definitions from Security Center (bookmarks and past events "
-        "stay in its archive), write the export (counts, audit trail, privacy documents, summary) to DIR, "
-        "then erase the outbox, counts and audit trail. Stop the bridge first.",
+        "stay in its archive), write the export (counts as open-data CSV and NGSI-LD, monthly reports, audit "
+        "trail, privacy documents, summary) to DIR, then erase the outbox, statistics store and audit trail. "
+        "Stop the bridge first.",
     )
     parser.add_argument("--config", required=True, help="the site config file (TOML)")
     parser.add_argument("--export", required=True, type=Path, help="directory for what the city is owed")
@@ -35,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         return INVALID_CONFIG
     try:
         return asyncio.run(_end(site, args.export, args.yes))
-    except (WebSdkError, OSError) as error:
+    except (WebSdkError, OSError, sqlite3.Error) as error:
         print(f"end-of-contract stopped, nothing after this step was done: {error}")
         return FAILED
 

@@ -12,8 +12,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "purge",
         help="apply the retention settings now (the running bridge does it on its own)",
-        description="Delete outbox events, daily count files and audit entries older than their "
-        "retention ([delivery] and [retention]); what went is recorded in the audit trail.",
+        description="Delete outbox events, statistics (counts, analysed time, availability, alerts) and "
+        "audit entries older than their retention ([delivery] and [retention]); what went is recorded in "
+        "the audit trail.",
     )
     parser.add_argument("--config", required=True, help="the site config file (TOML)")
     parser.set_defaults(handler=purge)

@@ -3,8 +3,8 @@
     genetec-bridge report --config FILE --month 2026-03 [--language fr|en|all] [--out DIR] [--audit FILE]
 
 Writes report-YYYY-MM-LANG.html and .pdf in --out for each language. Reads the statistics store
-(counting.store_path), the audit trail (default audit.jsonl in the state directory) and, where a site
-has one, the trust loop's verdicts.
+(counting.store_path), the audit trail (default: the site's, audit.path) and, where a site has one, the
+trust loop's verdicts.
 """
 
 import argparse
@@ -12,7 +12,6 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analytics.config.state_paths import state_dir
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.commands import INVALID_CONFIG, load_site_or_report
 from genetec_bridge.counting.store import StatisticsStore
@@ -28,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--language", choices=(*LANGUAGES, "all"), default="all")
     parser.add_argument("--out", type=Path, default=Path("."), help="directory the report is written to")
     parser.add_argument(
-        "--audit", type=Path, help="the audit trail (JSON lines); default audit.jsonl in the state directory"
+        "--audit", type=Path, help="the audit trail (JSON lines); default the site's audit.path"
     )
     parser.set_defaults(handler=run)
 
@@ -43,7 +42,7 @@ def _month(text: str) -> Month:
 def run(args: argparse.Namespace) -> int:
     # Here, not at the top: every `genetec-bridge` command imports this module to register it, and
     # WeasyPrint with matplotlib would add seconds to the start of `run`.
-    from genetec_bridge.reports.render import render_html, render_pdf
+    from genetec_bridge.reports.render import write_reports
 
     site = load_site_or_report(args.config)
     if site is None:
@@ -54,15 +53,12 @@ def run(args: argparse.Namespace) -> int:
         return 1
     store = StatisticsStore(path)
     try:
-        audit = AuditTrail(args.audit or state_dir() / "audit.jsonl")
+        audit = AuditTrail(args.audit or site.audit.path)
         report = gather(site, store, audit, NoVerdicts(), args.month, datetime.now(UTC))
     finally:
         store.close()
-    args.out.mkdir(parents=True, exist_ok=True)
-    for language in LANGUAGES if args.language == "all" else (args.language,):
-        html = render_html(report, language)
-        stem = args.out / f"report-{args.month}-{language}"
-        stem.with_suffix(".html").write_text(html, encoding="utf-8")
-        stem.with_suffix(".pdf").write_bytes(render_pdf(html))
-        print(stem.with_suffix(".pdf"))
+    languages = LANGUAGES if args.language == "all" else (args.language,)
+    for file in write_reports(report, args.out, languages):
+        if file.suffix == ".pdf":
+            print(file)
     return 0

@@ -213,17 +213,13 @@ class DeliveryConfig(StrictModel):
 
 
 class CountingStoreConfig(StrictModel):
-    """Where the traffic counts (and the availability the monthly report shows) are kept, and how long."""
+    """Where the traffic counts (and the availability the monthly report shows) are kept; how long is
+    [retention] counts_days."""
 
     store_path: ConfigPath = Field(
         default_factory=lambda: state_dir() / "statistics.sqlite3",
         description="SQLite file of the traffic counts, analysed time, availability and alert tallies;"
-        " default statistics.sqlite3 in the state directory.",
-    )
-    keep_days: float = Field(
-        730.0,
-        gt=0,
-        description="Days the counts and tallies are kept (anonymous aggregates); older ones are deleted.",
+        " default statistics.sqlite3 in the state directory. Kept retention.counts_days.",
     )
 
 
@@ -251,8 +247,9 @@ class RetentionConfig(StrictModel):
     counts_days: int = Field(
         730,
         ge=1,
-        description="Days the anonymous traffic counts are kept (daily CSV files, counts store); the"
-        " city's statistics usually compare a year with the one before.",
+        description="Days the statistics store (counting.store_path) keeps its anonymous tallies: traffic"
+        " counts, analysed time, availability, alerts raised. The city's statistics usually compare a year"
+        " with the one before.",
     )
     verdicts_days: int = Field(
         365,

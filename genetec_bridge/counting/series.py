@@ -123,3 +123,19 @@ def combine(series: list[Measure], start: float, end: float) -> Measure:
         counts.update(measure.counts)
     analysed = sum(measure.analysed_s for measure in series)
     return Measure(series[0].point, start, end, analysed, dict(counts))
+
+
+def site_measures(
+    store: StatisticsStore, points: list[CountingPoint], start: float, end: float, period_s: float | None
+) -> list[Measure]:
+    """Every point's intervals starting in [start, end), or (with `period_s`) their sums per period.
+
+    Raises ValueError naming the point when a period is not a whole number of its intervals."""
+    series = []
+    for point in points:
+        raw = measures(store, point, start, end)
+        try:
+            series += raw if period_s is None else roll_up(raw, period_s)
+        except ValueError as error:
+            raise ValueError(f"{point.id}: {error}") from None
+    return series

@@ -12,7 +12,8 @@ one transaction, so a crash loses both together and an interval's coverage alway
 - alerts: alerts raised to Security Center per camera, skill and UTC hour (the outbox prunes delivered
   events within a day; the monthly report needs them for a month).
 
-Only anonymous tallies are kept: no track, box or image. `prune` applies the retention.
+Only anonymous tallies are kept: no track, box or image. `prune` applies the retention
+([retention] counts_days, by genetec_bridge.privacy.retention).
 """
 
 import sqlite3
@@ -25,6 +26,7 @@ from typing import Any
 ANALYSED_BIN_S = 60.0
 AVAILABILITY_BIN_S = 3600.0
 ALERT_BIN_S = 3600.0
+TABLES = ("counts", "analysed", "availability", "alerts")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS counts (
@@ -197,11 +199,31 @@ class StatisticsStore:
         )
         return {(row[0], row[1]): row[2] for row in rows}
 
+    def held(self, start: float, end: float) -> dict[str, int]:
+        """Rows per table whose bin starts in [start, end): what a breach report counts."""
+        held = {}
+        for table in TABLES:
+            sql = f"SELECT COUNT(*) FROM {table} WHERE start >= ? AND start < ?"
+            held[table] = self._query(sql, (start, end))[0][0]
+        return held
+
+    def span(self) -> tuple[float, float] | None:
+        """Start of the oldest bin and of the newest one held, in any table; None when empty."""
+        held = [
+            row
+            for table in TABLES
+            for row in self._query(f"SELECT MIN(start), MAX(start) FROM {table}", ())
+            if row[0] is not None
+        ]
+        if not held:
+            return None
+        return min(first for first, _ in held), max(last for _, last in held)
+
     def prune(self, before: float) -> int:
         """Delete everything of the bins that started before `before` (the retention); rows deleted."""
         deleted = 0
         with self._lock, self._db:
-            for table in ("counts", "analysed", "availability", "alerts"):
+            for table in TABLES:
                 deleted += self._db.execute(f"DELETE FROM {table} WHERE start < ?", (before,)).rowcount
         return deleted
 

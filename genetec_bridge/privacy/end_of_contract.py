@@ -11,9 +11,8 @@ must be stopped first, or it would write to the stores again.
 """
 
 import json
-import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,14 @@ from analytics.config.state_paths import state_dir
 from genetec_bridge.app import custom_event_definitions
 from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
 from genetec_bridge.config.site import SiteConfig
-from genetec_bridge.counting.csv_files import DailyCountsFiles
+from genetec_bridge.counting.export_files import write_exports
+from genetec_bridge.counting.series import counting_points, site_measures
+from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.privacy.documents import site_documents, write_documents
+from genetec_bridge.reports.monthly import Month, gather
+from genetec_bridge.reports.verdicts import NoVerdicts
+from genetec_bridge.reports.wording import LANGUAGES
 from genetec_bridge.websdk.client import CustomEventDefinition, WebSdkClient
 
 ACTOR = "end-of-contract"
@@ -50,9 +54,11 @@ def product_custom_event_ids(site: SiteConfig, trail: AuditTrail) -> set[int]:
 
 def store_files(site: SiteConfig) -> list[Path]:
     """Every file the product's stores hold now."""
-    outbox = site.delivery.outbox_path
-    candidates = [outbox, *(outbox.with_name(outbox.name + suffix) for suffix in _SQLITE_COMPANIONS)]
-    candidates += DailyCountsFiles(site.counting.export_dir).files().values()
+    candidates = [
+        database.with_name(database.name + suffix)
+        for database in (site.delivery.outbox_path, site.counting.store_path)
+        for suffix in ("", *_SQLITE_COMPANIONS)
+    ]
     candidates += AuditTrail(site.audit.path).files()
     return [path for path in candidates if path.is_file()]
 
@@ -74,11 +80,7 @@ async def remove_custom_events(client: WebSdkClient, plan: Plan, trail: AuditTra
 def export(site: SiteConfig, trail: AuditTrail, directory: Path, plan: Plan) -> list[Path]:
     """Write what the city is owed under `directory`; the files written."""
     directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    counts = directory / "counts"
-    for path in DailyCountsFiles(site.counting.export_dir).files().values():
-        counts.mkdir(exist_ok=True)
-        written.append(Path(shutil.copy2(path, counts / path.name)))
+    written = _statistics(site, trail, directory)
     written += trail.export(directory / "audit")
     written += write_documents(site_documents(site), directory / "privacy-documents", ["md", "html"])
     summary = directory / "summary.json"
@@ -86,6 +88,46 @@ def export(site: SiteConfig, trail: AuditTrail, directory: Path, plan: Plan) -> 
         json.dumps(_summary(site, plan), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return [*written, summary]
+
+
+def _statistics(site: SiteConfig, trail: AuditTrail, directory: Path) -> list[Path]:
+    """The counts of every interval held (open-data CSV and NGSI-LD) in counts/, and the monthly report
+    (HTML and PDF, each language) of every month held in reports/."""
+    # Here, not at the top: WeasyPrint and matplotlib would slow the start of every command.
+    from genetec_bridge.reports.render import write_reports
+
+    if not site.counting.store_path.is_file():
+        return []
+    store = StatisticsStore(site.counting.store_path)
+    try:
+        held = store.span()
+        if held is None:
+            return []
+        # Whole UTC days, from the first one held to the last.
+        first = datetime.fromtimestamp(held[0], UTC).date()
+        last = datetime.fromtimestamp(held[1], UTC).date()
+        start = datetime.combine(first, datetime.min.time(), UTC)
+        end = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
+        points = counting_points(site)
+        series = site_measures(store, points, start.timestamp(), end.timestamp(), None)
+        written = write_exports(directory / "counts", points, series, f"{first}-{end.date()}-interval")
+        now = datetime.now(UTC)
+        for month in _months(first, last):
+            report = gather(site, store, trail, NoVerdicts(), month, now)
+            written += write_reports(report, directory / "reports", LANGUAGES)
+    finally:
+        store.close()
+    return written
+
+
+def _months(first: date, last: date) -> list[Month]:
+    """The months from the one of `first` to the one of `last`, both included."""
+    months = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(Month(year, month))
+        year, month = year + month // 12, month % 12 + 1
+    return months
 
 
 def _summary(site: SiteConfig, plan: Plan) -> dict[str, Any]:
@@ -117,7 +159,8 @@ def erase(site: SiteConfig) -> list[Path]:
     for path in files:
         path.unlink()
     # The state directory itself stays (systemd owns it); the stores' own subdirectories go.
-    for directory in {site.counting.export_dir, site.audit.path.parent} - {state_dir()}:
+    stores = {site.delivery.outbox_path, site.counting.store_path, site.audit.path}
+    for directory in {store.parent for store in stores} - {state_dir()}:
         if directory.is_dir() and not any(directory.iterdir()):
             directory.rmdir()
     return files

@@ -5,7 +5,6 @@ are. Files in the state directory that no known store accounts for are listed to
 later is never silently left out. Video frames are never stored, which the inventory states.
 """
 
-import csv
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -15,14 +14,16 @@ from typing import Any
 from analytics.config.state_paths import state_dir
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.config.site import SiteConfig
-from genetec_bridge.counting.csv_files import DailyCountsFiles
+from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
 
 CATEGORIES = {
     "frames": "video frames: never stored; held in memory a few seconds, privacy masks blanked",
     "outbox": "alert events: kind, zone or line, object class, short-lived track number, time, box; "
     "no image, no identity",
-    "counts": "anonymous traffic counts per interval, line, class and direction",
+    "counts": "statistics store: anonymous traffic counts per interval, line, class and direction; "
+    "seconds each camera was analysed; availability of the bridge, daemon and Security Center link; "
+    "alerts raised per camera, skill and hour",
     "audit": "audit entries: staff user names, configuration and account changes, delivered alerts",
     "security_center": "events, alarms and bookmarks delivered to Security Center, kept there under its "
     "own retention",
@@ -74,24 +75,16 @@ def _outbox(path: Path, start: datetime, end: datetime) -> list[Holding]:
 
 
 def _counts(site: SiteConfig, start: datetime, end: datetime) -> Holding:
-    directory = site.counting.export_dir
-    files = DailyCountsFiles(directory).files()
-    by_file: dict[str, int] = {}
-    for day, path in files.items():
-        if not start.date() <= day <= end.date():
-            continue
-        with path.open(encoding="utf-8", newline="") as file:
-            rows = [row for row in csv.reader(file)][1:]
-        in_window = sum(1 for row in rows if row and start <= _utc(row[0]) < end)
-        if in_window:
-            by_file[path.name] = in_window
+    path = site.counting.store_path
+    if not path.is_file():
+        return Holding("counts", str(path), False, 0, CATEGORIES["counts"])
+    store = StatisticsStore(path)
+    try:
+        by_table = store.held(start.timestamp(), end.timestamp())
+    finally:
+        store.close()
     return Holding(
-        "counts",
-        str(directory),
-        directory.is_dir(),
-        sum(by_file.values()),
-        CATEGORIES["counts"],
-        {"by_file": by_file},
+        "counts", str(path), True, sum(by_table.values()), CATEGORIES["counts"], {"by_table": by_table}
     )
 
 
@@ -116,12 +109,12 @@ def _other_files(site: SiteConfig) -> list[Holding]:
     root = state_dir()
     if not root.is_dir():
         return []
-    known = {site.delivery.outbox_path, site.audit.path, site.counting.export_dir}
+    known = {site.delivery.outbox_path, site.audit.path, site.counting.store_path}
     known_prefixes = tuple(str(path) for path in known)
     others = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         if str(path).startswith(known_prefixes):
-            continue  # a store above, or its journal, head, lock or daily files
+            continue  # a store above, or its journal, head or lock
         modified = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
         others.append(
             Holding(

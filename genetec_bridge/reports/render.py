@@ -1,6 +1,8 @@
 """The monthly report as HTML (Jinja2) and PDF (WeasyPrint, from that same HTML)."""
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import jinja2
 import weasyprint
@@ -47,6 +49,19 @@ def render_html(report: MonthlyReport, language: str) -> str:
 
 def render_pdf(html: str) -> bytes:
     return weasyprint.HTML(string=html, url_fetcher=_fetch_nothing).write_pdf()
+
+
+def write_reports(report: MonthlyReport, out: Path, languages: Iterable[str]) -> list[Path]:
+    """report-YYYY-MM-LANG.html and .pdf in `out` for each language; the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for language in languages:
+        html = render_html(report, language)
+        stem = out / f"report-{report.month}-{language}"
+        written += [stem.with_suffix(".html"), stem.with_suffix(".pdf")]
+        written[-2].write_text(html, encoding="utf-8")
+        written[-1].write_bytes(render_pdf(html))
+    return written
 
 
 def _fetch_nothing(url: str) -> dict[str, object]:

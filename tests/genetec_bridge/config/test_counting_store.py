@@ -1,4 +1,4 @@
-"""[counting] store_path and keep_days: where the statistics are kept, and for how long."""
+"""[counting] store_path and [retention] counts_days: where the statistics are kept, and for how long."""
 
 import pytest
 
@@ -21,7 +21,7 @@ def test_the_store_is_under_the_state_directory_by_default(tmp_path, monkeypatch
     config = load_site_config(write_site(tmp_path, example_text()))
 
     assert config.counting.store_path == tmp_path / "state/statistics.sqlite3"
-    assert config.counting.keep_days == 730
+    assert config.retention.counts_days == 730
 
 
 def test_a_relative_store_path_is_relative_to_the_config_file(tmp_path) -> None:
@@ -37,7 +37,14 @@ def test_a_relative_store_path_is_relative_to_the_config_file(tmp_path) -> None:
 
 
 def test_a_retention_of_zero_days_is_refused_naming_the_key(tmp_path) -> None:
-    text = edited(example_text(), "keep_days = 730", "keep_days = 0")
+    text = edited(example_text(), "counts_days = 730", "counts_days = 0")
+
+    with pytest.raises(ConfigError, match=r"retention\.counts_days"):
+        load_site_config(write_site(tmp_path, text))
+
+
+def test_a_second_retention_setting_in_counting_is_refused_naming_the_key(tmp_path) -> None:
+    text = edited(example_text(), COMMENTED, "keep_days = 730")
 
     with pytest.raises(ConfigError, match=r"counting\.keep_days"):
         load_site_config(write_site(tmp_path, text))

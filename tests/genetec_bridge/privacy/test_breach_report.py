@@ -4,12 +4,11 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from genetec_bridge.counting.csv_files import DailyCountsFiles
 
 from analytics.config.state_paths import STATE_DIR_ENV
-from analytics.skills.interval_counts import IntervalCount
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.config.site import load_site_config
+from genetec_bridge.counting.store import StatisticsBatch, StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
 from tests.support.analytics_events import loitering
 from tests.support.single_command import run_command
@@ -38,10 +37,15 @@ def config_file(tmp_path, monkeypatch):
     outbox.mark_delivered(loitering(1, CAM_A).id)
     outbox.close()
 
-    counts = DailyCountsFiles(site.counting.export_dir)
+    batch = StatisticsBatch()
     for moment in (START - timedelta(hours=2), START + timedelta(hours=3), START + timedelta(hours=4)):
         start = moment.timestamp()
-        counts.append([IntervalCount(start, start + 900, (CAM_B, "Northbound count", "car", "A->B"), 2)])
+        batch.crossings[(CAM_B, "Northbound count", start, 900.0, "car", "A->B")] += 2
+        batch.add_analysed(CAM_B, start, start + 120.0)  # two UTC minutes
+    batch.add_alert(CAM_A, "loitering:Bench", (START + timedelta(hours=1)).timestamp())
+    store = StatisticsStore(site.counting.store_path)
+    store.commit(batch)
+    store.close()
 
     trail = AuditTrail(site.audit.path)
     trail.append("alice", "config.save", "camera", at=START + timedelta(hours=5))
@@ -71,8 +75,10 @@ def test_the_report_counts_each_store_in_the_window(config_file, tmp_path, capsy
     assert outbox["detail"]["by_camera"] == {CAM_A: {"delivered": 1}, CAM_B: {"pending": 1}}
     assert outbox["location"] == str(tmp_path / "state/outbox.sqlite3")
     assert stores["security_center"]["records_in_window"] == 1
-    assert stores["counts"]["records_in_window"] == 2
-    assert stores["counts"]["detail"]["by_file"] == {"counts-2026-03-10.csv": 2}
+    counts = stores["counts"]
+    assert counts["location"] == str(tmp_path / "state/statistics.sqlite3")
+    assert counts["detail"]["by_table"] == {"counts": 2, "analysed": 4, "availability": 0, "alerts": 1}
+    assert counts["records_in_window"] == 7
     assert stores["audit"]["records_in_window"] == 1
     assert stores["audit"]["detail"] == {"by_action": {"config.save": 1}, "actors": ["alice"]}
     others = [store["location"] for store in report["stores"] if store["store"] == "other"]
@@ -92,7 +98,8 @@ def test_the_text_report_names_what_and_where(config_file, capsys) -> None:
     assert run_command("genetec_bridge.commands.breach_report", argv) == 0
     out = capsys.readouterr().out
     assert "- outbox: 2 record(s) in the window;" in out
-    assert "what: anonymous traffic counts" in out
+    assert "what: statistics store: anonymous traffic counts" in out
+    assert "- counts: 7 record(s) in the window;" in out
 
 
 def test_a_window_ending_before_it_starts_is_refused(config_file, capsys) -> None:

@@ -68,6 +68,8 @@ def _register_fields(site: SiteConfig, language: str) -> list[str]:
         t["people"]["pedestrians"],
         t["people"]["cyclists"],
         t["data"]["counts"],
+        t["data"]["operation"],
+        t["register"]["recipient_report"],
         "8001",
         "5f1c2a3b-0000-4000-8000-00000000a001",
         t["register"]["transfers_text"],
@@ -155,7 +157,7 @@ def test_data_sheet_per_camera(example_documents) -> None:
         assert expected in sheet
     other = _doc(example_documents, "dpia-carrefour-jean-jaures", "fr").markdown
     assert "Aucun masque de confidentialité sur cette caméra" in other
-    assert "Fichiers quotidiens de comptages anonymes (ligne Northbound count)" in other
+    assert "Comptages anonymes par intervalle dans la base de statistiques (ligne Northbound count)" in other
 
 
 def test_public_notice_per_camera_is_printable(example_documents) -> None:

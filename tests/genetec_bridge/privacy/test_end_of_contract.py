@@ -2,22 +2,25 @@
 then removes only the product's custom events, writes the export, and leaves the stores empty."""
 
 import asyncio
+import csv
+import io
 import json
 from datetime import UTC, datetime
 
 import pytest
-from genetec_bridge.counting.csv_files import DailyCountsFiles
 
 from analytics.config.state_paths import STATE_DIR_ENV
-from analytics.skills.interval_counts import IntervalCount
 from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
 from genetec_bridge.config.site import load_site_config
+from genetec_bridge.counting.store import StatisticsBatch, StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.websdk.client import WebSdkClient
 from tests.support.analytics_events import loitering
 from tests.support.fake_websdk_process import CAMERA_GUIDS, FakeWebSdkProcess
 from tests.support.single_command import run_command
 from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
+from tests.support.synthetic_week import CAMERA as COUNTING_CAMERA
+from tests.support.synthetic_week import LINE
 
 pytestmark = pytest.mark.integration
 
@@ -46,10 +49,15 @@ def _stores_with_data(site) -> None:
     outbox.add(loitering(1, CAMERA_GUIDS[0]), ACTIONS)
     outbox.mark_delivered(loitering(1, CAMERA_GUIDS[0]).id)
     outbox.close()
+    # 7 cars in the quarter hour from 08:00 on 1 May, analysed all of it.
     start = datetime(2026, 5, 1, 8, tzinfo=UTC).timestamp()
-    DailyCountsFiles(site.counting.export_dir).append(
-        [IntervalCount(start, start + 900, (CAMERA_GUIDS[1], "Northbound count", "car", "A->B"), 7)]
-    )
+    batch = StatisticsBatch()
+    batch.crossings[(COUNTING_CAMERA, LINE, start, 900.0, "car", "A->B")] = 7
+    batch.add_analysed(COUNTING_CAMERA, start, start + 900.0)
+    batch.add_availability("bridge", start, start + 900.0, up=True)
+    store = StatisticsStore(site.counting.store_path)
+    store.commit(batch)
+    store.close()
     trail = AuditTrail(site.audit.path)
     trail.append("bridge", CUSTOM_EVENTS_CREATED, "Security Center", {"ids": [CREATED_THEN_UNROUTED]})
     trail.append("alice", "config.save", "Parvis Saint-Michel")
@@ -94,9 +102,36 @@ def test_end_of_contract_lists_then_exports_removes_and_erases(tmp_path, monkeyp
     assert [bookmark["text"] for bookmark in after["bookmarks"]] == ["loitering"]
     # The product's directories are empty.
     assert _files_under(state) == []
-    # The export holds the counts, the verified audit trail (with the removals) and the documents.
-    counts = (export / "counts/counts-2026-05-01.csv").read_text().splitlines()
-    assert counts[1].endswith(",car,A->B,7")
+    # The export holds the counts (open-data CSV and NGSI-LD), the month's reports, the verified audit
+    # trail (with the removals) and the documents.
+    point = f"{COUNTING_CAMERA}:{LINE}"
+    assert (export / "counts/points-comptage.csv").read_text().splitlines()[1].startswith(point + ",")
+    rows = list(
+        csv.DictReader(
+            io.StringIO((export / "counts/comptages-2026-05-01-2026-05-02-interval.csv").read_text())
+        )
+    )
+    assert len(rows) == 96 * 2 * 5, "every quarter hour of the day held, both directions, TV VL PL 2RM velo"
+    at_eight = {
+        (r["sens"], r["categorie"]): (r["valeur"], r["couverture"])
+        for r in rows
+        if r["debut"] == "2026-05-01T08:00:00+00:00"
+    }
+    assert at_eight[("A->B", "VL")] == ("7", "1.0") and at_eight[("A->B", "TV")] == ("7", "1.0")
+    nine = {r["valeur"] for r in rows if r["debut"] == "2026-05-01T09:00:00+00:00"}
+    assert nine == {""}, "an interval not analysed is missing data, not zero traffic"
+    entities = json.loads(
+        (export / "counts/trafficflowobserved-2026-05-01-2026-05-02-interval.json").read_text()
+    )
+    cars = [
+        e for e in entities if e["vehicleType"]["value"] == "car" and e["laneDirection"]["value"] == "forward"
+    ]
+    assert [e["intensity"]["value"] for e in cars] == [7]
+    assert sorted(p.name for p in (export / "reports").iterdir()) == [
+        f"report-2026-05-{language}.{suffix}" for language in ("en", "fr") for suffix in ("html", "pdf")
+    ]
+    assert "Carrefour Jean-Jaures" in (export / "reports/report-2026-05-en.html").read_text()
+    assert (export / "reports/report-2026-05-fr.pdf").read_bytes().startswith(b"%PDF")
     verification = json.loads((export / "audit/audit-verification.json").read_text())
     assert verification["intact"] is True
     exported_trail = AuditTrail(export / "audit/audit.jsonl")

@@ -5,13 +5,12 @@ import contextlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from genetec_bridge.counting.csv_files import DailyCountsFiles
 
 from analytics.config.loader import ConfigError
 from analytics.config.state_paths import STATE_DIR_ENV
-from analytics.skills.interval_counts import IntervalCount
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.config.site import SiteConfig, load_site_config
+from genetec_bridge.counting.store import StatisticsBatch, StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.privacy.retention import purge_expired, purge_periodically
 from tests.support.analytics_events import loitering
@@ -19,6 +18,7 @@ from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, 
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 CAMERA = "00000001-0000-babe-0000-00408ca1eb95"
+LINE = "Northbound count"
 ACTIONS = [{"action": "custom_event", "custom_event_id": 1, "custom_event_name": "x", "message": "m"}]
 
 
@@ -30,31 +30,64 @@ def site(tmp_path, monkeypatch) -> SiteConfig:
     return load_site_config(write_site(tmp_path, edited(text, "audit_days = 365", "audit_days = 200")))
 
 
-def _count_row(day: datetime) -> IntervalCount:
-    start = day.timestamp()
-    return IntervalCount(start, start + 900, (CAMERA, "Northbound count", "car", "A->B"), 3)
+def _statistics_of(store: StatisticsStore, moments: list[datetime]) -> None:
+    """At each moment: 3 cars crossing in its 15-minute interval, a minute analysed, an hour observed, an alert."""
+    batch = StatisticsBatch()
+    for moment in moments:
+        start = moment.timestamp()
+        batch.crossings[(CAMERA, LINE, start, 900.0, "car", "A->B")] += 3
+        batch.add_analysed(CAMERA, start, start + 60.0)
+        batch.add_availability("bridge", start, start + 3600.0, up=True)
+        batch.add_alert(CAMERA, "loitering:Bench", start)
+    store.commit(batch)
+
+
+def _days_held(store: StatisticsStore, since: datetime) -> list[int]:
+    """Days before NOW of the intervals the store still counts."""
+    rows = store.counts(CAMERA, LINE, since.timestamp(), NOW.timestamp())
+    return [round((NOW.timestamp() - row.start) / 86400) for row in rows]
 
 
 def test_the_defaults_put_every_store_under_the_state_directory(site, tmp_path) -> None:
     state = tmp_path / "state"
     assert site.audit.path == state / "audit/audit.jsonl"
-    assert site.delivery.outbox_path.parent == state and site.counting.export_dir.parent == state
+    assert site.delivery.outbox_path.parent == state and site.counting.store_path.parent == state
 
 
-def test_count_files_older_than_retention_go_and_younger_ones_stay(site) -> None:
-    files = DailyCountsFiles(site.counting.export_dir)
-    # Days 31, 30 and 29 before now: with counts_days = 30 only the first is wholly past retention.
-    days = [NOW - timedelta(days=n) for n in (31, 30, 29)]
-    for day in days:
-        files.append([_count_row(day)])
+def test_statistics_older_than_retention_go_and_younger_ones_stay(site) -> None:
+    store = StatisticsStore(site.counting.store_path)
+    # 31 days, 30 days and 29 days before now: with counts_days = 30 only the first is past retention.
+    moments = [NOW - timedelta(days=n) for n in (31, 30, 29)]
+    _statistics_of(store, moments)
+    store.close()
     trail = AuditTrail(site.audit.path)
 
     result = purge_expired(site, trail, NOW)
 
-    assert result.count_files == [f"counts-{days[0].date()}.csv"]
-    assert sorted(files.files()) == [days[1].date(), days[2].date()]
-    assert trail.entries()[-1].action == "retention.purge"
-    assert trail.entries()[-1].details["count_files"] == result.count_files
+    assert result.statistics_rows == 4  # the oldest moment's count, minute, hour and alert tally
+    store = StatisticsStore(site.counting.store_path)
+    assert _days_held(store, NOW - timedelta(days=40)) == [30, 29]
+    assert store.held(moments[0].timestamp(), moments[1].timestamp()) == {
+        "counts": 0,
+        "analysed": 0,
+        "availability": 0,
+        "alerts": 0,
+    }
+    assert store.held(moments[1].timestamp(), NOW.timestamp()) == {
+        "counts": 2,
+        "analysed": 2,
+        "availability": 2,
+        "alerts": 2,
+    }
+    store.close()
+    entry = trail.entries()[-1]
+    assert entry.action == "retention.purge" and entry.details["statistics_rows"] == 4
+    assert entry.details["statistics_before"] == (NOW - timedelta(days=30)).isoformat()
+
+
+def test_a_purge_without_a_statistics_store_does_not_create_one(site) -> None:
+    purge_expired(site, AuditTrail(site.audit.path), NOW)
+    assert not site.counting.store_path.exists()
 
 
 def test_audit_entries_older_than_retention_go_and_the_trail_still_verifies(site) -> None:
@@ -95,24 +128,27 @@ def test_a_purge_with_nothing_to_delete_writes_nothing(site) -> None:
     assert trail.path.read_bytes() == before
 
 
-async def test_the_bridge_task_purges_on_its_own(site) -> None:
-    files = DailyCountsFiles(site.counting.export_dir)
-    old_day = datetime.now(UTC) - timedelta(days=40)
-    files.append([_count_row(old_day)])
-    files.append([_count_row(datetime.now(UTC))])
+async def test_the_bridge_task_purges_the_bridge_s_own_store(site) -> None:
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    store = StatisticsStore(site.counting.store_path)  # open, as the running bridge holds it
+    _statistics_of(store, [now - timedelta(days=40), now])
     trail = AuditTrail(site.audit.path)
 
-    task = asyncio.create_task(purge_periodically(site, trail))
+    task = asyncio.create_task(purge_periodically(site, trail, store))
     try:
         for _ in range(200):
-            if len(files.files()) == 1:
+            if len(store.counts(CAMERA, LINE, 0.0, now.timestamp() + 900.0)) == 1:
                 break
             await asyncio.sleep(0.05)
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-    assert list(files.files()) == [datetime.now(UTC).date()]
+    assert [row.start for row in store.counts(CAMERA, LINE, 0.0, now.timestamp() + 900.0)] == [
+        now.timestamp()
+    ]
+    store.close()
+    assert trail.entries()[-1].details["statistics_rows"] == 4
 
 
 def test_an_audit_retention_under_six_months_is_refused_naming_the_key(tmp_path, monkeypatch) -> None:

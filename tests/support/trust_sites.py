@@ -25,7 +25,13 @@ def trust_site(
 ) -> SiteConfig:
     return SiteConfig.model_validate(
         {
-            "genetec": {"url": websdk_url, "username": "bridge", "password": "not-used"},
+            "genetec": {
+                "url": websdk_url,
+                "username": "bridge",
+                "password": "not-used",
+                # The fake Web SDK speaks plain HTTP on loopback, which a site must accept explicitly.
+                "allow_plain_http": websdk_url.startswith("http://"),
+            },
             "media_gateway": {"host": "127.0.0.1"},
             "audit": {"path": str(directory / "audit.jsonl")},
             "trust": {"store_path": str(directory / "trust.sqlite3"), **trust},

@@ -34,7 +34,11 @@ COMMAND = "genetec_bridge.commands.end_of_contract"
 def _site_file(tmp_path, fake: FakeWebSdkProcess):
     text = edited(example_text(), "https://sc-main.city.local:4590/WebSdk", fake.base_url.rstrip("/"))
     return write_site(
-        tmp_path, edited(text, 'username = "analytics-bridge"', f'username = "{fake.username}"')
+        tmp_path,
+        # The fake speaks plain HTTP on loopback, which the site must accept explicitly.
+        edited(
+            text, 'username = "analytics-bridge"', f'username = "{fake.username}"\nallow_plain_http = true'
+        ),
     )
 
 

@@ -8,6 +8,7 @@ dead stream loses acknowledgements (Security Center does not replay them), never
 
 import asyncio
 import logging
+import sqlite3
 
 from analytics.events import AnalyticsEvent
 from genetec_bridge.delivery.alert_text import message_for
@@ -47,9 +48,14 @@ class AlarmAcknowledgements:
             return None
         # The acknowledgement type's key is not documented; `AckType` follows the `AckTime` naming.
         ack_type = event.data.get("AckType")
-        acknowledged = await asyncio.to_thread(
-            self._outbox.acknowledge_alarm, instance_id, str(ack_type) if ack_type is not None else None
-        )
+        try:
+            acknowledged = await asyncio.to_thread(
+                self._outbox.acknowledge_alarm, instance_id, str(ack_type) if ack_type is not None else None
+            )
+        except sqlite3.Error as error:
+            # A storage fault loses this record, as a dead stream would; it must not stop the bridge.
+            log.error("acknowledgement of alarm %d not recorded: outbox error %s", instance_id, error)
+            return None
         if acknowledged is not None:
             analytics_event = AnalyticsEvent.model_validate_json(acknowledged.event_json)
             log.info(

@@ -18,9 +18,19 @@ class Failures(BaseModel):
     )
     fail_code: str = Field("InvalidOperation", description="SdkErrorCode of injected Fail answers.")
     fail_next: int = Field(0, description="Answer the next N Web SDK requests with Fail; -1 for all.")
-    delay_s: float = Field(0.0, ge=0.0, description="Delay before answering each Web SDK request.")
+    delay_s: float = Field(
+        0.0,
+        ge=0.0,
+        description="Delay before answering each Web SDK request, after carrying it out (an overloaded"
+        " server: the work is done, the answer comes late).",
+    )
     outage_until: float | None = Field(
         None, description="Monotonic time until which every request gets 503 (set via /_fake/outage)."
+    )
+    hang_until: float | None = Field(
+        None,
+        description="Monotonic time until which requests are held unanswered, then carried out and answered"
+        " even if the client gave up, as by a frozen server (set via /_fake/outage mode hang).",
     )
     single_result_as_list: bool = Field(
         False, description="Answer a one-entity read with a list instead of an object."
@@ -34,6 +44,9 @@ class Failures(BaseModel):
 
     def in_outage(self) -> bool:
         return self.outage_until is not None and time.monotonic() < self.outage_until
+
+    def hang_left_s(self) -> float:
+        return max(0.0, self.hang_until - time.monotonic()) if self.hang_until is not None else 0.0
 
     def take_fail(self) -> bool:
         """Whether this request gets an injected Fail; consumes one of `fail_next`."""

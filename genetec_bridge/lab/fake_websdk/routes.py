@@ -69,6 +69,8 @@ async def websdk(request: web.Request) -> web.StreamResponse:
     route = [unquote(part) for part in parts[1:] if part]
     query = dict(parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True))
     entry: dict[str, Any] = {"method": request.method, "path": "/".join(route), "q": query.get("q")}
+    while (hang_s := failures.hang_left_s()) > 0:
+        await asyncio.sleep(hang_s)
     response, line = await _answer(request, parts[0].lower() if parts else "", route, query, entry)
     entry["status"] = response.status
     if response.status != 200:

@@ -340,20 +340,25 @@ class DeliveryService:
         self.last_error = None
 
     async def _send(self, pending: PendingEvent, action: dict[str, str]) -> int | None:
-        """Send one action; for an alarm, the instance id the server returned (if any)."""
+        """Send one action; for an alarm, the instance id the server returned (if any). A ValueError
+        names the action and its settings (a GUID, an id), for the reason the event is parked with."""
         kind = action["action"]
-        if kind == "custom_event":
-            await self._client.raise_custom_event(
-                int(action["custom_event_id"]), pending.camera, action["message"], pending.event_json
-            )
-        elif kind == "alarm":
-            return await self._client.trigger_alarm(action["alarm"], pending.camera)
-        elif kind == "bookmark":
-            await self._client.add_bookmark(
-                pending.camera, datetime.fromisoformat(action["time"]), action["text"]
-            )
-        else:
-            raise ValueError(f"unknown outbox action {kind!r}")
+        try:
+            if kind == "custom_event":
+                await self._client.raise_custom_event(
+                    int(action["custom_event_id"]), pending.camera, action["message"], pending.event_json
+                )
+            elif kind == "alarm":
+                return await self._client.trigger_alarm(action["alarm"], pending.camera)
+            elif kind == "bookmark":
+                await self._client.add_bookmark(
+                    pending.camera, datetime.fromisoformat(action["time"]), action["text"]
+                )
+            else:
+                raise ValueError("unknown outbox action")
+        except (ValueError, KeyError) as error:
+            settings = {key: value for key, value in action.items() if key not in ("message", "text")}
+            raise ValueError(f"{settings}, camera {pending.camera!r}: {error}") from None
         return None
 
     async def _park(self, pending: PendingEvent, reason: str) -> None:

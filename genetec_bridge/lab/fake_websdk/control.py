@@ -52,8 +52,8 @@ async def set_failures(request: web.Request) -> web.Response:
 
 
 async def outage(request: web.Request) -> web.Response:
-    """{"mode": "503" | "refuse" | "hang", "duration_s": N}: answer 503, refuse connections, or hold
-    every request (then carry it out and answer), for N seconds."""
+    """{"mode": "503" | "refuse" | "hang", "duration_s": N}: answer 503, refuse connections, or carry
+    requests out but hold every answer, for N seconds."""
     try:
         body = await request.json()
         mode, duration = str(body["mode"]), float(body["duration_s"])

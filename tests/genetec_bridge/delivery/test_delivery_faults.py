@@ -79,7 +79,7 @@ async def produce(service: DeliveryService, produced: list[AnalyticsEvent], stop
         await asyncio.sleep(1.0)
 
 
-@pytest.mark.timeout(240 + 2 * OUTAGE_S)
+@pytest.mark.timeout(300 + 3 * OUTAGE_S)
 async def test_late_answers_a_hang_and_an_outage_raise_every_event_exactly_once(tmp_path):
     fake = FakeWebSdkProcess(record=tmp_path / "received.jsonl")
     await asyncio.to_thread(fake.start)
@@ -116,7 +116,8 @@ async def test_late_answers_a_hang_and_an_outage_raise_every_event_exactly_once(
             await asyncio.sleep(2)
             stop.set()
             await producer
-            await asyncio.to_thread(wait_until, lambda: service.status().pending == 0, 120, 0.5)
+            # The backlog of a long outage takes a while to drain.
+            await asyncio.to_thread(wait_until, lambda: service.status().pending == 0, 120 + OUTAGE_S, 0.5)
             delivery.cancel()
             await asyncio.gather(delivery, return_exceptions=True)
         counts = await asyncio.to_thread(raised, fake)

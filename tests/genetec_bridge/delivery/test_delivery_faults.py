@@ -152,7 +152,7 @@ async def test_a_hang_longer_than_the_answer_window_re_sends_each_action_at_most
             for event in events[:3]:
                 await service.enqueue(event, ALERT)
             await asyncio.to_thread(wait_until, lambda: service.status().delivered == 3, 30)
-            await asyncio.to_thread(fake.outage, "hang", 6.0)
+            await asyncio.to_thread(fake.outage, "hang", 4.0)
             for event in events[3:]:
                 await service.enqueue(event, ALERT)
             await asyncio.to_thread(

@@ -263,6 +263,8 @@ class DeliveryService:
             try:
                 await self._deliver_event(pending)
             except WebSdkAuthError as error:
+                # Refused at the door: the request did nothing, it does not count as a copy.
+                await self._stored(self.outbox.mark_error, pending.event_id, str(error), False)
                 self._block_auth(str(error))
             except (ValueError, KeyError) as error:
                 # Raised while building the request: nothing was sent, and nothing sent will fix it.

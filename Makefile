@@ -19,7 +19,11 @@ export GENETEC_ANALYTICS_STATE_DIR := $(abspath var)
 BENCH_ARGS ?=
 DEMO_ARGS ?=
 
-.PHONY: install test demo bench lint schemas privacy-docs clean
+# `make delivery-faults`: the delivery fault test with the issue's 10-minute Web SDK outage
+# (`make test` runs it with a 10-s one); OUTAGE_S=... to choose.
+OUTAGE_S ?= 600
+
+.PHONY: install test demo bench lint schemas privacy-docs clean delivery-faults
 
 install: $(VENV)/.installed var/.apt-installed $(MODEL)
 
@@ -55,6 +59,10 @@ $(MODEL): $(VENV)/.installed
 
 test: install
 	$(PY) -m pytest
+
+delivery-faults: install
+	DELIVERY_OUTAGE_S=$(OUTAGE_S) $(PY) -m pytest -p no:cacheprovider \
+		tests/genetec_bridge/delivery/test_delivery_faults.py -k exactly_once
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

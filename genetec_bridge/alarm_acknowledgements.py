@@ -9,6 +9,7 @@ dead stream loses acknowledgements (Security Center does not replay them), never
 
 import asyncio
 import logging
+import sqlite3
 
 from analytics.events import AnalyticsEvent
 from genetec_bridge.delivery.alert_text import message_for
@@ -60,9 +61,14 @@ class AlarmAcknowledgements:
         if ack_type is None and self._trust is not None:
             # Names only (no values): what a real server sends, should the assumed key be wrong.
             log.warning("alarm acknowledgement without AckType, fields: %s", sorted(event.data))
-        acknowledged = await asyncio.to_thread(
-            self._outbox.acknowledge_alarm, instance_id, str(ack_type) if ack_type is not None else None
-        )
+        try:
+            acknowledged = await asyncio.to_thread(
+                self._outbox.acknowledge_alarm, instance_id, str(ack_type) if ack_type is not None else None
+            )
+        except sqlite3.Error as error:
+            # A storage fault loses this record, as a dead stream would; it must not stop the bridge.
+            log.error("acknowledgement of alarm %d not recorded: outbox error %s", instance_id, error)
+            return None
         if acknowledged is not None:
             analytics_event = AnalyticsEvent.model_validate_json(acknowledged.event_json)
             log.info(

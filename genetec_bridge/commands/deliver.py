@@ -2,11 +2,16 @@
 
 The config file gives the Web SDK connection and the delivery settings. Without one (before a site file
 exists, or for a lab), `--url`, `--username`, `--outbox` and the password in $GENETEC_PASSWORD do.
+
+`--list-parked` prints the events delivery gave up on, with their reason; `--requeue-parked [ID ...]`
+puts them (all, or those named) back in the queue. Both only touch the outbox and exit: the running
+bridge, polling the same outbox, delivers requeued events, so no second process sends at the same time.
 """
 
 import argparse
 import asyncio
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from analytics.config.loader import ConfigError
@@ -31,7 +36,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--application-id", default=DEV_APPLICATION_ID)
     parser.add_argument("--outbox", type=Path, help="Outbox file (overrides the config's).")
     parser.add_argument("--until-empty", action="store_true", help="Exit once nothing deliverable is left.")
-    parser.add_argument("--requeue-rejected", action="store_true", help="Retry events parked as rejected.")
+    parser.add_argument(
+        "--list-parked", action="store_true", help="List the parked events with their reason, and exit."
+    )
+    parser.add_argument(
+        "--requeue-parked",
+        "--requeue-rejected",
+        dest="requeue",
+        nargs="*",
+        metavar="EVENT_ID",
+        help="Put parked events (all, or the ids given) back in the queue, and exit.",
+    )
     parser.add_argument("--retry-initial", type=float, help="First retry delay, seconds.")
     parser.add_argument("--retry-max", type=float, help="Longest retry delay, seconds.")
     parser.add_argument("--max-per-minute", type=int, help="Events per camera and minute at most.")
@@ -40,14 +55,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     configure_logging("deliver")
+    if args.list_parked or args.requeue is not None:
+        try:
+            path = args.outbox or _settings(args).outbox_path
+        except (ConfigError, ValueError) as error:
+            print(f"deliver: {error}")
+            return 2
+        return _maintain(Outbox(path), args)
     try:
         client, settings = _connection(args)
     except (ConfigError, ValueError) as error:
         print(f"deliver: {error}")
         return 2
     outbox = Outbox(args.outbox or settings.outbox_path)
-    if args.requeue_rejected:
-        print(f"requeued {outbox.requeue_rejected()} rejected events")
     service = DeliveryService(
         client,
         outbox,
@@ -70,6 +90,27 @@ def run(args: argparse.Namespace) -> int:
         print(service.status().model_dump_json())
         outbox.close()
     return 0
+
+
+def _maintain(outbox: Outbox, args: argparse.Namespace) -> int:
+    try:
+        if args.requeue is not None:
+            print(f"requeued {outbox.requeue_rejected(args.requeue or None)} parked events")
+        if args.list_parked:
+            parked = outbox.parked(limit=1_000_000)
+            for event in parked:
+                moment = datetime.fromtimestamp(event.parked_at, UTC).isoformat(timespec="seconds")
+                print(f"{event.event_id}\t{event.camera_id}\t{moment}\t{event.reason}")
+            print(f"{len(parked)} parked events")
+    finally:
+        outbox.close()
+    return 0
+
+
+def _settings(args: argparse.Namespace) -> DeliveryConfig:
+    if args.config is None:
+        raise ValueError("give --config FILE or --outbox FILE")
+    return load_site_config(args.config).delivery
 
 
 def _connection(args: argparse.Namespace) -> tuple[WebSdkClient, DeliveryConfig]:

@@ -85,7 +85,18 @@ class GenetecConfig(StrictModel):
         None,
         description="PEM bundle to verify the role's (self-signed) certificate, instead of the system's.",
     )
-    timeout_s: float = Field(10.0, gt=0, description="Timeout of one Web SDK request, seconds.")
+    timeout_s: float = Field(
+        10.0,
+        gt=0,
+        description="Timeout to connect to the Web SDK, and to get the answer to a read (ping, lists), seconds.",
+    )
+    answer_timeout_s: float = Field(
+        120.0,
+        gt=0,
+        description="How long a request that raises something in Security Center (custom event, alarm,"
+        " bookmark) waits for its answer once sent. It is not sent again meanwhile, so a slow or briefly"
+        " hung Security Center raises nothing twice; after it, the request is re-sent at most once.",
+    )
 
     @property
     def plain_http(self) -> bool:

@@ -2,9 +2,17 @@
 
 Insertion is idempotent by event id. Each action's completion is committed separately, so after a crash
 only the actions not yet confirmed are sent again. Triggered alarms are kept, with their instance id, so
-operator acknowledgements can be matched to the event (alarm_acknowledgements.py). Before each send the action is marked `sending`:
-after a crash that mark tells the next process it may be about to send a duplicate (see service.py).
+operator acknowledgements can be matched to the event (alarm_acknowledgements.py). Before each send the
+action is marked `sending` and its `doubt` (requests that may have reached Security Center without an
+answer) goes up by one; a request proven not to have arrived takes it back down, an answer clears it.
+So after a crash or an unanswered request, `doubt` says how many copies Security Center may already
+have (see service.py). Each event has a lane (lanes.py): alerts are delivered before statistics.
+Events that cannot be delivered are parked (`rejected_at`) with their reason in `last_error`.
 Thread-safe: the delivery service calls it from worker threads so fsyncs never block the event loop.
+
+A file SQLite cannot read at start (not a database, malformed) is renamed `<name>.corrupt-<UTC time>`
+with a log line, and a fresh outbox is started: the bridge keeps running. Other SQLite errors (disk
+full, database locked) are raised to the caller, which keeps what it was storing and retries.
 
 Retention (privacy by design): `prune` deletes delivered and rejected events, with their actions and
 alarm rows, once older than their retention; pending events are never deleted. What the counters need of
@@ -15,6 +23,7 @@ window of traffic, with no vacuum to run and no change to existing files.
 """
 
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -23,7 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from analytics.events import AnalyticsEvent
-from genetec_bridge.health.status import AlarmResponses
+from genetec_bridge.delivery.lanes import lane_of
+from genetec_bridge.health.status import AlarmResponses, ParkedEvent
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -38,10 +50,10 @@ CREATE TABLE IF NOT EXISTS events (
     sending TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,
     rejections INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT
+    last_error TEXT,
+    lane INTEGER NOT NULL DEFAULT 0,
+    doubt INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS pending_by_camera ON events (camera, seq)
-    WHERE delivered_at IS NULL AND rejected_at IS NULL;
 CREATE TABLE IF NOT EXISTS actions_done (
     event_id TEXT NOT NULL,
     action TEXT NOT NULL,
@@ -71,6 +83,13 @@ CREATE TABLE IF NOT EXISTS pruned_alarms (
     PRIMARY KEY (camera, skill)
 );
 """
+# Columns added after the first release, added to older files when they are opened.
+_ADDED_COLUMNS = {"lane": "INTEGER NOT NULL DEFAULT 0", "doubt": "INTEGER NOT NULL DEFAULT 0"}
+_INDEXES = """
+DROP INDEX IF EXISTS pending_by_camera;
+CREATE INDEX IF NOT EXISTS pending_by_lane ON events (camera, lane, seq)
+    WHERE delivered_at IS NULL AND rejected_at IS NULL;
+"""
 _PENDING = "delivered_at IS NULL AND rejected_at IS NULL"
 # The events `prune` deletes; parameters: the delivered and the rejected cut-off times.
 _EXPIRED = "delivered_at < ? OR (delivered_at IS NULL AND rejected_at < ?)"
@@ -86,6 +105,8 @@ class PendingEvent:
     done: frozenset[str]
     sending: str | None
     rejections: int
+    lane: int = 0
+    doubt: int = 0
 
     def remaining(self) -> list[dict[str, Any]]:
         return [action for action in self.actions if action["action"] not in self.done]
@@ -116,16 +137,62 @@ class OutboxStats:
 
 
 class Outbox:
-    def __init__(self, path: str | Path, clock: Any = time.time) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: str | Path, clock: Any = time.time, busy_timeout_s: float = 30.0) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30.0)
-        # WAL + synchronous=FULL: a commit is on disk (fsync) before it returns, and readers (status,
-        # the maintenance tool) never block the writer.
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._busy_timeout_s = busy_timeout_s
+        self.moved_aside: Path | None = None
+        try:
+            self._db = self._open()
+        except sqlite3.OperationalError:
+            raise  # locked, unreadable, disk full: not corruption, the file must stay where it is
+        except sqlite3.DatabaseError as error:
+            self.moved_aside = self._move_aside(error)
+            self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=self._busy_timeout_s)
+        try:
+            # WAL + synchronous=FULL: a commit is on disk (fsync) before it returns, and readers (status,
+            # the maintenance tool) never block the writer.
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            problems = [row[0] for row in db.execute("PRAGMA quick_check")]
+            if problems != ["ok"]:
+                raise sqlite3.DatabaseError("; ".join(problems[:3]))
+            db.executescript(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
+            with db:
+                for name, definition in _ADDED_COLUMNS.items():
+                    if name not in columns:
+                        db.execute(f"ALTER TABLE events ADD COLUMN {name} {definition}")
+                if "doubt" not in columns:
+                    # Written before `doubt` existed: a `sending` mark is one request that got no answer.
+                    db.execute("UPDATE events SET doubt = 1 WHERE sending IS NOT NULL")
+            db.executescript(_INDEXES)
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
+
+    def _move_aside(self, error: sqlite3.DatabaseError) -> Path:
+        """Rename the unreadable file (and its WAL) out of the way, so that a fresh one can start."""
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(self._clock()))
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self.path}{suffix}")
+            if source.exists():
+                source.rename(f"{aside}{suffix}")
+        log.error(
+            "outbox %s is corrupt (%s): moved aside to %s and a fresh outbox started; events still"
+            " undelivered in it are not sent (open it with sqlite3 to recover them)",
+            self.path,
+            error,
+            aside.name,
+        )
+        return aside
 
     def close(self) -> None:
         with self._lock:
@@ -141,9 +208,9 @@ class Outbox:
             return False
         return bool(
             self._write(
-                "INSERT OR IGNORE INTO events (event_id, camera, event_json, actions_json, enqueued_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (event.id, event.camera, event.to_json(), json.dumps(actions), self._clock()),
+                "INSERT OR IGNORE INTO events"
+                " (event_id, camera, event_json, actions_json, enqueued_at, lane) VALUES (?, ?, ?, ?, ?, ?)",
+                (event.id, event.camera, event.to_json(), json.dumps(actions), self._clock(), lane_of(event)),
             )
         )
 
@@ -153,11 +220,12 @@ class Outbox:
         return [row[0] for row in rows]
 
     def next_pending(self, camera: str) -> PendingEvent | None:
-        """The oldest undelivered event of the camera: delivery is in order per camera."""
+        """The oldest undelivered event of the camera's first lane that has one: alerts before statistics,
+        in order within a lane."""
         with self._lock:
             row = self._db.execute(
-                "SELECT seq, event_id, camera, event_json, actions_json, sending, rejections FROM events"
-                f" WHERE camera = ? AND {_PENDING} ORDER BY seq LIMIT 1",
+                "SELECT seq, event_id, camera, event_json, actions_json, sending, rejections, lane, doubt"
+                f" FROM events WHERE camera = ? AND {_PENDING} ORDER BY lane, seq LIMIT 1",
                 (camera,),
             ).fetchone()
             if row is None:
@@ -166,12 +234,24 @@ class Outbox:
                 "SELECT action FROM actions_done WHERE event_id = ?", (row[1],)
             ).fetchall()
         return PendingEvent(
-            row[0], row[1], row[2], row[3], json.loads(row[4]), frozenset(d[0] for d in done), row[5], row[6]
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            json.loads(row[4]),
+            frozenset(d[0] for d in done),
+            row[5],
+            row[6],
+            row[7],
+            row[8],
         )
 
     def mark_sending(self, event_id: str, action: str) -> None:
+        """Before a request: one more copy of `action` may reach Security Center."""
         self._write(
-            "UPDATE events SET sending = ?, attempts = attempts + 1 WHERE event_id = ?", (action, event_id)
+            "UPDATE events SET doubt = CASE WHEN sending = ? THEN doubt + 1 ELSE 1 END, sending = ?,"
+            " attempts = attempts + 1 WHERE event_id = ?",
+            (action, action, event_id),
         )
 
     def mark_action_done(self, event_id: str, action: str, alarm_instance: int | None = None) -> None:
@@ -191,7 +271,7 @@ class Outbox:
                     " WHERE event_id = ?",
                     (alarm_instance, now, event_id),
                 )
-            self._db.execute("UPDATE events SET sending = NULL WHERE event_id = ?", (event_id,))
+            self._db.execute("UPDATE events SET sending = NULL, doubt = 0 WHERE event_id = ?", (event_id,))
 
     def mark_delivered(self, event_id: str) -> None:
         self._write(
@@ -200,10 +280,12 @@ class Outbox:
         )
 
     def mark_error(self, event_id: str, error: str, rejected: bool) -> int:
-        """Record a failed attempt; a rejection (Fail answer) is counted. Returns the rejection count."""
+        """Record an attempt that did nothing in Security Center (not sent, or refused: `rejected`, counted).
+        Earlier unanswered copies stay in doubt. Returns the rejection count."""
         with self._lock, self._db:
             self._db.execute(
-                "UPDATE events SET sending = NULL, last_error = ?, rejections = rejections + ? WHERE event_id = ?",
+                "UPDATE events SET sending = CASE WHEN doubt > 1 THEN sending END, doubt = MAX(doubt - 1, 0),"
+                " last_error = ?, rejections = rejections + ? WHERE event_id = ?",
                 (error, int(rejected), event_id),
             )
             row = self._db.execute("SELECT rejections FROM events WHERE event_id = ?", (event_id,)).fetchone()
@@ -248,13 +330,39 @@ class Outbox:
             for row in rows
         ]
 
-    def park(self, event_id: str) -> None:
-        """Stop retrying an event Security Center keeps refusing; it stays here, visible, until pruned."""
-        self._write("UPDATE events SET rejected_at = ? WHERE event_id = ?", (self._clock(), event_id))
+    def mark_in_doubt(self, event_id: str, error: str) -> None:
+        """Record an attempt that got no usable answer: its copy stays counted in `doubt`."""
+        self._write("UPDATE events SET last_error = ? WHERE event_id = ?", (error, event_id))
 
-    def requeue_rejected(self) -> int:
+    def park(self, event_id: str, reason: str | None = None) -> None:
+        """Stop retrying an event that cannot be delivered; it stays here, visible, until pruned.
+        `reason` replaces the last error when given."""
+        self._write(
+            "UPDATE events SET rejected_at = ?, last_error = COALESCE(?, last_error) WHERE event_id = ?",
+            (self._clock(), reason, event_id),
+        )
+
+    def parked(self, limit: int = 100) -> list[ParkedEvent]:
+        """The events parked now, most recent first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT event_id, camera, last_error, rejected_at FROM events"
+                " WHERE rejected_at IS NOT NULL ORDER BY rejected_at DESC, seq DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [
+            ParkedEvent(event_id=row[0], camera_id=row[1], reason=row[2] or "", parked_at=row[3])
+            for row in rows
+        ]
+
+    def requeue_rejected(self, event_ids: list[str] | None = None) -> int:
+        """Put parked events (all, or those listed) back in the queue. Their unanswered copies are
+        forgotten: a person who requeues has checked Security Center, or accepts a second copy."""
+        only = f" AND event_id IN ({','.join('?' * len(event_ids))})" if event_ids else ""
         return self._write(
-            "UPDATE events SET rejected_at = NULL, rejections = 0 WHERE rejected_at IS NOT NULL", ()
+            "UPDATE events SET rejected_at = NULL, rejections = 0, doubt = 0 WHERE rejected_at IS NOT NULL"
+            + only,
+            tuple(event_ids or ()),
         )
 
     def prune(self, keep_delivered_s: float, keep_rejected_s: float) -> Pruned:

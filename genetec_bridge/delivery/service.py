@@ -1,18 +1,32 @@
-"""Delivery: drains the outbox to the Web SDK, in order per camera, retried, rate-limited.
+"""Delivery: drains the outbox to the Web SDK, alerts before statistics, retried, rate-limited.
 
-Crash handling (at-least-once): an action is marked `sending` (committed) before its request and `done`
-(committed) after the server's Ok. A crash between the Ok and the `done` commit cannot be told apart
-from a crash before the request reached the server, so the next process sends that action again: nothing
-is lost, and the only possible duplicate is that one request. Each camera has at most one request in
-flight, so the window is one request per camera. The next process logs such re-sends as possible
-duplicates, and the payload carries the event's stable id so rules or operators in Security Center can
-recognise a repeat. Exactly-once would need the server to dedupe by a client key, which the Web SDK
-does not offer.
+What Security Center receives, and how often (the guarantee; tests in tests/genetec_bridge/delivery/):
+- Each camera has one request in flight at a time. Its alert lane is delivered first, in order; its
+  statistics lane (counting crossings, lanes.py) only when no alert waits. Each lane has its own token
+  bucket, and a statistics event waiting for a token gives way to an alert that arrives meanwhile.
+- Every request is counted in the outbox (`doubt`) before it is sent. A request proven not to have
+  arrived (refused connection, connect timeout, HTTP 503) is sent again, with back-off, as often as
+  needed: it cannot make a duplicate.
+- A request that was sent waits `answer_timeout` (client.py, default 120 s) for its answer and is not
+  sent again meanwhile: a slow or briefly hung Security Center answers late and raises nothing twice.
+- With no answer by then (or the connection cut after sending, or the bridge stopped mid-request), the
+  request is in doubt. Once Security Center answers a ping again, it is sent once more; that is the only
+  way a duplicate can happen, at most one per action, counted in `resent_in_doubt` and logged with the
+  event id (the payload carries the id, so operators can recognise the repeat). If that second copy is
+  in doubt too, the event is parked instead of being sent a third time. The Web SDK has no idempotency
+  key, so exactly-once is not possible.
 
 Outages and 5xx: retried with exponential back-off and jitter, per camera. Authentication refusals
 (401/403) stop all delivery with a clear status and are retried only every `auth_retry_s`: wrong
-credentials need a person, not a tight loop. Fail answers are retried a few times (re-creating a missing
-custom event definition), then the event is parked as rejected, kept in the outbox and shown in status.
+credentials need a person, not a tight loop. An event retrying cannot deliver is parked with its reason
+(kept in the outbox, shown in status, requeued with `genetec-bridge deliver`) and the camera's next events
+go on: a request that cannot be built (a mistyped GUID in the routing), an answer that cannot be read,
+or `MAX_REJECTIONS` Fail answers (a missing custom event definition is re-created first).
+
+Storage: an SQLite error (disk full, database locked) is a health state, never a crash. An event that
+cannot be stored is held in memory (up to `MAX_UNSTORED`) and stored when the outbox accepts writes again;
+a worker whose outbox write fails keeps what it knows (an action done) and retries the write, so
+nothing is lost and nothing is sent twice because of it.
 
 Audit: with an audit trail, each delivered event is recorded there (`alert.delivered`: camera, skill,
 event id, actions), after the outbox has marked it delivered.
@@ -25,27 +39,45 @@ import asyncio
 import contextlib
 import json
 import logging
+import sqlite3
 import time
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypeVar
 
 from analytics.events import AnalyticsEvent
 from analytics.skills.base import AlertRouting
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.backoff import Backoff
 from genetec_bridge.delivery.alert_text import plan_actions
-from genetec_bridge.delivery.outbox import Outbox, PendingEvent
+from genetec_bridge.delivery.lanes import Lane, lane_of
+from genetec_bridge.delivery.outbox import Outbox, OutboxStats, PendingEvent
 from genetec_bridge.delivery.rate_limit import CameraRateLimiter
-from genetec_bridge.health.status import DeliveryStatus
+from genetec_bridge.health.status import DeliveryStatus, ParkedEvent
 from genetec_bridge.websdk.client import WebSdkClient
-from genetec_bridge.websdk.errors import WebSdkAuthError, WebSdkError, WebSdkFailure
+from genetec_bridge.websdk.errors import (
+    WebSdkAuthError,
+    WebSdkError,
+    WebSdkFailure,
+    WebSdkInDoubt,
+    WebSdkProtocolError,
+)
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-# Refusals by Security Center after which an event is parked in the outbox instead of retried.
-MAX_REJECTIONS = 5
+# Fail answers after which an event is parked: a definition re-created after the first one fixes the
+# usual cause; a Fail that comes back after that will not go away by retrying.
+MAX_REJECTIONS = 3
+# Copies of one action that may have reached Security Center unanswered: the original and one re-send.
+MAX_COPIES_IN_DOUBT = 2
+# Events held in memory while the outbox cannot be written: about 20 MB, hours of a busy site.
+MAX_UNSTORED = 10_000
 # How often old delivered and rejected events are deleted: retention is in hours, minutes late is fine.
 PRUNE_EVERY_S = 600.0
+# Parked events listed in the status (all are counted).
+STATUS_PARKED = 20
 
 
 class DeliveryService:
@@ -67,6 +99,7 @@ class DeliveryService:
         self._client = client
         self._audit = audit
         self.outbox = outbox
+        # One bucket per camera and lane: statistics never use up the alerts' allowance.
         self._limiter = CameraRateLimiter(max_events_per_minute_per_camera, clock)
         self._retry = (retry_initial_s, retry_max_s)
         self._auth_retry_s = auth_retry_s if auth_retry_s is not None else retry_max_s
@@ -75,21 +108,96 @@ class DeliveryService:
         self._next_prune = float("-inf")
         self._clock = clock
         self._wake = asyncio.Event()
+        self._alert_arrived: dict[str, asyncio.Event] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._auth_blocked_until = 0.0
+        self._unstored: deque[tuple[AnalyticsEvent, list[dict[str, Any]]]] = deque()
+        self._last_seen: tuple[OutboxStats, list[ParkedEvent]] = (OutboxStats(0, 0, 0, 0, None), [])
         self.last_error: str | None = None
+        self.storage_error: str | None = None
         self.possible_duplicates = 0
+        self.unstored_lost = 0
 
     # -- producer side -----------------------------------------------------------------------------
 
     async def enqueue(
         self, event: AnalyticsEvent, routing: AlertRouting, now: datetime | None = None
     ) -> bool:
-        """Commit the event to the outbox (durable before this returns) and wake delivery."""
-        added = await asyncio.to_thread(self.outbox.add, event, plan_actions(event, routing, now))
+        """Commit the event to the outbox (durable before this returns) and wake delivery. When the outbox
+        cannot be written, the event is held in memory and stored later; True all the same."""
+        actions = plan_actions(event, routing, now)
+        if not actions:
+            return False
+        if self._unstored:
+            # Behind the events already waiting for the outbox: order per camera is kept.
+            self._hold(event, actions)
+            return True
+        try:
+            added = await asyncio.to_thread(self.outbox.add, event, actions)
+        except sqlite3.Error as error:
+            self._storage_failed(error)
+            self._hold(event, actions)
+            return True
+        self._storage_ok()
         if added:
-            self._wake.set()
+            self._arrived(event)
         return added
+
+    def _hold(self, event: AnalyticsEvent, actions: list[dict[str, Any]]) -> None:
+        if len(self._unstored) >= MAX_UNSTORED:
+            self.unstored_lost += 1
+            log.error(
+                "event %s lost: the outbox cannot be written and %d events wait", event.id, MAX_UNSTORED
+            )
+            return
+        self._unstored.append((event, actions))
+
+    async def _store_held(self) -> None:
+        while self._unstored:
+            event, actions = self._unstored[0]
+            try:
+                added = await asyncio.to_thread(self.outbox.add, event, actions)
+            except sqlite3.Error as error:
+                self._storage_failed(error)
+                return
+            self._unstored.popleft()
+            if added:
+                self._arrived(event)
+        self._storage_ok()
+
+    def _arrived(self, event: AnalyticsEvent) -> None:
+        self._wake.set()
+        if lane_of(event) is Lane.ALERT:
+            self._alert_event(event.camera).set()
+
+    def _alert_event(self, camera: str) -> asyncio.Event:
+        return self._alert_arrived.setdefault(camera, asyncio.Event())
+
+    # -- storage -----------------------------------------------------------------------------------
+
+    def _storage_failed(self, error: sqlite3.Error) -> None:
+        if self.storage_error is None:
+            log.error("outbox cannot be used (%s): events are held and the outbox is retried", error)
+        self.storage_error = f"outbox: {error}"
+
+    def _storage_ok(self) -> None:
+        if self.storage_error is not None and not self._unstored:
+            log.info("outbox writable again")
+            self.storage_error = None
+
+    async def _stored(self, operation: Callable[..., T], *args: Any, write: bool = True) -> T:
+        """Run an outbox operation, retried until SQLite takes it: the caller keeps what it knows."""
+        backoff = Backoff(*self._retry)
+        while True:
+            try:
+                result = await asyncio.to_thread(operation, *args)
+            except sqlite3.Error as error:
+                self._storage_failed(error)
+                await asyncio.sleep(backoff.next_delay())
+                continue
+            if write:
+                self._storage_ok()
+            return result
 
     # -- delivery loop -----------------------------------------------------------------------------
 
@@ -97,13 +205,19 @@ class DeliveryService:
         """Deliver forever (or, with `until_empty`, until nothing deliverable is left)."""
         try:
             while True:
+                await self._store_held()
                 await self._prune_when_due()
-                for camera in await asyncio.to_thread(self.outbox.cameras_pending):
+                try:
+                    cameras = await asyncio.to_thread(self.outbox.cameras_pending)
+                except sqlite3.Error as error:
+                    self._storage_failed(error)
+                    cameras = None
+                for camera in cameras or []:
                     worker = self._workers.get(camera)
                     if worker is None or worker.done():
                         self._workers[camera] = asyncio.create_task(self._deliver_camera(camera))
                 idle = all(worker.done() for worker in self._workers.values())
-                if until_empty and idle and not await asyncio.to_thread(self.outbox.cameras_pending):
+                if until_empty and idle and cameras == [] and not self._unstored:
                     return
                 self._wake.clear()
                 # Polling also picks up events another process (the bridge) put in a shared outbox.
@@ -117,8 +231,12 @@ class DeliveryService:
     async def _prune_when_due(self) -> None:
         if self._clock() < self._next_prune:
             return
+        try:
+            pruned = await asyncio.to_thread(self.outbox.prune, *self._keep_s)
+        except sqlite3.Error as error:
+            self._storage_failed(error)
+            return
         self._next_prune = self._clock() + PRUNE_EVERY_S
-        pruned = await asyncio.to_thread(self.outbox.prune, *self._keep_s)
         if pruned.delivered or pruned.rejected:
             log.info(
                 "outbox: pruned %d delivered and %d rejected events older than %g h and %g h",
@@ -130,42 +248,104 @@ class DeliveryService:
 
     async def _deliver_camera(self, camera: str) -> None:
         backoff = Backoff(*self._retry)
-        while (pending := await asyncio.to_thread(self.outbox.next_pending, camera)) is not None:
+        alert_arrived = self._alert_event(camera)
+        while True:
+            alert_arrived.clear()  # before reading: an alert stored after the read sets it again
+            pending = await self._stored(self.outbox.next_pending, camera, write=False)
+            if pending is None:
+                return
             await self._wait_auth()
+            if pending.sending is not None and pending.doubt >= MAX_COPIES_IN_DOUBT:
+                await self._park(
+                    pending,
+                    f"Security Center did not answer {pending.doubt} requests for its {pending.sending} and may"
+                    " have carried them out: check Security Center, then requeue it if it is missing",
+                )
+                continue
             if not pending.done:
-                while (wait := self._limiter.acquire(camera)) > 0:
-                    await asyncio.sleep(wait)
+                wait = self._limiter.acquire(f"{camera} {Lane(pending.lane).name}")
+                if wait > 0:
+                    await self._wait_for_token(wait, Lane(pending.lane), alert_arrived)
+                    continue
             try:
                 await self._deliver_event(pending)
             except WebSdkAuthError as error:
+                # Refused at the door: the request did nothing, it does not count as a copy.
+                await self._stored(self.outbox.mark_error, pending.event_id, str(error), False)
                 self._block_auth(str(error))
+            except (ValueError, KeyError) as error:
+                # Raised while building the request: nothing was sent, and nothing sent will fix it.
+                await self._stored(self.outbox.mark_error, pending.event_id, str(error), False)
+                await self._park(
+                    pending, f"cannot build the request ({error!s}): check the alert routing of its skill"
+                )
+            except WebSdkProtocolError as error:
+                await self._park(
+                    pending,
+                    f"answer not understood ({error}): Security Center may have raised it, check before"
+                    " requeueing",
+                )
             except WebSdkFailure as error:
                 await self._rejected(pending, error)
                 await asyncio.sleep(backoff.next_delay())
+            except WebSdkInDoubt as error:
+                self.last_error = str(error)
+                await self._stored(self.outbox.mark_in_doubt, pending.event_id, str(error))
+                log.warning(
+                    "event %s of camera %s in doubt (%s): sent once more when Security Center answers again",
+                    pending.event_id,
+                    camera,
+                    error,
+                )
+                await self._until_answering(backoff)
             except WebSdkError as error:
                 self.last_error = str(error)
-                await asyncio.to_thread(self.outbox.mark_error, pending.event_id, str(error), False)
+                await self._stored(self.outbox.mark_error, pending.event_id, str(error), False)
                 delay = backoff.next_delay()
                 log.warning("delivery to camera %s failed (%s); retry in %.1f s", camera, error, delay)
                 await asyncio.sleep(delay)
             else:
                 backoff.reset()
 
+    async def _wait_for_token(self, wait: float, lane: Lane, alert_arrived: asyncio.Event) -> None:
+        """Sleep until the lane's bucket has a token; a statistics lane wakes early for a new alert."""
+        if lane is Lane.ALERT:
+            await asyncio.sleep(wait)
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(alert_arrived.wait(), wait)
+
+    async def _until_answering(self, backoff: Backoff) -> None:
+        """Wait until Security Center answers a ping, so that a re-send is not lost in the same silence."""
+        while True:
+            await asyncio.sleep(backoff.next_delay())
+            try:
+                await self._client.ping()
+            except WebSdkAuthError as error:
+                self._block_auth(str(error))
+                return
+            except WebSdkError:
+                continue
+            return
+
     async def _deliver_event(self, pending: PendingEvent) -> None:
-        if pending.sending is not None:
-            self.possible_duplicates += 1
+        resending = pending.sending
+        if resending is not None:
             log.warning(
-                "re-sending %s of event %s: a previous run may have sent it already (at most one duplicate)",
-                pending.sending,
+                "re-sending %s of event %s: an earlier request got no answer (or the bridge stopped"
+                " mid-request); Security Center may receive it twice",
+                resending,
                 pending.event_id,
             )
         for action in pending.remaining():
-            await asyncio.to_thread(self.outbox.mark_sending, pending.event_id, action["action"])
+            await self._stored(self.outbox.mark_sending, pending.event_id, action["action"])
             alarm_instance = await self._send(pending, action)
-            await asyncio.to_thread(
+            await self._stored(
                 self.outbox.mark_action_done, pending.event_id, action["action"], alarm_instance
             )
-        await asyncio.to_thread(self.outbox.mark_delivered, pending.event_id)
+            if action["action"] == resending:
+                self.possible_duplicates += 1
+        await self._stored(self.outbox.mark_delivered, pending.event_id)
         self.last_error = None
         if self._audit is not None:
             details = {
@@ -176,29 +356,37 @@ class DeliveryService:
             await asyncio.to_thread(self._audit.append, "bridge", "alert.delivered", pending.camera, details)
 
     async def _send(self, pending: PendingEvent, action: dict[str, str]) -> int | None:
-        """Send one action; for an alarm, the instance id the server returned (if any)."""
+        """Send one action; for an alarm, the instance id the server returned (if any). A ValueError
+        names the action and its settings (a GUID, an id), for the reason the event is parked with."""
         kind = action["action"]
-        if kind == "custom_event":
-            await self._client.raise_custom_event(
-                int(action["custom_event_id"]), pending.camera, action["message"], pending.event_json
-            )
-        elif kind == "alarm":
-            return await self._client.trigger_alarm(action["alarm"], pending.camera)
-        elif kind == "bookmark":
-            await self._client.add_bookmark(
-                pending.camera, datetime.fromisoformat(action["time"]), action["text"]
-            )
-        else:
-            raise ValueError(f"unknown outbox action {kind!r}")
+        try:
+            if kind == "custom_event":
+                await self._client.raise_custom_event(
+                    int(action["custom_event_id"]), pending.camera, action["message"], pending.event_json
+                )
+            elif kind == "alarm":
+                return await self._client.trigger_alarm(action["alarm"], pending.camera)
+            elif kind == "bookmark":
+                await self._client.add_bookmark(
+                    pending.camera, datetime.fromisoformat(action["time"]), action["text"]
+                )
+            else:
+                raise ValueError("unknown outbox action")
+        except (ValueError, KeyError) as error:
+            settings = {key: value for key, value in action.items() if key not in ("message", "text")}
+            raise ValueError(f"{settings}, camera {pending.camera!r}: {error}") from None
         return None
+
+    async def _park(self, pending: PendingEvent, reason: str) -> None:
+        await self._stored(self.outbox.park, pending.event_id, reason)
+        log.error("event %s of camera %s parked: %s", pending.event_id, pending.camera, reason)
 
     async def _rejected(self, pending: PendingEvent, error: WebSdkFailure) -> None:
         self.last_error = str(error)
-        rejections = await asyncio.to_thread(self.outbox.mark_error, pending.event_id, str(error), True)
+        rejections = await self._stored(self.outbox.mark_error, pending.event_id, str(error), True)
         log.warning("Security Center refused event %s: %s", pending.event_id, error)
         if rejections >= MAX_REJECTIONS:
-            await asyncio.to_thread(self.outbox.park, pending.event_id)
-            log.error("event %s parked after %d refusals; see the outbox", pending.event_id, rejections)
+            await self._park(pending, f"Security Center refused it {rejections} times: {error}")
             return
         custom = next((a for a in pending.remaining() if a["action"] == "custom_event"), None)
         if custom is not None:
@@ -225,13 +413,22 @@ class DeliveryService:
     # -- status ------------------------------------------------------------------------------------
 
     def status(self) -> DeliveryStatus:
-        stats = self.outbox.stats()
+        try:
+            self._last_seen = (self.outbox.stats(), self.outbox.parked(STATUS_PARKED))
+        except sqlite3.Error as error:
+            self._storage_failed(error)  # the figures last read are shown meanwhile
+        stats, parked = self._last_seen
         oldest = stats.oldest_pending_enqueued_at
+        held = len(self._unstored)
         return DeliveryStatus(
-            produced=stats.produced,
+            produced=stats.produced + held,
             delivered=stats.delivered,
-            pending=stats.pending,
+            pending=stats.pending + held,
             rejected=stats.rejected,
+            parked=parked,
+            resent_in_doubt=self.possible_duplicates,
+            storage_error=self.storage_error,
+            unstored=held,
             oldest_pending_age_s=max(0.0, time.time() - oldest) if oldest is not None else None,
             last_error=self.last_error,
         )

@@ -109,6 +109,18 @@ def _delivery_metrics(status: BridgeStatus) -> Iterator[Metric]:
     yield _counter("events_delivered", "Analytics events delivered to Security Center.", delivery.delivered)
     yield _gauge("events_pending", "Events waiting in the outbox.", delivery.pending)
     yield _gauge(
+        "events_parked", "Events parked in the outbox: retrying cannot deliver them.", delivery.rejected
+    )
+    yield _counter(
+        "events_resent_in_doubt",
+        "Requests sent again after an earlier copy got no answer (possible duplicates).",
+        delivery.resent_in_doubt,
+    )
+    yield _gauge(
+        "outbox_storage_ok", "0 while the outbox cannot be written.", float(delivery.storage_error is None)
+    )
+    yield _gauge("events_unstored", "Events held in memory until the outbox accepts them.", delivery.unstored)
+    yield _gauge(
         "events_oldest_pending_age_seconds",
         "Age of the oldest undelivered event.",
         delivery.oldest_pending_age_s,

@@ -34,11 +34,28 @@ class DaemonStatus(BaseModel):
     last_error: str | None = None
 
 
+class ParkedEvent(BaseModel):
+    """An event delivery stopped trying: retrying cannot fix it. `genetec-bridge deliver` requeues it."""
+
+    event_id: str
+    camera_id: str
+    reason: str
+    parked_at: float = Field(description="Unix time it was parked.")
+
+
 class DeliveryStatus(BaseModel):
     produced: int = 0
     delivered: int = 0
     pending: int = 0
-    rejected: int = Field(0, description="Events Security Center kept refusing, parked in the outbox.")
+    rejected: int = Field(0, description="Events parked in the outbox (refused, or undeliverable).")
+    parked: list[ParkedEvent] = Field(default_factory=list, description="The most recently parked events.")
+    resent_in_doubt: int = Field(
+        0, description="Requests sent again after an earlier copy got no answer: possible duplicates."
+    )
+    storage_error: str | None = Field(
+        None, description="Outbox (SQLite) error while it lasts; events are held in memory and retried."
+    )
+    unstored: int = Field(0, description="Events held in memory until the outbox accepts them.")
     oldest_pending_age_s: float | None = None
     last_error: str | None = None
 

@@ -42,7 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--fail-code", default="InvalidOperation", help="SdkErrorCode of injected Fail answers."
     )
     parser.add_argument("--delay", type=float, default=0.0, help="Seconds before each answer (slowness).")
-    parser.add_argument("--outage", choices=("503", "refuse"), help="Start in an outage of this kind.")
+    parser.add_argument(
+        "--outage", choices=("503", "refuse", "hang"), help="Start in an outage of this kind."
+    )
     parser.add_argument("--outage-duration", type=float, default=60.0, help="Seconds the start outage lasts.")
     parser.add_argument("--keepalive", type=float, default=5.0, help="Seconds between stream KeepAlives.")
     parser.add_argument("--drop-stream-after", type=float, help="Drop event streams after this many seconds.")
@@ -75,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.outage == "503":
         failures.outage_until = time.monotonic() + args.outage_duration
+    elif args.outage == "hang":
+        failures.hang_until = time.monotonic() + args.outage_duration
     refuse_s = args.outage_duration if args.outage == "refuse" else 0.0
     asyncio.run(serve(server, refuse_s))
     return 0

@@ -2,6 +2,13 @@
 
 HTTP status is checked before the body, because 401/403/404/411 come back without an Rsp envelope.
 Every request has a timeout; a timeout, a refused connection or a 5xx is `WebSdkUnavailable`.
+
+Failures are told apart by whether the request may have reached Security Center, because a request
+that changes something (custom event, alarm, bookmark) must not be carried out twice:
+- not sent (refused connection, connect or pool timeout, HTTP 503): plain `WebSdkUnavailable`;
+- sent but unanswered (read or write timeout, connection cut after sending, other 5xx):
+  `WebSdkInDoubt`. Such requests wait `answer_timeout` for their answer, much longer than the
+  connect timeout, so that a slow Security Center answers late instead of being asked twice.
 """
 
 import ssl
@@ -19,6 +26,7 @@ from genetec_bridge.websdk.errors import (
     WebSdkAuthenticationError,
     WebSdkAuthorizationError,
     WebSdkHttpError,
+    WebSdkInDoubt,
     WebSdkProtocolError,
     WebSdkUnavailable,
 )
@@ -62,10 +70,13 @@ class WebSdkClient:
         *,
         verify: bool | str = True,
         timeout: float = 10.0,
+        answer_timeout: float = 120.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self.timeout = timeout
+        # Requests that change something: connecting is quick or fails, the answer may come late.
+        self._change_timeout = httpx.Timeout(timeout, read=max(timeout, answer_timeout))
         # A CA file path becomes an SSL context; `False` is only ever an explicit operator choice.
         verify_arg: bool | ssl.SSLContext = (
             ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
@@ -87,6 +98,7 @@ class WebSdkClient:
             config.application_id,
             verify=(str(config.ca_file) if config.ca_file else True) if config.verify_tls else False,
             timeout=config.timeout_s,
+            answer_timeout=config.answer_timeout_s,
         )
 
     def __repr__(self) -> str:
@@ -111,8 +123,21 @@ class WebSdkClient:
         """One request; returns the envelope's Result (None when absent)."""
         try:
             response = await self._http.request(method, self._url(path, q), **kwargs)
-        except httpx.TimeoutException:
+        except (httpx.ConnectTimeout, httpx.PoolTimeout):
             raise WebSdkUnavailable(f"Web SDK timed out after {self.timeout:g} s on /{path}") from None
+        except httpx.TimeoutException:
+            read = (
+                kwargs["timeout"].read if isinstance(kwargs.get("timeout"), httpx.Timeout) else self.timeout
+            )
+            raise WebSdkInDoubt(
+                f"Web SDK timed out after {read:g} s on /{path}: the request was sent, it may have been"
+                " carried out"
+            ) from None
+        except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as error:
+            raise WebSdkInDoubt(
+                f"Web SDK connection lost on /{path} after sending ({type(error).__name__}):"
+                " the request may have been carried out"
+            ) from None
         except httpx.TransportError as error:
             raise WebSdkUnavailable(f"Web SDK unreachable on /{path}: {type(error).__name__}") from None
         check_status(response.status_code, path)
@@ -196,6 +221,7 @@ class WebSdkClient:
             "POST",
             "entity",
             f"entity={SYSTEM_CONFIGURATION_GUID},CustomEvents.Add({event_id},{text},{entity_type})",
+            timeout=self._change_timeout,
         )
 
     async def remove_custom_event(self, event_id: int) -> None:
@@ -224,21 +250,26 @@ class WebSdkClient:
         else:
             url_path = f"{path}/{encode_path_segment(message)}"
         files = {"payload": (None, payload.encode(), "payload/txt")} if payload is not None else None
-        await self.call("POST", url_path, files=files)
+        await self.call("POST", url_path, files=files, timeout=self._change_timeout)
 
     async def trigger_alarm(self, alarm: str, source: str | None = None) -> int | None:
         """Trigger the alarm (with the camera as source); the instance id when the server gives one."""
         args = canonical_guid(alarm) + (f",{canonical_guid(source)}" if source else "")
-        result = await self.call("GET", "alarm", f"TriggerAlarm({args})")
+        result = await self.call("GET", "alarm", f"TriggerAlarm({args})", timeout=self._change_timeout)
         return _count(result.get("InstanceId")) if isinstance(result, dict) else None
 
     async def acknowledge_alarm(self, instance_id: int, alarm: str) -> None:
-        await self.call("GET", "alarm", f"AcknowledgeAlarm({instance_id},{canonical_guid(alarm)},Ack)")
+        await self.call(
+            "GET",
+            "alarm",
+            f"AcknowledgeAlarm({instance_id},{canonical_guid(alarm)},Ack)",
+            timeout=self._change_timeout,
+        )
 
     async def add_bookmark(self, camera: str, moment: datetime, text: str) -> None:
         """Bookmark at the detection time (not "now"), ISO-8601 UTC with Z."""
         q = f"AddCameraBookmark({canonical_guid(camera)},{iso_utc(moment)},{escape_text(text)})"
-        await self.call("POST", "action", q)
+        await self.call("POST", "action", q, timeout=self._change_timeout)
 
     async def subscribe(self, subscriptions: Iterable[tuple[str, str]]) -> None:
         """`events/subscribe`: (source, EventType) pairs; source is a GUID or an entity type (`Camera`)."""
@@ -256,8 +287,14 @@ def check_status(status: int, path: str) -> None:
         raise WebSdkAuthenticationError()
     if status == 403:
         raise WebSdkAuthorizationError()
-    if status >= 500:
+    if status == 503:
+        # Service unavailable: refused before any processing, safe to send again.
         raise WebSdkUnavailable(f"Web SDK answered HTTP {status} on /{path}")
+    if status >= 500:
+        # A server or gateway error may come after the work was done.
+        raise WebSdkInDoubt(
+            f"Web SDK answered HTTP {status} on /{path}: the request may have been carried out"
+        )
     raise WebSdkHttpError(status, "/" + path.split("?")[0], _STATUS_HINTS.get(status, "unexpected status"))
 
 

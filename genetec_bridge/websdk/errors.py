@@ -9,6 +9,11 @@ class WebSdkUnavailable(WebSdkError):
     """The server could not be reached, timed out or answered 5xx: worth retrying later."""
 
 
+class WebSdkInDoubt(WebSdkUnavailable):
+    """The request was sent but no usable answer came back (read timeout, connection cut after sending,
+    a 5xx other than 503): Security Center may have carried it out. Re-sending may duplicate it."""
+
+
 class WebSdkAuthError(WebSdkError):
     """The server refused who we are: retrying quickly will not help, a person must act."""
 

@@ -52,7 +52,8 @@ async def set_failures(request: web.Request) -> web.Response:
 
 
 async def outage(request: web.Request) -> web.Response:
-    """{"mode": "503" | "refuse", "duration_s": N}: answer 503, or refuse connections, for N seconds."""
+    """{"mode": "503" | "refuse" | "hang", "duration_s": N}: answer 503, refuse connections, or carry
+    requests out but hold every answer, for N seconds."""
     try:
         body = await request.json()
         mode, duration = str(body["mode"]), float(body["duration_s"])
@@ -60,10 +61,12 @@ async def outage(request: web.Request) -> web.Response:
         return web.json_response({"error": f"expected mode and duration_s: {error}"}, status=400)
     if mode == "503":
         request.app[FAILURES].outage_until = time.monotonic() + duration
+    elif mode == "hang":
+        request.app[FAILURES].hang_until = time.monotonic() + duration
     elif mode == "refuse":
         await request.app[REFUSE](duration)
     else:
-        return web.json_response({"error": "mode must be '503' or 'refuse'"}, status=400)
+        return web.json_response({"error": "mode must be '503', 'refuse' or 'hang'"}, status=400)
     return web.json_response({"mode": mode, "duration_s": duration})
 
 

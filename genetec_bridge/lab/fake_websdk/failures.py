@@ -18,9 +18,24 @@ class Failures(BaseModel):
     )
     fail_code: str = Field("InvalidOperation", description="SdkErrorCode of injected Fail answers.")
     fail_next: int = Field(0, description="Answer the next N Web SDK requests with Fail; -1 for all.")
-    delay_s: float = Field(0.0, ge=0.0, description="Delay before answering each Web SDK request.")
+    garbage_next: int = Field(
+        0,
+        description="Carry out the next N Web SDK requests, then answer them with a body that is not an"
+        " envelope (a mangling proxy); -1 for all.",
+    )
+    delay_s: float = Field(
+        0.0,
+        ge=0.0,
+        description="Delay before answering each Web SDK request, after carrying it out (an overloaded"
+        " server: the work is done, the answer comes late).",
+    )
     outage_until: float | None = Field(
         None, description="Monotonic time until which every request gets 503 (set via /_fake/outage)."
+    )
+    hang_until: float | None = Field(
+        None,
+        description="Monotonic time until which no answer leaves: requests are carried out as they come,"
+        " their answers wait until then, lost if the client gave up (set via /_fake/outage mode hang).",
     )
     single_result_as_list: bool = Field(
         False, description="Answer a one-entity read with a list instead of an object."
@@ -35,10 +50,14 @@ class Failures(BaseModel):
     def in_outage(self) -> bool:
         return self.outage_until is not None and time.monotonic() < self.outage_until
 
-    def take_fail(self) -> bool:
-        """Whether this request gets an injected Fail; consumes one of `fail_next`."""
-        if self.fail_next == 0:
+    def hang_left_s(self) -> float:
+        return max(0.0, self.hang_until - time.monotonic()) if self.hang_until is not None else 0.0
+
+    def take(self, counter: Literal["fail_next", "garbage_next"]) -> bool:
+        """Whether this request gets the injected failure; consumes one of the counter."""
+        remaining = getattr(self, counter)
+        if remaining == 0:
             return False
-        if self.fail_next > 0:
-            self.fail_next -= 1
+        if remaining > 0:
+            setattr(self, counter, remaining - 1)
         return True

@@ -74,8 +74,9 @@ async def websdk(request: web.Request) -> web.StreamResponse:
     if response.status != 200:
         line = f"{response.status} {line}"
     state.record(entry, line)
-    if failures.delay_s:
-        await asyncio.sleep(failures.delay_s)
+    # Late answers: the request is carried out, its answer waits (and is lost if the client gave up).
+    if (wait_s := failures.delay_s + failures.hang_left_s()) > 0:
+        await asyncio.sleep(wait_s)
     return response
 
 
@@ -104,7 +105,7 @@ async def _answer(
         return html(404, "404 Not Found"), line
     call = Call(request, state, failures, session, route, query.get("q", ""), query, entry)
     try:
-        if failures.take_fail():
+        if failures.take("fail_next"):
             raise WebSdkFailure(failures.fail_code, "injected failure")
         response = await handler(call)
     except (WebSdkFailure, ValueError) as error:
@@ -112,6 +113,9 @@ async def _answer(
         failure = error if isinstance(error, WebSdkFailure) else WebSdkFailure("InvalidOperation", str(error))
         entry["fail"] = failure.code
         return fail(request, failure), f"{line} -> Fail {failure.code}: {failure.message}"
+    if failures.take("garbage_next"):
+        entry["garbage"] = True
+        return web.Response(text='{"Rsp": {"Stat', content_type="application/json"), f"{line} -> garbage"
     return response, entry.pop("line", line)
 
 

@@ -184,3 +184,28 @@ async def test_refused_credentials_stop_delivery_with_a_clear_message(tmp_path, 
     assert refused_so_far <= 3 and refused_later == refused_so_far
     stopped = [r for r in caplog.records if "delivery stopped" in r.getMessage()]
     assert len(stopped) == 1 and fake.password not in stopped[0].getMessage()
+
+
+@pytest.mark.timeout(120)
+async def test_refusals_until_the_password_is_fixed_park_nothing_and_send_once(tmp_path):
+    """A 401 did nothing in Security Center: refusals, however many, are not copies in doubt."""
+    fake = FakeWebSdkProcess(record=tmp_path / "received.jsonl", extra_args=("--force-status", "401"))
+    await asyncio.to_thread(fake.start)
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    events = [loitering(i, CAMERA_GUIDS[0]) for i in range(3)]
+    try:
+        async with WebSdkClient(fake.base_url, fake.username, fake.password) as client:
+            service = fast_service(client, outbox, auth_retry_s=0.3)
+            delivery = asyncio.create_task(service.run())
+            for event in events:
+                await service.enqueue(event, AlertRouting(custom_event_id=5000))
+            await asyncio.to_thread(wait_until, lambda: len(fake.received()) >= 4, 30)
+            await asyncio.to_thread(fake.set_failures, force_status=None)
+            await asyncio.to_thread(wait_until, lambda: service.status().pending == 0, 30)
+            delivery.cancel()
+            await asyncio.gather(delivery, return_exceptions=True)
+        counts = Counter(delivered_ids(fake))
+    finally:
+        await asyncio.to_thread(fake.stop)
+    assert counts == {event.id: 1 for event in events}
+    assert (service.status().rejected, service.status().resent_in_doubt) == (0, 0)

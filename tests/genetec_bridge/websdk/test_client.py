@@ -14,6 +14,7 @@ from genetec_bridge.websdk.errors import (
     WebSdkAuthorizationError,
     WebSdkFailure,
     WebSdkHttpError,
+    WebSdkInDoubt,
     WebSdkProtocolError,
     WebSdkUnavailable,
 )
@@ -254,3 +255,46 @@ async def test_from_config_uses_the_secret_value_and_app_id():
         await client.ping()
     expected = base64.b64encode(b"bridge;APP2:from-config").decode()
     assert route.calls.last.request.headers["Authorization"] == f"Basic {expected}"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("closed"), httpx.ReadError("reset")],
+)
+@respx.mock
+async def test_a_sent_request_without_an_answer_is_in_doubt(client, error):
+    respx.post(url__startswith=BASE + "events/RaiseCustomEvent/").mock(side_effect=error)
+    with pytest.raises(WebSdkInDoubt, match="may have been carried out"):
+        await client.raise_custom_event(5001, CAM1, "Intrusion person")
+
+
+@pytest.mark.parametrize(
+    "error", [httpx.ConnectTimeout("slow"), httpx.ConnectError("refused"), httpx.PoolTimeout("busy")]
+)
+@respx.mock
+async def test_a_request_that_never_left_is_unavailable_not_in_doubt(client, error):
+    respx.post(url__startswith=BASE + "events/RaiseCustomEvent/").mock(side_effect=error)
+    with pytest.raises(WebSdkUnavailable) as caught:
+        await client.raise_custom_event(5001, CAM1, "Intrusion person")
+    assert not isinstance(caught.value, WebSdkInDoubt)
+
+
+@pytest.mark.parametrize(("status", "in_doubt"), [(503, False), (500, True), (502, True), (504, True)])
+@respx.mock
+async def test_503_is_refused_before_processing_other_5xx_are_in_doubt(client, status, in_doubt):
+    respx.get(url__startswith=BASE + "alarm").mock(return_value=httpx.Response(status))
+    with pytest.raises(WebSdkUnavailable) as caught:
+        await client.trigger_alarm(ALARM, CAM1)
+    assert isinstance(caught.value, WebSdkInDoubt) is in_doubt
+
+
+@respx.mock
+async def test_requests_that_raise_something_wait_the_answer_timeout_reads_do_not():
+    async with WebSdkClient(BASE, "bridge", PASSWORD, "APPID", timeout=3.0, answer_timeout=90.0) as client:
+        ping = respx.get(BASE).mock(return_value=ok())
+        bookmark = respx.post(url__startswith=BASE + "action").mock(return_value=ok())
+        await client.ping()
+        await client.add_bookmark(CAM1, datetime(2024, 1, 1, tzinfo=UTC), "x")
+    assert ping.calls.last.request.extensions["timeout"]["read"] == 3.0
+    sent = bookmark.calls.last.request.extensions["timeout"]
+    assert (sent["connect"], sent["read"]) == (3.0, 90.0)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 async def test_delivered_alerts_are_audited(tmp_path):
     trail = AuditTrail(tmp_path / "audit.jsonl")
     outbox = Outbox(tmp_path / "outbox.sqlite3")
-    routing = AlertRouting(custom_event_id=5000, bookmark=True)
+    routing = AlertRouting(custom_event_id=5000, bookmark=True, mode="live")
     events = [loitering(i, CAMERA_GUIDS[i % 2]) for i in range(3)]
     with FakeWebSdkProcess() as fake:
         async with WebSdkClient(fake.base_url, fake.username, fake.password, timeout=5.0) as client:

@@ -29,8 +29,8 @@ HANG_S = 20.0
 # As measured in the issue: answers 5 s late, past a client timeout of 3 s.
 ANSWER_DELAY_S = 5.0
 CLIENT_TIMEOUT_S = 3.0
-ALERT = AlertRouting(custom_event_id=5000, bookmark=True)
-COUNT = AlertRouting(custom_event_id=5000)
+ALERT = AlertRouting(custom_event_id=5000, bookmark=True, mode="live")
+COUNT = AlertRouting(custom_event_id=5000, mode="live")
 
 
 def fast_service(client: WebSdkClient, outbox: Outbox) -> DeliveryService:

@@ -198,7 +198,7 @@ async def test_refusals_until_the_password_is_fixed_park_nothing_and_send_once(t
             service = fast_service(client, outbox, auth_retry_s=0.3)
             delivery = asyncio.create_task(service.run())
             for event in events:
-                await service.enqueue(event, AlertRouting(custom_event_id=5000))
+                await service.enqueue(event, AlertRouting(custom_event_id=5000, mode="live"))
             await asyncio.to_thread(wait_until, lambda: len(fake.received()) >= 4, 30)
             await asyncio.to_thread(fake.set_failures, force_status=None)
             await asyncio.to_thread(wait_until, lambda: service.status().pending == 0, 30)

@@ -16,7 +16,7 @@ from tests.support.fake_websdk_process import CAMERA_GUIDS, FakeWebSdkProcess, w
 pytestmark = pytest.mark.integration
 
 CAMERA = CAMERA_GUIDS[0]
-ROUTING = AlertRouting(custom_event_id=5000)
+ROUTING = AlertRouting(custom_event_id=5000, mode="live")
 
 
 def raised_ids(fake: FakeWebSdkProcess) -> list[str]:

@@ -27,11 +27,11 @@ from tests.support.fake_websdk_process import (
 pytestmark = pytest.mark.integration
 
 CAMERA = CAMERA_GUIDS[0]
-GOOD = AlertRouting(custom_event_id=5000, alarm=ALARM_GUID)
+GOOD = AlertRouting(custom_event_id=5000, alarm=ALARM_GUID, mode="live")
 # A typo in the alarm GUID ('g' is not hex): no request can be built.
-MISTYPED = AlertRouting(custom_event_id=5000, alarm=ALARM_GUID[:-1] + "g")
+MISTYPED = AlertRouting(custom_event_id=5000, alarm=ALARM_GUID[:-1] + "g", mode="live")
 # Well formed, but no such alarm in Security Center: refused with a Fail every time.
-UNKNOWN = AlertRouting(custom_event_id=5000, alarm="00000002-0000-babe-0000-0000000000ff")
+UNKNOWN = AlertRouting(custom_event_id=5000, alarm="00000002-0000-babe-0000-0000000000ff", mode="live")
 
 
 def deliver_command(outbox: Outbox, *args: str) -> str:

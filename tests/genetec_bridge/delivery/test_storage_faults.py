@@ -20,7 +20,7 @@ from genetec_bridge.websdk.client import WebSdkClient
 from tests.support.analytics_events import crossing, intrusion, loitering
 from tests.support.fake_websdk_process import CAMERA_GUIDS, FakeWebSdkProcess, wait_until
 
-ROUTING = AlertRouting(custom_event_id=5000)
+ROUTING = AlertRouting(custom_event_id=5000, mode="live")
 ACTIONS = [{"action": "custom_event", "custom_event_id": 5000, "custom_event_name": "x", "message": "m"}]
 
 

@@ -88,6 +88,19 @@ class Judgement:
     verdict: Verdict | None
 
 
+@dataclass(frozen=True, slots=True)
+class PrunedTrust:
+    alerts: int
+    verdicts: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrustHeld:
+    alerts: int
+    verdicts: int
+    reviewers: list[str]
+
+
 def _utc(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
@@ -221,6 +234,32 @@ class TrustStore:
                 (camera, skill),
             ).fetchall()
         return [Judgement(_utc(row[0]), row[1], Verdict(row[2]) if row[2] else None) for row in rows]
+
+    # -- retention and inventory -------------------------------------------------------------------
+
+    def prune(self, before: float) -> PrunedTrust:
+        """Delete the alerts that occurred before `before` (epoch seconds) with their verdicts.
+
+        The modes stay: they are configuration (which skill is live), not personal data."""
+        with self._lock, self._db:
+            verdicts = self._db.execute(
+                "DELETE FROM verdicts WHERE event_id IN (SELECT event_id FROM alerts WHERE occurred_at < ?)",
+                (before,),
+            ).rowcount
+            alerts = self._db.execute("DELETE FROM alerts WHERE occurred_at < ?", (before,)).rowcount
+        return PrunedTrust(alerts, verdicts)
+
+    def held(self, start: float, end: float) -> TrustHeld:
+        """Alerts that occurred in [start, end), verdicts given in it, and the reviewers who gave them."""
+        with self._lock:
+            alerts = self._db.execute(
+                "SELECT count(*) FROM alerts WHERE occurred_at >= ? AND occurred_at < ?", (start, end)
+            ).fetchone()[0]
+            rows = self._db.execute(
+                "SELECT reviewer, count(*) FROM verdicts WHERE at >= ? AND at < ? GROUP BY reviewer ORDER BY 1",
+                (start, end),
+            ).fetchall()
+        return TrustHeld(alerts, sum(row[1] for row in rows), [row[0] for row in rows])
 
     def skills(self) -> list[tuple[str, str]]:
         """Every (camera, skill) with a mode or an alert here, sorted."""

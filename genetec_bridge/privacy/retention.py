@@ -84,7 +84,9 @@ def purge_expired(
     )
     # Alerts that occurred before the cutoff go, with their verdicts.
     trust_before = now - timedelta(days=retention.verdicts_days)
-    trust_pruned = _prune(trust, site.trust.store_path, TrustStore, trust_before.timestamp(), PrunedTrust(0, 0))
+    trust_pruned = _prune(
+        trust, site.trust.store_path, TrustStore, trust_before.timestamp(), PrunedTrust(0, 0)
+    )
     audit_entries = trail.purge(before=now - timedelta(days=retention.audit_days), actor=ACTOR)
     result = PurgeResult(
         outbox_delivered=pruned.delivered if pruned else 0,
@@ -123,7 +125,11 @@ class _Prunable(Protocol[_Pruned]):
 
 
 def _prune(
-    store: _Prunable[T] | None, path: Path, open_store: Callable[[Path], _Prunable[T]], before: float, nothing: T
+    store: _Prunable[T] | None,
+    path: Path,
+    open_store: Callable[[Path], _Prunable[T]],
+    before: float,
+    nothing: T,
 ) -> T:
     """Prune the open `store`, or the one at `path` if it exists (opened and closed here): a purge never
     creates a store."""
@@ -147,9 +153,7 @@ async def purge_periodically(
     """The bridge's retention task: purge now, then every `purge_every_min`; failures are retried."""
     while True:
         try:
-            result = await asyncio.to_thread(
-                purge_expired, site, trail, statistics=statistics, trust=trust
-            )
+            result = await asyncio.to_thread(purge_expired, site, trail, statistics=statistics, trust=trust)
         except (OSError, sqlite3.Error) as error:
             log.error("retention purge failed (retried next time): %s", error)
         else:

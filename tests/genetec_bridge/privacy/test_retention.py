@@ -95,7 +95,9 @@ def _judged_alerts(store: TrustStore, days_ago: list[int]) -> list[str]:
         occurred = NOW - timedelta(days=days)
         event = loitering(n, CAMERA).model_copy(update={"id": f"alert-{days}", "timestamp": occurred})
         assert store.add_alert(event, "shadow", None)
-        verdict = VerdictRecord(event.id, Verdict.FALSE, None, None, "Marie Curie", "review", occurred + timedelta(days=1))
+        verdict = VerdictRecord(
+            event.id, Verdict.FALSE, None, None, "Marie Curie", "review", occurred + timedelta(days=1)
+        )
         assert store.set_verdict(verdict)
         ids.append(event.id)
     return ids

@@ -16,7 +16,7 @@ from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
-from genetec_bridge.trust.store import TrustStore
+from genetec_bridge.trust.store import existing_trust_store
 
 CATEGORIES = {
     "frames": "video frames: never stored; held in memory a few seconds, privacy masks blanked",
@@ -95,13 +95,10 @@ def _counts(site: SiteConfig, start: datetime, end: datetime) -> Holding:
 
 def _trust(site: SiteConfig, start: datetime, end: datetime) -> Holding:
     path = site.trust.store_path
-    if not path.is_file():
-        return Holding("trust", str(path), False, 0, CATEGORIES["trust"])
-    store = TrustStore(path)
-    try:
+    with existing_trust_store(path) as store:
+        if store is None:
+            return Holding("trust", str(path), False, 0, CATEGORIES["trust"])
         held = store.held(start.timestamp(), end.timestamp())
-    finally:
-        store.close()
     return Holding(
         "trust",
         str(path),

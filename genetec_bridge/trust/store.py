@@ -11,7 +11,8 @@ by the bridge and the `genetec-bridge trust` command (WAL: readers never block t
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -294,3 +295,16 @@ class TrustStore:
             )
             for row in rows
         ]
+
+
+@contextmanager
+def existing_trust_store(path: Path) -> Iterator[TrustStore | None]:
+    """The store at `path`, closed at the end, or None where there is none: readers never create one."""
+    if not path.is_file():
+        yield None
+        return
+    store = TrustStore(path)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -154,7 +154,9 @@ class Bridge:
             "daemon": self._supervisor.run,
             "delivery": self._delivery.run,
             "websdk": self._keeper.run,
-            "retention": lambda: purge_periodically(self._site, self._audit, self._statistics),
+            "retention": lambda: purge_periodically(
+                self._site, self._audit, self._statistics, self._trust.store
+            ),
             "statistics": self._keep_statistics,
         }
         if self._acknowledgements is not None:

@@ -4,7 +4,7 @@
 
 Writes report-YYYY-MM-LANG.html and .pdf in --out for each language. Reads the statistics store
 (counting.store_path), the audit trail (default: the site's, audit.path) and, where a site has one, the
-trust loop's verdicts.
+trust store (trust.store_path): alerts, verdicts, false-alert rates and modes.
 """
 
 import argparse
@@ -16,8 +16,8 @@ from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.commands import INVALID_CONFIG, load_site_or_report
 from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.reports.monthly import Month, gather
-from genetec_bridge.reports.verdicts import NoVerdicts
 from genetec_bridge.reports.wording import LANGUAGES
+from genetec_bridge.trust.store import existing_trust_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     store = StatisticsStore(path)
     try:
         audit = AuditTrail(args.audit or site.audit.path)
-        report = gather(site, store, audit, NoVerdicts(), args.month, datetime.now(UTC))
+        with existing_trust_store(site.trust.store_path) as trust:
+            report = gather(site, store, audit, trust, args.month, datetime.now(UTC))
     finally:
         store.close()
     languages = LANGUAGES if args.language == "all" else (args.language,)

@@ -3,8 +3,8 @@ then erase every store, so the product can be uninstalled and Security Center wo
 
 Order matters. The custom event definitions the product uses or created are listed first (nothing
 changes without confirmation). Once confirmed they are removed, each removal recorded in the audit
-trail; then the export is written (counts, audit trail with its verification, privacy documents, a
-summary), so it includes those removals; only once the export is on disk are the stores erased. A
+trail; then the export is written (counts, the trust loop's figures and verdicts, audit trail with its
+verification, privacy documents, a summary), so it includes those removals; only once the export is on disk are the stores erased. A
 failure at any step leaves the later steps undone and the command can be run again. Bookmarks and
 the events already raised stay in Security Center's archive, which belongs to the city. The bridge
 must be stopped first, or it would write to the stores again.
@@ -26,8 +26,10 @@ from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.privacy.documents import site_documents, write_documents
 from genetec_bridge.reports.monthly import Month, gather
-from genetec_bridge.reports.verdicts import NoVerdicts
 from genetec_bridge.reports.wording import LANGUAGES
+from genetec_bridge.trust.export import write_verdicts_csv
+from genetec_bridge.trust.service import TrustService
+from genetec_bridge.trust.store import existing_trust_store
 from genetec_bridge.websdk.client import CustomEventDefinition, WebSdkClient
 
 ACTOR = "end-of-contract"
@@ -56,7 +58,7 @@ def store_files(site: SiteConfig) -> list[Path]:
     """Every file the product's stores hold now."""
     candidates = [
         database.with_name(database.name + suffix)
-        for database in (site.delivery.outbox_path, site.counting.store_path)
+        for database in (site.delivery.outbox_path, site.counting.store_path, site.trust.store_path)
         for suffix in ("", *_SQLITE_COMPANIONS)
     ]
     candidates += AuditTrail(site.audit.path).files()
@@ -81,6 +83,7 @@ def export(site: SiteConfig, trail: AuditTrail, directory: Path, plan: Plan) -> 
     """Write what the city is owed under `directory`; the files written."""
     directory.mkdir(parents=True, exist_ok=True)
     written = _statistics(site, trail, directory)
+    written += _trust(site, trail, directory / "trust")
     written += trail.export(directory / "audit")
     written += write_documents(site_documents(site), directory / "privacy-documents", ["md", "html"])
     summary = directory / "summary.json"
@@ -112,12 +115,28 @@ def _statistics(site: SiteConfig, trail: AuditTrail, directory: Path) -> list[Pa
         series = site_measures(store, points, start.timestamp(), end.timestamp(), None)
         written = write_exports(directory / "counts", points, series, f"{first}-{end.date()}-interval")
         now = datetime.now(UTC)
-        for month in _months(first, last):
-            report = gather(site, store, trail, NoVerdicts(), month, now)
-            written += write_reports(report, directory / "reports", LANGUAGES)
+        with existing_trust_store(site.trust.store_path) as trust:
+            for month in _months(first, last):
+                report = gather(site, store, trail, trust, month, now)
+                written += write_reports(report, directory / "reports", LANGUAGES)
     finally:
         store.close()
     return written
+
+
+def _trust(site: SiteConfig, trail: AuditTrail, directory: Path) -> list[Path]:
+    """The trust loop's figures per skill, camera and week (the `trust export` CSV) and every verdict,
+    in trust/."""
+    with existing_trust_store(site.trust.store_path) as store:
+        if store is None:
+            return []
+        directory.mkdir(parents=True, exist_ok=True)
+        figures, verdicts = directory / "trust-figures.csv", directory / "verdicts.csv"
+        with figures.open("w", encoding="utf-8", newline="") as out:
+            TrustService(site, store, trail).export_csv(out)
+        with verdicts.open("w", encoding="utf-8", newline="") as out:
+            write_verdicts_csv(store.alerts(), out)
+    return [figures, verdicts]
 
 
 def _months(first: date, last: date) -> list[Month]:
@@ -159,7 +178,7 @@ def erase(site: SiteConfig) -> list[Path]:
     for path in files:
         path.unlink()
     # The state directory itself stays (systemd owns it); the stores' own subdirectories go.
-    stores = {site.delivery.outbox_path, site.counting.store_path, site.audit.path}
+    stores = {site.delivery.outbox_path, site.counting.store_path, site.trust.store_path, site.audit.path}
     for directory in {store.parent for store in stores} - {state_dir()}:
         if directory.is_dir() and not any(directory.iterdir()):
             directory.rmdir()

@@ -118,6 +118,7 @@ class SiteFacts:
     counts: bool
     bookmarks: bool
     alerts: bool
+    review_days: int  # alerts and their verdicts stay this long in the trust store
 
 
 def site_facts(site: SiteConfig) -> SiteFacts:
@@ -153,6 +154,7 @@ def site_facts(site: SiteConfig) -> SiteFacts:
         counts=any(skill.counts for skill in skills),
         bookmarks=any(skill.bookmark for skill in skills),
         alerts=any(skill.alerts for skill in skills),
+        review_days=site.retention.verdicts_days,
     )
 
 
@@ -163,7 +165,7 @@ def _retention(site: SiteConfig) -> list[StoreRetention]:
         StoreRetention("outbox_delivered", delivery.keep_delivered_h, "hours", "delivery.keep_delivered_h"),
         StoreRetention("outbox_rejected", delivery.keep_rejected_h, "hours", "delivery.keep_rejected_h"),
         StoreRetention("track_history", retention.track_history_h, "hours", "retention.track_history_h"),
-        StoreRetention("verdicts", retention.verdicts_days, "days", "retention.verdicts_days"),
+        StoreRetention("trust", retention.verdicts_days, "days", "retention.verdicts_days"),
         StoreRetention("counts", retention.counts_days, "days", "retention.counts_days"),
         StoreRetention("audit", retention.audit_days, "days", "retention.audit_days"),
         StoreRetention("security_center", None, None, "privacy.security_center_retention"),

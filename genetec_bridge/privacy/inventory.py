@@ -16,6 +16,7 @@ from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
+from genetec_bridge.trust.store import existing_trust_store
 
 CATEGORIES = {
     "frames": "video frames: never stored; held in memory a few seconds, privacy masks blanked",
@@ -24,6 +25,9 @@ CATEGORIES = {
     "counts": "statistics store: anonymous traffic counts per interval, line, class and direction; "
     "seconds each camera was analysed; availability of the bridge, daemon and Security Center link; "
     "alerts raised per camera, skill and hour",
+    "trust": "trust store: alerts kept for review with their evidence (boxes and positions of the track,"
+    " object class, zone or line, times; no image), the verdict on each (true or false alert, reason,"
+    " note) with the reviewer's name (staff personal data), and each skill's mode",
     "audit": "audit entries: staff user names, configuration and account changes, delivered alerts",
     "security_center": "events, alarms and bookmarks delivered to Security Center, kept there under its "
     "own retention",
@@ -46,6 +50,7 @@ def breach_inventory(site: SiteConfig, start: datetime, end: datetime) -> list[H
     holdings = [Holding("frames", "memory only", False, 0, CATEGORIES["frames"])]
     holdings += _outbox(site.delivery.outbox_path, start, end)
     holdings.append(_counts(site, start, end))
+    holdings.append(_trust(site, start, end))
     holdings.append(_audit(AuditTrail(site.audit.path), start, end))
     holdings += _other_files(site)
     return holdings
@@ -88,6 +93,22 @@ def _counts(site: SiteConfig, start: datetime, end: datetime) -> Holding:
     )
 
 
+def _trust(site: SiteConfig, start: datetime, end: datetime) -> Holding:
+    path = site.trust.store_path
+    with existing_trust_store(path) as store:
+        if store is None:
+            return Holding("trust", str(path), False, 0, CATEGORIES["trust"])
+        held = store.held(start.timestamp(), end.timestamp())
+    return Holding(
+        "trust",
+        str(path),
+        True,
+        held.alerts + held.verdicts,
+        CATEGORIES["trust"],
+        {"alerts": held.alerts, "verdicts": held.verdicts, "reviewers": held.reviewers},
+    )
+
+
 def _audit(trail: AuditTrail, start: datetime, end: datetime) -> Holding:
     actions: dict[str, int] = {}
     actors: set[str] = set()
@@ -109,7 +130,7 @@ def _other_files(site: SiteConfig) -> list[Holding]:
     root = state_dir()
     if not root.is_dir():
         return []
-    known = {site.delivery.outbox_path, site.audit.path, site.counting.store_path}
+    known = {site.delivery.outbox_path, site.audit.path, site.counting.store_path, site.trust.store_path}
     known_prefixes = tuple(str(path) for path in known)
     others = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):

@@ -3,20 +3,25 @@
 The running bridge calls `purge_expired` every `[retention] purge_every_min`; `genetec-bridge purge`
 does it once (for a stopped bridge, or from cron). The outbox is pruned by the delivery service as it
 runs, so the bridge leaves it out here; the command includes it. The statistics store (counts, analysed
-time, availability, alerts) keeps `counts_days`. Stores that do not exist yet in this process (review
-verdicts, track history) have their settings in [retention] for the components that will keep them.
+time, availability, alerts) keeps `counts_days`; the trust store keeps alerts (with their evidence) and
+their verdicts `verdicts_days`, and each skill's mode for good (configuration, not personal data). Track
+history has its setting in [retention] for the component that will keep it.
 """
 
 import asyncio
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Protocol, TypeVar
 
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
+from genetec_bridge.trust.store import PrunedTrust, TrustStore
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +34,27 @@ class PurgeResult:
     outbox_rejected: int = 0
     audit_entries: int = 0
     statistics_rows: int = 0
+    trust_alerts: int = 0
+    trust_verdicts: int = 0
 
     def summary(self) -> str:
         return (
             f"outbox: {self.outbox_delivered} delivered and {self.outbox_rejected} refused events; "
-            f"audit: {self.audit_entries} entries; statistics: {self.statistics_rows} rows"
+            f"audit: {self.audit_entries} entries; statistics: {self.statistics_rows} rows; "
+            f"trust: {self.trust_alerts} alerts and {self.trust_verdicts} verdicts"
+        )
+
+    @property
+    def deleted_records(self) -> bool:
+        """Anything but audit entries went (the audit trail's purge is an entry of its own)."""
+        return any(
+            (
+                self.outbox_delivered,
+                self.outbox_rejected,
+                self.statistics_rows,
+                self.trust_alerts,
+                self.trust_verdicts,
+            )
         )
 
 
@@ -43,11 +64,12 @@ def purge_expired(
     now: datetime | None = None,
     outbox: Outbox | None = None,
     statistics: StatisticsStore | None = None,
+    trust: TrustStore | None = None,
 ) -> PurgeResult:
     """Delete what each store holds past its retention; record what went in the audit trail.
 
-    `statistics` is the bridge's open store; without it the store at counting.store_path is opened, if
-    there is one (a purge never creates it)."""
+    `statistics` and `trust` are the bridge's open stores; without them the stores at
+    counting.store_path and trust.store_path are opened, if they exist (a purge never creates one)."""
     now = now or datetime.now(UTC)
     retention = site.retention
     pruned = (
@@ -57,16 +79,24 @@ def purge_expired(
     )
     # Bins (intervals, minutes, hours) that started before the cutoff go.
     statistics_before = now - timedelta(days=retention.counts_days)
-    statistics_rows = _prune_statistics(site, statistics, statistics_before.timestamp())
+    statistics_rows = _prune(
+        statistics, site.counting.store_path, StatisticsStore, statistics_before.timestamp(), 0
+    )
+    # Alerts that occurred before the cutoff go, with their verdicts.
+    trust_before = now - timedelta(days=retention.verdicts_days)
+    trust_pruned = _prune(
+        trust, site.trust.store_path, TrustStore, trust_before.timestamp(), PrunedTrust(0, 0)
+    )
     audit_entries = trail.purge(before=now - timedelta(days=retention.audit_days), actor=ACTOR)
     result = PurgeResult(
         outbox_delivered=pruned.delivered if pruned else 0,
         outbox_rejected=pruned.rejected if pruned else 0,
         audit_entries=audit_entries,
         statistics_rows=statistics_rows,
+        trust_alerts=trust_pruned.alerts,
+        trust_verdicts=trust_pruned.verdicts,
     )
-    if result.outbox_delivered or result.outbox_rejected or result.statistics_rows:
-        # The audit trail's own purge is already an entry of its own.
+    if result.deleted_records:
         trail.append(
             ACTOR,
             "retention.purge",
@@ -76,33 +106,57 @@ def purge_expired(
                 "outbox_rejected": result.outbox_rejected,
                 "statistics_rows": result.statistics_rows,
                 "statistics_before": statistics_before.astimezone(UTC).isoformat(timespec="seconds"),
+                "trust_alerts": result.trust_alerts,
+                "trust_verdicts": result.trust_verdicts,
+                "trust_before": trust_before.astimezone(UTC).isoformat(timespec="seconds"),
             },
         )
     return result
 
 
-def _prune_statistics(site: SiteConfig, store: StatisticsStore | None, before: float) -> int:
+_Pruned = TypeVar("_Pruned", covariant=True)
+T = TypeVar("T")
+
+
+class _Prunable(Protocol[_Pruned]):
+    def prune(self, before: float) -> _Pruned: ...
+
+    def close(self) -> None: ...
+
+
+def _prune(
+    store: _Prunable[T] | None,
+    path: Path,
+    open_store: Callable[[Path], _Prunable[T]],
+    before: float,
+    nothing: T,
+) -> T:
+    """Prune the open `store`, or the one at `path` if it exists (opened and closed here): a purge never
+    creates a store."""
     if store is not None:
         return store.prune(before)
-    if not site.counting.store_path.is_file():
-        return 0
-    store = StatisticsStore(site.counting.store_path)
+    if not path.is_file():
+        return nothing
+    opened = open_store(path)
     try:
-        return store.prune(before)
+        return opened.prune(before)
     finally:
-        store.close()
+        opened.close()
 
 
 async def purge_periodically(
-    site: SiteConfig, trail: AuditTrail, statistics: StatisticsStore | None = None
+    site: SiteConfig,
+    trail: AuditTrail,
+    statistics: StatisticsStore | None = None,
+    trust: TrustStore | None = None,
 ) -> None:
     """The bridge's retention task: purge now, then every `purge_every_min`; failures are retried."""
     while True:
         try:
-            result = await asyncio.to_thread(purge_expired, site, trail, statistics=statistics)
+            result = await asyncio.to_thread(purge_expired, site, trail, statistics=statistics, trust=trust)
         except (OSError, sqlite3.Error) as error:
             log.error("retention purge failed (retried next time): %s", error)
         else:
-            if result.audit_entries or result.statistics_rows:
+            if result.audit_entries or result.deleted_records:
                 log.info("retention purge: %s", result.summary())
         await asyncio.sleep(site.retention.purge_every_min * 60.0)

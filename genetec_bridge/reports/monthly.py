@@ -18,7 +18,8 @@ from genetec_bridge.counting.series import (
     roll_up,
 )
 from genetec_bridge.counting.store import StatisticsStore
-from genetec_bridge.reports.verdicts import SkillVerdicts, VerdictSource
+from genetec_bridge.reports.verdicts import SkillVerdicts, month_verdicts
+from genetec_bridge.trust.store import TrustStore
 
 COMPONENTS = ("bridge", "daemon", "security_center")
 
@@ -83,10 +84,11 @@ def gather(
     site: SiteConfig,
     store: StatisticsStore,
     audit: AuditTrail,
-    verdicts: VerdictSource,
+    trust: TrustStore | None,
     month: Month,
     now: datetime,
 ) -> MonthlyReport:
+    """`trust` is the site's trust store; None where the site has none (the report then says so)."""
     start, until = month.start, min(month.end, max(now, month.start))
     t0, t1 = start.timestamp(), until.timestamp()
     period_s = max(t1 - t0, 1.0)
@@ -100,7 +102,12 @@ def gather(
         for camera in site.cameras
     }
     raised = store.alerts(t0, t1)
-    given = {(v.camera_id, v.skill): v for v in verdicts.verdicts(t0, t1)}
+    entries = audit.entries()
+    given = (
+        {(v.camera_id, v.skill): v for v in month_verdicts(trust, entries, start, until)}
+        if trust is not None
+        else {}
+    )
     alerts = [
         AlertLine(
             camera.id,
@@ -113,7 +120,7 @@ def gather(
         if skill.alert
     ]
     traffic = [_point_traffic(store, point, t0, t1) for point in counting_points(site)]
-    changes = [entry for entry in audit.entries() if start <= datetime.fromisoformat(entry.at) < month.end]
+    changes = [entry for entry in entries if start <= datetime.fromisoformat(entry.at) < month.end]
     return MonthlyReport(
         month=month,
         generated_at=now,
@@ -121,7 +128,7 @@ def gather(
         availability=availability,
         cameras=cameras,
         alerts=alerts,
-        verdicts_available=verdicts.available,
+        verdicts_available=trust is not None,
         traffic=traffic,
         changes=changes,
         audit_problems=audit.verify() if audit.path.exists() else None,

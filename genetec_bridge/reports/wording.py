@@ -23,10 +23,18 @@ WORDS: dict[str, dict[str, str]] = {
         "camera": "Caméra",
         "skill": "Fonction",
         "raised": "Levées",
-        "reviewed": "Revues",
+        "reviewed": "Revues / gardées",
         "false_rate": "Taux de fausses alertes (IC 95 %)",
         "mode": "Mode",
-        "no_verdicts": "Aucun verdict d'opérateur n'est disponible (la boucle de confiance n'est pas en place"
+        "mode_changes": "Changements de mode",
+        "shadow": "observation",
+        "live": "en service",
+        "without_gate": "sans taux prouvé",
+        "verdicts_note": "Alertes survenues dans le mois et gardées pour revue, avec le verdict qu'elles portent"
+        " aujourd'hui. Le taux de fausses alertes est compté sur les verdicts vrai ou faux (« impossible à"
+        " dire » est une revue, pas un jugement) ; IC 95 % de Wilson. En observation, une fonction n'alerte"
+        " pas les opérateurs : ses alertes ne sont que revues.",
+        "no_verdicts": "Aucun verdict d'opérateur n'est disponible (pas de registre de la boucle de confiance"
         " sur ce site) : les colonnes « revues » et « taux de fausses alertes » sont vides.",
         "no_alerts": "Aucune fonction n'est configurée pour lever des alertes.",
         "traffic": "Comptages de trafic",
@@ -74,10 +82,18 @@ WORDS: dict[str, dict[str, str]] = {
         "camera": "Camera",
         "skill": "Skill",
         "raised": "Raised",
-        "reviewed": "Reviewed",
+        "reviewed": "Reviewed / kept",
         "false_rate": "False-alert rate (95 % CI)",
         "mode": "Mode",
-        "no_verdicts": "No operator verdicts are available (the trust loop is not in place on this site):"
+        "mode_changes": "Mode changes",
+        "shadow": "shadow",
+        "live": "live",
+        "without_gate": "rate not proven",
+        "verdicts_note": "Alerts that occurred in the month and were kept for review, with the verdict they"
+        ' carry today. The false-alert rate counts the true and false verdicts ("cannot tell" is a review,'
+        " not a judgement); Wilson 95 % interval. In shadow a skill does not alert operators: its alerts are"
+        " only reviewed.",
+        "no_verdicts": "No operator verdicts are available (there is no trust store on this site):"
         " the reviewed and false-alert rate columns are empty.",
         "no_alerts": "No skill is configured to raise alerts.",
         "traffic": "Traffic counts",

@@ -11,7 +11,8 @@ by the bridge and the `genetec-bridge trust` command (WAL: readers never block t
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,6 +87,19 @@ class Judgement:
     occurred_at: datetime
     mode: Mode
     verdict: Verdict | None
+
+
+@dataclass(frozen=True, slots=True)
+class PrunedTrust:
+    alerts: int
+    verdicts: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrustHeld:
+    alerts: int
+    verdicts: int
+    reviewers: list[str]
 
 
 def _utc(epoch: float) -> datetime:
@@ -222,6 +236,32 @@ class TrustStore:
             ).fetchall()
         return [Judgement(_utc(row[0]), row[1], Verdict(row[2]) if row[2] else None) for row in rows]
 
+    # -- retention and inventory -------------------------------------------------------------------
+
+    def prune(self, before: float) -> PrunedTrust:
+        """Delete the alerts that occurred before `before` (epoch seconds) with their verdicts.
+
+        The modes stay: they are configuration (which skill is live), not personal data."""
+        with self._lock, self._db:
+            verdicts = self._db.execute(
+                "DELETE FROM verdicts WHERE event_id IN (SELECT event_id FROM alerts WHERE occurred_at < ?)",
+                (before,),
+            ).rowcount
+            alerts = self._db.execute("DELETE FROM alerts WHERE occurred_at < ?", (before,)).rowcount
+        return PrunedTrust(alerts, verdicts)
+
+    def held(self, start: float, end: float) -> TrustHeld:
+        """Alerts that occurred in [start, end), verdicts given in it, and the reviewers who gave them."""
+        with self._lock:
+            alerts = self._db.execute(
+                "SELECT count(*) FROM alerts WHERE occurred_at >= ? AND occurred_at < ?", (start, end)
+            ).fetchone()[0]
+            rows = self._db.execute(
+                "SELECT reviewer, count(*) FROM verdicts WHERE at >= ? AND at < ? GROUP BY reviewer ORDER BY 1",
+                (start, end),
+            ).fetchall()
+        return TrustHeld(alerts, sum(row[1] for row in rows), [row[0] for row in rows])
+
     def skills(self) -> list[tuple[str, str]]:
         """Every (camera, skill) with a mode or an alert here, sorted."""
         with self._lock:
@@ -255,3 +295,16 @@ class TrustStore:
             )
             for row in rows
         ]
+
+
+@contextmanager
+def existing_trust_store(path: Path) -> Iterator[TrustStore | None]:
+    """The store at `path`, closed at the end, or None where there is none: readers never create one."""
+    if not path.is_file():
+        yield None
+        return
+    store = TrustStore(path)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -10,6 +10,8 @@ from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.config.site import load_site_config
 from genetec_bridge.counting.store import StatisticsBatch, StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
+from genetec_bridge.trust.store import TrustStore
+from genetec_bridge.trust.verdicts import Verdict, VerdictRecord
 from tests.support.analytics_events import loitering
 from tests.support.single_command import run_command
 from tests.support.site_config_files import PASSWORD_ENV, example_text, write_site
@@ -47,6 +49,20 @@ def config_file(tmp_path, monkeypatch):
     store.commit(batch)
     store.close()
 
+    trust = TrustStore(site.trust.store_path)
+    # Alerts before, in and after the window, each judged half an hour later by Zoé; the one before the
+    # window judged again in it by Yann (the latest verdict replaces hers).
+    for n, moment in enumerate(
+        (START - timedelta(hours=3), START + timedelta(hours=6), END + timedelta(hours=2))
+    ):
+        event = loitering(n, CAM_A).model_copy(update={"id": f"trust-{n}", "timestamp": moment})
+        trust.add_alert(event, "shadow", None)
+        trust.set_verdict(
+            VerdictRecord(event.id, Verdict.TRUE, None, None, "Zoé", "review", moment + timedelta(minutes=30))
+        )
+    trust.set_verdict(VerdictRecord("trust-0", Verdict.TRUE, None, None, "Yann", "operator", START))
+    trust.close()
+
     trail = AuditTrail(site.audit.path)
     trail.append("alice", "config.save", "camera", at=START + timedelta(hours=5))
     trail.append("bob", "account.login", "bob", at=END + timedelta(hours=1))
@@ -79,6 +95,11 @@ def test_the_report_counts_each_store_in_the_window(config_file, tmp_path, capsy
     assert counts["location"] == str(tmp_path / "state/statistics.sqlite3")
     assert counts["detail"]["by_table"] == {"counts": 2, "analysed": 4, "availability": 0, "alerts": 1}
     assert counts["records_in_window"] == 7
+    trust = stores["trust"]
+    assert trust["location"] == str(tmp_path / "state/trust.sqlite3")
+    assert trust["detail"] == {"alerts": 1, "verdicts": 2, "reviewers": ["Yann", "Zoé"]}
+    assert trust["records_in_window"] == 3
+    assert "reviewer's name" in trust["categories"] and "positions" in trust["categories"]
     assert stores["audit"]["records_in_window"] == 1
     assert stores["audit"]["detail"] == {"by_action": {"config.save": 1}, "actors": ["alice"]}
     others = [store["location"] for store in report["stores"] if store["store"] == "other"]

@@ -139,8 +139,24 @@ def test_a_statistics_only_site_is_not_flagged_for_real_time_alerts(tmp_path) ->
     )
     register = _doc(site_documents(_site(tmp_path, counting_only), ["en"]), "register", "en").markdown
     assert "anonymous statistics only" in register and "real-time alert" not in register
+    assert "kept for review in the trust store" not in register, "no alert, nothing to review"
     assert "- cyclists" in register and "- pedestrians" not in register
     assert "CNIL's 2022 position" not in register
+
+
+def test_the_trust_store_is_in_the_register_with_its_retention(tmp_path) -> None:
+    shorter = edited(example_text(), "verdicts_days = 365", "verdicts_days = 120")
+    documents = site_documents(_site(tmp_path, shorter), ["en"])
+    register = _doc(documents, "register", "en").markdown
+    assert "measuring the false-alert rate of each skill on each camera, as the contract requires" in register
+    assert "the reviewers of alerts, whose names the trust store keeps with their verdicts" in register
+    assert "the name of the staff member who gave it" in register
+    assert re.search(
+        r"\| Trust store: [^|]*reviewer's name \| 120 days \| `retention.verdicts_days` \|", register
+    )
+    sheet = _doc(documents, "dpia-parvis-saint-michel", "en").markdown
+    assert "Kept for review in the trust store for 120 days: the alert's positions" in sheet
+    assert "never an image" in sheet
 
 
 def test_data_sheet_per_camera(example_documents) -> None:

@@ -14,6 +14,8 @@ from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
 from genetec_bridge.config.site import load_site_config
 from genetec_bridge.counting.store import StatisticsBatch, StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
+from genetec_bridge.trust.store import TrustStore
+from genetec_bridge.trust.verdicts import FalseReason, Verdict, VerdictRecord
 from genetec_bridge.websdk.client import WebSdkClient
 from tests.support.analytics_events import loitering
 from tests.support.fake_websdk_process import CAMERA_GUIDS, FakeWebSdkProcess
@@ -48,7 +50,8 @@ async def _security_center_as_the_bridge_left_it(fake: FakeWebSdkProcess, wanted
         await client.add_bookmark(CAMERA_GUIDS[0], datetime(2026, 5, 1, 12, tzinfo=UTC), "loitering")
 
 
-def _stores_with_data(site) -> None:
+def _stores_with_data(site) -> TrustStore:
+    """Fills every store; the trust store is left open (its -wal and -shm beside it), for the caller to close."""
     outbox = Outbox(site.delivery.outbox_path)
     outbox.add(loitering(1, CAMERA_GUIDS[0]), ACTIONS)
     outbox.mark_delivered(loitering(1, CAMERA_GUIDS[0]).id)
@@ -62,9 +65,29 @@ def _stores_with_data(site) -> None:
     store = StatisticsStore(site.counting.store_path)
     store.commit(batch)
     store.close()
+    # The trust loop: two alerts of 1 May kept for review, one judged false by a reviewer, one unjudged.
+    trust = TrustStore(site.trust.store_path)
+    trust.initialise_mode(CAMERA_GUIDS[0], "loitering:Parvis", "shadow")
+    for n in (1, 2):
+        event = loitering(n, CAMERA_GUIDS[0]).model_copy(
+            update={"timestamp": datetime(2026, 5, 1, 9, n, tzinfo=UTC)}
+        )
+        trust.add_alert(event, "shadow", None)
+    trust.set_verdict(
+        VerdictRecord(
+            loitering(1, CAMERA_GUIDS[0]).id,
+            Verdict.FALSE,
+            FalseReason.REFLECTION_OR_SHADOW,
+            None,
+            "Zoé Martin",
+            "review",
+            datetime(2026, 5, 1, 10, tzinfo=UTC),
+        )
+    )
     trail = AuditTrail(site.audit.path)
     trail.append("bridge", CUSTOM_EVENTS_CREATED, "Security Center", {"ids": [CREATED_THEN_UNROUTED]})
     trail.append("alice", "config.save", "Parvis Saint-Michel")
+    return trust
 
 
 def _files_under(directory) -> list:
@@ -82,8 +105,9 @@ def test_end_of_contract_lists_then_exports_removes_and_erases(tmp_path, monkeyp
         site = load_site_config(config_file)
         wanted = {event_id: f"Analytics {event_id}" for event_id in PRODUCT_EVENTS | {CREATED_THEN_UNROUTED}}
         asyncio.run(_security_center_as_the_bridge_left_it(fake, wanted))
-        _stores_with_data(site)
+        trust = _stores_with_data(site)
         stored = _files_under(state)
+        assert {p.name for p in stored} >= {"trust.sqlite3", "trust.sqlite3-wal", "trust.sqlite3-shm"}
 
         # Without --yes: the list, and nothing changes.
         assert (
@@ -94,8 +118,11 @@ def test_end_of_contract_lists_then_exports_removes_and_erases(tmp_path, monkeyp
         for event_id in sorted(PRODUCT_EVENTS | {CREATED_THEN_UNROUTED}):
             assert f"  {event_id} Analytics {event_id} (Camera)" in listing
         assert f"  {CITY_EVENT} " not in listing and "Nothing changed" in listing
+        assert f"  {site.trust.store_path}-wal" in listing
+        assert _files_under(state) == stored
+        trust.close()  # as the stopped bridge leaves it
         assert len(fake.state()["custom_events"]) == 1 + len(wanted)
-        assert _files_under(state) == stored and not export.exists()
+        assert not export.exists()
 
         argv = ["end-of-contract", "--config", str(config_file), "--export", str(export), "--yes"]
         assert run_command(COMMAND, argv) == 0
@@ -144,6 +171,16 @@ def test_end_of_contract_lists_then_exports_removes_and_erases(tmp_path, monkeyp
         e.details["id"] for e in exported_trail.entries() if e.action == "websdk.custom_event.removed"
     )
     assert removed == sorted(PRODUCT_EVENTS | {CREATED_THEN_UNROUTED})
+    # The trust loop's figures (as `trust export` writes them) and every verdict with its reviewer.
+    figures = list(csv.DictReader(io.StringIO((export / "trust/trust-figures.csv").read_text())))
+    overall = next(r for r in figures if r["skill"] == "loitering:Parvis" and r["week_start"] == "all")
+    assert overall["camera_id"] == CAMERA_GUIDS[0]
+    assert (overall["alerts"], overall["verdicts_false"], overall["unjudged"]) == ("2", "1", "1")
+    verdicts = list(csv.DictReader(io.StringIO((export / "trust/verdicts.csv").read_text())))
+    assert [(r["event_id"], r["verdict"], r["reason"], r["reviewer"]) for r in verdicts] == [
+        (loitering(1, CAMERA_GUIDS[0]).id, "false", "reflection_or_shadow", "Zoé Martin"),
+        (loitering(2, CAMERA_GUIDS[0]).id, "", "", ""),
+    ]
     assert (export / "privacy-documents/fr/register.md").is_file()
     summary = json.loads((export / "summary.json").read_text())
     assert summary["outbox"]["delivered"] == 1
@@ -156,7 +193,7 @@ def test_security_center_unreachable_changes_nothing(tmp_path, monkeypatch, caps
     fake = FakeWebSdkProcess()  # never started: its port refuses connections
     config_file = _site_file(tmp_path, fake)
     site = load_site_config(config_file)
-    _stores_with_data(site)
+    _stores_with_data(site).close()
     stored = _files_under(tmp_path / "state")
     argv = ["end-of-contract", "--config", str(config_file), "--export", str(tmp_path / "x"), "--yes"]
     assert run_command(COMMAND, argv) == 1

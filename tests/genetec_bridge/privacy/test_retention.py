@@ -13,6 +13,8 @@ from genetec_bridge.config.site import SiteConfig, load_site_config
 from genetec_bridge.counting.store import StatisticsBatch, StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.privacy.retention import purge_expired, purge_periodically
+from genetec_bridge.trust.store import TrustStore
+from genetec_bridge.trust.verdicts import Verdict, VerdictRecord
 from tests.support.analytics_events import loitering
 from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
 
@@ -27,6 +29,7 @@ def site(tmp_path, monkeypatch) -> SiteConfig:
     monkeypatch.setenv(PASSWORD_ENV, "example-password")
     monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "state"))
     text = edited(example_text(), "counts_days = 730", "counts_days = 30")
+    text = edited(text, "verdicts_days = 365", "verdicts_days = 90")
     return load_site_config(write_site(tmp_path, edited(text, "audit_days = 365", "audit_days = 200")))
 
 
@@ -85,9 +88,61 @@ def test_statistics_older_than_retention_go_and_younger_ones_stay(site) -> None:
     assert entry.details["statistics_before"] == (NOW - timedelta(days=30)).isoformat()
 
 
-def test_a_purge_without_a_statistics_store_does_not_create_one(site) -> None:
+def _judged_alerts(store: TrustStore, days_ago: list[int]) -> list[str]:
+    """An alert that occurred each of `days_ago` days before NOW, judged false a day later; their ids."""
+    ids = []
+    for n, days in enumerate(days_ago):
+        occurred = NOW - timedelta(days=days)
+        event = loitering(n, CAMERA).model_copy(update={"id": f"alert-{days}", "timestamp": occurred})
+        assert store.add_alert(event, "shadow", None)
+        verdict = VerdictRecord(
+            event.id, Verdict.FALSE, None, None, "Marie Curie", "review", occurred + timedelta(days=1)
+        )
+        assert store.set_verdict(verdict)
+        ids.append(event.id)
+    return ids
+
+
+def test_trust_alerts_and_verdicts_older_than_retention_go_and_modes_stay(site) -> None:
+    store = TrustStore(site.trust.store_path)
+    store.initialise_mode(CAMERA, "loitering:Parvis", "live")
+    # 91, 90 and 89 days before now: with verdicts_days = 90 only the first is past retention.
+    _judged_alerts(store, [91, 90, 89])
+    store.close()
+    trail = AuditTrail(site.audit.path)
+
+    result = purge_expired(site, trail, NOW)
+
+    assert (result.trust_alerts, result.trust_verdicts) == (1, 1)
+    store = TrustStore(site.trust.store_path)
+    kept = store.alerts()
+    assert [alert.event.id for alert in kept] == ["alert-90", "alert-89"]
+    assert all(alert.verdict is not None and alert.verdict.reviewer == "Marie Curie" for alert in kept)
+    assert store.held(0.0, NOW.timestamp()).verdicts == 2
+    mode = store.mode(CAMERA, "loitering:Parvis")
+    assert mode is not None and mode.mode == "live"
+    store.close()
+    entry = trail.entries()[-1]
+    assert entry.action == "retention.purge"
+    assert (entry.details["trust_alerts"], entry.details["trust_verdicts"]) == (1, 1)
+    assert entry.details["trust_before"] == (NOW - timedelta(days=90)).isoformat()
+
+
+def test_the_bridge_s_open_trust_store_is_purged_through_it(site) -> None:
+    store = TrustStore(site.trust.store_path)  # open, as the running bridge holds it
+    _judged_alerts(store, [200, 1])
+
+    result = purge_expired(site, AuditTrail(site.audit.path), NOW, trust=store)
+
+    assert (result.trust_alerts, result.trust_verdicts) == (1, 1)
+    assert [alert.event.id for alert in store.alerts()] == ["alert-1"]
+    store.close()
+
+
+def test_a_purge_without_a_statistics_or_trust_store_does_not_create_one(site) -> None:
     purge_expired(site, AuditTrail(site.audit.path), NOW)
     assert not site.counting.store_path.exists()
+    assert not site.trust.store_path.exists()
 
 
 def test_audit_entries_older_than_retention_go_and_the_trail_still_verifies(site) -> None:

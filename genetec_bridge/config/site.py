@@ -12,6 +12,7 @@ from analytics.config.camera import AnalyticsSite, CameraConfig, StreamName
 from analytics.config.loader import load_model
 from analytics.config.state_paths import default_model_path, runtime_dir, state_dir
 from analytics.config.strict_model import StrictModel
+from analytics.daemon.inference_choice import InferenceChoice
 from genetec_bridge.config.relative_paths import from_config_dir
 from genetec_bridge.config.secrets import Secret
 
@@ -95,8 +96,41 @@ class MediaGatewayConfig(StrictModel):
         return self
 
 
+def _grpc_address(value: str) -> str:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or "/" in value or "@" in value:
+        raise ValueError(f"'{value}' is not a gRPC address host:port, e.g. 127.0.0.1:8001 or triton.lan:8001")
+    return value
+
+
+class TritonConfig(StrictModel):
+    """The Triton Inference Server pool the daemon sends its batches to when inference = 'triton'."""
+
+    url: Annotated[str, AfterValidator(_grpc_address)] = Field(
+        "127.0.0.1:8001", description="Triton's gRPC address host:port (a Service name in Kubernetes)."
+    )
+    model_name: str = Field("yolox_nano", min_length=1, description="Model name in Triton's repository.")
+    timeout_s: float = Field(
+        2.0, gt=0, description="Seconds one inference request may take; a later answer counts as a failure."
+    )
+    retry_max_s: float = Field(
+        5.0,
+        gt=0,
+        le=60,
+        description="Longest wait between two tries while Triton fails; frames arriving meanwhile replace"
+        " the waiting ones and are counted as dropped.",
+    )
+
+
 class DaemonConfig(StrictModel):
     """The analytics daemon: detector model, accelerator and the local socket the bridge talks on."""
+
+    inference: Literal["onnxruntime", "triton"] = Field(
+        "onnxruntime",
+        description="Where the detector runs: 'onnxruntime' in the daemon's process (model, device), or"
+        " 'triton' on the Triton server of [daemon.triton], shared with other hosts.",
+    )
+    triton: TritonConfig = Field(default_factory=TritonConfig)
 
     model: ConfigPath = Field(
         default_factory=default_model_path,
@@ -115,6 +149,15 @@ class DaemonConfig(StrictModel):
         True,
         description="true: the bridge starts and restarts the daemon; false: it connects to one run by systemd.",
     )
+
+    def inference_choice(self) -> InferenceChoice:
+        return InferenceChoice(
+            self.inference,
+            self.triton.url,
+            self.triton.model_name,
+            self.triton.timeout_s,
+            self.triton.retry_max_s,
+        )
 
 
 class HealthConfig(StrictModel):

@@ -5,7 +5,7 @@ from genetec_bridge.health.status import BridgeStatus
 
 def not_ready_reasons(status: BridgeStatus) -> list[str]:
     """Empty when the Web SDK is reachable (with its event stream when alarms are configured), the
-    daemon connected and every camera streaming."""
+    daemon connected with its inference tier answering, and every camera streaming."""
     reasons = []
     if not status.websdk.reachable:
         reasons.append(_with_error("Web SDK unreachable", status.websdk.last_error))
@@ -14,6 +14,11 @@ def not_ready_reasons(status: BridgeStatus) -> list[str]:
         reasons.append(_with_error("alarm acknowledgements not received", status.websdk.event_stream_error))
     if not status.daemon.connected:
         reasons.append(_with_error("analytics daemon not connected", status.daemon.last_error))
+    elif status.daemon.inference is not None and not status.daemon.inference.available:
+        tier = status.daemon.inference
+        reasons.append(
+            _with_error(f"inference tier {tier.tier} ({tier.target}) unavailable", tier.last_error)
+        )
     if not status.cameras:
         reasons.append("no camera configured")
     for camera in status.cameras:

@@ -197,7 +197,7 @@ class Naive:
         return await asyncio.to_thread(self._measure, count, fps, seconds)
 
     def _measure(self, count: int, fps: float, seconds: float) -> Step:
-        self.detectors += [Detector(self.model, "cpu") for _ in range(count - len(self.detectors))]
+        self.detectors += [Detector.in_process(self.model, "cpu") for _ in range(count - len(self.detectors))]
         mailboxes = {camera(i).id: Mailbox() for i in range(count)}
 
         def submit(captured: CapturedFrame) -> None:
@@ -210,7 +210,7 @@ class Naive:
     def stage_cpu_ms(self, frames_per_clip: int = 10) -> dict[str, float]:
         """CPU milliseconds per frame and stage, one camera after another in this thread alone."""
         clock = StageClock()
-        detector = self.detectors[0] if self.detectors else Detector(self.model, "cpu")
+        detector = self.detectors[0] if self.detectors else Detector.in_process(self.model, "cpu")
         analysed = 0
         for index, clip in enumerate(self.mix.clips):
             pipeline = CameraPipeline(camera(index), {}, clock)

@@ -12,6 +12,7 @@ the production model repository in genetec_bridge/deploy/triton).
 
 import argparse
 import logging
+import os
 import signal
 import sys
 
@@ -19,7 +20,7 @@ import numpy as np
 import onnxruntime as ort
 from pytriton.decorators import batch
 from pytriton.model_config import DynamicBatcher, ModelConfig, Tensor
-from pytriton.triton import Triton, TritonConfig
+from pytriton.triton import Triton, TritonConfig, TritonSecurityConfig
 
 
 def main() -> int:
@@ -61,7 +62,10 @@ def main() -> int:
         metrics_port=args.metrics_port,
         exit_timeout_secs=2,
     )
-    with Triton(config=config) as triton:
+    # Statistics, model repository and shared memory stay behind PyTriton's access token; the caller
+    # that started the server may pass one in the environment to read the statistics.
+    security = TritonSecurityConfig(access_token=os.environ.get("TRITON_ACCESS_TOKEN") or None)
+    with Triton(config=config, security_config=security) as triton:
         triton.bind(
             model_name=args.name,
             infer_func=infer,

@@ -20,8 +20,7 @@ import tritonclient.grpc as grpcclient
 from tritonclient.utils import InferenceServerException
 
 from analytics.assets import REPO_ROOT
-from genetec_bridge.lab.demo import free_port
-from genetec_bridge.lab.process_group import stop_process_group
+from genetec_bridge.lab.process_group import free_port, stop_process_group
 
 SERVER_SCRIPT = Path(__file__).with_name("model_server.py")
 MODEL_NAME = "yolox_nano"

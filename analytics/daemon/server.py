@@ -147,7 +147,11 @@ class _Session:
     async def _work(self) -> None:
         loop = asyncio.get_running_loop()
 
+        reported_failing = False
+
         def report(_error: InferenceUnavailable) -> None:
+            nonlocal reported_failing
+            reported_failing = True
             # From the analysis thread: the socket belongs to the event loop.
             message = encode(_state_message(self._tier_state()))
             loop.call_soon_threadsafe(self._writer.write, message)
@@ -158,7 +162,6 @@ class _Session:
                 batch = self._pending.take(self._batch_size)
                 ready = [frame for frame in batch if self._analyser.ready_for(frame.camera)]
                 cameras = {frame.camera for frame in ready}
-                failed_before = not self._tier_state().available
                 outcome = await asyncio.to_thread(
                     self._analyser.analyse,
                     ready,
@@ -166,7 +169,8 @@ class _Session:
                     partial(self._keep_trying, cameras),
                     report,
                 )
-            if failed_before and self._tier_state().available:
+            if reported_failing and self._tier_state().available:
+                reported_failing = False
                 self._writer.write(encode(_state_message(self._tier_state())))
             for frame in outcome.lost:
                 self._pending.count_dropped(frame.camera)

@@ -58,7 +58,7 @@ class TritonBackend:
         return TierState(
             self.tier,
             f"{self._url} model {self._model}",
-            available=self._failures == 0 and self._shapes is not None,
+            available=self._failures == 0,  # before the first request too: nothing failed yet
             failures=self._failures,
             last_error=self._last_error,
         )

@@ -85,7 +85,7 @@ async def analyse_all(fed: FedDaemon, cam: CameraConfig, frames: list, first: in
 async def test_a_triton_restart_is_survived_without_losing_an_event(
     triton_server: TritonServerProcess, shared_asset: Callable[[str], Path], tmp_path: Path
 ) -> None:
-    frames = pets_frames(shared_asset("data/pets09-s2l1/vtest.avi"), every=2, count=40)
+    frames = pets_frames(shared_asset("data/pets09-s2l1/vtest.avi"), every=2, count=30)
     cam = camera(1)
     async with fed_daemon(socket_in(tmp_path, "reference"), [cam], []) as reference:
         expected = events_of(await analyse_all(reference, cam, frames))

@@ -62,7 +62,7 @@ def prepare_socket_path(path: Path) -> None:
 
 def _state_message(state: TierState) -> InferenceState:
     return InferenceState(
-        tier=state.tier,  # type: ignore[arg-type]
+        tier=state.tier,
         target=state.target,
         available=state.available,
         failures=state.failures,

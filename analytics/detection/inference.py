@@ -11,7 +11,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 import onnxruntime as ort
@@ -33,7 +33,7 @@ class InferenceUnavailable(RuntimeError):
 class TierState:
     """What health shows of the inference tier."""
 
-    tier: str  # "onnxruntime" or "triton"
+    tier: Literal["onnxruntime", "triton"]
     target: str  # the device, or the Triton URL and model
     available: bool
     failures: int = 0  # consecutive failed requests
@@ -41,7 +41,7 @@ class TierState:
 
 
 class InferenceBackend(Protocol):
-    tier: str
+    tier: Literal["onnxruntime", "triton"]
     device: str  # what Hello reports: cpu, cuda, tensorrt or triton
     description: str
 
@@ -65,7 +65,7 @@ def _cache_dir() -> Path:
 class OnnxRuntimeBackend:
     """The model in this process, on the best (or the requested) ONNX Runtime execution provider."""
 
-    tier = "onnxruntime"
+    tier: Literal["onnxruntime", "triton"] = "onnxruntime"
 
     def __init__(self, model: Path, device: Device = "auto") -> None:
         if not Path(model).is_file():

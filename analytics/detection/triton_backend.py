@@ -8,7 +8,9 @@ reconnects at once instead of waiting out gRPC's own reconnection back-off (up t
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal, TypeVar
 
 import numpy as np
 import tritonclient.grpc as grpcclient
@@ -19,6 +21,8 @@ from analytics.detection.model_io import ModelShapes, check_model_io
 from analytics.frame_tracks import CLASS_IDS
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Triton's tensor data types, named as ONNX Runtime names them for check_model_io.
 _ONNX_TYPES = {"FP32": "tensor(float)", "FP16": "tensor(float16)", "UINT8": "tensor(uint8)"}
@@ -39,7 +43,7 @@ class _Tensor:
 
 
 class TritonBackend:
-    tier = "triton"
+    tier: Literal["onnxruntime", "triton"] = "triton"
     device = "triton"
 
     def __init__(self, url: str, model_name: str, timeout_s: float) -> None:
@@ -65,8 +69,7 @@ class TritonBackend:
 
     def shapes(self) -> ModelShapes:
         if self._shapes is None:
-            self._call(self._read_model)
-        assert self._shapes is not None
+            self._shapes = self._call(self._read_model)
         return self._shapes
 
     def infer(self, blob: np.ndarray) -> np.ndarray:
@@ -85,7 +88,7 @@ class TritonBackend:
             self._client = grpcclient.InferenceServerClient(self._url)
         return self._client
 
-    def _call(self, request):  # type: ignore[no-untyped-def]
+    def _call(self, request: Callable[[], T]) -> T:
         try:
             result = request()
         except InferenceServerException as error:
@@ -98,16 +101,17 @@ class TritonBackend:
         self._failures, self._last_error = 0, None
         return result
 
-    def _read_model(self) -> None:
+    def _read_model(self) -> ModelShapes:
         client = self._connected()
         metadata = client.get_model_metadata(self._model, as_json=True, client_timeout=self._timeout_s)
         config = client.get_model_config(self._model, as_json=True, client_timeout=self._timeout_s)
         inputs = [_Tensor.from_metadata(t) for t in metadata["inputs"]]
         outputs = [_Tensor.from_metadata(t) for t in metadata["outputs"]]
-        self._shapes = check_model_io(inputs, outputs, tuple(CLASS_IDS.values()))
+        shapes = check_model_io(inputs, outputs, tuple(CLASS_IDS.values()))
         self._output_name = outputs[0].name
         self._max_batch = max(1, int(config["config"].get("max_batch_size", 1)))
-        log.info("Triton model %s: %s, max batch %d", self._model, self._shapes.describe(), self._max_batch)
+        log.info("Triton model %s: %s, max batch %d", self._model, shapes.describe(), self._max_batch)
+        return shapes
 
     def _infer(self, shapes: ModelShapes, blob: np.ndarray) -> np.ndarray:
         tensor = grpcclient.InferInput(shapes.input_name, list(blob.shape), "FP32")

@@ -11,8 +11,8 @@ from analytics.config.camera import CameraConfig, Zone
 from analytics.link.link_messages import FrameResult
 from analytics.skills.intrusion import IntrusionConfig
 from genetec_bridge.lab.triton.server_process import TritonServerProcess
-from tests.analytics.detection.test_triton_inference import pets_frames
 from tests.support.daemon_feeder import FedDaemon, fed_daemon
+from tests.support.pets_frames import pets_frames
 from tests.support.triton_server import triton_server
 
 __all__ = ["triton_server"]

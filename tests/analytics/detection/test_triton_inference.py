@@ -4,7 +4,6 @@ the in-process detections, and an unreachable server is a temporary, named failu
 from collections.abc import Callable
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
@@ -13,24 +12,12 @@ from analytics.detection import Detector, InferenceUnavailable
 from analytics.detection.triton_backend import TritonBackend
 from genetec_bridge.lab.process_group import free_port
 from genetec_bridge.lab.triton.server_process import MODEL_NAME, TritonServerProcess
+from tests.support.pets_frames import pets_frames
 from tests.support.triton_server import triton_server
 
 __all__ = ["triton_server"]
 
 pytestmark = pytest.mark.integration
-
-
-def pets_frames(video: Path, every: int, count: int) -> list[np.ndarray]:
-    capture = cv2.VideoCapture(str(video))
-    frames, index = [], 0
-    while len(frames) < count:
-        ok, image = capture.read()
-        assert ok, f"{video} ended after {index} frames"
-        if index % every == 0:
-            frames.append(image)
-        index += 1
-    capture.release()
-    return frames
 
 
 def test_detections_through_triton_equal_the_in_process_ones_on_pets_frames(

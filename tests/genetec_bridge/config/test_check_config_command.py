@@ -65,3 +65,25 @@ def test_a_missing_or_non_toml_file_exits_2_with_a_clear_message(tmp_path, capsy
     assert run_command("genetec_bridge.commands.check_config", ["check-config", str(path)]) == 2
 
     assert words in capsys.readouterr().err
+
+
+def test_inference_on_triton_and_analysis_hosts_are_shown(tmp_path, capsys) -> None:
+    text = edited(
+        example_text(),
+        "batch_size = 8\n",
+        'batch_size = 8\ninference = "triton"\ntriton = { url = "triton.city.local:8001" }\n',
+    )
+    text = edited(
+        text,
+        "[[cameras]]\n",
+        '[[hosts]]\nname = "analysis-1"\nhealth_url = "http://10.0.4.11:8088"\n\n[[cameras]]\n',
+    )
+    text = text.replace("[[cameras]]\n", '[[cameras]]\nanalysis_host = "analysis-1"\n')
+    path = write_site(tmp_path, text)
+
+    assert run_command("genetec_bridge.commands.check_config", ["check-config", str(path)]) == 0
+
+    out = capsys.readouterr().out
+    assert "inference on Triton triton.city.local:8001 model yolox_nano (timeout 2 s)" in out
+    assert "Analysis hosts (1): analysis-1 (http://10.0.4.11:8088, capacity 1)" in out
+    assert "analysed on host analysis-1" in out

@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 MODEL := var/models/yolox_nano.onnx
+# The lab's Triton server (genetec-lab triton, the Triton tests) runs from its own environment:
+# nvidia-pytriton bundles tritonserver with its Python backend but needs numpy < 2; the product has numpy 2.
+TRITON_VENV := var/triton-venv
 APT_PACKAGES := python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools \
 	gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
 	gstreamer1.0-plugins-ugly gstreamer1.0-libav libpango-1.0-0 libpangoft2-1.0-0
@@ -15,7 +18,8 @@ export GENETEC_ANALYTICS_MODEL := $(abspath $(MODEL))
 # A development checkout keeps its state (outbox, counts, sockets) in var/; a packaged install
 # uses systemd's StateDirectory or /var/lib/genetec-analytics.
 export GENETEC_ANALYTICS_STATE_DIR := $(abspath var)
-# Extra arguments: make bench BENCH_ARGS="--json out/bench.json", make demo DEMO_ARGS="--duration 60".
+# Extra arguments: make bench BENCH_ARGS="--json out/bench.json", make demo DEMO_ARGS="--duration 60";
+# make demo DEMO_ARGS="--triton" runs the demo's inference on a lab Triton server.
 BENCH_ARGS ?=
 DEMO_ARGS ?=
 
@@ -23,9 +27,17 @@ DEMO_ARGS ?=
 # (`make test` runs it with a 10-s one); OUTAGE_S=... to choose.
 OUTAGE_S ?= 600
 
-.PHONY: install test demo bench lint schemas privacy-docs clean delivery-faults
+.PHONY: install test demo bench lint schemas privacy-docs triton-venv clean delivery-faults
 
-install: $(VENV)/.installed var/.apt-installed $(MODEL)
+install: $(VENV)/.installed var/.apt-installed $(MODEL) $(TRITON_VENV)/.installed
+
+triton-venv: $(TRITON_VENV)/.installed
+
+$(TRITON_VENV)/.installed:
+	$(PYTHON) -m venv $(TRITON_VENV)
+	$(TRITON_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(TRITON_VENV)/bin/python -m pip install --quiet nvidia-pytriton onnxruntime
+	touch $@
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

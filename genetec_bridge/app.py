@@ -106,6 +106,7 @@ class Bridge:
             model=daemon.model,
             device=daemon.device,
             batch_size=daemon.batch_size,
+            inference=daemon.inference_choice(),
         )
         self._supervisor = DaemonSupervisor(self._link, launch)
         self._readers = site_readers(site, self._link.submit, loops=self._loops)

@@ -18,7 +18,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 def _check(args: argparse.Namespace) -> int:
     try:
         # The CPU is enough to load and check a model, and never builds a TensorRT engine.
-        detector = Detector(args.model, device="cpu")
+        detector = Detector.in_process(args.model, device="cpu")
     except ModelError as error:
         print(f"{args.model}: unusable detector model: {error}", file=sys.stderr)
         return 2

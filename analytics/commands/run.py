@@ -48,7 +48,7 @@ def _run(args: argparse.Namespace) -> int:
                 f"{args.config} has {len(site.cameras)} cameras: choose one with --camera "
                 f"({[c.name or c.id for c in site.cameras]})"
             )
-        detector = Detector(args.model or model_path(), args.device)
+        detector = Detector.in_process(args.model or model_path(), args.device)
         summary = run_video(
             args.video, camera, site.schedules, detector, args.out, fps=args.fps, progress=not args.quiet
         )

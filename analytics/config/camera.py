@@ -70,6 +70,12 @@ class CameraConfig(StrictModel):
         description="{ host, port } of this camera's own Media Gateway role, when the site has several; "
         "credentials, transport and TLS stay [media_gateway]'s. Default: [media_gateway]'s address.",
     )
+    analysis_host: str | None = Field(
+        None,
+        description="The analysis host (a [[hosts]] name) whose bridge and daemon read and analyse this"
+        " camera; required when the site has [[hosts]], absent otherwise. `genetec-bridge assign-hosts`"
+        " proposes a balanced assignment.",
+    )
     motion: MotionConfig = Field(
         default_factory=MotionConfig,
         description="Motion gate: the detector is spared on frames where nothing moved ([cameras.motion]).",

@@ -1,16 +1,35 @@
-"""One batch at a time: frames out of shared memory, one detector call, each camera's pipeline."""
+"""One batch at a time: frames out of shared memory, one detector call, each camera's pipeline.
 
+When the inference tier does not answer (a Triton server unreachable, restarting or too slow), the
+batch is retried with capped back-off as long as no newer frame of its cameras is waiting; once one
+is, the batch's frames are dropped (counted) and the newer ones analysed. Nothing queues beyond one
+batch and one pending frame per camera.
+"""
+
+import logging
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import supervision as sv
+
+from analytics.backoff import Backoff
 from analytics.camera_pipeline import CameraPipeline
 from analytics.config.camera import AnalyticsSite
-from analytics.detection import Detector
+from analytics.detection import Detector, InferenceUnavailable
 from analytics.events import AnalyticsEvent
 from analytics.link.link_messages import FrameReady, RingAttach
 from analytics.link.shared_frames import RingReader
 from analytics.stage_clock import StageClock
+
+log = logging.getLogger(__name__)
+
+# Called from the analysis thread while the tier fails: True to retry the batch, False to drop it.
+KeepTrying = Callable[[], bool]
+# Called from the analysis thread after each failed request, with the error (e.g. to report it).
+OnFailure = Callable[[InferenceUnavailable], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +51,9 @@ class BatchOutcome:
 class Analyser:
     """The daemon's state: the detector, one pipeline (tracker + skills) and one ring per camera."""
 
-    def __init__(self, detector: Detector) -> None:
+    def __init__(self, detector: Detector, retry_max_s: float = 5.0) -> None:
         self._detector = detector
+        self._backoff = Backoff(initial_s=min(0.25, retry_max_s), max_s=retry_max_s)
         self._clock = StageClock()
         self._pipelines: dict[str, CameraPipeline] = {}
         self._rings: dict[str, RingReader] = {}
@@ -53,7 +73,12 @@ class Analyser:
     def ready_for(self, camera: str) -> bool:
         return camera in self._pipelines and camera in self._rings
 
-    def analyse(self, batch: list[FrameReady]) -> BatchOutcome:
+    def analyse(
+        self,
+        batch: list[FrameReady],
+        keep_trying: KeepTrying = lambda: False,
+        on_failure: OnFailure = lambda _error: None,
+    ) -> BatchOutcome:
         """Every frame of `batch` must come from a camera `ready_for` analysis, one frame per camera."""
         frames, images, lost = [], [], []
         with self._clock.measure("transport"):
@@ -72,8 +97,14 @@ class Analyser:
         ]
         started = time.perf_counter()
         with self._clock.measure("detection"):
-            found = iter(self._detector.detect([i for i, m in zip(images, moving, strict=True) if m]))
+            detections = self._detect(
+                [i for i, m in zip(images, moving, strict=True) if m], keep_trying, on_failure
+            )
         inference_s = time.perf_counter() - started
+        if detections is None:
+            self._clock.take()  # the time spent waiting on the tier is no analysis stage
+            return BatchOutcome([], [*lost, *frames], inference_s)
+        found = iter(detections)
         analysed = []
         for frame, image, detected in zip(frames, images, moving, strict=True):
             tracks, events = self._pipelines[frame.camera].process(
@@ -84,6 +115,24 @@ class Analyser:
         # The batch's stage times go with its first frame: summed over results they are exact.
         analysed[0].stage_cpu_s.update(self._clock.take())
         return BatchOutcome(analysed, lost, inference_s)
+
+    def _detect(
+        self, images: Sequence[np.ndarray], keep_trying: KeepTrying, on_failure: OnFailure
+    ) -> list[sv.Detections] | None:
+        """The detections, or None when the tier failed and the batch was given up."""
+        while True:
+            try:
+                found = self._detector.detect(images)
+            except InferenceUnavailable as error:
+                on_failure(error)
+                if not keep_trying():
+                    return None
+                delay = self._backoff.next_delay()
+                log.warning("%s; retrying the batch in %.1f s", error, delay)
+                time.sleep(delay)
+                continue
+            self._backoff.reset()
+            return found
 
     def close(self) -> None:
         for ring in self._rings.values():

@@ -21,6 +21,11 @@ class PendingFrames:
     def __len__(self) -> int:
         return len(self._pending)
 
+    def waiting_for(self, cameras: set[str]) -> bool:
+        """Whether a newer frame of one of `cameras` waits (read from the analysis thread: a dict
+        membership test is atomic in CPython)."""
+        return any(camera in self._pending for camera in cameras)
+
     def add(self, frame: FrameReady) -> None:
         if frame.camera in self._pending:
             self._dropped[frame.camera] += 1

@@ -6,6 +6,7 @@ import signal
 from pathlib import Path
 
 from analytics.daemon.analyser import Analyser
+from analytics.daemon.inference_choice import InferenceChoice
 from analytics.daemon.server import DaemonServer, prepare_socket_path
 from analytics.detection import Detector, Device
 
@@ -13,15 +14,25 @@ log = logging.getLogger(__name__)
 
 
 def run_daemon(
-    socket_path: Path, model: Path, device: Device, batch_size: int, exit_on_disconnect: bool
+    socket_path: Path,
+    model: Path | None,
+    device: Device,
+    batch_size: int,
+    exit_on_disconnect: bool,
+    inference: InferenceChoice | None = None,
 ) -> None:
-    """Blocks until stopped. Raises SocketPathError, ModelError, DeviceUnavailableError before serving."""
+    """Blocks until stopped. Raises SocketPathError, ModelError, DeviceUnavailableError before serving.
+
+    A Triton server that does not answer yet is no error: the daemon serves and reports it."""
     prepare_socket_path(socket_path)  # before the model loads: a wrong path is reported at once
-    detector = Detector(model, device)
+    inference = inference or InferenceChoice()
+    backend = inference.backend(model, device)
+    detector = Detector(backend)
     server = DaemonServer(
-        Analyser(detector),
+        Analyser(detector, retry_max_s=inference.retry_max_s),
         batch_size=batch_size,
         device=detector.device,
+        tier_state=backend.state,
         exit_on_disconnect=exit_on_disconnect,
     )
 
@@ -31,5 +42,8 @@ def run_daemon(
             loop.add_signal_handler(signum, server.stop)
         await server.serve(socket_path)
 
-    asyncio.run(serve())
+    try:
+        asyncio.run(serve())
+    finally:
+        backend.close()
     log.info("analytics daemon stopped")

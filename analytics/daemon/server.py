@@ -10,12 +10,15 @@ import logging
 import os
 import socket
 import stat
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from analytics.daemon.analyser import Analyser
 from analytics.daemon.batching import PendingFrames
+from analytics.detection import InferenceUnavailable, TierState
 from analytics.link.framing import MAX_LINE_BYTES, LinkClosed, encode, read_message
 from analytics.link.link_messages import (
     TO_DAEMON,
@@ -23,6 +26,7 @@ from analytics.link.link_messages import (
     FrameReady,
     FrameResult,
     Hello,
+    InferenceState,
     LinkError,
     RingAttach,
 )
@@ -56,13 +60,29 @@ def prepare_socket_path(path: Path) -> None:
     raise SocketPathError(f"another daemon is already serving {path}")
 
 
+def _state_message(state: TierState) -> InferenceState:
+    return InferenceState(
+        tier=state.tier,
+        target=state.target,
+        available=state.available,
+        failures=state.failures,
+        last_error=state.last_error,
+    )
+
+
 class _Session:
     """One connected bridge."""
 
     def __init__(
-        self, analyser: Analyser, batch_size: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        self,
+        analyser: Analyser,
+        batch_size: int,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        tier_state: Callable[[], TierState],
     ) -> None:
         self._analyser = analyser
+        self._tier_state = tier_state
         self._batch_size = batch_size
         self._reader = reader
         self._writer = writer
@@ -73,6 +93,7 @@ class _Session:
 
     async def run(self, hello: Hello) -> None:
         self._writer.write(encode(hello))
+        self._writer.write(encode(_state_message(self._tier_state())))
         worker = asyncio.create_task(self._work())
         try:
             await self._receive(worker)
@@ -120,13 +141,37 @@ class _Session:
                 )
             )
 
+    def _keep_trying(self, cameras: set[str]) -> bool:
+        return not self._writer.is_closing() and not self._pending.waiting_for(cameras)
+
     async def _work(self) -> None:
+        loop = asyncio.get_running_loop()
+
+        reported_failing = False
+
+        def report(_error: InferenceUnavailable) -> None:
+            nonlocal reported_failing
+            reported_failing = True
+            # From the analysis thread: the socket belongs to the event loop.
+            message = encode(_state_message(self._tier_state()))
+            loop.call_soon_threadsafe(self._writer.write, message)
+
         while True:
             await self._pending.wait()
             async with self._lock:
                 batch = self._pending.take(self._batch_size)
                 ready = [frame for frame in batch if self._analyser.ready_for(frame.camera)]
-                outcome = await asyncio.to_thread(self._analyser.analyse, ready)
+                cameras = {frame.camera for frame in ready}
+                outcome = await asyncio.to_thread(
+                    self._analyser.analyse,
+                    ready,
+                    # Retry while nothing newer of these cameras waits; else drop for the present.
+                    partial(self._keep_trying, cameras),
+                    report,
+                )
+            if reported_failing and self._tier_state().available:
+                reported_failing = False
+                self._writer.write(encode(_state_message(self._tier_state())))
             for frame in outcome.lost:
                 self._pending.count_dropped(frame.camera)
             for done in outcome.analysed:
@@ -149,9 +194,16 @@ class _Session:
 
 class DaemonServer:
     def __init__(
-        self, analyser: Analyser, *, batch_size: int, device: str, exit_on_disconnect: bool = False
+        self,
+        analyser: Analyser,
+        *,
+        batch_size: int,
+        device: str,
+        tier_state: Callable[[], TierState],
+        exit_on_disconnect: bool = False,
     ) -> None:
         self._analyser = analyser
+        self._tier_state = tier_state
         self._batch_size = batch_size
         self._device = device
         self._exit_on_disconnect = exit_on_disconnect
@@ -193,7 +245,7 @@ class DaemonServer:
             return
         log.info("bridge connected")
         self._session_task = asyncio.current_task()
-        self._session = _Session(self._analyser, self._batch_size, reader, writer)
+        self._session = _Session(self._analyser, self._batch_size, reader, writer, self._tier_state)
         try:
             await self._session.run(Hello(pid=os.getpid(), device=self._device, batch_size=self._batch_size))
             log.info("bridge disconnected")

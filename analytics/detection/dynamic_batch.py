@@ -14,7 +14,7 @@ import onnx
 import onnxruntime as ort
 from onnx import numpy_helper
 
-from analytics.detection.detector import ModelError
+from analytics.detection.model_io import ModelError
 
 BATCH_AXIS = "batch"
 CHECK_BATCH = 3

@@ -81,6 +81,18 @@ class FrameResult(StrictModel):
     inference_s: float = Field(description="Detector time of the batch this frame was part of.")
 
 
+class InferenceState(StrictModel):
+    """Daemon → bridge: the inference tier's state, after Hello and whenever a request fails or the
+    tier answers again. While the tier fails it comes at every retry, so the bridge sees the daemon alive."""
+
+    type: Literal["inference"] = "inference"
+    tier: Literal["onnxruntime", "triton"]
+    target: str = Field(description="The device, or the Triton server's URL and model.")
+    available: bool
+    failures: int = Field(0, ge=0, description="Requests failed in a row.")
+    last_error: str | None = None
+
+
 class LinkError(StrictModel):
     """Daemon → bridge: a message was refused (bad configuration, unknown camera); the link stays up."""
 
@@ -89,7 +101,7 @@ class LinkError(StrictModel):
 
 
 ToDaemon = Annotated[Configure | RingAttach | FrameReady, Field(discriminator="type")]
-FromDaemon = Annotated[Hello | FrameResult | LinkError, Field(discriminator="type")]
+FromDaemon = Annotated[Hello | InferenceState | FrameResult | LinkError, Field(discriminator="type")]
 
 TO_DAEMON: TypeAdapter[ToDaemon] = TypeAdapter(ToDaemon)
 FROM_DAEMON: TypeAdapter[FromDaemon] = TypeAdapter(FromDaemon)

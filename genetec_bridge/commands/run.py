@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import signal
+import sys
 
 from genetec_bridge.app import Bridge
 from genetec_bridge.commands import INVALID_CONFIG, load_site_or_report
@@ -16,6 +17,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Validate the site config (exit 2 listing the problems), then run until SIGTERM or SIGINT.",
     )
     parser.add_argument("--config", required=True, help="the site config file (TOML)")
+    parser.add_argument(
+        "--host",
+        help="on a site with [[hosts]]: this host's name; the bridge runs its cameras only (required there)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -23,6 +28,14 @@ def run(args: argparse.Namespace) -> int:
     site = load_site_or_report(args.config)
     if site is None:
         return INVALID_CONFIG
+    if site.hosts or args.host:
+        try:
+            if args.host is None:
+                raise KeyError(f"the site has [[hosts]] {[h.name for h in site.hosts]}: pass --host NAME")
+            site = site.for_host(args.host)
+        except KeyError as error:
+            print(f"genetec-bridge run: {error.args[0]}", file=sys.stderr)
+            return INVALID_CONFIG
     configure_logging("bridge")
     asyncio.run(_serve(Bridge(site)))
     return 0

@@ -9,10 +9,12 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field, model_validator
 
 from analytics.config.camera import AnalyticsSite, CameraConfig, StreamName
+from analytics.config.cross_references import RelativePath, cross_reference_error
 from analytics.config.loader import ConfigError, load_model
 from analytics.config.printable import PrintableText
 from analytics.config.state_paths import default_model_path, runtime_dir, state_dir
 from analytics.config.strict_model import StrictModel
+from analytics.daemon.inference_choice import InferenceChoice
 from genetec_bridge.config.relative_paths import from_config_dir
 from genetec_bridge.config.secrets import Secret
 from genetec_bridge.redaction import redact_credentials
@@ -24,7 +26,7 @@ ConfigPath = Annotated[Path, AfterValidator(from_config_dir)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 
 
-def _web_sdk_url(value: str) -> str:
+def _http_url(value: str, example: str = "https://host:4590/WebSdk") -> str:
     try:
         parts = urlsplit(value)
         valid = parts.scheme in ("http", "https") and bool(parts.hostname)
@@ -33,7 +35,7 @@ def _web_sdk_url(value: str) -> str:
     if not valid:
         # The value is quoted to say what was read; a password typed into it is not.
         shown = redact_credentials(value)
-        raise ValueError(f"'{shown}' is not an http(s) URL like https://host:4590/WebSdk")
+        raise ValueError(f"'{shown}' is not an http(s) URL like {example}")
     if parts.username or parts.password:
         # Credentials in the URL would be logged with it; they belong in username and password.
         raise ValueError("the URL must not hold credentials; use username and password")
@@ -61,7 +63,7 @@ def _existing_file(path: Path) -> Path:
 class GenetecConfig(StrictModel):
     """Security Center's Web SDK role: where it is and how the bridge signs in."""
 
-    url: Annotated[str, AfterValidator(_web_sdk_url)] = Field(
+    url: Annotated[str, AfterValidator(_http_url)] = Field(
         description="Web SDK base URL, e.g. https://host:4590/WebSdk (role's port and BaseUri)."
     )
     allow_plain_http: bool = Field(
@@ -146,8 +148,41 @@ class MediaGatewayConfig(StrictModel):
         return self
 
 
+def _grpc_address(value: str) -> str:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or "/" in value or "@" in value:
+        raise ValueError(f"'{value}' is not a gRPC address host:port, e.g. 127.0.0.1:8001 or triton.lan:8001")
+    return value
+
+
+class TritonConfig(StrictModel):
+    """The Triton Inference Server pool the daemon sends its batches to when inference = 'triton'."""
+
+    url: Annotated[str, AfterValidator(_grpc_address)] = Field(
+        "127.0.0.1:8001", description="Triton's gRPC address host:port (a Service name in Kubernetes)."
+    )
+    model_name: str = Field("yolox_nano", min_length=1, description="Model name in Triton's repository.")
+    timeout_s: float = Field(
+        2.0, gt=0, description="Seconds one inference request may take; a later answer counts as a failure."
+    )
+    retry_max_s: float = Field(
+        5.0,
+        gt=0,
+        le=60,
+        description="Longest wait between two tries while Triton fails; frames arriving meanwhile replace"
+        " the waiting ones and are counted as dropped.",
+    )
+
+
 class DaemonConfig(StrictModel):
     """The analytics daemon: detector model, accelerator and the local socket the bridge talks on."""
+
+    inference: Literal["onnxruntime", "triton"] = Field(
+        "onnxruntime",
+        description="Where the detector runs: 'onnxruntime' in the daemon's process (model, device), or"
+        " 'triton' on the Triton server of [daemon.triton], shared with other hosts.",
+    )
+    triton: TritonConfig = Field(default_factory=TritonConfig)
 
     model: ConfigPath = Field(
         default_factory=default_model_path,
@@ -166,6 +201,15 @@ class DaemonConfig(StrictModel):
         True,
         description="true: the bridge starts and restarts the daemon; false: it connects to one run by systemd.",
     )
+
+    def inference_choice(self) -> InferenceChoice:
+        return InferenceChoice(
+            self.inference,
+            self.triton.url,
+            self.triton.model_name,
+            self.triton.timeout_s,
+            self.triton.retry_max_s,
+        )
 
 
 class HealthConfig(StrictModel):
@@ -333,6 +377,24 @@ class TrustConfig(StrictModel):
     )
 
 
+class AnalysisHostConfig(StrictModel):
+    """One analysis host of a site spread over several: it runs a bridge and a daemon for the cameras
+    assigned to it (`genetec-bridge run --host NAME`); all hosts share the Triton pool."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")] = Field(
+        description="Host name used in cameras' analysis_host and `--host` (lowercase, digits, dashes)."
+    )
+    health_url: Annotated[str, AfterValidator(lambda url: _http_url(url, "http://10.0.4.11:8088"))] = Field(
+        description="Base URL of this host's health server as the site view reaches it, e.g."
+        " http://10.0.4.11:8088; its bridge listens on this URL's port."
+    )
+    capacity: float = Field(
+        1.0,
+        gt=0,
+        description="Relative analysis capacity, for `assign-hosts` (2.0: twice the cameras' load).",
+    )
+
+
 class SiteConfig(AnalyticsSite):
     """The integrator's file for one site: the single source of truth for both processes."""
 
@@ -346,6 +408,48 @@ class SiteConfig(AnalyticsSite):
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     trust: TrustConfig = Field(default_factory=TrustConfig)
+    hosts: list[AnalysisHostConfig] = Field(
+        default_factory=list,
+        description="Analysis hosts when the site's cameras are spread over several ([[hosts]]); empty: one"
+        " host analyses every camera.",
+    )
+
+    @model_validator(mode="after")
+    def _cameras_on_known_hosts(self) -> Self:
+        names = [host.name for host in self.hosts]
+        problems: list[tuple[RelativePath, str]] = [
+            (("hosts", i, "name"), f"duplicate host name '{names[i]}'")
+            for i, name in enumerate(names)
+            if name in names[:i]
+        ]
+        for i, camera in enumerate(self.cameras):
+            if camera.analysis_host is None and names:
+                problems.append((("cameras", i, "analysis_host"), f"missing: the site has hosts {names}"))
+            elif camera.analysis_host is not None and camera.analysis_host not in names:
+                known = f"known: {names}" if names else "the site has no [[hosts]]"
+                problems.append(
+                    (("cameras", i, "analysis_host"), f"no host '{camera.analysis_host}' ({known})")
+                )
+        if problems:
+            raise cross_reference_error(problems)
+        return self
+
+    def host(self, name: str) -> AnalysisHostConfig:
+        for host in self.hosts:
+            if host.name == name:
+                return host
+        raise KeyError(f"no host '{name}' in [[hosts]] (known: {[h.name for h in self.hosts]})")
+
+    def for_host(self, name: str) -> "SiteConfig":
+        """What the bridge of host `name` runs: its cameras only, its health server on its URL's port."""
+        host = self.host(name)
+        port = urlsplit(host.health_url).port or (443 if host.health_url.startswith("https") else 80)
+        return self.model_copy(
+            update={
+                "cameras": [c for c in self.cameras if c.analysis_host == name],
+                "health": self.health.model_copy(update={"port": port}),
+            }
+        )
 
     def gateway_for(self, camera: CameraConfig) -> MediaGatewayConfig:
         """The Media Gateway a camera is read from: the site's, at the camera's own role's address if set."""

@@ -18,8 +18,8 @@ def describe_site(config: SiteConfig) -> list[str]:
         f" application id: {application}",
         f"Media Gateway: {'rtsps' if gateway.tls else 'rtsp'}://{gateway.host}:{gateway.port}, "
         f"stream {gateway.stream} over {gateway.transport}, {rtsp_user}, {_rtsp_transport(gateway)}",
-        f"Daemon: {'started by the bridge' if daemon.managed else 'run separately'}, device {daemon.device}, "
-        f"batch {daemon.batch_size}, model {daemon.model}, socket {daemon.socket_path}",
+        f"Daemon: {'started by the bridge' if daemon.managed else 'run separately'}, {_inference(config)}, "
+        f"batch {daemon.batch_size}, socket {daemon.socket_path}",
         f"Health: http://{config.health.listen}:{config.health.port}/healthz, /status and /metrics "
         + ("behind a bearer token" if config.health.token else "open (loopback only)"),
         f"Delivery: outbox {config.delivery.outbox_path}, at most "
@@ -41,6 +41,9 @@ def describe_site(config: SiteConfig) -> list[str]:
         _trust(config),
         f"Schedules ({len(config.schedules)}):",
     ]
+    if config.hosts:
+        hosts = ", ".join(f"{h.name} ({h.health_url}, capacity {h.capacity:g})" for h in config.hosts)
+        lines.insert(-1, f"Analysis hosts ({len(config.hosts)}): {hosts}")
     lines += [f"  {name}: {_schedule(schedule)}" for name, schedule in config.schedules.items()]
     lines.append(f"Cameras ({len(config.cameras)}):")
     for camera in config.cameras:
@@ -67,6 +70,14 @@ def _rtsp_transport(gateway: MediaGatewayConfig) -> str:
     return "TLS verified" + (f" against {gateway.ca_file}" if gateway.ca_file is not None else "")
 
 
+def _inference(config: SiteConfig) -> str:
+    daemon = config.daemon
+    if daemon.inference == "triton":
+        triton = daemon.triton
+        return f"inference on Triton {triton.url} model {triton.model_name} (timeout {triton.timeout_s:g} s)"
+    return f"inference in process, device {daemon.device}, model {daemon.model}"
+
+
 def _schedule(schedule: Schedule) -> str:
     windows = "; ".join(f"{','.join(w.days)} {w.start}-{w.end}" for w in schedule.windows)
     return f"{windows} ({schedule.timezone})"
@@ -74,6 +85,8 @@ def _schedule(schedule: Schedule) -> str:
 
 def _camera(camera: CameraConfig, default_stream: str) -> list[str]:
     head = f"  {camera.name or '(no name)'} [{camera.id}]: {camera.fps:g} fps, stream {camera.stream or default_stream}"
+    if camera.analysis_host is not None:
+        head += f", analysed on host {camera.analysis_host}"
     if camera.media_gateway is not None:
         head += f", Media Gateway {camera.media_gateway.host}:{camera.media_gateway.port}"
     if camera.privacy_masks:

@@ -101,6 +101,12 @@ def _daemon_metrics(status: BridgeStatus) -> Iterator[Metric]:
         "Mean detector latency per batch, recent frames.",
         daemon.inference_latency_s,
     )
+    if daemon.inference is not None:
+        yield _gauge(
+            "inference_tier_available",
+            "1 while the daemon's inference tier (in-process or Triton) answers.",
+            float(daemon.inference.available),
+        )
 
 
 def _delivery_metrics(status: BridgeStatus) -> Iterator[Metric]:

@@ -12,12 +12,18 @@ from genetec_bridge.health.status import BridgeStatus, CameraStatus, StatusRepor
 
 
 def not_ready_reasons(status: BridgeStatus) -> list[str]:
-    """Empty when the Web SDK is reachable, the daemon connected and some camera streaming."""
+    """Empty when the Web SDK is reachable, the daemon connected with its inference tier answering, and
+    some camera streaming."""
     reasons = []
     if not status.websdk.reachable:
         reasons.append(_with_error("Web SDK unreachable", status.websdk.last_error))
     if not status.daemon.connected:
         reasons.append(_with_error("analytics daemon not connected", status.daemon.last_error))
+    elif status.daemon.inference is not None and not status.daemon.inference.available:
+        tier = status.daemon.inference
+        reasons.append(
+            _with_error(f"inference tier {tier.tier} ({tier.target}) unavailable", tier.last_error)
+        )
     if not status.cameras:
         reasons.append("no camera configured")
     elif not any(camera.streaming for camera in status.cameras):

@@ -24,6 +24,16 @@ class CameraStatus(BaseModel):
     last_error: str | None = None
 
 
+class InferenceStatus(BaseModel):
+    """The daemon's inference tier: in-process ONNX Runtime, or a Triton server."""
+
+    tier: str = Field(description="'onnxruntime' or 'triton'.")
+    target: str = Field(description="The device, or the Triton server's URL and model.")
+    available: bool = False
+    failures: int = Field(0, description="Inference requests failed in a row.")
+    last_error: str | None = None
+
+
 class DaemonStatus(BaseModel):
     connected: bool = False
     restarts: int = 0
@@ -31,6 +41,7 @@ class DaemonStatus(BaseModel):
     inference_latency_s: float | None = Field(
         None, description="Mean detector latency per batch, recent frames."
     )
+    inference: InferenceStatus | None = Field(None, description="Null until the daemon reported its tier.")
     last_error: str | None = None
 
 

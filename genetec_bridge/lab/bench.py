@@ -5,7 +5,11 @@ The chain: decoded frames → shared memory → daemon (batching across cameras,
 skills) → results; alert latency goes on through the outbox and the delivery service to a fake Web
 SDK. The naive baseline is one loop per camera in one process: read, detect, track, no batching.
 
-Both are measured by the same code, in two camera mixes (bench_clips: every camera busy, and a
+A third rig is the same chain with the daemon's inference on a lab Triton Inference Server
+(`genetec-lab triton`: tritonserver's Python backend running onnxruntime on this CPU, behind Triton's
+dynamic batcher), started from the Triton environment (`make triton-venv`); --no-triton leaves it out.
+
+All are measured by the same code, in two camera mixes (bench_clips: every camera busy, and a
 city's mix where most cameras show still scenes): top throughput with two cameras offered 30 fps
 each, then the largest camera count fed at 5 fps each with under 5 % of the frames dropped (a frame
 superseded by a newer one of its camera before it was taken is dropped, on both sides), the CPU time
@@ -14,6 +18,7 @@ per analysed frame of each stage, and the alert latency with that mix running be
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import secrets
@@ -33,8 +38,10 @@ from typing import Protocol
 
 import numpy as np
 
+from analytics.assets import model_path
 from analytics.camera_pipeline import CameraPipeline
 from analytics.config.camera import AnalyticsSite, CameraConfig, Zone
+from analytics.daemon.inference_choice import InferenceChoice
 from analytics.detection import Detector
 from analytics.link.link_messages import FrameResult
 from analytics.skills.base import AlertRouting
@@ -54,12 +61,16 @@ from genetec_bridge.lab.bench_report import (
     draw_dropped_frames,
     per_frame_ms,
 )
+from genetec_bridge.lab.triton.server_process import MODEL_NAME, TritonServerProcess, TritonVenvMissing
 from genetec_bridge.link.daemon_client import CameraCounters, DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
 from genetec_bridge.websdk.client import WebSdkClient
 from genetec_bridge.websdk.errors import WebSdkError
 
 LATENCY_CAMERAS = 2
+# Triton's batcher may hold a request this long to merge it with others: short beside the 200 ms
+# between two frames of a camera at 5 fps (the production config.pbtxt files use 2 ms on GPU).
+TRITON_QUEUE_DELAY_US = 5_000
 # The whole frame: every person or vehicle is an intrusion at once, so latency is the chain's own.
 WHOLE_FRAME = Zone(name="all", polygon=[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)])
 
@@ -197,7 +208,7 @@ class Naive:
         return await asyncio.to_thread(self._measure, count, fps, seconds)
 
     def _measure(self, count: int, fps: float, seconds: float) -> Step:
-        self.detectors += [Detector(self.model, "cpu") for _ in range(count - len(self.detectors))]
+        self.detectors += [Detector.in_process(self.model, "cpu") for _ in range(count - len(self.detectors))]
         mailboxes = {camera(i).id: Mailbox() for i in range(count)}
 
         def submit(captured: CapturedFrame) -> None:
@@ -210,7 +221,7 @@ class Naive:
     def stage_cpu_ms(self, frames_per_clip: int = 10) -> dict[str, float]:
         """CPU milliseconds per frame and stage, one camera after another in this thread alone."""
         clock = StageClock()
-        detector = self.detectors[0] if self.detectors else Detector(self.model, "cpu")
+        detector = self.detectors[0] if self.detectors else Detector.in_process(self.model, "cpu")
         analysed = 0
         for index, clip in enumerate(self.mix.clips):
             pipeline = CameraPipeline(camera(index), {}, clock)
@@ -233,14 +244,20 @@ class Chain:
         cameras: list[CameraConfig],
         batch_size: int,
         workdir: Path,
+        inference: InferenceChoice | None = None,
     ) -> None:
         self.mix = mix
         self.cameras = cameras
         self.stage_cpu_s: Counter[str] = Counter()
         self.enqueue: Callable[[FrameResult], Awaitable[None]] | None = None
         self.client = DaemonClient(AnalyticsSite(cameras=cameras), self._result)
+        inference = inference or InferenceChoice()
         launch = DaemonLaunch(
-            socket_path=workdir / "run" / "daemon.sock", model=model, device="cpu", batch_size=batch_size
+            socket_path=workdir / f"run-{inference.tier}" / "daemon.sock",
+            model=model,
+            device="cpu",
+            batch_size=batch_size,
+            inference=inference,
         )
         self.supervisor = DaemonSupervisor(self.client, launch)
 
@@ -383,11 +400,16 @@ async def measure_rig(rig: Rig, max_cameras: int, seconds: float) -> Figures:
 
 @asynccontextmanager
 async def started_chain(
-    model: Path, mix: Mix, max_cameras: int, batch_size: int, workdir: Path
+    model: Path,
+    mix: Mix,
+    max_cameras: int,
+    batch_size: int,
+    workdir: Path,
+    inference: InferenceChoice | None = None,
 ) -> AsyncIterator[Chain]:
     """A chain whose daemon is connected, with spare cameras for the latency measurement."""
     cameras = [camera(i) for i in range(max_cameras + LATENCY_CAMERAS)]
-    chain = Chain(model, mix, cameras, batch_size, workdir)
+    chain = Chain(model, mix, cameras, batch_size, workdir, inference)
     supervising = asyncio.create_task(chain.supervisor.run())
     try:
         for _ in range(1200):
@@ -402,12 +424,26 @@ async def started_chain(
 
 
 async def measure_mix(
-    chain: Chain, naive: Naive, mix: Mix, max_cameras: int, seconds: float, workdir: Path
+    chain: Chain,
+    naive: Naive,
+    mix: Mix,
+    max_cameras: int,
+    seconds: float,
+    workdir: Path,
+    triton: Chain | None = None,
 ) -> MixFigures:
     chain.mix = naive.mix = mix
     naive_figures = await measure_rig(naive, max_cameras, seconds)
     chain_figures = await measure_rig(chain, max_cameras, seconds)
     profiled = max(1, chain_figures.sustained_cameras)
+    triton_figures, triton_latency = None, []
+    if triton is not None:
+        triton.mix = mix
+        triton_figures = await measure_rig(triton, max_cameras, seconds)
+        background = max(0, max(1, triton_figures.sustained_cameras) - LATENCY_CAMERAS)
+        triton_latency = [
+            round(s * 1000, 1) for s in await alert_latency(triton, workdir, seconds, background)
+        ]
     return MixFigures(
         mix=mix.name,
         clips=[clip.name for clip in mix.clips],
@@ -419,19 +455,48 @@ async def measure_mix(
             round(s * 1000, 1)
             for s in await alert_latency(chain, workdir, seconds, max(0, profiled - LATENCY_CAMERAS))
         ],
+        triton=triton_figures,
+        triton_latency_ms=triton_latency,
     )
 
 
-async def run_bench(assets: Path, seconds: float, max_cameras: int, batch_size: int) -> Report:
+@asynccontextmanager
+async def started_triton_chain(
+    model: Path, mix: Mix, max_cameras: int, batch_size: int, workdir: Path
+) -> AsyncIterator[Chain]:
+    """The chain with its daemon inferring on a lab Triton server, started here and stopped after."""
+    # Triton needs the batch axis dynamic: the model `make install` prepared.
+    server = TritonServerProcess(model_path(), queue_delay_us=TRITON_QUEUE_DELAY_US, max_batch=2 * batch_size)
+    await asyncio.to_thread(server.start)
+    try:
+        inference = InferenceChoice("triton", server.url, MODEL_NAME, timeout_s=10.0)
+        async with started_chain(model, mix, max_cameras, batch_size, workdir, inference) as chain:
+            yield chain
+    finally:
+        await asyncio.to_thread(server.stop)
+
+
+async def run_bench(
+    assets: Path, seconds: float, max_cameras: int, batch_size: int, triton: bool = True
+) -> Report:
     started = time.monotonic()
     model = assets / "models/yolox_nano.onnx"
     clip_mixes = mixes(assets)
     naive = Naive(model, clip_mixes["busy"])
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        async with started_chain(model, clip_mixes["busy"], max_cameras, batch_size, Path(tmp)) as chain:
+        workdir = Path(tmp)
+        async with contextlib.AsyncExitStack() as rigs:
+            chain = await rigs.enter_async_context(
+                started_chain(model, clip_mixes["busy"], max_cameras, batch_size, workdir)
+            )
+            remote = None
+            if triton:
+                remote = await rigs.enter_async_context(
+                    started_triton_chain(model, clip_mixes["busy"], max_cameras, batch_size, workdir)
+                )
             for mix in clip_mixes.values():
-                results.append(await measure_mix(chain, naive, mix, max_cameras, seconds, Path(tmp)))
+                results.append(await measure_mix(chain, naive, mix, max_cameras, seconds, workdir, remote))
     return Report(cores(), seconds, batch_size, results, run_s=time.monotonic() - started)
 
 
@@ -441,6 +506,9 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.add_argument("--seconds", type=float, default=8.0, help="Length of each measurement.")
     parser.add_argument("--max-cameras", type=int, default=40, help="Largest camera count tried.")
     parser.add_argument("--batch-size", type=int, default=8, help="Daemon batch size.")
+    parser.add_argument(
+        "--no-triton", action="store_true", help="Leave out the chain inferring through a lab Triton server."
+    )
     parser.add_argument("--json", type=Path, help="Also write the results as JSON to this file.")
     parser.add_argument(
         "--chart", type=Path, help="Also draw frames dropped against camera count, per mix, as a PNG."
@@ -449,7 +517,13 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def _bench(args: argparse.Namespace) -> int:
-    report = asyncio.run(run_bench(args.assets, args.seconds, args.max_cameras, args.batch_size))
+    try:
+        report = asyncio.run(
+            run_bench(args.assets, args.seconds, args.max_cameras, args.batch_size, not args.no_triton)
+        )
+    except TritonVenvMissing as error:
+        print(f"bench: {error} (or run with --no-triton)", file=sys.stderr)
+        return 2
     print("\n".join(report.lines()))
     if args.json is not None:
         args.json.write_text(json.dumps(report.as_json(), indent=2) + "\n")

@@ -38,6 +38,8 @@ class MixFigures:
     chain_stage_cpu_ms: dict[str, float]
     naive_stage_cpu_ms: dict[str, float]
     latency_ms: list[float]  # chain only: the naive loop has no alert delivery
+    triton: Figures | None = None  # the chain with inference on a lab Triton server
+    triton_latency_ms: list[float] = field(default_factory=list)
 
     def ratios(self) -> dict[str, float]:
         return {
@@ -45,11 +47,9 @@ class MixFigures:
             "sustained_cameras": self.chain.sustained_cameras / max(self.naive.sustained_cameras, 1),
         }
 
-    def latency(self) -> dict[str, float]:
-        return {
-            "alerts": len(self.latency_ms),
-            **{f"p{q}": _percentile(self.latency_ms, q) for q in (50, 95)},
-        }
+    def latency(self, through_triton: bool = False) -> dict[str, float]:
+        values = self.triton_latency_ms if through_triton else self.latency_ms
+        return {"alerts": len(values), **{f"p{q}": _percentile(values, q) for q in (50, 95)}}
 
 
 @dataclass
@@ -63,7 +63,14 @@ class Report:
     def as_json(self) -> dict[str, object]:
         return {
             **asdict(self),
-            "summary": {m.mix: {"ratios": m.ratios(), "latency": m.latency()} for m in self.mixes},
+            "summary": {
+                m.mix: {
+                    "ratios": m.ratios(),
+                    "latency": m.latency(),
+                    **({"triton_latency": m.latency(through_triton=True)} if m.triton else {}),
+                }
+                for m in self.mixes
+            },
         }
 
     def lines(self) -> list[str]:
@@ -73,7 +80,10 @@ class Report:
         ]
         for mix in self.mixes:
             lines += ["", f"== {mix.mix} mix: {', '.join(mix.clips)}", _steps_line("chain", mix.chain)]
-            lines += [_steps_line("naive", mix.naive), "", *_table(_rows(mix, self.cores)), ""]
+            lines += [_steps_line("naive", mix.naive)]
+            if mix.triton is not None:
+                lines += [_steps_line("chain via Triton", mix.triton)]
+            lines += ["", *_table(_rows(mix, self.cores)), ""]
             lines += _table(_stage_rows(mix))
         return [*lines, "", f"run time: {self.run_s:.0f} s"]
 
@@ -83,6 +93,21 @@ def per_frame_ms(seconds: dict[str, float], frames: int) -> dict[str, float]:
 
 
 def _rows(mix: MixFigures, cores: int) -> list[tuple[str, ...]]:
+    rows = _chain_rows(mix, cores)
+    if mix.triton is None:
+        return rows
+    triton, latency = mix.triton, mix.latency(through_triton=True)
+    extra = [
+        "chain via Triton",
+        f"{triton.throughput_fps:.1f}",
+        f"{triton.throughput_fps / cores:.1f}",
+        str(triton.sustained_cameras),
+        f"{latency['p50']:.0f} / {latency['p95']:.0f} ms ({latency['alerts']:.0f} alerts)",
+    ]
+    return [(*row, cell) for row, cell in zip(rows, extra, strict=True)]
+
+
+def _chain_rows(mix: MixFigures, cores: int) -> list[tuple[str, ...]]:
     chain, naive, ratios, latency = mix.chain, mix.naive, mix.ratios(), mix.latency()
     return [
         ("figure", "chain", "naive", "chain / naive"),
@@ -140,7 +165,10 @@ def draw_dropped_frames(report: Report, path: Path) -> None:
 
     figure, axes = pyplot.subplots(figsize=(7, 4), dpi=100)
     for mix, colour in zip(report.mixes, ("tab:blue", "tab:orange", "tab:green"), strict=False):
-        for rig, figures, style in (("chain", mix.chain, "-o"), ("naive", mix.naive, "--s")):
+        rigs = [("chain", mix.chain, "-o"), ("naive", mix.naive, "--s")]
+        if mix.triton is not None:
+            rigs.append(("chain via Triton", mix.triton, ":^"))
+        for rig, figures, style in rigs:
             steps = sorted(figures.steps, key=lambda s: s.cameras)
             axes.plot(
                 [s.cameras for s in steps],

@@ -7,7 +7,8 @@ Starts, each in a process group of its own:
      (rtsp://127.0.0.1:<port>/<camera GUID>/live, with RTSP Basic authentication), and the urban road
      clip as a second camera that counts the vehicles crossing a line;
   2. the fake Web SDK (`genetec-lab fake-websdk`), standing in for Security Center;
-  3. the bridge (`genetec-bridge run --config var/demo/site.toml`), which starts the analytics daemon.
+  3. the bridge (`genetec-bridge run --config var/demo/site.toml`), which starts the analytics daemon;
+  with --triton, first a lab Triton server (`genetec-lab triton`) the daemon sends its batches to.
 It shows what the fake Security Center receives (custom events, bookmarks) as it arrives: custom events
 of the live loitering skill, only shadow bookmarks of the intrusion skill, which is in shadow mode, and
 the traffic counts as they accumulate (from the bridge's /status). Ctrl-C (or the end of --duration)
@@ -22,7 +23,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,9 +33,10 @@ from typing import IO
 
 import httpx
 
-from analytics.assets import REPO_ROOT
-from genetec_bridge.lab.process_group import stop_process_group
+from analytics.assets import REPO_ROOT, model_path
+from genetec_bridge.lab.process_group import free_port, stop_process_group
 from genetec_bridge.lab.rtsp_server_process import RtspServerProcess
+from genetec_bridge.lab.triton.server_process import TritonServerProcess
 
 CAMERA_ID = "00000001-0000-babe-0000-00408ca1eb95"  # a camera the fake's fixture knows
 PETS = Path("data/pets09-s2l1/vtest.avi")
@@ -57,12 +58,6 @@ FIRST_EVENT_WITHIN_S = 90.0
 
 class Stop(Exception):
     """SIGTERM: leave as Ctrl-C does."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start_child(command: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
@@ -91,7 +86,14 @@ def wait_for_line(
     raise RuntimeError(f"{log.name}: not ready after {timeout_s:g} s; see {log}")
 
 
-def write_site(var: Path, websdk_url: str, rtsp_port: int, health_port: int, rtsp_password: str) -> Path:
+def write_site(
+    var: Path,
+    websdk_url: str,
+    rtsp_port: int,
+    health_port: int,
+    rtsp_password: str,
+    triton_url: str | None = None,
+) -> Path:
     secret = var / "rtsp-password"
     secret.write_text(rtsp_password, encoding="utf-8")
     secret.chmod(0o600)
@@ -106,6 +108,8 @@ def write_site(var: Path, websdk_url: str, rtsp_port: int, health_port: int, rts
             health_port=health_port,
             camera_id=CAMERA_ID,
             urban_camera_id=URBAN_CAMERA_ID,
+            inference="triton" if triton_url else "onnxruntime",
+            triton_url=triton_url or "127.0.0.1:8001",
         ),
         encoding="utf-8",
     )
@@ -138,7 +142,7 @@ def show_counts(health_url: str, shown: str) -> str:
     return text
 
 
-def run(assets: Path, var: Path, duration_s: float | None) -> int:
+def run(assets: Path, var: Path, duration_s: float | None, triton: bool = False) -> int:
     video, urban = assets / PETS, assets / URBAN
     for needed in (video, urban):
         if not needed.is_file():
@@ -156,6 +160,7 @@ def run(assets: Path, var: Path, duration_s: float | None) -> int:
         password=rtsp_password,
     )
     children: dict[str, subprocess.Popen] = {}
+    triton_server = TritonServerProcess(model_path()) if triton else None
     started = time.monotonic()
     warn_at = started + FIRST_EVENT_WITHIN_S
     seen_event = False
@@ -176,8 +181,13 @@ def run(assets: Path, var: Path, duration_s: float | None) -> int:
         ).group(1)
         print(f"demo: fake Security Center Web SDK at {websdk_url}")
 
+        if triton_server is not None:
+            triton_server.start()
+            print(f"demo: Triton Inference Server (lab) serving the detector on grpc {triton_server.url}")
+
         health_port = free_port()
-        site = write_site(var, websdk_url, rtsp.port, health_port, rtsp_password)
+        triton_url = triton_server.url if triton_server else None
+        site = write_site(var, websdk_url, rtsp.port, health_port, rtsp_password, triton_url)
         bridge_command = [sys.executable, "-m", "genetec_bridge.cli", "run", "--config", str(site)]
         children["bridge"] = start_child(
             bridge_command, var / "bridge.log", {WEBSDK_PASSWORD_ENV: websdk_password}
@@ -208,6 +218,8 @@ def run(assets: Path, var: Path, duration_s: float | None) -> int:
         # The bridge first (it stops its daemon and flushes its outbox), then what it talks to.
         for child in reversed(children.values()):
             stop_process_group(child, timeout_s=10)
+        if triton_server is not None:
+            triton_server.stop()
         rtsp.stop()
     if "bridge" in children:
         trust_command = [sys.executable, "-m", "genetec_bridge.cli", "trust", "status", "--config", str(site)]
@@ -230,6 +242,11 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         type=float,
         help="stop after this many seconds; exit 1 if no event reached Security Center",
     )
+    parser.add_argument(
+        "--triton",
+        action="store_true",
+        help="run inference on a lab Triton server (needs `make triton-venv`) instead of in the daemon",
+    )
     parser.set_defaults(handler=_demo)
 
 
@@ -238,4 +255,4 @@ def _demo(args: argparse.Namespace) -> int:
         raise Stop
 
     signal.signal(signal.SIGTERM, stop)
-    return run(args.assets.resolve(), args.var.resolve(), args.duration)
+    return run(args.assets.resolve(), args.var.resolve(), args.duration, args.triton)

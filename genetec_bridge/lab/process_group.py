@@ -1,8 +1,16 @@
-"""Stopping a child started in a session of its own: SIGTERM to its whole group, then SIGKILL."""
+"""Children of the lab: a free port to give one, and stopping one started in a session of its own
+(SIGTERM to its whole group, then SIGKILL)."""
 
 import os
 import signal
+import socket
 import subprocess
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def stop_process_group(process: subprocess.Popen, timeout_s: float = 5.0) -> int:

@@ -20,6 +20,7 @@ from analytics.link.link_messages import (
     FrameReady,
     FrameResult,
     Hello,
+    InferenceState,
     LinkError,
     RingAttach,
 )
@@ -67,6 +68,7 @@ class DaemonClient:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._writer: asyncio.StreamWriter | None = None
         self.hello: Hello | None = None
+        self.inference: InferenceState | None = None
         self.last_error: str | None = None
         self._unanswered_since: float | None = None
 
@@ -147,12 +149,27 @@ class DaemonClient:
                 message = await read_message(reader, FROM_DAEMON)
                 if isinstance(message, FrameResult):
                     await self._result(message)
+                elif isinstance(message, InferenceState):
+                    self._inference(message)
                 elif isinstance(message, LinkError):
                     self.last_error = message.message
                     log.warning("daemon: %s", message.message)
         finally:
             self._writer = None
             writer.close()
+
+    def _inference(self, state: InferenceState) -> None:
+        previous, self.inference = self.inference, state
+        if state.available != (previous.available if previous else True):
+            if state.available:
+                log.info("inference tier %s (%s) answers", state.tier, state.target)
+            else:
+                log.warning(
+                    "inference tier %s (%s) unavailable: %s", state.tier, state.target, state.last_error
+                )
+        # The daemon is alive and retrying: a tier outage must not read as a stalled daemon (a
+        # restart would not bring Triton back). Frames sent meanwhile are dropped by the daemon.
+        self._unanswered_since = None
 
     async def _result(self, result: FrameResult) -> None:
         counters = self.counters.get(result.camera)

@@ -17,14 +17,15 @@ import os
 import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from analytics.daemon.inference_choice import InferenceChoice
 from analytics.link.framing import LinkClosed, open_link
 from genetec_bridge.backoff import Backoff
-from genetec_bridge.health.status import DaemonStatus
+from genetec_bridge.health.status import DaemonStatus, InferenceStatus
 from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.supervision import Clock
 
@@ -69,12 +70,18 @@ class DaemonLaunch:
     model: Path | None = None
     device: str = "auto"
     batch_size: int = 8
+    inference: InferenceChoice = field(default_factory=InferenceChoice)
     start_timeout_s: float = 120.0  # model loading, and a TensorRT engine build on first start
     stall_s: float = 30.0
 
     def command(self) -> list[str]:
         command = [sys.executable, "-m", "analytics.cli", "daemon", "--socket", str(self.socket_path)]
         command += ["--device", self.device, "--batch-size", str(self.batch_size), "--exit-on-disconnect"]
+        tier = self.inference
+        command += ["--inference", tier.tier, "--inference-timeout", str(tier.timeout_s)]
+        command += ["--retry-max", str(tier.retry_max_s)]
+        if tier.tier == "triton":
+            return [*command, "--triton-url", tier.triton_url, "--triton-model", tier.triton_model]
         return command + (["--model", str(self.model)] if self.model else [])
 
 
@@ -99,11 +106,13 @@ class DaemonSupervisor:
     def status(self) -> DaemonStatus:
         hello = self._client.hello
         connected = self._client.connected
+        tier = self._client.inference
         return DaemonStatus(
             connected=connected,
             restarts=self.restarts,
             pid=self._process.pid if self._process else (hello.pid if hello and connected else None),
             inference_latency_s=self._inference_s,
+            inference=InferenceStatus(**tier.model_dump(exclude={"type"})) if tier and connected else None,
             last_error=self.last_error or self._client.last_error,
         )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from analytics.link.framing import encode, open_link, read_message
-from analytics.link.link_messages import FROM_DAEMON, FrameReady, Hello, LinkError
+from analytics.link.link_messages import FROM_DAEMON, FrameReady, Hello, InferenceState, LinkError
 
 pytestmark = pytest.mark.integration
 
@@ -61,6 +61,8 @@ async def test_daemon_answers_refuses_a_second_bridge_and_stops_on_sigterm(
         reader, writer = await open_link(str(socket_path))
         hello = await read_message(reader, FROM_DAEMON)
         assert isinstance(hello, Hello) and hello.pid == process.pid and hello.device == "cpu"
+        tier = await read_message(reader, FROM_DAEMON)
+        assert isinstance(tier, InferenceState) and tier.tier == "onnxruntime" and tier.available
         assert oct(socket_path.stat().st_mode & 0o777) == "0o600"
 
         unknown = FrameReady(

@@ -55,16 +55,16 @@ def pets_frames() -> list[tuple[int, np.ndarray]]:
 def test_model_with_unexpected_shapes_is_refused(tmp_path: Path, inputs, outputs, complaint) -> None:
     model = write_model(tmp_path / "wrong.onnx", inputs, outputs)
     with pytest.raises(ModelError, match=complaint):
-        Detector(model, device="cpu")
+        Detector.in_process(model, device="cpu")
 
 
 def test_a_file_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "model.onnx"
     path.write_text("not a model")
     with pytest.raises(ModelError, match="not a loadable ONNX model"):
-        Detector(path, device="cpu")
+        Detector.in_process(path, device="cpu")
     with pytest.raises(ModelError, match="no model file"):
-        Detector(tmp_path / "missing.onnx", device="cpu")
+        Detector.in_process(tmp_path / "missing.onnx", device="cpu")
 
 
 def test_check_model_prints_shapes(shared_asset: Callable[[str], Path], capsys) -> None:
@@ -82,14 +82,14 @@ def test_check_model_exits_2_on_a_wrong_model(tmp_path: Path, capsys) -> None:
 
 def test_says_in_one_line_where_it_runs(shared_asset: Callable[[str], Path], caplog) -> None:
     with caplog.at_level(logging.DEBUG, logger="analytics.detection"):
-        Detector(shared_asset("models/yolox_nano.onnx"), device="auto")
+        Detector.in_process(shared_asset("models/yolox_nano.onnx"), device="auto")
     lines = [r.getMessage() for r in caplog.records if r.name.startswith("analytics.detection")]
     assert len(lines) == 1
     assert "running on" in lines[0]
 
 
 def test_batch_of_several_cameras_equals_single_calls(shared_asset, pets_frames) -> None:
-    detector = Detector(shared_asset("models/yolox_nano.onnx"), device="cpu")
+    detector = Detector.in_process(shared_asset("models/yolox_nano.onnx"), device="cpu")
     small = cv2.resize(pets_frames[1][1], (384, 288))  # another camera, another resolution
     batch = detector.detect([pets_frames[0][1], small])
     singles = [detector.detect([pets_frames[0][1]])[0], detector.detect([small])[0]]
@@ -102,7 +102,7 @@ def test_batch_of_several_cameras_equals_single_calls(shared_asset, pets_frames)
 
 def test_finds_the_annotated_people_of_pets(shared_asset, pets_frames) -> None:
     """Recall of person detections (score ≥ 0.3, IoU ≥ 0.5) on 16 real frames, near footpath only."""
-    detector = Detector(shared_asset("models/yolox_nano.onnx"), device="cpu")
+    detector = Detector.in_process(shared_asset("models/yolox_nano.onnx"), device="cpu")
     gt = read_mot(shared_asset("data/pets09-s2l1/gt/gt.txt"), ground_truth=True, min_foot_y=150)
     found = total = 0
     for index, image in pets_frames:

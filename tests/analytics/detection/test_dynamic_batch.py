@@ -20,7 +20,7 @@ def test_a_batch_through_the_copy_finds_what_the_original_finds_frame_by_frame(s
     original = shared_asset("models/yolox_nano.onnx")
     copy = tmp_path / "dynamic.onnx"
     assert write_dynamic_batch_copy(original, copy) < 1e-3
-    fixed, dynamic = Detector(original, "cpu"), Detector(copy, "cpu")
+    fixed, dynamic = Detector.in_process(original, "cpu"), Detector.in_process(copy, "cpu")
     assert fixed.shapes.fixed_batch and not dynamic.shapes.fixed_batch
     frames = _pets_frames(shared_asset("data/pets09-s2l1/vtest.avi"), 4)
 

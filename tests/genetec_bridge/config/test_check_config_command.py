@@ -93,3 +93,25 @@ def test_rtsps_verification_and_the_health_token_are_shown(tmp_path, capsys) -> 
     assert "rtsps://sc-media.city.local:654" in out and "TLS verified" in out.split("Media Gateway:")[1]
     assert "/status and /metrics behind a bearer token" in out
     assert "a-long-health-token" not in out
+
+
+def test_inference_on_triton_and_analysis_hosts_are_shown(tmp_path, capsys) -> None:
+    text = edited(
+        example_text(),
+        "batch_size = 8\n",
+        'batch_size = 8\ninference = "triton"\ntriton = { url = "triton.city.local:8001" }\n',
+    )
+    text = edited(
+        text,
+        "[[cameras]]\n",
+        '[[hosts]]\nname = "analysis-1"\nhealth_url = "http://10.0.4.11:8088"\n\n[[cameras]]\n',
+    )
+    text = text.replace("[[cameras]]\n", '[[cameras]]\nanalysis_host = "analysis-1"\n')
+    path = write_site(tmp_path, text)
+
+    assert run_command("genetec_bridge.commands.check_config", ["check-config", str(path)]) == 0
+
+    out = capsys.readouterr().out
+    assert "inference on Triton triton.city.local:8001 model yolox_nano (timeout 2 s)" in out
+    assert "Analysis hosts (1): analysis-1 (http://10.0.4.11:8088, capacity 1)" in out
+    assert "analysed on host analysis-1" in out

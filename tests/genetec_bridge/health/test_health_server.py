@@ -11,6 +11,7 @@ from genetec_bridge.health.status import (
     CameraStatus,
     DaemonStatus,
     DeliveryStatus,
+    InferenceStatus,
     LineCrossings,
     LoopStatus,
     StatusReport,
@@ -118,6 +119,24 @@ async def test_readiness_fails_with_the_reasons_when_the_core_is_down(served: Se
     assert "analytics daemon not connected: exited with code 1" in body
     assert "no camera streaming (0 of 1)" in body
     assert (await get(served.url("/healthz")))[0] == 200, "alive even when not ready"
+
+
+async def test_an_unavailable_inference_tier_fails_readiness_and_shows_in_status_and_metrics(
+    served: Served,
+) -> None:
+    tier = InferenceStatus(
+        tier="triton", target="triton.lan:8001 model yolox_nano", available=False, failures=3
+    )
+    served.status.daemon = DaemonStatus(
+        connected=True, inference=tier.model_copy(update={"last_error": "unreachable"})
+    )
+    status, body = await get(served.url("/readyz"))
+    assert status == 503
+    assert "inference tier triton (triton.lan:8001 model yolox_nano) unavailable: unreachable" in body
+    assert '"failures": 3' in (await get(served.url("/status")))[1]
+    assert "genetec_bridge_inference_tier_available 0.0" in (await get(served.url("/metrics")))[1]
+    served.status.daemon = DaemonStatus(connected=True, inference=tier.model_copy(update={"available": True}))
+    assert (await get(served.url("/readyz")))[0] == 200
 
 
 async def test_one_camera_down_among_ninety_is_degraded_not_unready(served: Served) -> None:

@@ -1,0 +1,1 @@
+"""A site spread over several analysis hosts: which host analyses which camera, and one view of all."""

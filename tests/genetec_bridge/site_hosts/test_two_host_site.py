@@ -49,7 +49,7 @@ kind = "intrusion"
 zone = "all"
 classes = ["person"]
 cooldown_s = 0
-alert = {{ custom_event_id = {INTRUSION_EVENT} }}
+alert = {{ custom_event_id = {INTRUSION_EVENT}, mode = "live" }}
 """
         for camera, host in HOST_OF.items()
     )
@@ -58,6 +58,7 @@ alert = {{ custom_event_id = {INTRUSION_EVENT} }}
 url = "{fake.base_url}"
 username = "{fake.username}"
 password = {{ env = "TWO_HOSTS_WEBSDK_PASSWORD" }}
+allow_plain_http = true  # the fake Web SDK on loopback
 
 [media_gateway]
 host = "127.0.0.1"

@@ -40,8 +40,12 @@ class CameraPipeline:
     """`process` turns one frame's detections into the camera's tracks and the events they cause."""
 
     def __init__(self, camera: CameraConfig, schedules: Mapping[str, Schedule]) -> None:
-        self.camera = camera
         self._tracker = Tracker()
+        self.reconfigure(camera, schedules)
+
+    def reconfigure(self, camera: CameraConfig, schedules: Mapping[str, Schedule]) -> None:
+        """New zones, lines and skills: skills start afresh, the tracker keeps its tracks."""
+        self.camera = camera
         self._engine = SkillEngine(camera, schedules)
         self._signals = signal_readers(camera)
 

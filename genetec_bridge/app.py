@@ -9,13 +9,17 @@ notifications and records operators' acknowledgements of the alarms it triggered
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 
 from analytics.link.link_messages import FrameResult
 from analytics.skills.base import AlertRouting
 from genetec_bridge.alarm_acknowledgements import AlarmAcknowledgements
 from genetec_bridge.backoff import Backoff
+from genetec_bridge.box.server import BoxServer
+from genetec_bridge.config.changes import changed_cameras
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.csv_files import DailyCountsFiles
 from genetec_bridge.counting.live_counts import LiveCounts
@@ -23,7 +27,7 @@ from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
 from genetec_bridge.health.server import HealthServer
 from genetec_bridge.health.status import AlarmResponses, BridgeStatus, WebSdkStatus
-from genetec_bridge.ingest.reader import site_readers
+from genetec_bridge.ingest.reader import CameraReader, ReaderSettings, camera_reader, site_readers
 from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
 from genetec_bridge.websdk.client import WebSdkClient
@@ -32,6 +36,8 @@ from genetec_bridge.websdk.errors import WebSdkError
 log = logging.getLogger(__name__)
 
 WEBSDK_PING_S = 30.0
+# Camera keys a running reader cannot take over: a change of one restarts that camera's reader.
+READER_KEYS = ("fps", "stream", "media_gateway")
 
 
 def alert_routing(site: SiteConfig) -> dict[tuple[str, str], AlertRouting]:
@@ -54,7 +60,7 @@ def custom_event_definitions(site: SiteConfig) -> dict[int, str]:
 
 
 class Bridge:
-    def __init__(self, site: SiteConfig) -> None:
+    def __init__(self, site: SiteConfig, config_path: Path | None = None) -> None:
         self._site = site
         self._routing: Mapping[tuple[str, str], AlertRouting] = alert_routing(site)
         self._websdk = WebSdkClient.from_config(site.genetec)
@@ -86,8 +92,54 @@ class Bridge:
             batch_size=daemon.batch_size,
         )
         self._supervisor = DaemonSupervisor(self._link, launch)
-        self._readers = site_readers(site, self._link.submit)
+        self._readers_settings = ReaderSettings(transport=site.media_gateway.transport)
+        self._readers = site_readers(site, self._link.submit, self._readers_settings)
         self._health = HealthServer(self.snapshot, site.health.listen, site.health.port)
+        self._custom_events_wanted = asyncio.Event()
+        self.box = (
+            BoxServer(site.box, config_path, self, self._websdk)
+            if site.box.enabled and config_path is not None
+            else None
+        )
+
+    @property
+    def site(self) -> SiteConfig:
+        return self._site
+
+    async def apply(self, site: SiteConfig) -> list[str]:
+        """Take the cameras and schedules of `site` without a restart; returns the cameras changed.
+
+        Only those are touched: their skills start afresh in the daemon and their reader is replaced
+        only when where or how fast it reads changed. Other cameras keep their readers, tracks, open
+        visits and cool-downs.
+        """
+        changed = changed_cameras(self._site, site)
+        readers = {reader.camera.id: reader for reader in self._readers}
+        cameras = {camera.id: camera for camera in site.cameras}
+        self._site = self._site.model_copy(update={"cameras": site.cameras, "schedules": site.schedules})
+        self._routing = alert_routing(self._site)
+        self._link.reconfigure(self._site, changed)
+        stopped: list[CameraReader] = []
+        for camera_id in changed:
+            reader, camera = readers.get(camera_id), cameras.get(camera_id)
+            if (
+                reader is not None
+                and camera is not None
+                and all(getattr(reader.camera, key) == getattr(camera, key) for key in READER_KEYS)
+            ):
+                reader.camera = camera  # privacy masks and name are read at every frame
+                continue
+            if reader is not None:
+                stopped.append(reader)
+                self._readers.remove(reader)
+            if camera is not None:
+                new_reader = camera_reader(self._site, camera, self._link.submit, self._readers_settings)
+                self._readers.append(new_reader)
+                new_reader.start()
+        await asyncio.gather(*(asyncio.to_thread(reader.stop) for reader in stopped))
+        self._custom_events_wanted.set()
+        log.info("configuration applied: %d camera(s) changed %s", len(changed), changed)
+        return changed
 
     def snapshot(self) -> BridgeStatus:
         cameras = []
@@ -124,6 +176,8 @@ class Bridge:
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set, then stop everything: readers, daemon, delivery, servers."""
         await self._health.start()
+        if self.box is not None:
+            await self.box.start()
         tasks = [
             asyncio.create_task(self._supervisor.run(), name="daemon"),
             asyncio.create_task(self._delivery.run(), name="delivery"),
@@ -153,6 +207,8 @@ class Bridge:
             await asyncio.gather(*tasks, return_exceptions=True)
             self._link.close()
             await self._health.stop()
+            if self.box is not None:
+                await self.box.stop()
             await self._websdk.aclose()
             self._outbox.close()
             log.info("bridge stopped")
@@ -181,17 +237,18 @@ class Bridge:
         self._supervisor.note_inference(result.inference_s)
 
     async def _keep_websdk(self) -> None:
-        """Ping the Web SDK and create the custom events once; failures are reported and retried."""
-        wanted = custom_event_definitions(self._site)
-        definitions_ready = not wanted
+        """Ping the Web SDK and create the custom events (again after an apply); failures are retried."""
+        self._custom_events_wanted.set()
         backoff = Backoff(initial_s=1.0, max_s=60.0)
         while True:
             try:
                 await self._websdk.ping()
-                if not definitions_ready:
-                    created = await self._websdk.ensure_custom_events(wanted)
-                    definitions_ready = True
-                    log.info("custom events ready (%d created)", len(created))
+                if self._custom_events_wanted.is_set():
+                    wanted = custom_event_definitions(self._site)
+                    if wanted:
+                        created = await self._websdk.ensure_custom_events(wanted)
+                        log.info("custom events ready (%d created)", len(created))
+                    self._custom_events_wanted.clear()
             except WebSdkError as error:
                 if self._websdk_status.reachable or self._websdk_status.last_error is None:
                     log.warning("Web SDK unreachable: %s", error)
@@ -202,4 +259,6 @@ class Bridge:
                 log.info("Web SDK reachable")
             self._websdk_status = WebSdkStatus(reachable=True)
             backoff.reset()
-            await asyncio.sleep(WEBSDK_PING_S)
+            # An apply wakes the loop at once: its new custom events exist before its first alert.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._custom_events_wanted.wait(), WEBSDK_PING_S)

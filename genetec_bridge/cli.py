@@ -10,6 +10,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "genetec_bridge.commands.schemas",
     "genetec_bridge.commands.deliver",
     "genetec_bridge.commands.run",
+    "genetec_bridge.commands.box",
 )
 
 

@@ -8,7 +8,7 @@ from analytics.camera_pipeline import CameraPipeline
 from analytics.config.camera import AnalyticsSite
 from analytics.detection import Detector
 from analytics.events import AnalyticsEvent
-from analytics.link.link_messages import FrameReady, RingAttach
+from analytics.link.link_messages import FrameReady, ReconfigureCamera, RingAttach
 from analytics.link.shared_frames import RingReader
 
 
@@ -37,6 +37,19 @@ class Analyser:
     def configure(self, site: AnalyticsSite) -> None:
         """Start afresh for these cameras: the bridge sends its configuration at every connection."""
         self._pipelines = {camera.id: CameraPipeline(camera, site.schedules) for camera in site.cameras}
+
+    def reconfigure(self, change: ReconfigureCamera) -> None:
+        """One camera changed, appeared or went; the other cameras' pipelines are left as they are."""
+        pipeline = self._pipelines.get(change.camera_id)
+        if change.camera is None:
+            self._pipelines.pop(change.camera_id, None)
+            ring = self._rings.pop(change.camera_id, None)
+            if ring is not None:
+                ring.close()
+        elif pipeline is None:
+            self._pipelines[change.camera_id] = CameraPipeline(change.camera, change.schedules)
+        else:
+            pipeline.reconfigure(change.camera, change.schedules)
 
     def attach(self, ring: RingAttach) -> None:
         previous = self._rings.pop(ring.camera, None)

@@ -24,6 +24,7 @@ from analytics.link.link_messages import (
     FrameResult,
     Hello,
     LinkError,
+    ReconfigureCamera,
     RingAttach,
 )
 
@@ -97,6 +98,11 @@ class _Session:
                     self._analyser.configure(message.site)
                 self._refused.clear()
                 log.info("configured %d camera(s)", len(message.site.cameras))
+            elif isinstance(message, ReconfigureCamera):
+                async with self._lock:
+                    self._analyser.reconfigure(message)
+                self._refused.discard(message.camera_id)
+                log.info("reconfigured camera %s", message.camera_id)
             elif isinstance(message, RingAttach):
                 async with self._lock:
                     try:

@@ -9,7 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from analytics.config.camera import AnalyticsSite
+from analytics.config.camera import AnalyticsSite, CameraConfig
+from analytics.config.schedule import Schedule
 from analytics.config.strict_model import StrictModel
 from analytics.events import AnalyticsEvent
 
@@ -19,6 +20,17 @@ class Configure(StrictModel):
 
     type: Literal["configure"] = "configure"
     site: AnalyticsSite
+
+
+class ReconfigureCamera(StrictModel):
+    """Bridge → daemon, when the configuration box applies a change: one camera's new configuration,
+    or its removal (`camera` None). Only that camera's skills start afresh (its tracker keeps its
+    tracks); every other camera keeps its tracks, open visits and cool-downs."""
+
+    type: Literal["reconfigure"] = "reconfigure"
+    camera_id: str
+    camera: CameraConfig | None = None
+    schedules: dict[str, Schedule] = Field(default_factory=dict)
 
 
 class RingAttach(StrictModel):
@@ -80,7 +92,7 @@ class LinkError(StrictModel):
     message: str
 
 
-ToDaemon = Annotated[Configure | RingAttach | FrameReady, Field(discriminator="type")]
+ToDaemon = Annotated[Configure | ReconfigureCamera | RingAttach | FrameReady, Field(discriminator="type")]
 FromDaemon = Annotated[Hello | FrameResult | LinkError, Field(discriminator="type")]
 
 TO_DAEMON: TypeAdapter[ToDaemon] = TypeAdapter(ToDaemon)

@@ -1,7 +1,6 @@
 """The bridge's view of the integrator's file: the analytics site plus Genetec, Media Gateway,
 daemon, health, delivery and counting tables. `load_site_config` is what the bridge calls at start."""
 
-import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
@@ -12,6 +11,8 @@ from analytics.config.camera import AnalyticsSite, CameraConfig, StreamName
 from analytics.config.loader import load_model
 from analytics.config.state_paths import default_model_path, runtime_dir, state_dir
 from analytics.config.strict_model import StrictModel
+from genetec_bridge.box.config import BoxConfig
+from genetec_bridge.config.addresses import ip_address
 from genetec_bridge.config.relative_paths import from_config_dir
 from genetec_bridge.config.secrets import Secret
 
@@ -30,14 +31,6 @@ def _web_sdk_url(value: str) -> str:
         # Credentials in the URL would be logged with it; they belong in username and password.
         raise ValueError("the URL must not hold credentials; use username and password")
     return value.rstrip("/")
-
-
-def _ip_address(value: str) -> str:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        raise ValueError(f"'{value}' is not an IP address, e.g. 127.0.0.1 or 0.0.0.0") from None
-    return value
 
 
 def _existing_file(path: Path) -> Path:
@@ -120,7 +113,7 @@ class DaemonConfig(StrictModel):
 class HealthConfig(StrictModel):
     """The maintainer's endpoints: /healthz, /readyz and /metrics."""
 
-    listen: Annotated[str, AfterValidator(_ip_address)] = Field(
+    listen: Annotated[str, AfterValidator(ip_address)] = Field(
         "127.0.0.1", description="Address the health server binds; 0.0.0.0 exposes it to the network."
     )
     port: Port = Field(8088, description="Port of the health server.")
@@ -177,6 +170,7 @@ class SiteConfig(AnalyticsSite):
     health: HealthConfig = Field(default_factory=HealthConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     counting: CountingExportConfig = Field(default_factory=CountingExportConfig)
+    box: BoxConfig = Field(default_factory=BoxConfig)
 
     def gateway_for(self, camera: CameraConfig) -> MediaGatewayConfig:
         """The Media Gateway a camera is read from: the site's, at the camera's own role's address if set."""

@@ -211,7 +211,13 @@ def site_readers(
 ) -> list[CameraReader]:
     """A reader, not started, for every camera of the site, on its Media Gateway role and stream."""
     settings = settings or ReaderSettings(transport=site.media_gateway.transport)
-    return [
-        CameraReader(camera, camera_url(site.gateway_for(camera), camera.id, camera.stream), sink, settings)
-        for camera in site.cameras
-    ]
+    return [camera_reader(site, camera, sink, settings) for camera in site.cameras]
+
+
+def camera_reader(
+    site: SiteConfig, camera: CameraConfig, sink: FrameSink, settings: ReaderSettings
+) -> CameraReader:
+    """A reader, not started, for `camera` on its Media Gateway role and stream."""
+    return CameraReader(
+        camera, camera_url(site.gateway_for(camera), camera.id, camera.stream), sink, settings
+    )

@@ -1,0 +1,71 @@
+"""The cameras page: Security Center's cameras (name, online state through the Web SDK) beside what
+the bridge does with each (streaming, frames analysed, skills running)."""
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from genetec_bridge.box.accounts import Role
+from genetec_bridge.box.context import CONTEXT
+from genetec_bridge.box.rendering import render
+from genetec_bridge.box.security import requires
+from genetec_bridge.redaction import redact_credentials
+from genetec_bridge.websdk.client import CameraInfo
+from genetec_bridge.websdk.errors import WebSdkError
+
+log = logging.getLogger(__name__)
+
+WEBSDK_LIST_TIMEOUT_S = 10.0
+
+
+@dataclass
+class CameraRow:
+    guid: str
+    name: str
+    online: bool | None = None
+    configured: bool = False
+    streaming: bool = False
+    frames_analysed: int = 0
+    fps: float | None = None
+    skills: list[str] = field(default_factory=list)
+
+
+async def security_center_cameras(request: web.Request) -> tuple[list[CameraInfo], str | None]:
+    try:
+        cameras = await asyncio.wait_for(request.app[CONTEXT].websdk.list_cameras(), WEBSDK_LIST_TIMEOUT_S)
+    except (WebSdkError, TimeoutError) as error:
+        return [], redact_credentials(str(error) or type(error).__name__)
+    return cameras, None
+
+
+@requires(Role.VIEWER)
+async def cameras_page(request: web.Request) -> web.Response:
+    context = request.app[CONTEXT]
+    known, websdk_error = await security_center_cameras(request)
+    running = context.bridge.site
+    status = {camera.camera_id: camera for camera in context.bridge.snapshot().cameras}
+    rows = {info.guid: CameraRow(info.guid, info.name, info.is_online) for info in known}
+    for camera in running.cameras:
+        row = rows.setdefault(camera.id, CameraRow(camera.id, camera.name))
+        row.configured = True
+        row.fps = camera.fps
+        row.skills = [skill.label for skill in camera.skills]
+        row.name = row.name or camera.name
+        if camera.id in status:
+            row.streaming = status[camera.id].streaming
+            row.frames_analysed = status[camera.id].frames_analysed
+    try:
+        saved = context.site_file.site()
+        pending = saved.model_dump(include={"cameras", "schedules"}) != running.model_dump(
+            include={"cameras", "schedules"}
+        )
+    except Exception:  # an unreadable file is shown by the editor; the list still shows
+        pending = False
+    ordered = sorted(rows.values(), key=lambda r: (not r.configured, r.name.lower()))
+    return render(request, "cameras.html", cameras=ordered, websdk_error=websdk_error, pending=pending)
+
+
+def register(app: web.Application) -> None:
+    app.router.add_get("/cameras", cameras_page)

@@ -1,0 +1,182 @@
+"""The box's API over a real socket: sessions, roles, CSRF, validation with key paths, conflicts,
+comment-preserving saves with versions, rollback and audit, and login throttling."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import tomllib
+
+from genetec_bridge.audit.trail import AuditTrail
+from tests.support.box_site import PASSWORDS, running_box, write_box_site
+
+CAMERA = "00000001-0000-babe-0000-00408ca1eb95"
+
+
+async def _login(client: httpx.AsyncClient, user: str, password: str | None = None) -> httpx.Response:
+    form = await client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+    return await client.post(
+        "/login", data={"user": user, "password": password or PASSWORDS[user], "csrf_token": token}
+    )
+
+
+async def _session(base: str, user: str) -> tuple[httpx.AsyncClient, str]:
+    client = httpx.AsyncClient(base_url=base)
+    response = await _login(client, user)
+    assert response.status_code == 303, response.text
+    page = await client.get("/cameras")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    return client, csrf
+
+
+async def _draft(client: httpx.AsyncClient) -> dict[str, Any]:
+    response = await client.get(f"/api/cameras/{CAMERA}")
+    assert response.status_code == 200
+    return response.json()
+
+
+async def test_sessions_roles_and_csrf_guard_every_change(tmp_path: Path) -> None:
+    async with running_box(write_box_site(tmp_path)) as (server, _):
+        base = server.url.rstrip("/")
+        async with httpx.AsyncClient(base_url=base) as anonymous:
+            assert (await anonymous.get(f"/api/cameras/{CAMERA}")).status_code == 401
+            assert (await anonymous.post(f"/api/cameras/{CAMERA}", json={})).status_code == 401
+            assert (await anonymous.post("/api/apply")).status_code == 401
+            page = await anonymous.get("/cameras")
+            assert page.status_code == 303 and page.headers["location"].startswith("/login")
+
+        viewer, viewer_csrf = await _session(base, "victor")
+        draft = await _draft(viewer)
+        refused = await viewer.post(
+            f"/api/cameras/{CAMERA}", json=draft, headers={"X-CSRF-Token": viewer_csrf}
+        )
+        assert refused.status_code == 403
+        assert (await viewer.post("/api/apply", headers={"X-CSRF-Token": viewer_csrf})).status_code == 403
+        reviewer, reviewer_csrf = await _session(base, "rita")
+        assert (await reviewer.post("/api/apply", headers={"X-CSRF-Token": reviewer_csrf})).status_code == 403
+
+        integrator, csrf = await _session(base, "ines")
+        draft = await _draft(integrator)
+        no_token = await integrator.post(f"/api/cameras/{CAMERA}", json=draft)
+        wrong_token = await integrator.post(f"/api/cameras/{CAMERA}", json=draft, headers={"X-CSRF-Token": csrf[:-2]})
+        other_session_token = await integrator.post(
+            f"/api/cameras/{CAMERA}", json=draft, headers={"X-CSRF-Token": viewer_csrf}
+        )
+        assert [r.status_code for r in (no_token, wrong_token, other_session_token)] == [403, 403, 403]
+        assert "CSRF" in no_token.json()["error"]
+        allowed = await integrator.post(f"/api/cameras/{CAMERA}", json=draft, headers={"X-CSRF-Token": csrf})
+        assert allowed.status_code == 200, allowed.text
+
+        cookie = next(c for c in (await _login(httpx.AsyncClient(base_url=base), "ines")).headers.get_list("set-cookie") if c.startswith("box_session="))
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
+        for client in (viewer, reviewer, integrator):
+            await client.aclose()
+
+
+async def test_a_bad_polygon_is_answered_with_its_key_and_reason_and_nothing_is_written(tmp_path: Path) -> None:
+    path = write_box_site(tmp_path)
+    before = path.read_text()
+    async with running_box(path) as (server, _):
+        client, csrf = await _session(server.url.rstrip("/"), "ines")
+        draft = await _draft(client)
+        draft["camera"]["zones"][1]["polygon"] = [[0.1, 0.1], [0.2, 0.2]]
+        draft["camera"]["zones"][2]["polygon"][0] = [1.5, 0.2]
+        response = await client.post(f"/api/cameras/{CAMERA}", json=draft, headers={"X-CSRF-Token": csrf})
+        assert response.status_code == 422
+        problems = {p["key"]: p["message"] for p in response.json()["problems"]}
+        assert "at least 3 points" in problems["cameras[0].zones[1].polygon"]
+        assert any(key.startswith("cameras[0].zones[2].polygon[0]") for key in problems), problems
+        await client.aclose()
+    assert path.read_text() == before
+
+
+async def test_two_integrators_saving_the_same_camera_get_a_conflict(tmp_path: Path) -> None:
+    path = write_box_site(tmp_path)
+    async with running_box(path) as (server, _):
+        base = server.url.rstrip("/")
+        ines, ines_csrf = await _session(base, "ines")
+        ivan, ivan_csrf = await _session(base, "ivan")
+        ines_draft, ivan_draft = await _draft(ines), await _draft(ivan)
+        ines_draft["camera"]["fps"] = 4
+        ivan_draft["camera"]["fps"] = 3
+        first = await ines.post(f"/api/cameras/{CAMERA}", json=ines_draft, headers={"X-CSRF-Token": ines_csrf})
+        second = await ivan.post(f"/api/cameras/{CAMERA}", json=ivan_draft, headers={"X-CSRF-Token": ivan_csrf})
+        assert first.status_code == 200 and second.status_code == 409
+        assert tomllib.loads(path.read_text())["cameras"][0]["fps"] == 4
+        # Reloaded, Ivan's save goes through on top of Ines's.
+        ivan_draft = await _draft(ivan)
+        ivan_draft["camera"]["fps"] = 3
+        third = await ivan.post(f"/api/cameras/{CAMERA}", json=ivan_draft, headers={"X-CSRF-Token": ivan_csrf})
+        assert third.status_code == 200
+        await ines.aclose()
+        await ivan.aclose()
+
+
+async def test_save_keeps_comments_versions_and_audit_then_apply_and_rollback(tmp_path: Path) -> None:
+    path = write_box_site(tmp_path)
+    original = path.read_text()
+    async with running_box(path) as (server, bridge):
+        client, csrf = await _session(server.url.rstrip("/"), "ines")
+        draft = await _draft(client)
+        draft["camera"]["zones"].append({"name": "Bench", "polygon": [[0.1, 0.6], [0.3, 0.6], [0.3, 0.9]]})
+        draft["camera"]["skills"].append(
+            {"kind": "loitering", "zone": "Bench", "min_dwell_s": 20, "cooldown_s": 120, "schedule": "nights"}
+        )
+        saved = await client.post(f"/api/cameras/{CAMERA}", json=draft, headers={"X-CSRF-Token": csrf})
+        assert saved.status_code == 200, saved.text
+        text = path.read_text()
+        # Every comment of the original file is still there, and the new zone and skill are added.
+        comments = [line.split("#", 1)[1] for line in original.splitlines() if "#" in line]
+        assert all(comment in text for comment in comments)
+        written = tomllib.loads(text)["cameras"][0]
+        assert written["zones"][-1]["name"] == "Bench" and written["skills"][-1]["cooldown_s"] == 120
+
+        applied = await client.post("/api/apply", headers={"X-CSRF-Token": csrf})
+        assert applied.status_code == 200 and applied.json()["changed"] == [CAMERA]
+        assert bridge.applied == [[CAMERA]]
+
+        versions = await client.get("/versions")
+        assert "config.save" in versions.text
+        diff = await client.get(f"/versions/{saved.json()['version']}")
+        assert "+name = &#34;Bench&#34;" in diff.text or '+name = "Bench"' in diff.text
+
+        page = await client.get(f"/versions/{saved.json()['version']}")
+        rolled = await client.post("/versions/1/rollback", data={"csrf_token": csrf})
+        assert rolled.status_code == 303 and page.status_code == 200
+        assert path.read_text() == original
+        await client.aclose()
+    trail = AuditTrail(tmp_path / "box/audit.jsonl")
+    actions = [(e.actor, e.action) for e in trail.entries()]
+    assert ("ines", "config.save") in actions and ("ines", "config.apply") in actions
+    assert ("ines", "config.rollback") in actions
+    save = next(e for e in trail.entries() if e.action == "config.save")
+    assert "zones: added Bench" in save.details["changes"] and save.subject == CAMERA
+    assert trail.verify() == []
+
+
+async def test_login_is_throttled_after_repeated_failures(tmp_path: Path) -> None:
+    path = write_box_site(tmp_path, box="login_attempts = 3\nlogin_lockout_s = 600")
+    async with running_box(path) as (server, _):
+        async with httpx.AsyncClient(base_url=server.url.rstrip("/")) as client:
+            statuses = [(await _login(client, "ines", "wrong-password-x")).status_code for _ in range(3)]
+            locked = await _login(client, "ines")  # the right password, but locked now
+            assert statuses == [401, 401, 401] and locked.status_code == 429
+            other = await _login(client, "ivan")
+            assert other.status_code == 303
+            forged = await client.post("/login", data={"user": "ivan", "password": PASSWORDS["ivan"], "csrf_token": "x"})
+            assert forged.status_code == 403
+
+
+@pytest.mark.parametrize("route", ["/cameras", "/versions", "/audit", f"/cameras/{CAMERA}"])
+async def test_pages_need_a_session_and_carry_security_headers(tmp_path: Path, route: str) -> None:
+    async with running_box(write_box_site(tmp_path)) as (server, _):
+        async with httpx.AsyncClient(base_url=server.url.rstrip("/")) as client:
+            assert (await client.get(route)).status_code == 303
+            await _login(client, "victor")
+            page = await client.get(route)
+            assert page.status_code == 200
+            assert "default-src 'self'" in page.headers["content-security-policy"]
+            assert "https://" not in page.text.replace(server.url, "")  # nothing loaded from elsewhere

@@ -1,0 +1,67 @@
+"""The configuration box on a copy of the example site file, run on a real local socket, in front of
+a stand-in for the running bridge (its configuration, an empty status, and apply recorded)."""
+
+import os
+from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from genetec_bridge.box.accounts import AccountStore, Role
+from genetec_bridge.box.server import BoxServer
+from genetec_bridge.config.changes import changed_cameras
+from genetec_bridge.config.site import SiteConfig, load_site_config
+from genetec_bridge.health.status import BridgeStatus
+from genetec_bridge.websdk.client import WebSdkClient
+from tests.support.site_config_files import PASSWORD_ENV, example_text, write_site
+
+PASSWORDS = {"ines": "integrator-password-1", "ivan": "integrator-password-2", "rita": "reviewer-password", "victor": "viewer-password-1"}
+ROLES = {"ines": Role.INTEGRATOR, "ivan": Role.INTEGRATOR, "rita": Role.REVIEWER, "victor": Role.VIEWER}
+
+
+@dataclass
+class StandInBridge:
+    site: SiteConfig
+    applied: list[list[str]] = field(default_factory=list)
+
+    def snapshot(self) -> BridgeStatus:
+        return BridgeStatus()
+
+    async def apply(self, site: SiteConfig) -> list[str]:
+        changed = changed_cameras(self.site, site)
+        self.site = site
+        self.applied.append(changed)
+        return changed
+
+
+def write_box_site(directory: Path, box: str = "") -> Path:
+    os.environ.setdefault(PASSWORD_ENV, "example-password")
+    text = example_text() + f"""
+[box]
+enabled = true
+port = 0
+accounts_path = "box/accounts.json"
+versions_dir = "box/versions"
+audit_path = "box/audit.jsonl"
+{box}"""
+    path = write_site(directory, text)
+    site = load_site_config(path)
+    store = AccountStore(site.box.accounts_path)
+    for name, password in PASSWORDS.items():
+        store.add(name, ROLES[name], password)
+    return path
+
+
+@asynccontextmanager
+async def running_box(path: Path) -> AsyncIterator[tuple[BoxServer, StandInBridge]]:
+    site = load_site_config(path)
+    bridge = StandInBridge(site)
+    # Nothing listens on port 9: the cameras page shows Security Center as unreachable, at once.
+    websdk = WebSdkClient("http://127.0.0.1:9/WebSdk", "nobody", "none", timeout=2)
+    server = BoxServer(site.box, path, bridge, websdk)
+    await server.start()
+    try:
+        yield server, bridge
+    finally:
+        await server.stop()
+        await websdk.aclose()

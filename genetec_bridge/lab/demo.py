@@ -6,7 +6,8 @@ Starts, each in a process group of its own:
   1. the RTSP test server, streaming PETS in a loop at its true 7 fps as a Media Gateway camera
      (rtsp://127.0.0.1:<port>/<camera GUID>/live, with RTSP Basic authentication);
   2. the fake Web SDK (`genetec-lab fake-websdk`), standing in for Security Center;
-  3. the bridge (`genetec-bridge run --config var/demo/site.toml`), which starts the analytics daemon.
+  3. the bridge (`genetec-bridge run --config var/demo/site.toml`), which starts the analytics daemon
+     and serves the configuration box, whose URL and one-time demo account (random password) it prints.
 It shows what the fake Security Center receives (custom events, bookmarks) as it arrives. Ctrl-C (or
 the end of --duration) stops everything: SIGTERM to each group, SIGKILL after a grace period.
 Logs, the generated site file and the fake's record of requests stay in var/demo/.
@@ -27,6 +28,7 @@ from types import FrameType
 from typing import IO
 
 from analytics.assets import REPO_ROOT
+from genetec_bridge.box.accounts import AccountStore, Role
 from genetec_bridge.lab.process_group import stop_process_group
 from genetec_bridge.lab.rtsp_server_process import RtspServerProcess
 
@@ -40,6 +42,7 @@ WEBSDK_PASSWORD_ENV = "GENETEC_DEMO_WEBSDK_PASSWORD"
 RTSP_USER = "analytics-rtsp"
 EVENT_LINE = re.compile(r"RaiseCustomEvent|Bookmark|TriggerAlarm", re.IGNORECASE)
 FIRST_EVENT_WITHIN_S = 90.0
+BOX_USER = "demo"
 
 
 class Stop(Exception):
@@ -78,7 +81,9 @@ def wait_for_line(
     raise RuntimeError(f"{log.name}: not ready after {timeout_s:g} s; see {log}")
 
 
-def write_site(var: Path, websdk_url: str, rtsp_port: int, health_port: int, rtsp_password: str) -> Path:
+def write_site(
+    var: Path, websdk_url: str, rtsp_port: int, health_port: int, rtsp_password: str, box_port: int = 0
+) -> Path:
     secret = var / "rtsp-password"
     secret.write_text(rtsp_password, encoding="utf-8")
     secret.chmod(0o600)
@@ -91,11 +96,20 @@ def write_site(var: Path, websdk_url: str, rtsp_port: int, health_port: int, rts
             rtsp_port=rtsp_port,
             rtsp_user=RTSP_USER,
             health_port=health_port,
+            box_port=box_port,
             camera_id=CAMERA_ID,
         ),
         encoding="utf-8",
     )
     return site
+
+
+def demo_account(accounts: Path) -> str:
+    """A fresh integrator account for this run only, with a random password printed once."""
+    accounts.unlink(missing_ok=True)
+    password = secrets.token_urlsafe(12)
+    AccountStore(accounts).add(BOX_USER, Role.INTEGRATOR, password)
+    return password
 
 
 def follow(log: IO[str], started: float, seen_event: bool) -> bool:
@@ -145,13 +159,16 @@ def run(assets: Path, var: Path, duration_s: float | None) -> int:
         ).group(1)
         print(f"demo: fake Security Center Web SDK at {websdk_url}")
 
-        health_port = free_port()
-        site = write_site(var, websdk_url, rtsp.port, health_port, rtsp_password)
+        health_port, box_port = free_port(), free_port()
+        site = write_site(var, websdk_url, rtsp.port, health_port, rtsp_password, box_port)
+        box_password = demo_account(var / "box/accounts.json")  # as written in the template
         bridge_command = [sys.executable, "-m", "genetec_bridge.cli", "run", "--config", str(site)]
         children["bridge"] = start_child(
             bridge_command, var / "bridge.log", {WEBSDK_PASSWORD_ENV: websdk_password}
         )
         print(f"demo: bridge running with {site}; health on http://127.0.0.1:{health_port}/readyz")
+        print(f"demo: configuration box at http://127.0.0.1:{box_port}/")
+        print(f"demo: log in as '{BOX_USER}' with the one-time password {box_password}")
         print(f"demo: logs in {var}; Ctrl-C stops everything")
 
         with fake_log.open(encoding="utf-8", errors="replace") as log:

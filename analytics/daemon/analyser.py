@@ -57,6 +57,9 @@ class Analyser:
             previous.close()
         self._rings[ring.camera] = RingReader(ring.name, ring.slots, ring.slot_bytes)
 
+    def pipeline(self, camera: str) -> CameraPipeline | None:
+        return self._pipelines.get(camera)
+
     def ready_for(self, camera: str) -> bool:
         return camera in self._pipelines and camera in self._rings
 

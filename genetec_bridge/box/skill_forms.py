@@ -84,8 +84,22 @@ def field_descriptor(name: str, field: FieldInfo) -> dict[str, Any]:
     return described
 
 
+_FIRST, _LAST = ("kind", "zone", "line"), ("schedule", "cooldown_s", "alert")
+
+
 def _fields(model: type[BaseModel]) -> list[dict[str, Any]]:
-    return [field_descriptor(name, field) for name, field in model.model_fields.items()]
+    """The model's fields in the order an integrator fills them: what and where, the skill's own
+    parameters, then when (schedule, cool-down) and where alerts go."""
+
+    def rank(name: str) -> tuple[int, int]:
+        if name in _FIRST:
+            return 0, _FIRST.index(name)
+        if name in _LAST:
+            return 2, _LAST.index(name)
+        return 1, 0
+
+    names = sorted(model.model_fields, key=rank)  # stable: the model's own order within a group
+    return [field_descriptor(name, model.model_fields[name]) for name in names]
 
 
 def skill_forms() -> dict[str, Any]:

@@ -9,6 +9,9 @@ from genetec_bridge.ingest.preprocess import prepare_image
 from genetec_bridge.ingest.reader import ReaderSettings, use_rtsp_transport
 from genetec_bridge.ingest.rtsp_url import camera_url
 
+# Frames decoded before the one shown: about two seconds at the usual 10-15 fps of a Media Gateway stream.
+WARM_UP_FRAMES = 25
+
 
 class SnapshotError(RuntimeError):
     """No frame could be read (camera or gateway down); the message holds no credentials."""
@@ -28,8 +31,15 @@ def snapshot_jpeg(site: SiteConfig, camera: CameraConfig, settings: ReaderSettin
             int(settings.stall_timeout_s * 1000),
         ],
     )
+    ok, image = False, None
     try:
-        ok, image = capture.read() if capture.isOpened() else (False, None)
+        if capture.isOpened():
+            # A stream joined between key frames decodes smeared until the next one: read on for a
+            # moment and keep the last frame.
+            for _ in range(WARM_UP_FRAMES):
+                if not capture.grab():
+                    break
+                ok, image = capture.retrieve()
     finally:
         capture.release()
     if not ok or image is None:

@@ -91,6 +91,8 @@ class CameraReader:
     def stop(self, timeout_s: float | None = None) -> None:
         """Ask the thread to end; it notices within one read (at most the stall timeout)."""
         self._stop.set()
+        if self._thread.ident is None:
+            return  # never started
         longest_call = max(self.settings.open_timeout_s, self.settings.stall_timeout_s)
         self._thread.join(longest_call + 1 if timeout_s is None else timeout_s)
 

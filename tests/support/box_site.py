@@ -2,8 +2,8 @@
 a stand-in for the running bridge (its configuration, an empty status, and apply recorded)."""
 
 import os
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +15,12 @@ from genetec_bridge.health.status import BridgeStatus
 from genetec_bridge.websdk.client import WebSdkClient
 from tests.support.site_config_files import PASSWORD_ENV, example_text, write_site
 
-PASSWORDS = {"ines": "integrator-password-1", "ivan": "integrator-password-2", "rita": "reviewer-password", "victor": "viewer-password-1"}
+PASSWORDS = {
+    "ines": "integrator-password-1",
+    "ivan": "integrator-password-2",
+    "rita": "reviewer-password",
+    "victor": "viewer-password-1",
+}
 ROLES = {"ines": Role.INTEGRATOR, "ivan": Role.INTEGRATOR, "rita": Role.REVIEWER, "victor": Role.VIEWER}
 
 
@@ -36,7 +41,9 @@ class StandInBridge:
 
 def write_box_site(directory: Path, box: str = "") -> Path:
     os.environ.setdefault(PASSWORD_ENV, "example-password")
-    text = example_text() + f"""
+    text = (
+        example_text()
+        + f"""
 [box]
 enabled = true
 port = 0
@@ -44,6 +51,7 @@ accounts_path = "box/accounts.json"
 versions_dir = "box/versions"
 audit_path = "box/audit.jsonl"
 {box}"""
+    )
     path = write_site(directory, text)
     site = load_site_config(path)
     store = AccountStore(site.box.accounts_path)

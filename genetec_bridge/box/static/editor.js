@@ -695,13 +695,18 @@
     clearErrors();
     const other = document.getElementById("other-problems");
     for (const problem of problems) {
-      let key = problem.key.replace(/^cameras\[\d+\]\./, "");
+      // The nearest field of the form to the key: `skills[0].alert.alarm`, else `skills[0].alert`, ...
+      const full = problem.key.replace(/^cameras\[\d+\]\./, "");
+      let key = full;
       let target = null;
       while (key && !target) {
         target = document.querySelector(`[data-key="${CSS.escape(key)}"]`);
-        if (!target) key = key.replace(/(\.[^.[\]]+|\[\d+\])$/, "") === key ? "" : key.replace(/(\.[^.[\]]+|\[\d+\])$/, "");
+        if (!target) {
+          const shorter = key.replace(/(\.[^.[\]]+|\[\d+\])$/, "");
+          key = shorter === key ? "" : shorter;
+        }
       }
-      if (target) showError(target, problem.key === key ? problem.message : `${problem.key.replace(/^cameras\[\d+\]\./, "")}: ${problem.message}`);
+      if (target) showError(target, full === key ? problem.message : `${full.slice(key.length).replace(/^\./, "")}: ${problem.message}`);
       else {
         other.hidden = false;
         const line = document.createElement("p");

@@ -2,11 +2,11 @@
 comment-preserving saves with versions, rollback and audit, and login throttling."""
 
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import httpx
-import tomllib
 
 from genetec_bridge.audit.trail import AuditTrail
 from tests.support.box_site import PASSWORDS, running_box, write_box_site
@@ -60,7 +60,9 @@ async def test_sessions_roles_and_csrf_guard_every_change(tmp_path: Path) -> Non
         integrator, csrf = await _session(base, "ines")
         draft = await _draft(integrator)
         no_token = await integrator.post(f"/api/cameras/{CAMERA}", json=draft)
-        wrong_token = await integrator.post(f"/api/cameras/{CAMERA}", json=draft, headers={"X-CSRF-Token": csrf[:-2]})
+        wrong_token = await integrator.post(
+            f"/api/cameras/{CAMERA}", json=draft, headers={"X-CSRF-Token": csrf[:-2]}
+        )
         other_session_token = await integrator.post(
             f"/api/cameras/{CAMERA}", json=draft, headers={"X-CSRF-Token": viewer_csrf}
         )
@@ -69,13 +71,19 @@ async def test_sessions_roles_and_csrf_guard_every_change(tmp_path: Path) -> Non
         allowed = await integrator.post(f"/api/cameras/{CAMERA}", json=draft, headers={"X-CSRF-Token": csrf})
         assert allowed.status_code == 200, allowed.text
 
-        cookie = next(c for c in (await _login(httpx.AsyncClient(base_url=base), "ines")).headers.get_list("set-cookie") if c.startswith("box_session="))
+        cookie = next(
+            c
+            for c in (await _login(httpx.AsyncClient(base_url=base), "ines")).headers.get_list("set-cookie")
+            if c.startswith("box_session=")
+        )
         assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
         for client in (viewer, reviewer, integrator):
             await client.aclose()
 
 
-async def test_a_bad_polygon_is_answered_with_its_key_and_reason_and_nothing_is_written(tmp_path: Path) -> None:
+async def test_a_bad_polygon_is_answered_with_its_key_and_reason_and_nothing_is_written(
+    tmp_path: Path,
+) -> None:
     path = write_box_site(tmp_path)
     before = path.read_text()
     async with running_box(path) as (server, _):
@@ -101,14 +109,20 @@ async def test_two_integrators_saving_the_same_camera_get_a_conflict(tmp_path: P
         ines_draft, ivan_draft = await _draft(ines), await _draft(ivan)
         ines_draft["camera"]["fps"] = 4
         ivan_draft["camera"]["fps"] = 3
-        first = await ines.post(f"/api/cameras/{CAMERA}", json=ines_draft, headers={"X-CSRF-Token": ines_csrf})
-        second = await ivan.post(f"/api/cameras/{CAMERA}", json=ivan_draft, headers={"X-CSRF-Token": ivan_csrf})
+        first = await ines.post(
+            f"/api/cameras/{CAMERA}", json=ines_draft, headers={"X-CSRF-Token": ines_csrf}
+        )
+        second = await ivan.post(
+            f"/api/cameras/{CAMERA}", json=ivan_draft, headers={"X-CSRF-Token": ivan_csrf}
+        )
         assert first.status_code == 200 and second.status_code == 409
         assert tomllib.loads(path.read_text())["cameras"][0]["fps"] == 4
         # Reloaded, Ivan's save goes through on top of Ines's.
         ivan_draft = await _draft(ivan)
         ivan_draft["camera"]["fps"] = 3
-        third = await ivan.post(f"/api/cameras/{CAMERA}", json=ivan_draft, headers={"X-CSRF-Token": ivan_csrf})
+        third = await ivan.post(
+            f"/api/cameras/{CAMERA}", json=ivan_draft, headers={"X-CSRF-Token": ivan_csrf}
+        )
         assert third.status_code == 200
         await ines.aclose()
         await ivan.aclose()
@@ -165,7 +179,9 @@ async def test_login_is_throttled_after_repeated_failures(tmp_path: Path) -> Non
             assert statuses == [401, 401, 401] and locked.status_code == 429
             other = await _login(client, "ivan")
             assert other.status_code == 303
-            forged = await client.post("/login", data={"user": "ivan", "password": PASSWORDS["ivan"], "csrf_token": "x"})
+            forged = await client.post(
+                "/login", data={"user": "ivan", "password": PASSWORDS["ivan"], "csrf_token": "x"}
+            )
             assert forged.status_code == 403
 
 

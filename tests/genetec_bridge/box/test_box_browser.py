@@ -141,12 +141,20 @@ def test_new_user_draws_a_zone_saves_applies_and_its_events_reach_security_cente
         command = [sys.executable, "-m", "genetec_bridge.cli"]
         created = subprocess.run(
             [*command, "box", "add-user", "ines", "--role", "integrator", "--config", str(config)],
-            input=PASSWORD + "\n", env=env, capture_output=True, text=True, check=False,
+            input=PASSWORD + "\n",
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert created.returncode == 0, created.stderr
         assert PASSWORD not in created.stdout + created.stderr
         bridge = subprocess.Popen(
-            [*command, "run", "--config", str(config)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            [*command, "run", "--config", str(config)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         url = f"http://127.0.0.1:{box_port}"
         try:

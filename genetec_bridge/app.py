@@ -14,6 +14,7 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
+from analytics.frame_tracks import FrameTracks
 from analytics.link.link_messages import FrameResult
 from analytics.skills.base import AlertRouting
 from genetec_bridge.alarm_acknowledgements import AlarmAcknowledgements
@@ -30,6 +31,7 @@ from genetec_bridge.health.status import AlarmResponses, BridgeStatus, WebSdkSta
 from genetec_bridge.ingest.reader import CameraReader, ReaderSettings, camera_reader, site_readers
 from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
+from genetec_bridge.link.track_history import TrackHistory
 from genetec_bridge.websdk.client import WebSdkClient
 from genetec_bridge.websdk.errors import WebSdkError
 
@@ -96,6 +98,7 @@ class Bridge:
         self._readers = site_readers(site, self._link.submit, self._readers_settings)
         self._health = HealthServer(self.snapshot, site.health.listen, site.health.port)
         self._custom_events_wanted = asyncio.Event()
+        self._history = TrackHistory()
         self.box = (
             BoxServer(site.box, config_path, self, self._websdk)
             if site.box.enabled and config_path is not None
@@ -136,6 +139,9 @@ class Bridge:
                 new_reader = camera_reader(self._site, camera, self._link.submit, self._readers_settings)
                 self._readers.append(new_reader)
                 new_reader.start()
+        for camera_id in changed:
+            if camera_id not in cameras:
+                self._history.forget(camera_id)
         await asyncio.gather(*(asyncio.to_thread(reader.stop) for reader in stopped))
         self._custom_events_wanted.set()
         log.info("configuration applied: %d camera(s) changed %s", len(changed), changed)
@@ -213,7 +219,12 @@ class Bridge:
             self._outbox.close()
             log.info("bridge stopped")
 
+    def history(self, camera_id: str) -> list[FrameTracks]:
+        """The camera's tracks over the last hour, oldest first (for the box's live view and replay)."""
+        return self._history.frames(camera_id)
+
     async def _on_result(self, result: FrameResult) -> None:
+        self._history.add(result)
         for event in result.events:
             routing = self._routing.get((event.camera, event.skill))
             if routing is not None:

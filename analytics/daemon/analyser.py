@@ -8,6 +8,7 @@ from analytics.camera_pipeline import CameraPipeline
 from analytics.config.camera import AnalyticsSite
 from analytics.detection import Detector
 from analytics.events import AnalyticsEvent
+from analytics.frame_tracks import FrameTracks
 from analytics.link.link_messages import FrameReady, ReconfigureCamera, RingAttach
 from analytics.link.shared_frames import RingReader
 
@@ -15,8 +16,12 @@ from analytics.link.shared_frames import RingReader
 @dataclass(frozen=True, slots=True)
 class Analysed:
     frame: FrameReady
-    counts: dict[str, int]
+    tracks: FrameTracks
     events: list[AnalyticsEvent]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(o.class_name for o in self.tracks.objects))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +88,7 @@ class Analyser:
             tracks, events = self._pipelines[frame.camera].process(
                 found, image, frame.frame, frame.time_s, frame.captured_at
             )
-            analysed.append(Analysed(frame, dict(Counter(o.class_name for o in tracks.objects)), events))
+            analysed.append(Analysed(frame, tracks, events))
         return BatchOutcome(analysed, lost, inference_s)
 
     def close(self) -> None:

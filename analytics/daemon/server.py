@@ -26,6 +26,7 @@ from analytics.link.link_messages import (
     LinkError,
     ReconfigureCamera,
     RingAttach,
+    TrackBox,
 )
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,11 @@ class _Session:
                     captured_at=frame.captured_at,
                     dropped=self._pending.take_dropped(frame.camera),
                     counts=done.counts,
+                    objects=[
+                        TrackBox(track_id=o.track_id, class_name=o.class_name, box=o.box, score=o.score)
+                        for o in done.tracks.objects
+                    ],
+                    signals={label: state.value for label, state in done.tracks.signals.items()},
                     events=done.events,
                     inference_s=outcome.inference_s,
                 )

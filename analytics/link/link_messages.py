@@ -1,7 +1,7 @@
 """Typed messages between the bridge and the daemon, one JSON object per line.
 
 Images never travel in messages: a `FrameReady` names the shared-memory slot the bridge wrote the
-frame into. Only boxes' summaries (track counts by class), events, counters and times come back.
+frame into. Only tracked boxes (class, track id), events, counters and times come back.
 """
 
 from datetime import datetime
@@ -67,6 +67,15 @@ class Hello(StrictModel):
     batch_size: int
 
 
+class TrackBox(StrictModel):
+    """One tracked object of an analysed frame: what the configuration box draws and replays."""
+
+    track_id: int
+    class_name: str
+    box: tuple[float, float, float, float] = Field(description="Normalised (x1, y1, x2, y2).")
+    score: float
+
+
 class FrameResult(StrictModel):
     """Daemon → bridge: one analysed frame of a camera, with the events it caused.
 
@@ -81,6 +90,13 @@ class FrameResult(StrictModel):
     captured_at: datetime
     dropped: int = Field(0, ge=0)
     counts: dict[str, int] = Field(default_factory=dict, description="Tracks in the frame, by class.")
+    objects: list[TrackBox] = Field(
+        default_factory=list,
+        description="The frame's tracked objects: boxes, classes, track ids (no pixels).",
+    )
+    signals: dict[str, str] = Field(
+        default_factory=dict, description="State of each red-light skill's signal in this frame."
+    )
     events: list[AnalyticsEvent] = Field(default_factory=list)
     inference_s: float = Field(description="Detector time of the batch this frame was part of.")
 

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from aiohttp import web
 
+from analytics.frame_tracks import FrameTracks
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.box.accounts import AccountStore
 from genetec_bridge.box.config import BoxConfig
@@ -17,7 +18,8 @@ from genetec_bridge.websdk.client import WebSdkClient
 
 
 class RunningBridge(Protocol):
-    """The bridge as the box sees it: its running configuration, its status, and live apply."""
+    """The bridge as the box sees it: its running configuration, its status, live apply, and the
+    last hour of each camera's tracks."""
 
     @property
     def site(self) -> SiteConfig: ...
@@ -25,6 +27,8 @@ class RunningBridge(Protocol):
     def snapshot(self) -> BridgeStatus: ...
 
     def apply(self, site: SiteConfig) -> Awaitable[list[str]]: ...
+
+    def history(self, camera_id: str) -> list[FrameTracks]: ...
 
 
 @dataclass

@@ -147,6 +147,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.unsaved": {"en": "Unsaved changes", "fr": "Modifications non enregistrées"},
     "editor.days": {"en": "Mon Tue Wed Thu Fri Sat Sun", "fr": "Lun Mar Mer Jeu Ven Sam Dim"},
     "editor.per_class": {"en": "per class", "fr": "par classe"},
+    "editor.live": {"en": "Live view", "fr": "Vue en direct"},
+    "editor.live_stop": {"en": "Stop live view", "fr": "Arrêter le direct"},
+    "editor.replay": {"en": "Replay the last hour", "fr": "Rejouer la dernière heure"},
+    "editor.preview_note": {
+        "en": "The draft as shown, before saving: nothing is sent to Security Center.",
+        "fr": "Le brouillon tel qu'affiché, avant enregistrement : rien n'est envoyé à Security Center.",
+    },
+    "editor.replay_result": {
+        "en": "{events} event(s) the draft would have raised over {frames} frames ({start} to {end} UTC).",
+        "fr": "{events} événement(s) que le brouillon aurait levés sur {frames} images ({start} à {end} UTC).",
+    },
+    "editor.no_history": {
+        "en": "No tracks recorded yet for this camera.",
+        "fr": "Aucune piste enregistrée pour cette caméra.",
+    },
+    "editor.firing_now": {"en": "Would fire now", "fr": "Se déclencherait maintenant"},
+    "editor.nothing_firing": {"en": "Nothing would fire now.", "fr": "Rien ne se déclencherait maintenant."},
+    "editor.live_at": {"en": "Tracks at {at} UTC", "fr": "Pistes à {at} UTC"},
     "editor.other_problems": {"en": "Other problems", "fr": "Autres problèmes"},
 }
 

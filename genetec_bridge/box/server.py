@@ -26,6 +26,7 @@ PAGE_MODULES = (
     "genetec_bridge.box.pages.login",
     "genetec_bridge.box.pages.cameras",
     "genetec_bridge.box.pages.editor",
+    "genetec_bridge.box.pages.preview",
     "genetec_bridge.box.pages.versions",
     "genetec_bridge.box.pages.audit",
 )

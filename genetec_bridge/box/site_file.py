@@ -75,6 +75,12 @@ class SiteFile:
         schedules = document.get("schedules", tomlkit.table()).unwrap()
         return CameraDraft(camera, schedules, etag(camera, schedules))
 
+    def check_draft(self, camera_id: str, camera: dict[str, Any], schedules: dict[str, Any]) -> SiteConfig:
+        """The site as it would be with this camera and these schedules; nothing is written.
+        Raises ConfigError (keys as in the file) or KeyError for an unknown camera."""
+        document = tomlkit.parse(self.path.read_text(encoding="utf-8"))
+        return parse_model(self._merged(document, camera_id, camera, schedules), self.path, SiteConfig)
+
     def save_camera(
         self,
         actor: str,
@@ -87,24 +93,31 @@ class SiteFile:
         with self._lock:
             text = self.path.read_text(encoding="utf-8")
             document = tomlkit.parse(text)
-            table = _camera_table(document, camera_id)
-            before = table.unwrap()
+            before = _camera_table(document, camera_id).unwrap()
             old_schedules = document.get("schedules", tomlkit.table()).unwrap()
             if etag(before, old_schedules) != expected_etag:
                 raise EditConflict(f"camera {camera_id} was changed since it was opened")
-            if _digits(camera.get("id")) != _digits(before.get("id")):
-                raise ConfigError(
-                    self.path, [_problem(document, camera_id, "id", "the camera id cannot change")]
-                )
-            merge(table, camera)
-            if schedules or "schedules" in document:
-                merge(document, {**document.unwrap(), "schedules": schedules})
-            new_text = tomlkit.dumps(document)
+            new_text = self._merged(document, camera_id, camera, schedules)
             parse_model(new_text, self.path, SiteConfig)
             summary = changes(before, camera) + changes(
                 {"schedules": old_schedules}, {"schedules": schedules}
             )
             return self._write(new_text, text, actor, "config.save", camera_id, summary), summary
+
+    def _merged(
+        self,
+        document: tomlkit.TOMLDocument,
+        camera_id: str,
+        camera: dict[str, Any],
+        schedules: dict[str, Any],
+    ) -> str:
+        table = _camera_table(document, camera_id)
+        if _digits(camera.get("id")) != _digits(table.get("id")):
+            raise ConfigError(self.path, [_problem(document, camera_id, "id", "the camera id cannot change")])
+        merge(table, camera)
+        if schedules or "schedules" in document:
+            merge(document, {**document.unwrap(), "schedules": schedules})
+        return tomlkit.dumps(document)
 
     def rollback(self, actor: str, number: int) -> Version:
         with self._lock:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analytics.frame_tracks import FrameTracks
 from genetec_bridge.box.accounts import AccountStore, Role
 from genetec_bridge.box.server import BoxServer
 from genetec_bridge.config.changes import changed_cameras
@@ -28,6 +29,10 @@ ROLES = {"ines": Role.INTEGRATOR, "ivan": Role.INTEGRATOR, "rita": Role.REVIEWER
 class StandInBridge:
     site: SiteConfig
     applied: list[list[str]] = field(default_factory=list)
+    tracks: dict[str, list[FrameTracks]] = field(default_factory=dict)
+
+    def history(self, camera_id: str) -> list[FrameTracks]:
+        return self.tracks.get(camera_id, [])
 
     def snapshot(self) -> BridgeStatus:
         return BridgeStatus()

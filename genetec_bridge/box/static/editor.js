@@ -21,6 +21,8 @@
   let selected = null; // {type, index}
   let drawing = null; // {type, points}
   let focusPoint = null;
+  let overlay = { objects: [], zones: {}, markers: [] };
+  let liveTimer = null;
   let width = 960;
   let height = 540;
 
@@ -144,7 +146,8 @@
     element("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrow-head" }, marker);
     for (const shape of shapes()) {
       const isSelected = selected && selected.type === shape.type && selected.index === shape.index;
-      const cls = `shape ${shape.type}${isSelected ? " selected" : ""}`;
+      const occupied = shape.type === "zone" && overlay.zones[shape.name] > 0;
+      const cls = `shape ${shape.type}${isSelected ? " selected" : ""}${occupied ? " occupied" : ""}`;
       const node = shape.type === "line"
         ? element("line", { x1: shape.points[0][0] * width, y1: shape.points[0][1] * height, x2: shape.points[1][0] * width, y2: shape.points[1][1] * height, class: cls, "marker-end": "url(#arrow)" })
         : element("polygon", { points: pixels(shape.points), class: cls });
@@ -168,9 +171,9 @@
       }
       if (isSelected && canEdit) renderHandles(shape);
     }
+    renderOverlay();
     if (drawing) {
-      const tag = drawing.type === "line" ? "polyline" : "polyline";
-      element(tag, { points: pixels(drawing.points), class: `drawing ${drawing.type}` });
+      element("polyline", { points: pixels(drawing.points), class: `drawing ${drawing.type}` });
       drawing.points.forEach((p, i) => {
         const handle = element("circle", { cx: p[0] * width, cy: p[1] * height, r: radius() * (i === 0 ? 1.4 : 1), class: i === 0 ? "handle first" : "handle" });
         if (i === 0 && drawing.type !== "line") {
@@ -180,6 +183,21 @@
           });
         }
       });
+    }
+  }
+
+  function renderOverlay() {
+    for (const object of overlay.objects) {
+      const [x1, y1, x2, y2] = object.box;
+      element("rect", { x: x1 * width, y: y1 * height, width: (x2 - x1) * width, height: (y2 - y1) * height, class: "track" });
+      const label = element("text", { x: x1 * width, y: y1 * height - 4, class: "track-label" });
+      label.textContent = `${object.class} ${object.track_id}`;
+    }
+    for (const marker of overlay.markers) {
+      if (!marker.position) continue;
+      const dot = element("circle", { cx: marker.position[0] * width, cy: marker.position[1] * height, r: radius() * 0.8, class: marker.firing ? "marker firing" : "marker" });
+      const title = element("title", {}, dot);
+      title.textContent = `${marker.at || ""} ${marker.skill} ${marker.phase} ${marker.class} ${marker.track_id}`;
     }
   }
 
@@ -768,6 +786,78 @@
     }
   }
 
+  // -- live view and replay of the draft ------------------------------------------------------------
+  function eventTable(events) {
+    const table = document.createElement("table");
+    const head = table.createTHead().insertRow();
+    for (const name of ["at", "skill", "phase", "place", "class", "track_id"]) {
+      const cell = document.createElement("th");
+      cell.textContent = name;
+      head.appendChild(cell);
+    }
+    const body = table.createTBody();
+    for (const event of events) {
+      const row = body.insertRow();
+      for (const name of ["at", "skill", "phase", "place", "class", "track_id"]) row.insertCell().textContent = event[name] ?? "";
+    }
+    return table;
+  }
+  async function replay() {
+    const preview = document.getElementById("preview");
+    const { status, payload } = await post(`/api/cameras/${data.camera_id}/replay`, { camera: cleaned(), schedules: state.schedules });
+    if (status === 422) {
+      showProblems(payload.problems);
+      setStatus(t("invalid", { count: payload.problems.length }), "error");
+      return;
+    }
+    if (status !== 200) return setStatus(payload.error || `HTTP ${status}`, "error");
+    preview.replaceChildren();
+    const summary = document.createElement("p");
+    summary.id = "replay-summary";
+    summary.textContent = payload.frames
+      ? t("replay_result", { events: payload.events.length, frames: payload.frames, start: payload.from, end: payload.to })
+      : t("no_history");
+    preview.append(summary, eventTable(payload.events));
+    overlay = { objects: [], zones: {}, markers: payload.events.filter((e) => e.phase !== "end") };
+    renderDrawing();
+  }
+  async function liveTick() {
+    const { status, payload } = await post(`/api/cameras/${data.camera_id}/live`, { camera: cleaned(), schedules: state.schedules });
+    if (status !== 200) return;
+    const preview = document.getElementById("preview");
+    preview.replaceChildren();
+    const at = document.createElement("p");
+    at.textContent = payload.at ? t("live_at", { at: payload.at }) : t("no_history");
+    const firing = document.createElement("p");
+    firing.id = "firing";
+    firing.textContent = payload.firing.length ? `${t("firing_now")}: ${payload.firing.map((e) => `${e.skill} ${e.phase} (${e.class} ${e.track_id})`).join(", ")}` : t("nothing_firing");
+    preview.append(at, firing);
+    overlay = { objects: payload.objects, zones: payload.zones, markers: payload.firing.map((e) => ({ ...e, firing: true })) };
+    renderDrawing();
+  }
+  function toggleLive() {
+    const button = document.querySelector("[data-action=live]");
+    if (liveTimer) {
+      clearInterval(liveTimer);
+      liveTimer = null;
+      overlay = { objects: [], zones: {}, markers: [] };
+      button.textContent = t("live");
+      button.setAttribute("aria-pressed", "false");
+      renderDrawing();
+      return;
+    }
+    let ticks = 0;
+    liveTimer = setInterval(() => {
+      ticks += 1;
+      // The snapshot is a fresh frame through the Media Gateway: refreshed now and then, boxes every tick.
+      if (ticks % 15 === 0) image.src = `/cameras/${data.camera_id}/snapshot.jpg?at=${Date.now()}`;
+      liveTick();
+    }, 1000);
+    button.textContent = t("live_stop");
+    button.setAttribute("aria-pressed", "true");
+    liveTick();
+  }
+
   // -- wiring ---------------------------------------------------------------------------------------
   function renderCameraFields() {
     const fps = document.getElementById("camera-fps");
@@ -821,9 +911,16 @@
     },
     save,
     apply,
+    live: toggleLive,
+    replay,
   };
   document.querySelectorAll("[data-action]").forEach((button) => {
     button.addEventListener("click", () => actions[button.dataset.action]());
+  });
+  // A corrected field loses its error at once; the others keep theirs until the next save.
+  document.addEventListener("change", (event) => {
+    const wrapper = event.target.closest && event.target.closest(".field.invalid");
+    if (wrapper) showError(wrapper, "");
   });
   document.addEventListener("keydown", (event) => {
     if (!canEdit) return;

@@ -1,13 +1,16 @@
 """The box's API over a real socket: sessions, roles, CSRF, validation with key paths, conflicts,
-comment-preserving saves with versions, rollback and audit, and login throttling."""
+comment-preserving saves with versions, rollback and audit, login throttling, and drafts tried on
+recorded tracks (replay, live view) without saving."""
 
 import re
 import tomllib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from analytics.frame_tracks import FrameTracks, TrackedObject
 from genetec_bridge.audit.trail import AuditTrail
 from tests.support.box_site import PASSWORDS, running_box, write_box_site
 
@@ -172,27 +175,83 @@ async def test_save_keeps_comments_versions_and_audit_then_apply_and_rollback(tm
 
 async def test_login_is_throttled_after_repeated_failures(tmp_path: Path) -> None:
     path = write_box_site(tmp_path, box="login_attempts = 3\nlogin_lockout_s = 600")
-    async with running_box(path) as (server, _):
-        async with httpx.AsyncClient(base_url=server.url.rstrip("/")) as client:
-            statuses = [(await _login(client, "ines", "wrong-password-x")).status_code for _ in range(3)]
-            locked = await _login(client, "ines")  # the right password, but locked now
-            assert statuses == [401, 401, 401] and locked.status_code == 429
-            other = await _login(client, "ivan")
-            assert other.status_code == 303
-            forged = await client.post(
-                "/login", data={"user": "ivan", "password": PASSWORDS["ivan"], "csrf_token": "x"}
-            )
-            assert forged.status_code == 403
+    async with running_box(path) as (server, _), httpx.AsyncClient(base_url=server.url.rstrip("/")) as client:
+        statuses = [(await _login(client, "ines", "wrong-password-x")).status_code for _ in range(3)]
+        locked = await _login(client, "ines")  # the right password, but locked now
+        assert statuses == [401, 401, 401] and locked.status_code == 429
+        other = await _login(client, "ivan")
+        assert other.status_code == 303
+        forged = await client.post(
+            "/login", data={"user": "ivan", "password": PASSWORDS["ivan"], "csrf_token": "x"}
+        )
+        assert forged.status_code == 403
 
 
 async def test_pages_need_a_session_and_carry_security_headers(tmp_path: Path) -> None:
     routes = ["/cameras", "/versions", "/audit", f"/cameras/{CAMERA}"]
-    async with running_box(write_box_site(tmp_path)) as (server, _):
-        async with httpx.AsyncClient(base_url=server.url.rstrip("/")) as client:
-            assert [(await client.get(route)).status_code for route in routes] == [303] * len(routes)
-            await _login(client, "victor")
-            for route in routes:
-                page = await client.get(route)
-                assert page.status_code == 200, route
-                assert "default-src 'self'" in page.headers["content-security-policy"]
-                assert not re.search(r"(src|href)=\"(https?:)?//", page.text), route  # nothing from elsewhere
+    async with (
+        running_box(write_box_site(tmp_path)) as (server, _),
+        httpx.AsyncClient(base_url=server.url.rstrip("/")) as client,
+    ):
+        assert [(await client.get(route)).status_code for route in routes] == [303] * len(routes)
+        await _login(client, "victor")
+        for route in routes:
+            page = await client.get(route)
+            assert page.status_code == 200, route
+            assert "default-src 'self'" in page.headers["content-security-policy"]
+            assert not re.search(r"(src|href)=\"(https?:)?//", page.text), route  # nothing from elsewhere
+
+
+def _standing_person(seconds: float, at: tuple[float, float]) -> list[FrameTracks]:
+    """One person standing still at `at` (bottom-centre), 5 frames a second, captured just now."""
+    start = datetime.now(UTC) - timedelta(seconds=seconds)
+    x, y = at
+    return [
+        FrameTracks(
+            camera_id=CAMERA,
+            frame=n + 1,
+            time_s=n / 5,
+            objects=(TrackedObject(7, "person", (x - 0.02, y - 0.1, x + 0.02, y), 0.9),),
+            timestamp=start + timedelta(seconds=n / 5),
+        )
+        for n in range(int(seconds * 5))
+    ]
+
+
+async def test_replay_and_live_view_run_the_draft_over_recorded_tracks_without_saving(tmp_path: Path) -> None:
+    path = write_box_site(tmp_path)
+    before = path.read_text()
+    async with running_box(path) as (server, bridge):
+        bridge.tracks[CAMERA] = _standing_person(40, (0.3, 0.8))
+        client, csrf = await _session(server.url.rstrip("/"), "victor")  # trying a draft needs no edit right
+        draft = await _draft(client)
+        draft["camera"]["zones"].append(
+            {"name": "Bench", "polygon": [[0.1, 0.6], [0.5, 0.6], [0.5, 0.95], [0.1, 0.95]]}
+        )
+        draft["camera"]["skills"].append({"kind": "loitering", "zone": "Bench", "min_dwell_s": 5})
+        body = {"camera": draft["camera"], "schedules": draft["schedules"]}
+        replayed = await client.post(
+            f"/api/cameras/{CAMERA}/replay", json=body, headers={"X-CSRF-Token": csrf}
+        )
+        assert replayed.status_code == 200, replayed.text
+        result = replayed.json()
+        assert result["frames"] == 200
+        starts = [e for e in result["events"] if e["skill"] == "loitering:Bench" and e["phase"] == "start"]
+        assert len(starts) == 1 and starts[0]["track_id"] == 7
+
+        live = await client.post(f"/api/cameras/{CAMERA}/live", json=body, headers={"X-CSRF-Token": csrf})
+        view = live.json()
+        assert view["zones"]["Bench"] == 1 and view["objects"][0]["class"] == "person"
+        assert view["firing"] == []  # it fired 35 s ago, not now
+
+        draft["camera"]["zones"][-1]["polygon"] = [[0.1, 0.6]]
+        bad = await client.post(
+            f"/api/cameras/{CAMERA}/replay",
+            json={"camera": draft["camera"], "schedules": {}},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert bad.status_code == 422
+        no_token = await client.post(f"/api/cameras/{CAMERA}/replay", json=body)
+        assert no_token.status_code == 403
+        await client.aclose()
+    assert path.read_text() == before

@@ -4,7 +4,8 @@ server as the Media Gateway, fake Web SDK as Security Center, `genetec-bridge ru
 
 The first account is created from the command line; the integrator logs in, opens the camera, draws
 a new zone on the snapshot, attaches a loitering skill with a schedule, a cool-down and a custom
-event, sees a wrong value refused next to its field, saves and applies without a restart; the zone's
+event, sees a wrong value refused next to its field, replays the draft over the tracks recorded so
+far and watches it live, then saves and applies without a restart; the zone's
 events reach Security Center, the file keeps its comments and the audit trail names the change.
 A screenshot of each page is kept under var/test-artifacts/box/.
 """
@@ -232,11 +233,23 @@ def test_new_user_draws_a_zone_saves_applies_and_its_events_reach_security_cente
             _shot(page, "04-editor-error")
             skill.locator("[data-key='skills[0].min_dwell_s'] input").fill("2")
             skill.locator("[data-key='skills[0].min_dwell_s'] input").press("Tab")
+
+            # Before saving: the draft replayed over the tracks recorded so far, then live.
+            page.click("[data-action=replay]")
+            expect(page.locator("#replay-summary")).to_contain_text("would have raised")
+            expect(page.locator("#preview table")).to_contain_text("loitering:square")
+            _shot(page, "05-editor-replay")
+            page.click("[data-action=live]")
+            _until(lambda: page.locator("rect.track").count() > 0, 20, "live track boxes")
+            expect(page.locator("#firing")).to_be_visible()
+            _shot(page, "06-editor-live")
+            page.click("[data-action=live]")
+            assert not fake.raised_custom_events(), "a draft raised something in Security Center"
             page.click("[data-action=save]")
             expect(page.locator("#status")).to_contain_text("Saved as version")
             page.click("[data-action=apply]")
             expect(page.locator("#status")).to_contain_text("1 camera(s) reconfigured")
-            _shot(page, "05-editor-saved")
+            _shot(page, "07-editor-saved")
 
             # The new zone's events reach Security Center, without a restart of the bridge.
             raised = _until(
@@ -266,19 +279,19 @@ def test_new_user_draws_a_zone_saves_applies_and_its_events_reach_security_cente
             assert any(e.action == "config.apply" and e.actor == "ines" for e in entries)
 
             page.goto(f"{url}/versions")
-            _shot(page, "06-versions")
+            _shot(page, "08-versions")
             page.locator("#versions a").first.click()
             expect(page.locator("#diff ins").first).to_be_visible()
-            _shot(page, "07-diff")
+            _shot(page, "09-diff")
             page.goto(f"{url}/audit")
             expect(page.locator("#audit")).to_contain_text("config.save")
-            _shot(page, "08-audit")
+            _shot(page, "10-audit")
             page.goto(f"{url}/lang/fr")
             page.goto(f"{url}/cameras/{CAMERA}")
             expect(page.locator("[data-action=save]")).to_have_text("Enregistrer")
             _snapshot_shown(page)
             page.set_viewport_size({"width": 2560, "height": 1440})
-            _shot(page, "09-editor-fr-large")
+            _shot(page, "11-editor-fr-large")
         finally:
             bridge.terminate()
             try:

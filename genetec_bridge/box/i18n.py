@@ -33,7 +33,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cameras.name": {"en": "Camera", "fr": "Caméra"},
     "cameras.online": {"en": "Security Center", "fr": "Security Center"},
     "cameras.analysis": {"en": "Analysis", "fr": "Analyse"},
-    "cameras.fps": {"en": "Frames / s", "fr": "Images / s"},
+    "cameras.fps": {"en": "Frames / s (analysed / set)", "fr": "Images / s (analysées / prévues)"},
     "cameras.skills": {"en": "Skills", "fr": "Compétences"},
     "cameras.online_yes": {"en": "online", "fr": "en ligne"},
     "cameras.online_no": {"en": "offline", "fr": "hors ligne"},

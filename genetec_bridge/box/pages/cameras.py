@@ -4,9 +4,11 @@ the bridge does with each (streaming, frames analysed, skills running)."""
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from aiohttp import web
 
+from analytics.frame_tracks import FrameTracks
 from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.context import CONTEXT
 from genetec_bridge.box.rendering import render
@@ -18,6 +20,8 @@ from genetec_bridge.websdk.errors import WebSdkError
 log = logging.getLogger(__name__)
 
 WEBSDK_LIST_TIMEOUT_S = 10.0
+# Analysed frames per second are measured over the last RATE_WINDOW of results.
+RATE_WINDOW = timedelta(seconds=10)
 
 
 @dataclass
@@ -29,6 +33,7 @@ class CameraRow:
     streaming: bool = False
     frames_analysed: int = 0
     fps: float | None = None
+    analysed_fps: float | None = None
     skills: list[str] = field(default_factory=list)
 
 
@@ -38,6 +43,15 @@ async def security_center_cameras(request: web.Request) -> tuple[list[CameraInfo
     except (WebSdkError, TimeoutError) as error:
         return [], redact_credentials(str(error) or type(error).__name__)
     return cameras, None
+
+
+def analysed_fps(frames: list[FrameTracks]) -> float | None:
+    """Frames analysed per second over the newest RATE_WINDOW; None before any result."""
+    if not frames or frames[-1].timestamp is None:
+        return None
+    since = frames[-1].timestamp - RATE_WINDOW
+    recent = [f for f in frames if f.timestamp is not None and f.timestamp > since]
+    return round(len(recent) / RATE_WINDOW.total_seconds(), 1)
 
 
 @requires(Role.VIEWER)
@@ -53,6 +67,7 @@ async def cameras_page(request: web.Request) -> web.Response:
         row.fps = camera.fps
         row.skills = [skill.label for skill in camera.skills]
         row.name = row.name or camera.name
+        row.analysed_fps = analysed_fps(context.bridge.history(camera.id))
         if camera.id in status:
             row.streaming = status[camera.id].streaming
             row.frames_analysed = status[camera.id].frames_analysed

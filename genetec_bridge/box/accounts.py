@@ -44,8 +44,7 @@ class AccountStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._hasher = PasswordHasher()
-        # Verified against when the name is unknown, so a miss costs one argon2 verification too.
-        self._decoy = self._hasher.hash(os.urandom(16).hex())
+        self._decoy: str | None = None
 
     def accounts(self) -> dict[str, Account]:
         if not self.path.exists():
@@ -69,8 +68,11 @@ class AccountStore:
     def verify(self, name: str, password: str) -> Account | None:
         """The account when `password` is its password, else None."""
         account = self.accounts().get(name)
+        if account is None and self._decoy is None:
+            # Verified against when the name is unknown, so a miss costs one argon2 verification too.
+            self._decoy = self._hasher.hash(os.urandom(16).hex())
         try:
-            self._hasher.verify(account.password_hash if account else self._decoy, password)
+            self._hasher.verify(account.password_hash if account else self._decoy, password)  # type: ignore[arg-type]
         except (VerificationError, InvalidHashError):
             return None
         return account

@@ -44,6 +44,21 @@ class StandInBridge:
         return changed
 
 
+_accounts_text: str | None = None
+
+
+def _accounts(path: Path) -> None:
+    """The test accounts, hashed once per test session (argon2 is slow on purpose) and copied."""
+    global _accounts_text
+    if _accounts_text is None:
+        store = AccountStore(path)
+        for name, password in PASSWORDS.items():
+            store.add(name, ROLES[name], password)
+        _accounts_text = path.read_text()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_accounts_text)
+
+
 def write_box_site(directory: Path, box: str = "") -> Path:
     os.environ.setdefault(PASSWORD_ENV, "example-password")
     text = (
@@ -58,10 +73,7 @@ audit_path = "box/audit.jsonl"
 {box}"""
     )
     path = write_site(directory, text)
-    site = load_site_config(path)
-    store = AccountStore(site.box.accounts_path)
-    for name, password in PASSWORDS.items():
-        store.add(name, ROLES[name], password)
+    _accounts(load_site_config(path).box.accounts_path)
     return path
 
 

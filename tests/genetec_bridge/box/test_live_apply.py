@@ -46,6 +46,12 @@ def test_changes_name_the_cameras_and_the_sections_needing_a_restart(
     ) == [A]
     delivery = site.model_copy(update={"delivery": site.delivery.model_copy(update={"retry_max_s": 99.0})})
     assert restart_needed(site, delivery) == ["delivery"]
+    counting = next(s for s in site.camera(B).skills if s.kind == "counting")
+    faster_counts = counting.model_copy(update={"interval_s": 60.0})
+    recount = _edited(site, B, skills=[faster_counts if s is counting else s for s in site.camera(B).skills])
+    assert changed_cameras(site, recount) == [B] and restart_needed(site, recount) == [
+        "counting skills (CSV export)"
+    ]
 
 
 async def test_apply_touches_only_the_changed_cameras(

@@ -43,6 +43,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cameras.not_analysed": {"en": "not analysed", "fr": "non analysée"},
     "cameras.edit": {"en": "Edit", "fr": "Modifier"},
     "cameras.view": {"en": "View", "fr": "Voir"},
+    "cameras.add": {"en": "Analyse this camera", "fr": "Analyser cette caméra"},
     "cameras.websdk_error": {
         "en": "Security Center unreachable: {error}. Showing the configured cameras only.",
         "fr": "Security Center injoignable : {error}. Seules les caméras configurées sont listées.",

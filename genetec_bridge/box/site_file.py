@@ -119,6 +119,31 @@ class SiteFile:
             merge(document, {**document.unwrap(), "schedules": schedules})
         return tomlkit.dumps(document)
 
+    def add_camera(self, actor: str, camera_id: str, name: str) -> Version:
+        """Add a Security Center camera to the analysed ones, with no zone and no skill yet."""
+        with self._lock:
+            text = self.path.read_text(encoding="utf-8")
+            document = tomlkit.parse(text)
+            try:
+                _camera_index(document, camera_id)
+            except KeyError:
+                pass
+            else:
+                raise ConfigError(
+                    self.path, [Problem("cameras", None, f"camera {camera_id} is already analysed")]
+                )
+            table = tomlkit.table()
+            table["id"] = camera_id
+            table["name"] = name
+            if "cameras" not in document:
+                document["cameras"] = tomlkit.aot()
+            document["cameras"].append(table)
+            new_text = tomlkit.dumps(document)
+            parse_model(new_text, self.path, SiteConfig)
+            return self._write(
+                new_text, text, actor, "config.add_camera", camera_id, [f"camera added: {name}"]
+            )
+
     def rollback(self, actor: str, number: int) -> Version:
         with self._lock:
             text = self.versions.text_of(number)

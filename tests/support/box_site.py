@@ -78,11 +78,13 @@ audit_path = "box/audit.jsonl"
 
 
 @asynccontextmanager
-async def running_box(path: Path) -> AsyncIterator[tuple[BoxServer, StandInBridge]]:
+async def running_box(
+    path: Path, websdk: WebSdkClient | None = None
+) -> AsyncIterator[tuple[BoxServer, StandInBridge]]:
     site = load_site_config(path)
     bridge = StandInBridge(site)
-    # Nothing listens on port 9: the cameras page shows Security Center as unreachable, at once.
-    websdk = WebSdkClient("http://127.0.0.1:9/WebSdk", "nobody", "none", timeout=2)
+    # By default nothing listens on port 9: the cameras page shows Security Center unreachable, at once.
+    websdk = websdk or WebSdkClient("http://127.0.0.1:9/WebSdk", "nobody", "none", timeout=2)
     server = BoxServer(site.box, path, bridge, websdk)
     await server.start()
     try:

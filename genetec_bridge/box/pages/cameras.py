@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from aiohttp import web
 
+from analytics.config.loader import ConfigError
 from analytics.frame_tracks import FrameTracks
 from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.context import CONTEXT
 from genetec_bridge.box.rendering import render
-from genetec_bridge.box.security import requires
+from genetec_bridge.box.security import SESSION_KEY, requires
 from genetec_bridge.redaction import redact_credentials
 from genetec_bridge.websdk.client import CameraInfo
 from genetec_bridge.websdk.errors import WebSdkError
@@ -82,5 +83,22 @@ async def cameras_page(request: web.Request) -> web.Response:
     return render(request, "cameras.html", cameras=ordered, websdk_error=websdk_error, pending=pending)
 
 
+@requires(Role.INTEGRATOR)
+async def add_camera(request: web.Request) -> web.StreamResponse:
+    """Start analysing a Security Center camera: it is added to the file and opened in the editor."""
+    context = request.app[CONTEXT]
+    camera_id = request.match_info["camera"]
+    known, _ = await security_center_cameras(request)
+    info = next((c for c in known if c.guid == camera_id.lower()), None)
+    if info is None:
+        raise web.HTTPNotFound(text=f"camera {camera_id} is not in Security Center's list")
+    try:
+        await asyncio.to_thread(context.site_file.add_camera, request[SESSION_KEY].user, info.guid, info.name)
+    except ConfigError as error:
+        return web.Response(status=422, text=str(error))
+    raise web.HTTPSeeOther(f"/cameras/{info.guid}")
+
+
 def register(app: web.Application) -> None:
     app.router.add_get("/cameras", cameras_page)
+    app.router.add_post("/cameras/{camera}/add", add_camera)

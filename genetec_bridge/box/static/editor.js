@@ -203,23 +203,6 @@
 
   function renderHandles(shape) {
     const ref = { type: shape.type, index: shape.index };
-    if (shape.type !== "line") {
-      shape.points.forEach((p, i) => {
-        const q = shape.points[(i + 1) % shape.points.length];
-        const insert = element("circle", { cx: ((p[0] + q[0]) / 2) * width, cy: ((p[1] + q[1]) / 2) * height, r: radius() * 0.7, class: "insert" });
-        insert.dataset.edge = i;
-        insert.addEventListener("pointerdown", (event) => {
-          event.stopPropagation();
-          remember();
-          const points = shape.points.slice();
-          points.splice(i + 1, 0, [round((p[0] + q[0]) / 2), round((p[1] + q[1]) / 2)]);
-          setPoints(ref, points);
-          focusPoint = i + 1;
-          renderAll();
-          startDrag(ref, i + 1, event, false);
-        });
-      });
-    }
     shape.points.forEach((p, i) => {
       const handle = element("circle", { cx: p[0] * width, cy: p[1] * height, r: radius(), class: "handle vertex", tabindex: "0", role: "button", "aria-label": `${shape.name} ${i + 1}: ${p[0]}, ${p[1]}` });
       handle.dataset.point = i;
@@ -252,6 +235,33 @@
       handle.addEventListener("focus", () => (focusPoint = i));
       if (focusPoint === i) requestAnimationFrame(() => handle.focus({ preventScroll: true }));
     });
+    // After the points: Tab visits every point first, then the '+' of each edge.
+    if (shape.type !== "line") {
+      shape.points.forEach((p, i) => {
+        const q = shape.points[(i + 1) % shape.points.length];
+        const insert = element("circle", { cx: ((p[0] + q[0]) / 2) * width, cy: ((p[1] + q[1]) / 2) * height, r: radius() * 0.7, class: "insert", tabindex: "0", role: "button", "aria-label": `+ ${shape.name} ${i + 1}–${((i + 1) % shape.points.length) + 1}` });
+        insert.dataset.edge = i;
+        const insertPoint = () => {
+          remember();
+          const points = shape.points.slice();
+          points.splice(i + 1, 0, [round((p[0] + q[0]) / 2), round((p[1] + q[1]) / 2)]);
+          setPoints(ref, points);
+          focusPoint = i + 1;
+          renderAll();
+        };
+        insert.addEventListener("pointerdown", (event) => {
+          event.stopPropagation();
+          insertPoint();
+          startDrag(ref, i + 1, event, false);
+        });
+        insert.addEventListener("keydown", (event) => {
+          if (event.key === "Enter" || event.key === " ") {
+            event.preventDefault();
+            insertPoint();
+          }
+        });
+      });
+    }
   }
 
   function startDrag(ref, index, event, rememberFirst) {
@@ -287,9 +297,20 @@
   });
   svg.addEventListener("contextmenu", (event) => event.preventDefault());
 
-  function startShape(type) {
-    drawing = { type, points: [] };
+  // From the keyboard (a button pressed with Enter or Space) a shape is placed in the middle of the
+  // image at once, its first point focused: arrow keys move points, Enter on a '+' inserts one.
+  const PLACED = {
+    zone: [[0.4, 0.4], [0.6, 0.4], [0.6, 0.6], [0.4, 0.6]],
+    mask: [[0.45, 0.45], [0.55, 0.45], [0.55, 0.55], [0.45, 0.55]],
+    line: [[0.35, 0.5], [0.65, 0.5]],
+  };
+  function startShape(type, fromKeyboard) {
     selected = null;
+    drawing = { type, points: fromKeyboard ? PLACED[type].map((p) => p.slice()) : [] };
+    if (fromKeyboard) {
+      finishDrawing();
+      focusPoint = 0;
+    }
     renderAll();
   }
   function updateHint() {
@@ -885,9 +906,9 @@
     kinds.appendChild(option);
   }
   const actions = {
-    "new-zone": () => startShape("zone"),
-    "new-line": () => startShape("line"),
-    "new-mask": () => startShape("mask"),
+    "new-zone": (event) => startShape("zone", event.detail === 0),
+    "new-line": (event) => startShape("line", event.detail === 0),
+    "new-mask": (event) => startShape("mask", event.detail === 0),
     undo,
     redo,
     "delete-point": () => focusPoint !== null && selected && deletePoint(selected, focusPoint),
@@ -915,7 +936,7 @@
     replay,
   };
   document.querySelectorAll("[data-action]").forEach((button) => {
-    button.addEventListener("click", () => actions[button.dataset.action]());
+    button.addEventListener("click", (event) => actions[button.dataset.action](event));
   });
   // A corrected field loses its error at once; the others keep theirs until the next save.
   document.addEventListener("change", (event) => {

@@ -12,9 +12,12 @@ import httpx
 
 from analytics.frame_tracks import FrameTracks, TrackedObject
 from genetec_bridge.audit.trail import AuditTrail
+from genetec_bridge.websdk.client import WebSdkClient
 from tests.support.box_site import PASSWORDS, running_box, write_box_site
+from tests.support.fake_websdk_process import FakeWebSdkProcess
 
 CAMERA = "00000001-0000-babe-0000-00408ca1eb95"
+NEW_CAMERA = "00000001-0000-babe-0000-00408ca1eb97"  # in the fake Security Center, not in the example file
 
 
 async def _login(client: httpx.AsyncClient, user: str, password: str | None = None) -> httpx.Response:
@@ -255,3 +258,31 @@ async def test_replay_and_live_view_run_the_draft_over_recorded_tracks_without_s
         assert no_token.status_code == 403
         await client.aclose()
     assert path.read_text() == before
+
+
+async def test_an_integrator_adds_a_security_center_camera_to_the_analysed_ones(tmp_path: Path) -> None:
+    path = write_box_site(tmp_path)
+    with FakeWebSdkProcess() as fake:
+        websdk = WebSdkClient(fake.base_url, fake.username, fake.password)
+        async with running_box(path, websdk) as (server, _):
+            base = server.url.rstrip("/")
+            viewer, viewer_csrf = await _session(base, "victor")
+            listed = await viewer.get("/cameras")
+            assert "Piste cyclable Quai" in listed.text and "Analyse this camera" not in listed.text
+            refused = await viewer.post(f"/cameras/{NEW_CAMERA}/add", data={"csrf_token": viewer_csrf})
+            assert refused.status_code == 403
+
+            integrator, csrf = await _session(base, "ines")
+            assert "Analyse this camera" in (await integrator.get("/cameras")).text
+            added = await integrator.post(f"/cameras/{NEW_CAMERA}/add", data={"csrf_token": csrf})
+            assert added.status_code == 303 and added.headers["location"] == f"/cameras/{NEW_CAMERA}"
+            cameras = tomllib.loads(path.read_text())["cameras"]
+            assert cameras[-1] == {"id": NEW_CAMERA, "name": "Piste cyclable Quai"}
+            again = await integrator.post(f"/cameras/{NEW_CAMERA}/add", data={"csrf_token": csrf})
+            assert again.status_code == 422 and "already analysed" in again.text
+            assert (await integrator.get(f"/api/cameras/{NEW_CAMERA}")).status_code == 200
+            await viewer.aclose()
+            await integrator.aclose()
+        await websdk.aclose()
+    actions = [(e.action, e.subject) for e in AuditTrail(tmp_path / "box/audit.jsonl").entries()]
+    assert ("config.add_camera", NEW_CAMERA) in actions

@@ -201,6 +201,22 @@ def test_new_user_draws_a_zone_saves_applies_and_its_events_reach_security_cente
             page.locator("polygon.zone").nth(1).dispatch_event("pointerdown")
             assert page.locator("circle.vertex").first.get_attribute("cx") == before
 
+            # From the keyboard alone: a line placed, its first point moved with the arrow keys, a
+            # deletion refused below two points, the direction reversed, then the line deleted.
+            page.focus("[data-action=new-line]")
+            page.keyboard.press("Enter")
+            expect(page.locator("line.shape")).to_have_count(1)
+            start_x = float(page.locator("circle.vertex").first.get_attribute("cx") or 0)
+            expect(page.locator("circle.vertex").first).to_be_focused()
+            page.keyboard.press("ArrowRight")
+            page.keyboard.press("ArrowRight")
+            page.keyboard.press("Delete")
+            assert float(page.locator("circle.vertex").first.get_attribute("cx") or 0) > start_x
+            expect(page.locator("circle.vertex")).to_have_count(2)
+            page.click("[data-action=reverse]")
+            page.click("[data-action=delete-shape]")
+            expect(page.locator("line.shape")).to_have_count(0)
+
             # A schedule open all week, all day, in Paris time.
             page.fill("#new-schedule-name", "always")
             page.click("[data-action=add-schedule]")

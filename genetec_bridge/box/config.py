@@ -1,6 +1,5 @@
 """The [box] table of the site file: where the configuration box listens and where it keeps its state."""
 
-from pathlib import Path
 from typing import Annotated, Self
 
 from pydantic import AfterValidator, Field, model_validator
@@ -8,9 +7,7 @@ from pydantic import AfterValidator, Field, model_validator
 from analytics.config.state_paths import state_dir
 from analytics.config.strict_model import StrictModel
 from genetec_bridge.config.addresses import ip_address
-from genetec_bridge.config.relative_paths import from_config_dir
-
-ConfigPath = Annotated[Path, AfterValidator(from_config_dir)]
+from genetec_bridge.config.relative_paths import ConfigPath, ExistingConfigFile
 
 
 class BoxConfig(StrictModel):
@@ -21,8 +18,10 @@ class BoxConfig(StrictModel):
         "127.0.0.1", description="Address the box binds; anything but 127.0.0.1 should come with TLS."
     )
     port: int = Field(8443, ge=0, le=65535, description="Port of the box; 0 takes a free one (tests).")
-    tls_cert: ConfigPath | None = Field(None, description="PEM certificate: the box then speaks HTTPS only.")
-    tls_key: ConfigPath | None = Field(None, description="PEM private key of tls_cert.")
+    tls_cert: ExistingConfigFile | None = Field(
+        None, description="PEM certificate: the box then speaks HTTPS only (and session cookies are Secure)."
+    )
+    tls_key: ExistingConfigFile | None = Field(None, description="PEM private key of tls_cert.")
     accounts_path: ConfigPath = Field(
         default_factory=lambda: state_dir() / "box/accounts.json",
         description="Accounts file (argon2 hashes, roles); default box/accounts.json in the state directory.",

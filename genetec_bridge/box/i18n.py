@@ -41,6 +41,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cameras.streaming": {"en": "streaming", "fr": "flux reçu"},
     "cameras.not_streaming": {"en": "no stream", "fr": "pas de flux"},
     "cameras.not_analysed": {"en": "not analysed", "fr": "non analysée"},
+    "cameras.frames_analysed": {"en": "{count} frames analysed", "fr": "{count} images analysées"},
     "cameras.edit": {"en": "Edit", "fr": "Modifier"},
     "cameras.view": {"en": "View", "fr": "Voir"},
     "cameras.add": {"en": "Analyse this camera", "fr": "Analyser cette caméra"},

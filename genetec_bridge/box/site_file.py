@@ -59,6 +59,15 @@ def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     return summary
 
 
+def schedule_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """'schedules: added nights', 'schedules: changed market_days'."""
+    return (
+        [f"schedules: added {name}" for name in after if name not in before]
+        + [f"schedules: removed {name}" for name in before if name not in after]
+        + [f"schedules: changed {name}" for name in after if name in before and before[name] != after[name]]
+    )
+
+
 class SiteFile:
     def __init__(self, path: Path, versions: VersionStore, audit: AuditTrail) -> None:
         self.path = path

@@ -13,13 +13,12 @@ from analytics.config.state_paths import default_model_path, runtime_dir, state_
 from analytics.config.strict_model import StrictModel
 from genetec_bridge.box.config import BoxConfig
 from genetec_bridge.config.addresses import ip_address
-from genetec_bridge.config.relative_paths import from_config_dir
+from genetec_bridge.config.relative_paths import ConfigPath, ExistingConfigFile
 from genetec_bridge.config.secrets import Secret
 
 # Genetec's publicly documented development ApplicationId: accepted only by systems licensed GSC-SDK.
 DEV_APPLICATION_ID = "KxsD11z743Hf5Gq9mv3+5ekxzemlCiUXkTFY5ba1NOGcLCmGstt2n0zYE9NsNimv"
 
-ConfigPath = Annotated[Path, AfterValidator(from_config_dir)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 
 
@@ -31,12 +30,6 @@ def _web_sdk_url(value: str) -> str:
         # Credentials in the URL would be logged with it; they belong in username and password.
         raise ValueError("the URL must not hold credentials; use username and password")
     return value.rstrip("/")
-
-
-def _existing_file(path: Path) -> Path:
-    if not path.is_file():
-        raise ValueError(f"no such file: {path}")
-    return path
 
 
 class GenetecConfig(StrictModel):
@@ -57,7 +50,7 @@ class GenetecConfig(StrictModel):
     verify_tls: bool = Field(
         True, description="Verify the role's TLS certificate; false only for a self-signed one in a lab."
     )
-    ca_file: Annotated[ConfigPath, AfterValidator(_existing_file)] | None = Field(
+    ca_file: ExistingConfigFile | None = Field(
         None,
         description="PEM bundle to verify the role's (self-signed) certificate, instead of the system's.",
     )

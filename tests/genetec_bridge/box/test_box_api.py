@@ -3,12 +3,16 @@ comment-preserving saves with versions, rollback and audit, login throttling, an
 recorded tracks (replay, live view) without saving."""
 
 import re
+import shutil
+import ssl
+import subprocess
 import tomllib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from analytics.frame_tracks import FrameTracks, TrackedObject
 from genetec_bridge.audit.trail import AuditTrail
@@ -286,3 +290,24 @@ async def test_an_integrator_adds_a_security_center_camera_to_the_analysed_ones(
         await websdk.aclose()
     actions = [(e.action, e.subject) for e in AuditTrail(tmp_path / "box/audit.jsonl").entries()]
     assert ("config.add_camera", NEW_CAMERA) in actions
+
+
+async def test_under_tls_the_box_speaks_https_and_its_session_cookie_is_secure(tmp_path: Path) -> None:
+    openssl = shutil.which("openssl")
+    assert openssl, "the openssl command (Debian package openssl) makes the test's certificate"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    path = write_box_site(tmp_path, box='tls_cert = "cert.pem"\ntls_key = "key.pem"')
+    async with running_box(path) as (server, _):
+        assert server.url.startswith("https://")
+        verify = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
+        async with httpx.AsyncClient(base_url=server.url.rstrip("/"), verify=verify) as client:
+            response = await _login(client, "ines")
+            cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("box_session="))
+            assert "Secure" in cookie and "HttpOnly" in cookie
+        async with httpx.AsyncClient(base_url=server.url.replace("https://", "http://").rstrip("/")) as plain:
+            with pytest.raises(httpx.HTTPError):
+                await plain.get("/login")

@@ -291,7 +291,12 @@ def test_new_user_draws_a_zone_saves_applies_and_its_events_reach_security_cente
             assert written["schedules"]["always"]["timezone"] == "Europe/Paris"
             entries = AuditTrail(tmp_path / "box/audit.jsonl").entries()
             save = next(e for e in entries if e.action == "config.save")
-            assert save.actor == "ines" and "zones: added square" in save.details["changes"]
+            assert save.actor == "ines"
+            assert {
+                "zones: added square",
+                "skills: added loitering:square",
+                "schedules: added always",
+            } <= set(save.details["changes"])
             assert any(e.action == "config.apply" and e.actor == "ines" for e in entries)
 
             page.goto(f"{url}/versions")

@@ -108,9 +108,7 @@ class SiteFile:
                 raise EditConflict(f"camera {camera_id} was changed since it was opened")
             new_text = self._merged(document, camera_id, camera, schedules)
             parse_model(new_text, self.path, SiteConfig)
-            summary = changes(before, camera) + changes(
-                {"schedules": old_schedules}, {"schedules": schedules}
-            )
+            summary = changes(before, camera) + schedule_changes(old_schedules, schedules)
             return self._write(new_text, text, actor, "config.save", camera_id, summary), summary
 
     def _merged(

@@ -844,7 +844,7 @@
   }
   async function liveTick() {
     const { status, payload } = await post(`/api/cameras/${data.camera_id}/live`, { camera: cleaned(), schedules: state.schedules });
-    if (status !== 200) return;
+    if (status !== 200 || !liveTimer) return; // an answer arriving after the live view was stopped
     const preview = document.getElementById("preview");
     preview.replaceChildren();
     const at = document.createElement("p");
@@ -862,6 +862,7 @@
       clearInterval(liveTimer);
       liveTimer = null;
       overlay = { objects: [], zones: {}, markers: [] };
+      document.getElementById("preview").replaceChildren();
       button.textContent = t("live");
       button.setAttribute("aria-pressed", "false");
       renderDrawing();

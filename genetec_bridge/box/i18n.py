@@ -171,6 +171,42 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+# Labels of skill parameters; a parameter without one (a new one) is shown by its config key.
+MESSAGES.update(
+    {
+        "field.name": {"en": "Skill name (optional)", "fr": "Nom de la compétence (facultatif)"},
+        "field.classes": {"en": "Object classes", "fr": "Classes d'objets"},
+        "field.min_confidence": {"en": "Minimum confidence", "fr": "Confiance minimale"},
+        "field.class_min_confidence": {"en": "Minimum confidence", "fr": "Confiance minimale"},
+        "field.anchor": {"en": "Point of the box tested", "fr": "Point de la boîte testé"},
+        "field.schedule": {"en": "Schedule", "fr": "Planning"},
+        "field.cooldown_s": {"en": "Cool-down between alerts (s)", "fr": "Délai entre deux alertes (s)"},
+        "field.grace_s": {
+            "en": "Grace after losing the object (s)",
+            "fr": "Tolérance après perte de l'objet (s)",
+        },
+        "field.min_dwell_s": {"en": "Presence before the alert (s)", "fr": "Présence avant l'alerte (s)"},
+        "field.class_min_dwell_s": {
+            "en": "Presence before the alert (s)",
+            "fr": "Présence avant l'alerte (s)",
+        },
+        "field.max_parking_s": {"en": "Parking allowed (s)", "fr": "Stationnement autorisé (s)"},
+        "field.class_max_parking_s": {"en": "Parking allowed (s)", "fr": "Stationnement autorisé (s)"},
+        "field.movement_tolerance": {"en": "Movement tolerance", "fr": "Tolérance de mouvement"},
+        "field.min_presence_s": {"en": "Presence before the alert (s)", "fr": "Présence avant l'alerte (s)"},
+        "field.direction": {"en": "Direction", "fr": "Sens"},
+        "field.signal": {"en": "Traffic light signal", "fr": "Signal du feu"},
+        "field.hysteresis": {"en": "Crossing margin", "fr": "Marge de franchissement"},
+        "field.interval_s": {"en": "Count interval (s)", "fr": "Intervalle de comptage (s)"},
+        "field.custom_event_id": {"en": "Custom event id", "fr": "Identifiant de l'événement personnalisé"},
+        "field.custom_event_name": {"en": "Custom event name", "fr": "Nom de l'événement personnalisé"},
+        "field.alarm": {"en": "Alarm to trigger", "fr": "Alarme à déclencher"},
+        "field.bookmark": {"en": "Bookmark the video", "fr": "Signet sur la vidéo"},
+        "field.phases": {"en": "Phases sent", "fr": "Phases envoyées"},
+    }
+)
+
+
 def language(request: web.Request) -> str:
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:

@@ -63,7 +63,7 @@ async def editor_page(request: web.Request) -> web.Response:
         "forms": skill_forms(),
         "alarms": await _alarms(request),
         "can_edit": session.role.allows(Role.INTEGRATOR),
-        "messages": catalogue(language(request), "editor."),
+        "messages": catalogue(language(request), "editor.") | catalogue(language(request), "field."),
     }
     return render(
         request, "editor.html", camera_id=camera_id, camera=draft.camera, data=data, timezones=TIMEZONES

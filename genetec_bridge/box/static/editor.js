@@ -10,6 +10,11 @@
     for (const [name, value] of Object.entries(values || {})) text = text.replace("{" + name + "}", value);
     return text;
   };
+  // A parameter's label in the reader's language, its config key in small print (what the file says).
+  const fieldLabel = (descriptor) => {
+    const text = data.messages["field." + descriptor.name];
+    return text ? `${text} · ${descriptor.name}` : descriptor.name;
+  };
   const SVG = "http://www.w3.org/2000/svg";
   const STEP = 0.005;
   const canEdit = data.can_edit;
@@ -390,7 +395,7 @@
     };
   }
   function numberInput(object, descriptor, key, container, labelText) {
-    const { wrapper, id } = field(container, key, labelText || descriptor.name, descriptor.description);
+    const { wrapper, id } = field(container, key, labelText || fieldLabel(descriptor), descriptor.description);
     const input = document.createElement("input");
     input.type = "number";
     input.id = id;
@@ -425,7 +430,7 @@
     return select;
   }
   function checkboxes(object, descriptor, key, container, options) {
-    const { wrapper } = field(container, key, descriptor.name, descriptor.description);
+    const { wrapper } = field(container, key, fieldLabel(descriptor), descriptor.description);
     const group = document.createElement("div");
     group.className = "checks";
     const current = object[descriptor.name] ?? descriptor.default ?? [];
@@ -456,7 +461,7 @@
         return;
       }
       case "schedule":
-        selectInput(skill, "schedule", key, container, "schedule", Object.keys(state.schedules).map((n) => [n, n]), descriptor.description, t("always"));
+        selectInput(skill, "schedule", key, container, fieldLabel(descriptor), Object.keys(state.schedules).map((n) => [n, n]), descriptor.description, t("always"));
         return;
       case "alert":
         return renderAlert(skill, index, container);
@@ -465,7 +470,7 @@
         return numberInput(skill, descriptor, key, container);
       case "text":
       case "alarm": {
-        const { wrapper, id } = field(container, key, descriptor.name, descriptor.description);
+        const { wrapper, id } = field(container, key, fieldLabel(descriptor), descriptor.description);
         const input = document.createElement("input");
         input.id = id;
         input.value = skill[descriptor.name] ?? "";
@@ -476,7 +481,7 @@
         return;
       }
       case "choice":
-        selectInput(skill, descriptor.name, key, container, descriptor.name, descriptor.options.map((o) => [o, o]), descriptor.description, `${t("default")}: ${descriptor.default}`);
+        selectInput(skill, descriptor.name, key, container, fieldLabel(descriptor), descriptor.options.map((o) => [o, o]), descriptor.description, `${t("default")}: ${descriptor.default}`);
         return;
       case "choices":
         return checkboxes(skill, descriptor, key, container, descriptor.options);
@@ -484,19 +489,19 @@
         return checkboxes(skill, descriptor, key, container, data.forms.classes);
       case "bool": {
         const { wrapper, id } = field(container, key, "", descriptor.description);
-        const label = document.createElement("label");
+        const text = document.createElement("label");
         const box = document.createElement("input");
         box.type = "checkbox";
         box.id = id;
         box.checked = skill[descriptor.name] ?? descriptor.default ?? false;
         box.disabled = !canEdit;
         box.addEventListener("change", changed(() => (skill[descriptor.name] = box.checked)));
-        label.append(box, " " + descriptor.name);
-        wrapper.appendChild(label);
+        text.append(box, " " + fieldLabel(descriptor));
+        wrapper.appendChild(text);
         return;
       }
       case "class_numbers": {
-        const { wrapper } = field(container, key, `${descriptor.name} (${t("per_class")})`, descriptor.description);
+        const { wrapper } = field(container, key, `${fieldLabel(descriptor)} (${t("per_class")})`, descriptor.description);
         const grid = document.createElement("div");
         grid.className = "per-class";
         const values = skill[descriptor.name] || {};
@@ -520,7 +525,7 @@
         return;
       }
       default: {
-        const { wrapper, id } = field(container, key, descriptor.name + " (JSON)", descriptor.description);
+        const { wrapper, id } = field(container, key, fieldLabel(descriptor) + " (JSON)", descriptor.description);
         const area = document.createElement("textarea");
         area.id = id;
         area.rows = 3;
@@ -563,7 +568,7 @@
     for (const descriptor of data.forms.alert) {
       const innerKey = `${key}.${descriptor.name}`;
       if (descriptor.widget === "alarm") {
-        selectInput(skill.alert, "alarm", innerKey, inner, descriptor.name, data.alarms.map((a) => [a.guid, a.name]), descriptor.description);
+        selectInput(skill.alert, "alarm", innerKey, inner, fieldLabel(descriptor), data.alarms.map((a) => [a.guid, a.name]), descriptor.description);
       } else {
         renderField(skill.alert, { ...descriptor }, index, inner);
         const last = inner.lastElementChild;

@@ -99,6 +99,7 @@ class Bridge:
         self._health = HealthServer(self.snapshot, site.health.listen, site.health.port)
         self._custom_events_wanted = asyncio.Event()
         self._history = TrackHistory()
+        self._applying = asyncio.Lock()
         self.box = (
             BoxServer(site.box, config_path, self, self._websdk)
             if site.box.enabled and config_path is not None
@@ -116,6 +117,10 @@ class Bridge:
         only when where or how fast it reads changed. Other cameras keep their readers, tracks, open
         visits and cool-downs.
         """
+        async with self._applying:  # two integrators applying at once: one after the other
+            return await self._apply(site)
+
+    async def _apply(self, site: SiteConfig) -> list[str]:
         changed = changed_cameras(self._site, site)
         readers = {reader.camera.id: reader for reader in self._readers}
         cameras = {camera.id: camera for camera in site.cameras}

@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 MIN_PASSWORD_LENGTH = 12
+MAX_NAME = 64
 
 
 class Role(StrEnum):
@@ -53,7 +54,10 @@ class AccountStore:
         return {r["name"]: Account(r["name"], Role(r["role"]), r["password_hash"]) for r in records}
 
     def add(self, name: str, role: Role, password: str) -> Account:
-        if not name or not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        if (
+            not 0 < len(name) <= MAX_NAME
+            or not name.replace("-", "").replace("_", "").replace(".", "").isalnum()
+        ):
             raise AccountError(f"'{name}' is not a valid account name (letters, digits, - _ .)")
         if len(password) < MIN_PASSWORD_LENGTH:
             raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")

@@ -77,8 +77,8 @@ async def cameras_page(request: web.Request) -> web.Response:
         pending = saved.model_dump(include={"cameras", "schedules"}) != running.model_dump(
             include={"cameras", "schedules"}
         )
-    except Exception:  # an unreadable file is shown by the editor; the list still shows
-        pending = False
+    except ConfigError:  # the editor and apply report the file's problems; the list still shows
+        pending = True
     ordered = sorted(rows.values(), key=lambda r: (not r.configured, r.name.lower()))
     return render(request, "cameras.html", cameras=ordered, websdk_error=websdk_error, pending=pending)
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from genetec_bridge.box.accounts import Role
+from genetec_bridge.box.accounts import MAX_NAME, Role
 from genetec_bridge.box.context import CONTEXT
 from genetec_bridge.box.i18n import LANGUAGE_COOKIE, LANGUAGES, language, translator
 from genetec_bridge.box.rendering import render
@@ -58,7 +58,8 @@ async def login(request: web.Request) -> web.StreamResponse:
     context = request.app[CONTEXT]
     t = translator(language(request))
     form = await request.post()
-    user, password = str(form.get("user", "")), str(form.get("password", ""))
+    # Names are short; a longer one cannot exist and is cut before it reaches the audit trail.
+    user, password = str(form.get("user", ""))[:MAX_NAME], str(form.get("password", ""))
     next_path = str(form.get("next", ""))
     token = form.get(CSRF_FIELD)
     if not same_token(str(token) if token else None, request.cookies.get(LOGIN_CSRF_COOKIE, "~")):

@@ -6,7 +6,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from analytics.config.state_paths import state_dir
 from analytics.config.strict_model import StrictModel
-from genetec_bridge.config.addresses import ip_address
+from genetec_bridge.config.addresses import ip_address, is_loopback
 from genetec_bridge.config.relative_paths import ConfigPath, ExistingConfigFile
 
 
@@ -15,7 +15,8 @@ class BoxConfig(StrictModel):
 
     enabled: bool = Field(False, description="Serve the configuration box from the bridge process.")
     listen: Annotated[str, AfterValidator(ip_address)] = Field(
-        "127.0.0.1", description="Address the box binds; anything but 127.0.0.1 should come with TLS."
+        "127.0.0.1",
+        description="Address the box binds; an address beyond this machine needs tls_cert and tls_key.",
     )
     port: int = Field(8443, ge=0, le=65535, description="Port of the box; 0 takes a free one (tests).")
     tls_cert: ExistingConfigFile | None = Field(
@@ -49,6 +50,11 @@ class BoxConfig(StrictModel):
         if (self.tls_cert is None) != (self.tls_key is None):
             missing = "tls_key" if self.tls_key is None else "tls_cert"
             raise ValueError(f"tls_cert and tls_key go together; {missing} is missing")
+        if self.enabled and not self.tls and not is_loopback(self.listen):
+            # Passwords and session cookies would cross the city's network in clear.
+            raise ValueError(
+                f"listen = '{self.listen}' serves the box beyond this machine: set tls_cert and tls_key"
+            )
         return self
 
     @property

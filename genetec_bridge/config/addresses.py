@@ -9,3 +9,7 @@ def ip_address(value: str) -> str:
     except ValueError:
         raise ValueError(f"'{value}' is not an IP address, e.g. 127.0.0.1 or 0.0.0.0") from None
     return value
+
+
+def is_loopback(address: str) -> bool:
+    return ipaddress.ip_address(address).is_loopback

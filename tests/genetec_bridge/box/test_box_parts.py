@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 import tomlkit
+from pydantic import ValidationError
 
 from analytics.skills.registry import SKILL_TYPES
 from genetec_bridge.box.accounts import AccountError, AccountStore, Role
+from genetec_bridge.box.config import BoxConfig
 from genetec_bridge.box.i18n import LANGUAGES, MESSAGES
 from genetec_bridge.box.skill_forms import skill_forms
 from genetec_bridge.box.toml_merge import merge
@@ -108,3 +110,17 @@ def test_every_skill_kind_has_a_form_with_its_target_first() -> None:
     assert loitering["min_dwell_s"]["widget"] == "number" and loitering["min_dwell_s"]["gt"] == 0
     assert loitering["class_min_dwell_s"]["widget"] == "class_numbers"
     assert {f["name"]: f["widget"] for f in forms["alert"]}["alarm"] == "alarm"
+
+
+def test_the_box_beyond_this_machine_needs_tls(tmp_path: Path) -> None:
+    (tmp_path / "cert.pem").write_text("not read by the model")
+    (tmp_path / "key.pem").write_text("not read by the model")
+    assert BoxConfig(enabled=True).listen == "127.0.0.1"
+    with pytest.raises(ValidationError, match="tls_cert and tls_key"):
+        BoxConfig(enabled=True, listen="0.0.0.0")
+    with pytest.raises(ValidationError, match="tls_key is missing"):
+        BoxConfig(tls_cert=tmp_path / "cert.pem")
+    served = BoxConfig(
+        enabled=True, listen="0.0.0.0", tls_cert=tmp_path / "cert.pem", tls_key=tmp_path / "key.pem"
+    )
+    assert served.tls

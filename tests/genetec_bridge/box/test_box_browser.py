@@ -12,6 +12,7 @@ A screenshot of each page is kept under var/test-artifacts/box/.
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -46,6 +47,7 @@ ARTIFACTS = REPO_ROOT / "var/test-artifacts/box"
 NEW_EVENT = 7001
 PASSWORD = "integrator-password-for-the-test"
 KEPT_COMMENT = "# the junction, kept through every save"
+ANALYSED_BEFORE_REPLAY = 40  # frames: 8 s at 5 fps, people walk through the zone drawn below all along
 
 
 def _site(fake: FakeWebSdkProcess, rtsp_port: int, box_port: int, model: Path, tmp: Path) -> str:
@@ -117,6 +119,11 @@ def _shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def _frames_analysed(row_text: str) -> int:
+    found = re.search(r"(\d+) frames analysed", row_text)
+    return int(found.group(1)) if found else 0
+
+
 def _snapshot_shown(page: Page) -> None:
     # Not wait_for_function: its string predicate is an eval, which the box's CSP rightly refuses.
     _until(lambda: page.locator("#snapshot").evaluate("img => img.naturalWidth") > 0, 30, "snapshot shown")
@@ -171,7 +178,13 @@ def test_new_user_draws_a_zone_saves_applies_and_its_events_reach_security_cente
             row = page.locator(f"tr[data-camera='{CAMERA}']")
             expect(row).to_contain_text("Parvis Mairie")
             expect(row).to_contain_text("online")
-            _until(lambda: page.reload() and "streaming" in row.inner_text(), 30, "camera streaming")
+            # Streaming, and analysed long enough for the replay below to have tracks to run over.
+            _until(
+                lambda: page.reload() and _frames_analysed(row.inner_text()) >= ANALYSED_BEFORE_REPLAY,
+                90,
+                "analysis",
+            )
+            expect(row).to_contain_text("streaming")
             expect(page.locator(f"tr[data-camera='{CAMERA_GUIDS[1]}']")).to_contain_text("not analysed")
             _shot(page, "02-cameras")
 

@@ -311,3 +311,15 @@ async def test_under_tls_the_box_speaks_https_and_its_session_cookie_is_secure(t
         async with httpx.AsyncClient(base_url=server.url.replace("https://", "http://").rstrip("/")) as plain:
             with pytest.raises(httpx.HTTPError):
                 await plain.get("/login")
+
+
+async def test_a_camera_the_gateway_cannot_serve_gets_a_503_naming_no_secret(tmp_path: Path) -> None:
+    path = write_box_site(tmp_path)
+    secret = (tmp_path / "secrets/rtsp-password").read_text().strip()
+    async with running_box(path) as (server, _):
+        client, _csrf = await _session(server.url.rstrip("/"), "victor")
+        # The example's Media Gateway host does not resolve here: no frame, and a message without the URL.
+        response = await client.get(f"/cameras/{CAMERA}/snapshot.jpg")
+        assert response.status_code == 503
+        assert CAMERA in response.json()["error"] and secret not in response.text
+        await client.aclose()

@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import signal
+from pathlib import Path
 
 from genetec_bridge.app import Bridge
 from genetec_bridge.commands import INVALID_CONFIG, load_site_or_report
@@ -24,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     if site is None:
         return INVALID_CONFIG
     configure_logging("bridge")
-    asyncio.run(_serve(Bridge(site)))
+    asyncio.run(_serve(Bridge(site, Path(args.config))))
     return 0
 
 

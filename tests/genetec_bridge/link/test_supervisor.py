@@ -14,7 +14,8 @@ import pytest
 from analytics.config.camera import AnalyticsSite
 from analytics.link.link_messages import FrameResult
 from analytics.skills.intrusion import IntrusionConfig
-from genetec_bridge.lab.bench import Feed, decode
+from genetec_bridge.lab.bench import Feed
+from genetec_bridge.lab.bench_clips import decode
 from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
 from tests.support.pets_scene import pets_camera
@@ -41,7 +42,7 @@ async def test_daemon_killed_is_reported_restarted_and_analysis_resumes(
         CAMERA,
         [IntrusionConfig(zone="junction_right", min_presence_s=0.0)],
     )
-    images = decode(shared_asset("data/pets09-s2l1/vtest.avi"), 60)
+    images, _ = decode(shared_asset("data/pets09-s2l1/vtest.avi"), 60)
     results: list[FrameResult] = []
 
     async def collect(result: FrameResult) -> None:

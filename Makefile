@@ -11,7 +11,8 @@ MODEL := var/models/yolox_nano.onnx
 TRITON_VENV := var/triton-venv
 APT_PACKAGES := python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools \
 	gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
-	gstreamer1.0-plugins-ugly gstreamer1.0-libav libpango-1.0-0 libpangoft2-1.0-0
+	gstreamer1.0-plugins-ugly gstreamer1.0-libav libpango-1.0-0 libpangoft2-1.0-0 \
+	chromium
 
 export GENETEC_ANALYTICS_ASSETS := $(abspath $(ASSETS))
 export GENETEC_ANALYTICS_MODEL := $(abspath $(MODEL))

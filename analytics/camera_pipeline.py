@@ -47,10 +47,18 @@ class CameraPipeline:
         self.camera = camera
         self._clock = clock or StageClock()
         self._tracker = Tracker()
-        self._engine = SkillEngine(camera, schedules)
-        self._signals = signal_readers(camera)
         self._gate = MotionGate(camera.motion)
         self._objects: tuple[TrackedObject, ...] = ()
+        self.reconfigure(camera, schedules)
+
+    def reconfigure(self, camera: CameraConfig, schedules: Mapping[str, Schedule]) -> None:
+        """New zones, lines and skills: skills start afresh, the tracker and its last tracks stay."""
+        if camera.motion != self.camera.motion:
+            # A fresh gate sends its first frame to the detector, so the new settings apply at once.
+            self._gate = MotionGate(camera.motion)
+        self.camera = camera
+        self._engine = SkillEngine(camera, schedules)
+        self._signals = signal_readers(camera)
 
     def needs_detection(self, image: np.ndarray, time_s: float) -> bool:
         """Whether this frame must go through the detector (something moved, or a refresh is due)."""

@@ -13,6 +13,9 @@ stores past their retention.
 
 Trust loop (genetec_bridge.trust): every alert is first kept in the trust store for review, and goes to
 operators only if its skill is live there; a shadow skill's events bring at most a bookmark.
+
+Configuration box (genetec_bridge.box, `[box] enabled`): served from this process; `apply` takes a saved
+file's cameras and schedules without a restart, touching only the cameras that changed.
 """
 
 import asyncio
@@ -20,11 +23,15 @@ import logging
 import sqlite3
 import time
 from collections.abc import Mapping
+from pathlib import Path
 
+from analytics.frame_tracks import FrameTracks
 from analytics.link.link_messages import FrameResult
 from analytics.skills.base import AlertRouting
 from genetec_bridge.alarm_acknowledgements import AlarmAcknowledgements
 from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
+from genetec_bridge.box.server import BoxServer
+from genetec_bridge.config.changes import changed_cameras
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.live_counts import LiveCounts
 from genetec_bridge.counting.store import StatisticsStore
@@ -32,9 +39,10 @@ from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
 from genetec_bridge.health.server import HealthServer
 from genetec_bridge.health.status import AlarmResponses, BridgeStatus
-from genetec_bridge.ingest.reader import site_readers
+from genetec_bridge.ingest.reader import CameraReader, ReaderSettings, camera_reader, site_readers
 from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
+from genetec_bridge.link.track_history import TrackHistory
 from genetec_bridge.privacy.retention import purge_periodically
 from genetec_bridge.supervision import Loops
 from genetec_bridge.trust.service import TrustService
@@ -47,6 +55,8 @@ log = logging.getLogger(__name__)
 STATISTICS_COMMIT_S = 10.0
 # The components whose availability the monthly report shows, besides the cameras' analysed time.
 BRIDGE, DAEMON, SECURITY_CENTER = "bridge", "daemon", "security_center"
+# Camera keys a running reader cannot take over: a change of one restarts that camera's reader.
+READER_KEYS = ("fps", "stream", "media_gateway")
 
 
 def alert_routing(site: SiteConfig) -> dict[tuple[str, str], AlertRouting]:
@@ -69,7 +79,7 @@ def custom_event_definitions(site: SiteConfig) -> dict[int, str]:
 
 
 class Bridge:
-    def __init__(self, site: SiteConfig) -> None:
+    def __init__(self, site: SiteConfig, config_path: Path | None = None) -> None:
         self._site = site
         self._routing: Mapping[tuple[str, str], AlertRouting] = alert_routing(site)
         self._loops = Loops()
@@ -109,9 +119,71 @@ class Bridge:
             inference=daemon.inference_choice(),
         )
         self._supervisor = DaemonSupervisor(self._link, launch)
-        self._readers = site_readers(site, self._link.submit, loops=self._loops)
+        self._readers_settings = ReaderSettings(transport=site.media_gateway.transport)
+        self._readers = site_readers(site, self._link.submit, self._readers_settings, self._loops)
         token = site.health.token.get_secret_value() if site.health.token else None
         self._health = HealthServer(self.snapshot, site.health.listen, site.health.port, token)
+        self._history = TrackHistory()
+        self._applying = asyncio.Lock()
+        self.box = (
+            BoxServer(site.box, site.audit.path, config_path, self, self._websdk)
+            if site.box.enabled and config_path is not None
+            else None
+        )
+
+    @property
+    def site(self) -> SiteConfig:
+        return self._site
+
+    async def apply(self, site: SiteConfig) -> list[str]:
+        """Take the cameras and schedules of `site` without a restart; returns the cameras changed.
+
+        Only those are touched: their skills start afresh in the daemon and their reader is replaced
+        only when where or how fast it reads changed. Other cameras keep their readers, tracks, open
+        visits and cool-downs.
+        """
+        async with self._applying:  # two integrators applying at once: one after the other
+            return await self._apply(site)
+
+    async def _apply(self, site: SiteConfig) -> list[str]:
+        changed = changed_cameras(self._site, site)
+        readers = {reader.camera.id: reader for reader in self._readers}
+        cameras = {camera.id: camera for camera in site.cameras}
+        self._site = self._site.model_copy(update={"cameras": site.cameras, "schedules": site.schedules})
+        self._routing = alert_routing(self._site)
+        self._counts.reconfigure(self._site)
+        # Before the daemon takes the new skills: their first events find their trust mode.
+        await asyncio.to_thread(self._trust.reconfigure, self._site)
+        self._link.reconfigure(self._site, changed)
+        stopped: list[CameraReader] = []
+        for camera_id in changed:
+            reader, camera = readers.get(camera_id), cameras.get(camera_id)
+            if (
+                reader is not None
+                and camera is not None
+                and all(getattr(reader.camera, key) == getattr(camera, key) for key in READER_KEYS)
+            ):
+                reader.camera = camera  # privacy masks and name are read at every frame
+                continue
+            if reader is not None:
+                stopped.append(reader)
+                self._readers.remove(reader)
+            if camera is not None:
+                new_reader = camera_reader(
+                    self._site, camera, self._link.submit, self._readers_settings, self._loops
+                )
+                self._readers.append(new_reader)
+                new_reader.start()
+        await asyncio.gather(*(asyncio.to_thread(reader.stop) for reader in stopped))
+        for reader in stopped:
+            if reader.camera.id not in cameras:
+                self._loops.forget(reader.loop_name)
+        for camera_id in changed:
+            if camera_id not in cameras:
+                self._history.forget(camera_id)
+        self._keeper.want(custom_event_definitions(self._site))
+        log.info("configuration applied: %d camera(s) changed %s", len(changed), changed)
+        return changed
 
     def snapshot(self) -> BridgeStatus:
         cameras = []
@@ -151,6 +223,8 @@ class Bridge:
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set, then stop everything: readers, daemon, delivery, servers."""
         await self._health.start()
+        if self.box is not None:
+            await self.box.start()
         loops = {
             "daemon": self._supervisor.run,
             "delivery": self._delivery.run,
@@ -187,6 +261,8 @@ class Bridge:
             await asyncio.gather(*tasks, return_exceptions=True)
             self._link.close()
             await self._health.stop()
+            if self.box is not None:
+                await self.box.stop()
             await self._websdk.aclose()
             await self._commit_statistics()
             self._statistics.close()
@@ -194,7 +270,12 @@ class Bridge:
             self._trust.close()
             log.info("bridge stopped")
 
+    def history(self, camera_id: str) -> list[FrameTracks]:
+        """The camera's tracks over the last hour, oldest first (for the box's live view and replay)."""
+        return self._history.frames(camera_id)
+
     async def _on_result(self, result: FrameResult) -> None:
+        self._history.add(result)
         for event in result.events:
             routing = self._routing.get((event.camera, event.skill))
             if routing is not None:

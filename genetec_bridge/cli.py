@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "genetec_bridge.commands.counts",
     "genetec_bridge.commands.report",
     "genetec_bridge.commands.trust",
+    "genetec_bridge.commands.box",
 )
 
 

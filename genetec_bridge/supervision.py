@@ -118,6 +118,11 @@ class Loops:
         with self._lock:
             self._records.setdefault(name, self._new_record())
 
+    def forget(self, name: str) -> None:
+        """Drop an ended loop from the status (the reader of a camera removed without a restart)."""
+        with self._lock:
+            self._records.pop(name, None)
+
     def _new_record(self) -> _LoopRecord:
         return _LoopRecord(backoff=Backoff(*self._backoff))
 

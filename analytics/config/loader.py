@@ -54,7 +54,12 @@ class ConfigError(Exception):
 def load_model(path: str | Path, model_cls: type[M], tables: Collection[str] | None = None) -> M:
     """Validate the TOML file at `path` as `model_cls`, keeping only the top-level `tables` if given."""
     path = Path(path)
-    text = _read(path)
+    return parse_model(_read(path), path, model_cls, tables)
+
+
+def parse_model(text: str, path: Path, model_cls: type[M], tables: Collection[str] | None = None) -> M:
+    """Validate `text`, the TOML content meant for `path` (relative paths start from its directory),
+    as `load_model` does: the configuration box checks a draft this way before writing it."""
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

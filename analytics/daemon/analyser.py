@@ -20,7 +20,8 @@ from analytics.camera_pipeline import CameraPipeline
 from analytics.config.camera import AnalyticsSite
 from analytics.detection import Detector, InferenceUnavailable
 from analytics.events import AnalyticsEvent
-from analytics.link.link_messages import FrameReady, RingAttach
+from analytics.frame_tracks import FrameTracks
+from analytics.link.link_messages import FrameReady, ReconfigureCamera, RingAttach
 from analytics.link.shared_frames import RingReader
 from analytics.stage_clock import StageClock
 
@@ -35,10 +36,14 @@ OnFailure = Callable[[InferenceUnavailable], None]
 @dataclass(frozen=True, slots=True)
 class Analysed:
     frame: FrameReady
-    counts: dict[str, int]
+    tracks: FrameTracks
     events: list[AnalyticsEvent]
     detected: bool
     stage_cpu_s: dict[str, float]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(o.class_name for o in self.tracks.objects))
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +69,27 @@ class Analyser:
             camera.id: CameraPipeline(camera, site.schedules, self._clock) for camera in site.cameras
         }
 
+    def reconfigure(self, change: ReconfigureCamera) -> None:
+        """One camera changed, appeared or went; the other cameras' pipelines are left as they are."""
+        pipeline = self._pipelines.get(change.camera_id)
+        if change.camera is None:
+            self._pipelines.pop(change.camera_id, None)
+            ring = self._rings.pop(change.camera_id, None)
+            if ring is not None:
+                ring.close()
+        elif pipeline is None:
+            self._pipelines[change.camera_id] = CameraPipeline(change.camera, change.schedules, self._clock)
+        else:
+            pipeline.reconfigure(change.camera, change.schedules)
+
     def attach(self, ring: RingAttach) -> None:
         previous = self._rings.pop(ring.camera, None)
         if previous is not None:
             previous.close()
         self._rings[ring.camera] = RingReader(ring.name, ring.slots, ring.slot_bytes)
+
+    def pipeline(self, camera: str) -> CameraPipeline | None:
+        return self._pipelines.get(camera)
 
     def ready_for(self, camera: str) -> bool:
         return camera in self._pipelines and camera in self._rings
@@ -110,8 +131,7 @@ class Analyser:
             tracks, events = self._pipelines[frame.camera].process(
                 next(found) if detected else None, image, frame.frame, frame.time_s, frame.captured_at
             )
-            counts = dict(Counter(o.class_name for o in tracks.objects))
-            analysed.append(Analysed(frame, counts, events, detected, {}))
+            analysed.append(Analysed(frame, tracks, events, detected, {}))
         # The batch's stage times go with its first frame: summed over results they are exact.
         analysed[0].stage_cpu_s.update(self._clock.take())
         return BatchOutcome(analysed, lost, inference_s)

@@ -28,7 +28,9 @@ from analytics.link.link_messages import (
     Hello,
     InferenceState,
     LinkError,
+    ReconfigureCamera,
     RingAttach,
+    TrackBox,
 )
 
 log = logging.getLogger(__name__)
@@ -118,6 +120,11 @@ class _Session:
                     self._analyser.configure(message.site)
                 self._refused.clear()
                 log.info("configured %d camera(s)", len(message.site.cameras))
+            elif isinstance(message, ReconfigureCamera):
+                async with self._lock:
+                    self._analyser.reconfigure(message)
+                self._refused.discard(message.camera_id)
+                log.info("reconfigured camera %s", message.camera_id)
             elif isinstance(message, RingAttach):
                 async with self._lock:
                     try:
@@ -185,6 +192,11 @@ class _Session:
                     counts=done.counts,
                     detected=done.detected,
                     stage_cpu_s=done.stage_cpu_s,
+                    objects=[
+                        TrackBox(track_id=o.track_id, class_name=o.class_name, box=o.box, score=o.score)
+                        for o in done.tracks.objects
+                    ],
+                    signals={label: state.value for label, state in done.tracks.signals.items()},
                     events=done.events,
                     inference_s=outcome.inference_s,
                 )

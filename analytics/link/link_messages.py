@@ -1,7 +1,7 @@
 """Typed messages between the bridge and the daemon, one JSON object per line.
 
 Images never travel in messages: a `FrameReady` names the shared-memory slot the bridge wrote the
-frame into. Only boxes' summaries (track counts by class), events, counters and times come back.
+frame into. Only tracked boxes (class, track id), events, counters and times come back.
 """
 
 from datetime import datetime
@@ -9,7 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from analytics.config.camera import AnalyticsSite
+from analytics.config.camera import AnalyticsSite, CameraConfig
+from analytics.config.schedule import Schedule
 from analytics.config.strict_model import StrictModel
 from analytics.events import AnalyticsEvent
 
@@ -19,6 +20,17 @@ class Configure(StrictModel):
 
     type: Literal["configure"] = "configure"
     site: AnalyticsSite
+
+
+class ReconfigureCamera(StrictModel):
+    """Bridge → daemon, when the configuration box applies a change: one camera's new configuration,
+    or its removal (`camera` None). Only that camera's skills start afresh (its tracker keeps its
+    tracks); every other camera keeps its tracks, open visits and cool-downs."""
+
+    type: Literal["reconfigure"] = "reconfigure"
+    camera_id: str
+    camera: CameraConfig | None = None
+    schedules: dict[str, Schedule] = Field(default_factory=dict)
 
 
 class RingAttach(StrictModel):
@@ -55,6 +67,15 @@ class Hello(StrictModel):
     batch_size: int
 
 
+class TrackBox(StrictModel):
+    """One tracked object of an analysed frame: what the configuration box draws and replays."""
+
+    track_id: int
+    class_name: str
+    box: tuple[float, float, float, float] = Field(description="Normalised (x1, y1, x2, y2).")
+    score: float
+
+
 class FrameResult(StrictModel):
     """Daemon → bridge: one analysed frame of a camera, with the events it caused.
 
@@ -76,6 +97,13 @@ class FrameResult(StrictModel):
         default_factory=dict,
         description="CPU seconds per analysis stage (transport, motion, detection, tracking, skills) of the"
         " batch this frame was part of, carried by the batch's first frame only.",
+    )
+    objects: list[TrackBox] = Field(
+        default_factory=list,
+        description="The frame's tracked objects: boxes, classes, track ids (no pixels).",
+    )
+    signals: dict[str, str] = Field(
+        default_factory=dict, description="State of each red-light skill's signal in this frame."
     )
     events: list[AnalyticsEvent] = Field(default_factory=list)
     inference_s: float = Field(description="Detector time of the batch this frame was part of.")
@@ -100,7 +128,7 @@ class LinkError(StrictModel):
     message: str
 
 
-ToDaemon = Annotated[Configure | RingAttach | FrameReady, Field(discriminator="type")]
+ToDaemon = Annotated[Configure | ReconfigureCamera | RingAttach | FrameReady, Field(discriminator="type")]
 FromDaemon = Annotated[Hello | InferenceState | FrameResult | LinkError, Field(discriminator="type")]
 
 TO_DAEMON: TypeAdapter[ToDaemon] = TypeAdapter(ToDaemon)

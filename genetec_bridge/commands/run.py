@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import signal
 import sys
+from pathlib import Path
 
 from genetec_bridge.app import Bridge
 from genetec_bridge.commands import INVALID_CONFIG, load_site_or_report
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"genetec-bridge run: {error.args[0]}", file=sys.stderr)
             return INVALID_CONFIG
     configure_logging("bridge")
-    asyncio.run(_serve(Bridge(site)))
+    asyncio.run(_serve(Bridge(site, Path(args.config))))
     return 0
 
 

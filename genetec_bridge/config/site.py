@@ -1,7 +1,7 @@
-"""The bridge's view of the integrator's file: the analytics site plus Genetec, Media Gateway,
-daemon, health, delivery, counting, audit, retention and privacy tables. `load_site_config` is what the bridge calls at start."""
+"""The bridge's view of the integrator's file: the analytics site plus Genetec, Media Gateway, daemon,
+health, delivery, counting, audit, retention, privacy, trust and box tables. `load_site_config` is what
+the bridge calls at start."""
 
-import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
@@ -15,14 +15,15 @@ from analytics.config.printable import PrintableText
 from analytics.config.state_paths import default_model_path, runtime_dir, state_dir
 from analytics.config.strict_model import StrictModel
 from analytics.daemon.inference_choice import InferenceChoice
-from genetec_bridge.config.relative_paths import from_config_dir
+from genetec_bridge.box.config import BoxConfig
+from genetec_bridge.config.addresses import ip_address, is_loopback
+from genetec_bridge.config.relative_paths import ConfigPath, ExistingConfigFile
 from genetec_bridge.config.secrets import Secret
 from genetec_bridge.redaction import redact_credentials
 
 # Genetec's publicly documented development ApplicationId: accepted only by systems licensed GSC-SDK.
 DEV_APPLICATION_ID = "KxsD11z743Hf5Gq9mv3+5ekxzemlCiUXkTFY5ba1NOGcLCmGstt2n0zYE9NsNimv"
 
-ConfigPath = Annotated[Path, AfterValidator(from_config_dir)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 
 
@@ -40,24 +41,6 @@ def _http_url(value: str, example: str = "https://host:4590/WebSdk") -> str:
         # Credentials in the URL would be logged with it; they belong in username and password.
         raise ValueError("the URL must not hold credentials; use username and password")
     return value.rstrip("/")
-
-
-def is_loopback(address: str) -> bool:
-    return ipaddress.ip_address(address).is_loopback
-
-
-def _ip_address(value: str) -> str:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        raise ValueError(f"'{value}' is not an IP address, e.g. 127.0.0.1 or 0.0.0.0") from None
-    return value
-
-
-def _existing_file(path: Path) -> Path:
-    if not path.is_file():
-        raise ValueError(f"no such file: {path}")
-    return path
 
 
 class GenetecConfig(StrictModel):
@@ -83,7 +66,7 @@ class GenetecConfig(StrictModel):
     verify_tls: bool = Field(
         True, description="Verify the role's TLS certificate; false only for a self-signed one in a lab."
     )
-    ca_file: Annotated[ConfigPath, AfterValidator(_existing_file)] | None = Field(
+    ca_file: ExistingConfigFile | None = Field(
         None,
         description="PEM bundle to verify the role's (self-signed) certificate, instead of the system's.",
     )
@@ -134,7 +117,7 @@ class MediaGatewayConfig(StrictModel):
         description="With tls: verify the role's certificate (and host name) before each connection;"
         " false only for a lab's self-signed role.",
     )
-    ca_file: Annotated[ConfigPath, AfterValidator(_existing_file)] | None = Field(
+    ca_file: ExistingConfigFile | None = Field(
         None,
         description="PEM bundle to verify the Media Gateway's (self-signed) certificate, instead of the"
         " system's.",
@@ -215,7 +198,7 @@ class DaemonConfig(StrictModel):
 class HealthConfig(StrictModel):
     """The maintainer's endpoints: /healthz, /readyz and /metrics."""
 
-    listen: Annotated[str, AfterValidator(_ip_address)] = Field(
+    listen: Annotated[str, AfterValidator(ip_address)] = Field(
         "127.0.0.1", description="Address the health server binds; 0.0.0.0 exposes it to the network."
     )
     port: Port = Field(8088, description="Port of the health server.")
@@ -450,6 +433,8 @@ class SiteConfig(AnalyticsSite):
                 "health": self.health.model_copy(update={"port": port}),
             }
         )
+
+    box: BoxConfig = Field(default_factory=BoxConfig)
 
     def gateway_for(self, camera: CameraConfig) -> MediaGatewayConfig:
         """The Media Gateway a camera is read from: the site's, at the camera's own role's address if set."""

@@ -28,15 +28,20 @@ CountKey = tuple[str, str, str, str]  # camera, line, class, direction
 
 class LiveCounts:
     def __init__(self, site: SiteConfig) -> None:
+        self.reconfigure(site)
+        self._last_analysed: dict[str, float] = {}  # camera id -> capture time of its latest result
+        self._crossings: Counter[CountKey] = Counter()
+        self.pending = StatisticsBatch()
+
+    def reconfigure(self, site: SiteConfig) -> None:
+        """Count the counting skills of `site` from now on (also a configuration applied without a restart);
+        what was tallied so far is kept."""
         self._lines = {
             (camera.id, skill.label): (skill.line, skill.interval_s)
             for camera in site.cameras
             for skill in camera.skills
             if isinstance(skill, CountingConfig)
         }
-        self._last_analysed: dict[str, float] = {}  # camera id -> capture time of its latest result
-        self._crossings: Counter[CountKey] = Counter()
-        self.pending = StatisticsBatch()
 
     def add(self, result: FrameResult) -> None:
         """Tally the result's crossings and the analysed time it closes, into `pending`."""

@@ -112,6 +112,8 @@ class CameraReader:
     def stop(self, timeout_s: float | None = None) -> None:
         """Ask the thread to end; it notices within one read (at most the stall timeout)."""
         self._stop.set()
+        if self._thread.ident is None:
+            return  # never started
         longest_call = max(self.settings.open_timeout_s, self.settings.stall_timeout_s)
         self._thread.join(longest_call + 1 if timeout_s is None else timeout_s)
 
@@ -241,14 +243,20 @@ def site_readers(
 ) -> list[CameraReader]:
     """A reader, not started, for every camera of the site, on its Media Gateway role and stream."""
     settings = settings or ReaderSettings(transport=site.media_gateway.transport)
-    readers = []
-    for camera in site.cameras:
-        gateway = site.gateway_for(camera)
-        url = camera_url(gateway, camera.id, camera.stream)
-        readers.append(
-            CameraReader(camera, url, sink, settings, loops, certificate=certificate_check(gateway, settings))
-        )
-    return readers
+    return [camera_reader(site, camera, sink, settings, loops) for camera in site.cameras]
+
+
+def camera_reader(
+    site: SiteConfig,
+    camera: CameraConfig,
+    sink: FrameSink,
+    settings: ReaderSettings,
+    loops: Loops | None = None,
+) -> CameraReader:
+    """A reader, not started, for `camera` on its Media Gateway role and stream."""
+    gateway = site.gateway_for(camera)
+    url = camera_url(gateway, camera.id, camera.stream)
+    return CameraReader(camera, url, sink, settings, loops, certificate=certificate_check(gateway, settings))
 
 
 def certificate_check(gateway: MediaGatewayConfig, settings: ReaderSettings) -> RtspsCertificateCheck | None:

@@ -9,13 +9,15 @@ Starts, each in a process group of its own:
   2. the fake Web SDK (`genetec-lab fake-websdk`), standing in for Security Center;
   3. the bridge (`genetec-bridge run --config var/demo/site.toml`), which starts the analytics daemon;
   with --triton, first a lab Triton server (`genetec-lab triton`) the daemon sends its batches to.
+     The bridge serves the configuration box, whose URL and one-time demo account (random password)
+     the demo prints.
 It shows what the fake Security Center receives (custom events, bookmarks) as it arrives: custom events
 of the live loitering skill, only shadow bookmarks of the intrusion skill, which is in shadow mode, and
 the traffic counts as they accumulate (from the bridge's /status). Ctrl-C (or the end of --duration)
 stops everything: SIGTERM to each group, SIGKILL after a grace period; then `genetec-bridge trust status`
 shows each skill's mode and the alerts kept for review. Logs, the generated site file, the fake's record
-of requests and the statistics store stay in var/demo/: `genetec-bridge counts export` and
-`genetec-bridge report` run on var/demo/site.toml afterwards.
+of requests, the audit trail and the statistics store stay in var/demo/: `genetec-bridge counts export`
+and `genetec-bridge report` run on var/demo/site.toml afterwards.
 """
 
 import argparse
@@ -34,6 +36,7 @@ from typing import IO
 import httpx
 
 from analytics.assets import REPO_ROOT, model_path
+from genetec_bridge.box.accounts import AccountStore, Role
 from genetec_bridge.lab.process_group import free_port, stop_process_group
 from genetec_bridge.lab.rtsp_server_process import RtspServerProcess
 from genetec_bridge.lab.triton.server_process import TritonServerProcess
@@ -54,6 +57,7 @@ WEBSDK_PASSWORD_ENV = "GENETEC_DEMO_WEBSDK_PASSWORD"
 RTSP_USER = "analytics-rtsp"
 EVENT_LINE = re.compile(r"RaiseCustomEvent|Bookmark|TriggerAlarm", re.IGNORECASE)
 FIRST_EVENT_WITHIN_S = 90.0
+BOX_USER = "demo"
 
 
 class Stop(Exception):
@@ -93,6 +97,7 @@ def write_site(
     health_port: int,
     rtsp_password: str,
     triton_url: str | None = None,
+    box_port: int = 0,
 ) -> Path:
     secret = var / "rtsp-password"
     secret.write_text(rtsp_password, encoding="utf-8")
@@ -106,6 +111,7 @@ def write_site(
             rtsp_port=rtsp_port,
             rtsp_user=RTSP_USER,
             health_port=health_port,
+            box_port=box_port,
             camera_id=CAMERA_ID,
             urban_camera_id=URBAN_CAMERA_ID,
             inference="triton" if triton_url else "onnxruntime",
@@ -114,6 +120,14 @@ def write_site(
         encoding="utf-8",
     )
     return site
+
+
+def demo_account(accounts: Path) -> str:
+    """A fresh integrator account for this run only, with a random password printed once."""
+    accounts.unlink(missing_ok=True)
+    password = secrets.token_urlsafe(12)
+    AccountStore(accounts).add(BOX_USER, Role.INTEGRATOR, password)
+    return password
 
 
 def follow(log: IO[str], started: float, seen_event: bool) -> bool:
@@ -185,14 +199,17 @@ def run(assets: Path, var: Path, duration_s: float | None, triton: bool = False)
             triton_server.start()
             print(f"demo: Triton Inference Server (lab) serving the detector on grpc {triton_server.url}")
 
-        health_port = free_port()
+        health_port, box_port = free_port(), free_port()
         triton_url = triton_server.url if triton_server else None
-        site = write_site(var, websdk_url, rtsp.port, health_port, rtsp_password, triton_url)
+        site = write_site(var, websdk_url, rtsp.port, health_port, rtsp_password, triton_url, box_port)
+        box_password = demo_account(var / "box/accounts.json")  # as written in the template
         bridge_command = [sys.executable, "-m", "genetec_bridge.cli", "run", "--config", str(site)]
         children["bridge"] = start_child(
             bridge_command, var / "bridge.log", {WEBSDK_PASSWORD_ENV: websdk_password}
         )
         print(f"demo: bridge running with {site}; health on http://127.0.0.1:{health_port}/readyz")
+        print(f"demo: configuration box at http://127.0.0.1:{box_port}/")
+        print(f"demo: log in as '{BOX_USER}' with the one-time password {box_password}")
         print(f"demo: logs in {var}; Ctrl-C stops everything")
 
         counts_shown, counts_at = "", started

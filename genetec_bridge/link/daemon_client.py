@@ -22,6 +22,7 @@ from analytics.link.link_messages import (
     Hello,
     InferenceState,
     LinkError,
+    ReconfigureCamera,
     RingAttach,
 )
 from analytics.link.shared_frames import FrameRing
@@ -75,6 +76,26 @@ class DaemonClient:
     @property
     def connected(self) -> bool:
         return self._writer is not None
+
+    def reconfigure(self, site: AnalyticsSite, changed: list[str]) -> None:
+        """Send the `changed` cameras' new configuration (none for a removed camera); a daemon that
+        connects later gets the whole new configuration."""
+        self._configure = Configure(site=AnalyticsSite(schedules=site.schedules, cameras=site.cameras))
+        cameras = {camera.id: camera for camera in site.cameras}
+        for camera_id in cameras:
+            self._ring_locks.setdefault(camera_id, threading.Lock())
+            self.counters.setdefault(camera_id, CameraCounters())
+        writer = self._writer
+        if writer is None:
+            return
+        for camera_id in changed:
+            writer.write(
+                encode(
+                    ReconfigureCamera(
+                        camera_id=camera_id, camera=cameras.get(camera_id), schedules=site.schedules
+                    )
+                )
+            )
 
     def submit(self, captured: CapturedFrame) -> None:
         """Hand a frame to the daemon; called from a reader thread. Never blocks on the daemon."""

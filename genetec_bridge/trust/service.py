@@ -76,6 +76,11 @@ class TrustService:
         self.store = store or TrustStore(site.trust.store_path, clock)
         self.audit = audit or AuditTrail(site.audit.path)
         self._clock = clock
+        self._take_skills(site)
+        self._degraded: set[tuple[str, str]] = set()
+        self._watch_lock = threading.Lock()
+
+    def _take_skills(self, site: SiteConfig) -> None:
         self._skills = {
             (camera.id, skill.label): ConfiguredSkill(camera.id, camera.name, skill.label, skill.alert)
             for camera in site.cameras
@@ -83,8 +88,6 @@ class TrustService:
             if skill.alert
         }
         self._camera_names = {camera.id: camera.name for camera in site.cameras}
-        self._degraded: set[tuple[str, str]] = set()
-        self._watch_lock = threading.Lock()
 
     def close(self) -> None:
         self.store.close()
@@ -110,6 +113,12 @@ class TrustService:
                 {"gate": self._gate_details(self.gate(camera_id, skill))},
             )
         return state
+
+    def reconfigure(self, site: SiteConfig) -> list[ModeState]:
+        """The cameras and skills of a configuration applied without a restart (configuration box): a new
+        skill gets its first mode from the config, a known one keeps the mode the trust store holds."""
+        self._take_skills(site)
+        return self.initialise_modes()
 
     def initialise_modes(self) -> list[ModeState]:
         """Every configured skill's mode, stored from the config where none is; logs where they differ."""

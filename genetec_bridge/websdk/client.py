@@ -54,6 +54,12 @@ class CameraInfo:
 
 
 @dataclass(frozen=True)
+class AlarmInfo:
+    guid: str
+    name: str
+
+
+@dataclass(frozen=True)
 class CustomEventDefinition:
     id: int
     name: str
@@ -166,7 +172,10 @@ class WebSdkClient:
         await self.call("GET", "")
 
     async def list_camera_guids(self, page_size: int = 500) -> list[str]:
-        """All camera GUIDs, page by page: a page holding PageSize+1 rows means another page exists."""
+        return await self.list_entity_guids("Camera", page_size)
+
+    async def list_entity_guids(self, entity_type: str, page_size: int = 500) -> list[str]:
+        """All GUIDs of one entity type, page by page: a page holding PageSize+1 rows means another page exists."""
         guids: list[str] = []
         page = 1
         while True:
@@ -174,7 +183,7 @@ class WebSdkClient:
                 await self.call(
                     "GET",
                     "report/EntityConfiguration",
-                    f"EntityTypes@Camera,Page={page},PageSize={page_size}",
+                    f"EntityTypes@{entity_type},Page={page},PageSize={page_size}",
                 )
             )
             guids.extend(_guid_of(row) for row in rows[:page_size])
@@ -194,6 +203,18 @@ class WebSdkClient:
 
     async def list_cameras(self) -> list[CameraInfo]:
         return await self.get_cameras(await self.list_camera_guids())
+
+    async def list_alarms(self) -> list[AlarmInfo]:
+        """The alarms defined in Security Center, for the configuration box to choose from."""
+        wanted = await self.list_entity_guids("Alarm")
+        alarms: list[AlarmInfo] = []
+        for start in range(0, len(wanted), ENTITY_CHUNK):
+            q = ",".join(f"entity={guid},Guid,Name" for guid in wanted[start : start + ENTITY_CHUNK])
+            alarms += [
+                AlarmInfo(_guid_of(row), str(row.get("Name", "")))
+                for row in as_list(await self.call("GET", "entity", q))
+            ]
+        return alarms
 
     async def list_custom_events(self) -> list[CustomEventDefinition]:
         rows = as_list(await self.call("GET", "entity", f"entity={SYSTEM_CONFIGURATION_GUID},CustomEvents"))

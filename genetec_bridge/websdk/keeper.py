@@ -1,4 +1,5 @@
-"""Keep the Web SDK in view: ping it, create the site's custom events once, report reachability.
+"""Keep the Web SDK in view: ping it, create the site's custom events (again when a configuration
+applied without a restart wants new ones), report reachability.
 
 Web SDK failures are expected (an outage, a restart of the role): they are reported and retried with
 back-off here. Anything else is a bug that ends `run`; the bridge runs it under `Loops`.
@@ -30,21 +31,30 @@ class WebSdkKeeper:
     ) -> None:
         self._client = client
         self._wanted = dict(custom_events)
+        self._definitions_ready = not self._wanted
+        self._woken = asyncio.Event()
         self._on_created = on_created
         self._ping_s = ping_s
         self._sleep = sleep
         self.status = WebSdkStatus()
 
+    def want(self, custom_events: Mapping[int, str]) -> None:
+        """The custom events a newly applied configuration needs: created at once, before its first alert."""
+        self._wanted = dict(custom_events)
+        self._definitions_ready = not self._wanted
+        self._woken.set()
+
     async def run(self) -> None:
         """Forever: ping, create missing custom events, sleep; failures back off up to a minute."""
-        definitions_ready = not self._wanted
         backoff = Backoff(initial_s=1.0, max_s=60.0)
         while True:
             try:
                 await self._client.ping()
-                if not definitions_ready:
-                    created = await self._client.ensure_custom_events(self._wanted)
-                    definitions_ready = True
+                if not self._definitions_ready:
+                    wanted = self._wanted
+                    created = await self._client.ensure_custom_events(wanted)
+                    # Unless a newer configuration came while they were created: then its turn is next.
+                    self._definitions_ready = wanted is self._wanted
                     if created and self._on_created is not None:
                         await self._on_created(created)
                     log.info("custom events ready (%d created)", len(created))
@@ -58,4 +68,18 @@ class WebSdkKeeper:
                 log.info("Web SDK reachable")
             self.status = WebSdkStatus(reachable=True)
             backoff.reset()
-            await self._sleep(self._ping_s)
+            await self._pause()
+
+    async def _pause(self) -> None:
+        """The ping period, cut short by `want`."""
+        if self._definitions_ready:
+            sleeping = asyncio.ensure_future(self._sleep(self._ping_s))
+            woken = asyncio.create_task(self._woken.wait())
+            try:
+                await asyncio.wait({sleeping, woken}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                sleeping.cancel()
+                woken.cancel()
+            if sleeping.done():
+                sleeping.result()  # an injected sleep's failure is the loop's, as before
+        self._woken.clear()

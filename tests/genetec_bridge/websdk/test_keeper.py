@@ -48,3 +48,27 @@ async def test_a_keeper_that_fails_unexpectedly_is_restarted_and_gets_its_work_d
     assert "loop websdk restarting (1 restarts): TypeError: 'NoneType' object is not subscriptable" in (
         report.problems
     )
+
+
+async def test_custom_events_wanted_by_an_applied_configuration_are_created_without_waiting_a_ping() -> None:
+    with FakeWebSdkProcess() as fake:
+        async with WebSdkClient(fake.base_url, fake.username, fake.password, timeout=2.0) as client:
+            created: list[list[int]] = []
+
+            async def audit(ids: list[int]) -> None:
+                created.append(ids)
+
+            # An hour between pings: only `want` can bring the new definitions in during this test.
+            keeper = WebSdkKeeper(client, {8101: "Analytics: intrusion"}, ping_s=3600, on_created=audit)
+            running = asyncio.create_task(keeper.run())
+            try:
+                await asyncio.to_thread(wait_until, lambda: created == [[8101]], 15.0, 0.05)
+                keeper.want({8101: "Analytics: intrusion", 8102: "Analytics: loitering"})
+                await asyncio.to_thread(wait_until, lambda: len(created) == 2, 15.0, 0.05)
+                state = await asyncio.to_thread(fake.state)
+            finally:
+                running.cancel()
+                await asyncio.gather(running, return_exceptions=True)
+
+    assert created == [[8101], [8102]]
+    assert {event["Id"] for event in state["custom_events"]} >= {8101, 8102}

@@ -1,0 +1,46 @@
+"""What every page of the box reaches through `request.app[CONTEXT]`."""
+
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Protocol
+
+from aiohttp import web
+
+from analytics.frame_tracks import FrameTracks
+from genetec_bridge.audit.trail import AuditTrail
+from genetec_bridge.box.accounts import AccountStore
+from genetec_bridge.box.config import BoxConfig
+from genetec_bridge.box.sessions import LoginThrottle, SessionStore
+from genetec_bridge.box.site_file import SiteFile
+from genetec_bridge.config.site import SiteConfig
+from genetec_bridge.health.status import BridgeStatus
+from genetec_bridge.websdk.client import WebSdkClient
+
+
+class RunningBridge(Protocol):
+    """The bridge as the box sees it: its running configuration, its status, live apply, and the
+    last hour of each camera's tracks."""
+
+    @property
+    def site(self) -> SiteConfig: ...
+
+    def snapshot(self) -> BridgeStatus: ...
+
+    def apply(self, site: SiteConfig) -> Awaitable[list[str]]: ...
+
+    def history(self, camera_id: str) -> list[FrameTracks]: ...
+
+
+@dataclass
+class BoxContext:
+    config: BoxConfig
+    site_file: SiteFile
+    accounts: AccountStore
+    sessions: SessionStore
+    throttle: LoginThrottle
+    audit: AuditTrail
+    bridge: RunningBridge
+    websdk: WebSdkClient
+
+
+CONTEXT: web.AppKey[BoxContext] = web.AppKey("box", BoxContext)

@@ -1,0 +1,234 @@
+"""The box's words in English and French. Pages call `t(key)`; the editor script gets the
+`editor.*` keys as JSON. A key missing in one language is a test failure, not an English fallback."""
+
+from collections.abc import Callable
+
+from aiohttp import web
+
+LANGUAGES = ("en", "fr")
+LANGUAGE_COOKIE = "box_lang"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "app.title": {"en": "Analytics configuration", "fr": "Configuration des analyses"},
+    "nav.cameras": {"en": "Cameras", "fr": "Caméras"},
+    "nav.versions": {"en": "Versions", "fr": "Versions"},
+    "nav.audit": {"en": "Audit log", "fr": "Journal d'audit"},
+    "nav.logout": {"en": "Log out", "fr": "Se déconnecter"},
+    "nav.signed_in": {"en": "Signed in as", "fr": "Connecté en tant que"},
+    "nav.skip": {"en": "Skip to content", "fr": "Aller au contenu"},
+    "login.title": {"en": "Log in", "fr": "Connexion"},
+    "login.user": {"en": "Account", "fr": "Compte"},
+    "login.password": {"en": "Password", "fr": "Mot de passe"},
+    "login.submit": {"en": "Log in", "fr": "Se connecter"},
+    "login.failed": {"en": "Wrong account or password.", "fr": "Compte ou mot de passe incorrect."},
+    "login.locked": {
+        "en": "Too many failed attempts; try again in {seconds} s.",
+        "fr": "Trop d'échecs ; réessayez dans {seconds} s.",
+    },
+    "login.expired": {
+        "en": "The form expired; please log in again.",
+        "fr": "Le formulaire a expiré ; reconnectez-vous.",
+    },
+    "cameras.title": {"en": "Cameras", "fr": "Caméras"},
+    "cameras.name": {"en": "Camera", "fr": "Caméra"},
+    "cameras.online": {"en": "Security Center", "fr": "Security Center"},
+    "cameras.analysis": {"en": "Analysis", "fr": "Analyse"},
+    "cameras.fps": {"en": "Frames / s (analysed / set)", "fr": "Images / s (analysées / prévues)"},
+    "cameras.skills": {"en": "Skills", "fr": "Compétences"},
+    "cameras.online_yes": {"en": "online", "fr": "en ligne"},
+    "cameras.online_no": {"en": "offline", "fr": "hors ligne"},
+    "cameras.online_unknown": {"en": "unknown", "fr": "inconnu"},
+    "cameras.streaming": {"en": "streaming", "fr": "flux reçu"},
+    "cameras.not_streaming": {"en": "no stream", "fr": "pas de flux"},
+    "cameras.not_analysed": {"en": "not analysed", "fr": "non analysée"},
+    "cameras.frames_analysed": {"en": "{count} frames analysed", "fr": "{count} images analysées"},
+    "cameras.edit": {"en": "Edit", "fr": "Modifier"},
+    "cameras.view": {"en": "View", "fr": "Voir"},
+    "cameras.add": {"en": "Analyse this camera", "fr": "Analyser cette caméra"},
+    "cameras.websdk_error": {
+        "en": "Security Center unreachable: {error}. Showing the configured cameras only.",
+        "fr": "Security Center injoignable : {error}. Seules les caméras configurées sont listées.",
+    },
+    "cameras.pending": {
+        "en": "Saved changes not applied yet to the running analysis.",
+        "fr": "Modifications enregistrées mais pas encore appliquées à l'analyse en cours.",
+    },
+    "versions.title": {"en": "Saved versions", "fr": "Versions enregistrées"},
+    "versions.number": {"en": "Version", "fr": "Version"},
+    "versions.at": {"en": "When (UTC)", "fr": "Quand (UTC)"},
+    "versions.actor": {"en": "Who", "fr": "Qui"},
+    "versions.action": {"en": "What", "fr": "Quoi"},
+    "versions.diff": {"en": "Changes", "fr": "Modifications"},
+    "versions.rollback": {"en": "Roll back to this version", "fr": "Revenir à cette version"},
+    "versions.rolled_back": {
+        "en": "Rolled back: saved as version {n}.",
+        "fr": "Retour effectué : version {n}.",
+    },
+    "versions.none": {"en": "No version saved from the box yet.", "fr": "Aucune version enregistrée."},
+    "audit.title": {"en": "Audit log", "fr": "Journal d'audit"},
+    "audit.details": {"en": "Details", "fr": "Détails"},
+    "audit.intact": {"en": "Chain intact.", "fr": "Chaîne intacte."},
+    "audit.broken": {"en": "Chain broken:", "fr": "Chaîne rompue :"},
+    "error.forbidden": {"en": "Your role does not allow this.", "fr": "Votre rôle ne le permet pas."},
+    "error.csrf": {"en": "Form token missing or wrong.", "fr": "Jeton de formulaire absent ou faux."},
+    "editor.title": {"en": "Camera editor", "fr": "Éditeur de caméra"},
+    "editor.read_only": {
+        "en": "Read only: your role cannot change the configuration.",
+        "fr": "Lecture seule : votre rôle ne permet pas de modifier la configuration.",
+    },
+    "editor.snapshot_failed": {
+        "en": "No snapshot from the Media Gateway; drawing on a blank frame.",
+        "fr": "Pas d'image de la Media Gateway ; dessin sur un fond vide.",
+    },
+    "editor.shapes": {"en": "Zones, lines and masks", "fr": "Zones, lignes et masques"},
+    "editor.new_zone": {"en": "New zone", "fr": "Nouvelle zone"},
+    "editor.new_line": {"en": "New line", "fr": "Nouvelle ligne"},
+    "editor.new_mask": {"en": "New privacy mask", "fr": "Nouveau masque"},
+    "editor.undo": {"en": "Undo", "fr": "Annuler"},
+    "editor.redo": {"en": "Redo", "fr": "Rétablir"},
+    "editor.delete_point": {"en": "Delete point", "fr": "Supprimer le point"},
+    "editor.delete_shape": {"en": "Delete shape", "fr": "Supprimer la forme"},
+    "editor.reverse": {"en": "Reverse direction", "fr": "Inverser le sens"},
+    "editor.hint_idle": {
+        "en": "Choose 'New zone', 'New line' or 'New privacy mask', or click a shape to edit it.",
+        "fr": "Choisissez « Nouvelle zone », « Nouvelle ligne » ou « Nouveau masque », ou cliquez une forme.",
+    },
+    "editor.hint_polygon": {
+        "en": "Click to add points; click the first point (or press Enter) to close. Esc cancels.",
+        "fr": "Cliquez pour ajouter des points ; cliquez le premier (ou Entrée) pour fermer. Échap annule.",
+    },
+    "editor.hint_line": {
+        "en": "Click point A, then point B. The arrow shows the A→B direction.",
+        "fr": "Cliquez le point A puis le point B. La flèche montre le sens A→B.",
+    },
+    "editor.hint_selected": {
+        "en": "Drag points; click '+' on an edge to insert one; arrow keys move the focused point; Delete removes it.",
+        "fr": "Glissez les points ; « + » sur un côté en insère un ; flèches pour déplacer ; Suppr pour effacer.",
+    },
+    "editor.zone": {"en": "Zone", "fr": "Zone"},
+    "editor.line": {"en": "Line", "fr": "Ligne"},
+    "editor.mask": {"en": "Privacy mask", "fr": "Masque de confidentialité"},
+    "editor.name": {"en": "Name", "fr": "Nom"},
+    "editor.camera": {"en": "Camera", "fr": "Caméra"},
+    "editor.fps": {"en": "Analysis frames per second", "fr": "Images analysées par seconde"},
+    "editor.skills": {"en": "Skills", "fr": "Compétences"},
+    "editor.add_skill": {"en": "Add skill", "fr": "Ajouter une compétence"},
+    "editor.remove": {"en": "Remove", "fr": "Retirer"},
+    "editor.kind": {"en": "Kind", "fr": "Type"},
+    "editor.on": {"en": "On", "fr": "Sur"},
+    "editor.default": {"en": "default", "fr": "défaut"},
+    "editor.none": {"en": "(none)", "fr": "(aucun)"},
+    "editor.alert": {"en": "Send to Security Center", "fr": "Envoyer à Security Center"},
+    "editor.schedules": {"en": "Weekly schedules", "fr": "Plannings hebdomadaires"},
+    "editor.add_schedule": {"en": "Add schedule", "fr": "Ajouter un planning"},
+    "editor.add_window": {"en": "Add window", "fr": "Ajouter une plage"},
+    "editor.timezone": {"en": "Time zone", "fr": "Fuseau horaire"},
+    "editor.start": {"en": "From", "fr": "De"},
+    "editor.end": {"en": "To", "fr": "À"},
+    "editor.next_day": {"en": "(next day)", "fr": "(lendemain)"},
+    "editor.always": {"en": "all day", "fr": "toute la journée"},
+    "editor.save": {"en": "Save", "fr": "Enregistrer"},
+    "editor.apply": {"en": "Apply to running analysis", "fr": "Appliquer à l'analyse en cours"},
+    "editor.saved": {"en": "Saved as version {n}.", "fr": "Enregistré : version {n}."},
+    "editor.applied": {
+        "en": "Applied: {cameras} camera(s) reconfigured.",
+        "fr": "Appliqué : {cameras} caméra(s) reconfigurée(s).",
+    },
+    "editor.restart_needed": {
+        "en": "Needs a restart of the bridge: {sections}.",
+        "fr": "Nécessite un redémarrage du bridge : {sections}.",
+    },
+    "editor.invalid": {
+        "en": "Not saved: {count} problem(s), shown next to the fields.",
+        "fr": "Non enregistré : {count} problème(s), indiqués à côté des champs.",
+    },
+    "editor.conflict": {
+        "en": "Not saved: someone else saved this camera since you opened it. Reload to see their version.",
+        "fr": "Non enregistré : quelqu'un a enregistré cette caméra depuis son ouverture. Rechargez pour voir sa version.",
+    },
+    "editor.unsaved": {"en": "Unsaved changes", "fr": "Modifications non enregistrées"},
+    "editor.days": {"en": "Mon Tue Wed Thu Fri Sat Sun", "fr": "Lun Mar Mer Jeu Ven Sam Dim"},
+    "editor.per_class": {"en": "per class", "fr": "par classe"},
+    "editor.live": {"en": "Live view", "fr": "Vue en direct"},
+    "editor.live_stop": {"en": "Stop live view", "fr": "Arrêter le direct"},
+    "editor.replay": {"en": "Replay the last hour", "fr": "Rejouer la dernière heure"},
+    "editor.preview_note": {
+        "en": "The draft as shown, before saving: nothing is sent to Security Center.",
+        "fr": "Le brouillon tel qu'affiché, avant enregistrement : rien n'est envoyé à Security Center.",
+    },
+    "editor.replay_result": {
+        "en": "{events} event(s) the draft would have raised over {frames} frames ({start} to {end} UTC).",
+        "fr": "{events} événement(s) que le brouillon aurait levés sur {frames} images ({start} à {end} UTC).",
+    },
+    "editor.no_history": {
+        "en": "No tracks recorded yet for this camera.",
+        "fr": "Aucune piste enregistrée pour cette caméra.",
+    },
+    "editor.firing_now": {"en": "Would fire now", "fr": "Se déclencherait maintenant"},
+    "editor.nothing_firing": {"en": "Nothing would fire now.", "fr": "Rien ne se déclencherait maintenant."},
+    "editor.live_at": {"en": "Tracks at {at} UTC", "fr": "Pistes à {at} UTC"},
+    "editor.other_problems": {"en": "Other problems", "fr": "Autres problèmes"},
+}
+
+
+# Labels of skill parameters; a parameter without one (a new one) is shown by its config key.
+MESSAGES.update(
+    {
+        "field.name": {"en": "Skill name (optional)", "fr": "Nom de la compétence (facultatif)"},
+        "field.classes": {"en": "Object classes", "fr": "Classes d'objets"},
+        "field.min_confidence": {"en": "Minimum confidence", "fr": "Confiance minimale"},
+        "field.class_min_confidence": {"en": "Minimum confidence", "fr": "Confiance minimale"},
+        "field.anchor": {"en": "Point of the box tested", "fr": "Point de la boîte testé"},
+        "field.schedule": {"en": "Schedule", "fr": "Planning"},
+        "field.cooldown_s": {"en": "Cool-down between alerts (s)", "fr": "Délai entre deux alertes (s)"},
+        "field.grace_s": {
+            "en": "Grace after losing the object (s)",
+            "fr": "Tolérance après perte de l'objet (s)",
+        },
+        "field.min_dwell_s": {"en": "Presence before the alert (s)", "fr": "Présence avant l'alerte (s)"},
+        "field.class_min_dwell_s": {
+            "en": "Presence before the alert (s)",
+            "fr": "Présence avant l'alerte (s)",
+        },
+        "field.max_parking_s": {"en": "Parking allowed (s)", "fr": "Stationnement autorisé (s)"},
+        "field.class_max_parking_s": {"en": "Parking allowed (s)", "fr": "Stationnement autorisé (s)"},
+        "field.movement_tolerance": {"en": "Movement tolerance", "fr": "Tolérance de mouvement"},
+        "field.min_presence_s": {"en": "Presence before the alert (s)", "fr": "Présence avant l'alerte (s)"},
+        "field.direction": {"en": "Direction", "fr": "Sens"},
+        "field.signal": {"en": "Traffic light signal", "fr": "Signal du feu"},
+        "field.hysteresis": {"en": "Crossing margin", "fr": "Marge de franchissement"},
+        "field.interval_s": {"en": "Count interval (s)", "fr": "Intervalle de comptage (s)"},
+        "field.mode": {
+            "en": "First mode (shadow: kept for review; live: raised)",
+            "fr": "Mode de départ (shadow : gardé pour revue ; live : déclenché)",
+        },
+        "field.custom_event_id": {"en": "Custom event id", "fr": "Identifiant de l'événement personnalisé"},
+        "field.custom_event_name": {"en": "Custom event name", "fr": "Nom de l'événement personnalisé"},
+        "field.alarm": {"en": "Alarm to trigger", "fr": "Alarme à déclencher"},
+        "field.bookmark": {"en": "Bookmark the video", "fr": "Signet sur la vidéo"},
+        "field.phases": {"en": "Phases sent", "fr": "Phases envoyées"},
+    }
+)
+
+
+def language(request: web.Request) -> str:
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    for part in request.headers.get("Accept-Language", "").split(","):
+        code = part.split(";")[0].strip()[:2].lower()
+        if code in LANGUAGES:
+            return code
+    return "en"
+
+
+def translator(lang: str) -> Callable[..., str]:
+    def t(key: str, **values: object) -> str:
+        text = MESSAGES[key][lang]
+        return text.format(**values) if values else text
+
+    return t
+
+
+def catalogue(lang: str, prefix: str) -> dict[str, str]:
+    return {key: texts[lang] for key, texts in MESSAGES.items() if key.startswith(prefix)}

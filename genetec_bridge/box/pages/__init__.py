@@ -1,0 +1,1 @@
+"""One module per page or route group of the box, each with `register(app)` (see server.PAGE_MODULES)."""

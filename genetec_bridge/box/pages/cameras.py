@@ -1,0 +1,104 @@
+"""The cameras page: Security Center's cameras (name, online state through the Web SDK) beside what
+the bridge does with each (streaming, frames analysed, skills running)."""
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from aiohttp import web
+
+from analytics.config.loader import ConfigError
+from analytics.frame_tracks import FrameTracks
+from genetec_bridge.box.accounts import Role
+from genetec_bridge.box.context import CONTEXT
+from genetec_bridge.box.rendering import render
+from genetec_bridge.box.security import SESSION_KEY, requires
+from genetec_bridge.redaction import redact_credentials
+from genetec_bridge.websdk.client import CameraInfo
+from genetec_bridge.websdk.errors import WebSdkError
+
+log = logging.getLogger(__name__)
+
+WEBSDK_LIST_TIMEOUT_S = 10.0
+# Analysed frames per second are measured over the last RATE_WINDOW of results.
+RATE_WINDOW = timedelta(seconds=10)
+
+
+@dataclass
+class CameraRow:
+    guid: str
+    name: str
+    online: bool | None = None
+    configured: bool = False
+    streaming: bool = False
+    frames_analysed: int = 0
+    fps: float | None = None
+    analysed_fps: float | None = None
+    skills: list[str] = field(default_factory=list)
+
+
+async def security_center_cameras(request: web.Request) -> tuple[list[CameraInfo], str | None]:
+    try:
+        cameras = await asyncio.wait_for(request.app[CONTEXT].websdk.list_cameras(), WEBSDK_LIST_TIMEOUT_S)
+    except (WebSdkError, TimeoutError) as error:
+        return [], redact_credentials(str(error) or type(error).__name__)
+    return cameras, None
+
+
+def analysed_fps(frames: list[FrameTracks]) -> float | None:
+    """Frames analysed per second over the newest RATE_WINDOW; None before any result."""
+    if not frames or frames[-1].timestamp is None:
+        return None
+    since = frames[-1].timestamp - RATE_WINDOW
+    recent = [f for f in frames if f.timestamp is not None and f.timestamp > since]
+    return round(len(recent) / RATE_WINDOW.total_seconds(), 1)
+
+
+@requires(Role.VIEWER)
+async def cameras_page(request: web.Request) -> web.Response:
+    context = request.app[CONTEXT]
+    known, websdk_error = await security_center_cameras(request)
+    running = context.bridge.site
+    status = {camera.camera_id: camera for camera in context.bridge.snapshot().cameras}
+    rows = {info.guid: CameraRow(info.guid, info.name, info.is_online) for info in known}
+    for camera in running.cameras:
+        row = rows.setdefault(camera.id, CameraRow(camera.id, camera.name))
+        row.configured = True
+        row.fps = camera.fps
+        row.skills = [skill.label for skill in camera.skills]
+        row.name = row.name or camera.name
+        row.analysed_fps = analysed_fps(context.bridge.history(camera.id))
+        if camera.id in status:
+            row.streaming = status[camera.id].streaming
+            row.frames_analysed = status[camera.id].frames_analysed
+    try:
+        saved = context.site_file.site()
+        pending = saved.model_dump(include={"cameras", "schedules"}) != running.model_dump(
+            include={"cameras", "schedules"}
+        )
+    except ConfigError:  # the editor and apply report the file's problems; the list still shows
+        pending = True
+    ordered = sorted(rows.values(), key=lambda r: (not r.configured, r.name.lower()))
+    return render(request, "cameras.html", cameras=ordered, websdk_error=websdk_error, pending=pending)
+
+
+@requires(Role.INTEGRATOR)
+async def add_camera(request: web.Request) -> web.StreamResponse:
+    """Start analysing a Security Center camera: it is added to the file and opened in the editor."""
+    context = request.app[CONTEXT]
+    camera_id = request.match_info["camera"]
+    known, _ = await security_center_cameras(request)
+    info = next((c for c in known if c.guid == camera_id.lower()), None)
+    if info is None:
+        raise web.HTTPNotFound(text=f"camera {camera_id} is not in Security Center's list")
+    try:
+        await asyncio.to_thread(context.site_file.add_camera, request[SESSION_KEY].user, info.guid, info.name)
+    except ConfigError as error:
+        return web.Response(status=422, text=str(error))
+    raise web.HTTPSeeOther(f"/cameras/{info.guid}")
+
+
+def register(app: web.Application) -> None:
+    app.router.add_get("/cameras", cameras_page)
+    app.router.add_post("/cameras/{camera}/add", add_camera)

@@ -1,0 +1,145 @@
+"""The camera editor: its page, the camera's fresh snapshot, and the save and apply API.
+
+The page gets the camera as it is in the file (only the keys written there) with its etag; a save
+sends the whole camera and the schedules back with that etag. Problems come back as the config
+loader reports them (`cameras[0].zones[2].polygon`), for the editor to show next to the fields.
+"""
+
+import asyncio
+import logging
+import zoneinfo
+from typing import Any
+
+from aiohttp import web
+
+from analytics.config.loader import ConfigError
+from genetec_bridge.box.accounts import Role
+from genetec_bridge.box.context import CONTEXT
+from genetec_bridge.box.i18n import catalogue, language
+from genetec_bridge.box.rendering import render
+from genetec_bridge.box.security import SESSION_KEY, requires
+from genetec_bridge.box.site_file import EditConflict
+from genetec_bridge.box.skill_forms import skill_forms
+from genetec_bridge.box.snapshot import SnapshotError, snapshot_jpeg
+from genetec_bridge.config.changes import restart_needed
+from genetec_bridge.websdk.errors import WebSdkError
+
+log = logging.getLogger(__name__)
+
+TIMEZONES = sorted(zoneinfo.available_timezones())
+ALARM_LIST_TIMEOUT_S = 10.0
+
+
+def _problems(error: ConfigError) -> list[dict[str, Any]]:
+    return [{"key": p.key, "line": p.line, "message": p.message} for p in error.problems]
+
+
+def _camera_or_404(request: web.Request) -> tuple[str, Any]:
+    camera_id = request.match_info["camera"]
+    try:
+        return camera_id, request.app[CONTEXT].site_file.draft(camera_id)
+    except KeyError:
+        raise web.HTTPNotFound(text=f"camera {camera_id} is not in the site file") from None
+
+
+async def _alarms(request: web.Request) -> list[dict[str, str]]:
+    try:
+        alarms = await asyncio.wait_for(request.app[CONTEXT].websdk.list_alarms(), ALARM_LIST_TIMEOUT_S)
+    except (WebSdkError, TimeoutError) as error:
+        log.warning("alarm list unavailable: %s", error)
+        return []
+    return [{"guid": alarm.guid, "name": alarm.name} for alarm in alarms]
+
+
+@requires(Role.VIEWER)
+async def editor_page(request: web.Request) -> web.Response:
+    camera_id, draft = _camera_or_404(request)
+    session = request[SESSION_KEY]
+    data = {
+        "camera_id": camera_id,
+        "camera": draft.camera,
+        "schedules": draft.schedules,
+        "etag": draft.etag,
+        "forms": skill_forms(),
+        "alarms": await _alarms(request),
+        "can_edit": session.role.allows(Role.INTEGRATOR),
+        "messages": catalogue(language(request), "editor.") | catalogue(language(request), "field."),
+    }
+    return render(
+        request, "editor.html", camera_id=camera_id, camera=draft.camera, data=data, timezones=TIMEZONES
+    )
+
+
+@requires(Role.VIEWER)
+async def snapshot(request: web.Request) -> web.Response:
+    context = request.app[CONTEXT]
+    camera_id = request.match_info["camera"]
+    try:
+        site = context.site_file.site()
+    except ConfigError:
+        site = context.bridge.site
+    try:
+        camera = site.camera(camera_id)
+    except KeyError:
+        raise web.HTTPNotFound(text=f"camera {camera_id} is not configured") from None
+    try:
+        jpeg = await asyncio.to_thread(snapshot_jpeg, site, camera)
+    except SnapshotError as error:
+        return web.json_response({"error": str(error)}, status=503)
+    return web.Response(body=jpeg, content_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+@requires(Role.VIEWER)
+async def camera_draft(request: web.Request) -> web.Response:
+    _, draft = _camera_or_404(request)
+    return web.json_response({"camera": draft.camera, "schedules": draft.schedules, "etag": draft.etag})
+
+
+@requires(Role.INTEGRATOR)
+async def save_camera(request: web.Request) -> web.Response:
+    context = request.app[CONTEXT]
+    camera_id = request.match_info["camera"]
+    try:
+        body = await request.json()
+        camera, schedules, etag = body["camera"], body.get("schedules", {}), body["etag"]
+        if not isinstance(camera, dict) or not isinstance(schedules, dict) or not isinstance(etag, str):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return web.json_response(
+            {"error": "expected JSON {camera: {...}, schedules: {...}, etag: '...'}"}, status=400
+        )
+    try:
+        version, summary = await asyncio.to_thread(
+            context.site_file.save_camera, request[SESSION_KEY].user, camera_id, camera, schedules, etag
+        )
+    except KeyError:
+        return web.json_response({"error": f"camera {camera_id} is not in the site file"}, status=404)
+    except EditConflict as conflict:
+        return web.json_response({"error": "conflict", "message": str(conflict)}, status=409)
+    except ConfigError as error:
+        return web.json_response({"error": "invalid", "problems": _problems(error)}, status=422)
+    draft = context.site_file.draft(camera_id)
+    return web.json_response({"version": version.number, "etag": draft.etag, "changes": summary})
+
+
+@requires(Role.INTEGRATOR)
+async def apply(request: web.Request) -> web.Response:
+    context = request.app[CONTEXT]
+    try:
+        site = await asyncio.to_thread(context.site_file.site)
+    except ConfigError as error:
+        return web.json_response({"error": "invalid", "problems": _problems(error)}, status=422)
+    restart = restart_needed(context.bridge.site, site)
+    changed = await context.bridge.apply(site)
+    context.audit.append(
+        request[SESSION_KEY].user, "config.apply", "site", {"cameras": changed, "restart_needed": restart}
+    )
+    return web.json_response({"changed": changed, "restart_needed": restart})
+
+
+def register(app: web.Application) -> None:
+    app.router.add_get("/cameras/{camera}", editor_page)
+    app.router.add_get("/cameras/{camera}/snapshot.jpg", snapshot)
+    app.router.add_get("/api/cameras/{camera}", camera_draft)
+    app.router.add_post("/api/cameras/{camera}", save_camera)
+    app.router.add_post("/api/apply", apply)

@@ -1,0 +1,111 @@
+"""Trying a draft before saving it: the live view (newest tracks, zones occupied, what each skill of
+the draft would raise now) and the replay of the last hour. Both run the draft over the tracks the
+bridge keeps (no pixels) in a skill engine of their own: nothing reaches Security Center."""
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+
+from analytics.config.loader import ConfigError
+from analytics.draft_run import draft_events
+from analytics.events import AnalyticsEvent
+from analytics.geometry.plane import anchor_point, point_in_polygon
+from genetec_bridge.box.accounts import Role
+from genetec_bridge.box.context import CONTEXT
+from genetec_bridge.box.security import requires
+from genetec_bridge.config.site import SiteConfig
+
+# The live view runs the draft over the last minutes, enough for the usual dwell thresholds, and
+# shows as firing "now" what it raised in the last few seconds.
+LIVE_WINDOW = timedelta(minutes=10)
+FIRING_NOW = timedelta(seconds=10)
+
+
+def _event(event: AnalyticsEvent) -> dict[str, Any]:
+    position = event.evidence.positions[-1] if event.evidence.positions else None
+    return {
+        "at": event.timestamp.isoformat(timespec="seconds") if event.timestamp else None,
+        "kind": event.kind,
+        "phase": event.phase,
+        "skill": event.skill,
+        "place": event.zone or event.line,
+        "class": event.class_name,
+        "track_id": event.track_id,
+        "position": position,
+    }
+
+
+async def _draft(request: web.Request) -> tuple[str, SiteConfig] | web.Response:
+    context = request.app[CONTEXT]
+    camera_id = request.match_info["camera"]
+    try:
+        body = await request.json()
+        camera, schedules = body["camera"], body.get("schedules", {})
+        site = await asyncio.to_thread(context.site_file.check_draft, camera_id, camera, schedules)
+    except (ValueError, KeyError, TypeError):
+        return web.json_response({"error": "expected JSON {camera: {...}, schedules: {...}}"}, status=400)
+    except ConfigError as error:
+        problems = [{"key": p.key, "line": p.line, "message": p.message} for p in error.problems]
+        return web.json_response({"error": "invalid", "problems": problems}, status=422)
+    return camera_id, site
+
+
+@requires(Role.VIEWER)
+async def replay(request: web.Request) -> web.Response:
+    draft = await _draft(request)
+    if isinstance(draft, web.Response):
+        return draft
+    camera_id, site = draft
+    frames = request.app[CONTEXT].bridge.history(camera_id)
+    events = await asyncio.to_thread(draft_events, site.camera(camera_id), site.schedules, frames)
+    return web.json_response(
+        {
+            "frames": len(frames),
+            "from": frames[0].timestamp.isoformat(timespec="seconds")
+            if frames and frames[0].timestamp
+            else None,
+            "to": frames[-1].timestamp.isoformat(timespec="seconds")
+            if frames and frames[-1].timestamp
+            else None,
+            "events": [_event(e) for e in events],
+        }
+    )
+
+
+@requires(Role.VIEWER)
+async def live(request: web.Request) -> web.Response:
+    draft = await _draft(request)
+    if isinstance(draft, web.Response):
+        return draft
+    camera_id, site = draft
+    camera = site.camera(camera_id)
+    frames = request.app[CONTEXT].bridge.history(camera_id)
+    if not frames or frames[-1].timestamp is None:
+        return web.json_response({"at": None, "objects": [], "zones": {}, "firing": []})
+    newest = frames[-1]
+    assert newest.timestamp is not None
+    recent = [f for f in frames if f.timestamp is not None and f.timestamp >= newest.timestamp - LIVE_WINDOW]
+    events = await asyncio.to_thread(draft_events, camera, site.schedules, recent)
+    anchors = [anchor_point(o.box) for o in newest.objects]
+    return web.json_response(
+        {
+            "at": newest.timestamp.isoformat(timespec="seconds"),
+            "objects": [
+                {"track_id": o.track_id, "class": o.class_name, "box": o.box} for o in newest.objects
+            ],
+            "zones": {
+                zone.name: sum(point_in_polygon(a, zone.polygon) for a in anchors)  # type: ignore[arg-type]
+                for zone in camera.zones
+            },
+            "firing": [
+                _event(e) for e in events if e.timestamp and e.timestamp >= newest.timestamp - FIRING_NOW
+            ],
+        }
+    )
+
+
+def register(app: web.Application) -> None:
+    app.router.add_post("/api/cameras/{camera}/replay", replay)
+    app.router.add_post("/api/cameras/{camera}/live", live)

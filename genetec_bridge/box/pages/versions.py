@@ -1,0 +1,58 @@
+"""Saved versions of the site file: the list, each version's diff, and rollback (integrators)."""
+
+import asyncio
+
+from aiohttp import web
+
+from analytics.config.loader import ConfigError
+from genetec_bridge.box.accounts import Role
+from genetec_bridge.box.context import CONTEXT
+from genetec_bridge.box.rendering import render
+from genetec_bridge.box.security import SESSION_KEY, requires
+
+
+def _number(request: web.Request) -> int:
+    try:
+        return int(request.match_info["number"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+
+
+@requires(Role.VIEWER)
+async def versions_page(request: web.Request) -> web.Response:
+    versions = request.app[CONTEXT].site_file.versions.versions()
+    return render(
+        request, "versions.html", versions=list(reversed(versions)), notice=request.query.get("done")
+    )
+
+
+@requires(Role.VIEWER)
+async def version_page(request: web.Request) -> web.Response:
+    store = request.app[CONTEXT].site_file.versions
+    number = _number(request)
+    version = next((v for v in store.versions() if v.number == number), None)
+    if version is None:
+        raise web.HTTPNotFound(text=f"no version {number}")
+    can_roll_back = request[SESSION_KEY].role.allows(Role.INTEGRATOR)
+    return render(
+        request, "version.html", version=version, diff=store.diff(number), can_roll_back=can_roll_back
+    )
+
+
+@requires(Role.INTEGRATOR)
+async def rollback(request: web.Request) -> web.StreamResponse:
+    context = request.app[CONTEXT]
+    number = _number(request)
+    try:
+        version = await asyncio.to_thread(context.site_file.rollback, request[SESSION_KEY].user, number)
+    except KeyError:
+        raise web.HTTPNotFound(text=f"no version {number}") from None
+    except ConfigError as error:
+        return web.Response(status=422, text=str(error))
+    raise web.HTTPSeeOther(f"/versions?done={version.number}")
+
+
+def register(app: web.Application) -> None:
+    app.router.add_get("/versions", versions_page)
+    app.router.add_get("/versions/{number}", version_page)
+    app.router.add_post("/versions/{number}/rollback", rollback)

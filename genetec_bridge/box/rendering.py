@@ -1,0 +1,30 @@
+"""Pages of the box: Jinja2 templates (autoescaped) around one shared layout."""
+
+from typing import Any
+
+from aiohttp import web
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from genetec_bridge.box.i18n import language, translator
+from genetec_bridge.box.security import SESSION_KEY
+
+_templates = Environment(
+    loader=PackageLoader("genetec_bridge.box", "templates"),
+    autoescape=select_autoescape(default=True),
+    undefined=StrictUndefined,
+)
+
+
+def render(request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response:
+    """A page of the box in the reader's language, with the session (if any) and its CSRF token."""
+    lang = language(request)
+    session = request.get(SESSION_KEY)
+    html = _templates.get_template(template).render(
+        lang=lang,
+        t=translator(lang),
+        session=session,
+        csrf=session.csrf if session else "",
+        path=request.path,
+        **values,
+    )
+    return web.Response(text=html, content_type="text/html", status=status)

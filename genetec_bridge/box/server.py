@@ -1,0 +1,95 @@
+"""The box's web server: the aiohttp application, its pages and its listener (HTTPS with a
+certificate in [box], else HTTP), on the bridge's event loop."""
+
+import importlib
+import logging
+import ssl
+from pathlib import Path
+
+from aiohttp import web
+
+from genetec_bridge.audit.trail import AuditTrail
+from genetec_bridge.box.accounts import AccountStore
+from genetec_bridge.box.config import BoxConfig
+from genetec_bridge.box.context import CONTEXT, BoxContext, RunningBridge
+from genetec_bridge.box.security import security_middleware
+from genetec_bridge.box.sessions import LoginThrottle, SessionStore
+from genetec_bridge.box.site_file import SiteFile
+from genetec_bridge.box.versions import VersionStore
+from genetec_bridge.websdk.client import WebSdkClient
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+# One module per page or route group, each with `register(app)`; a new page is one more line here.
+PAGE_MODULES = (
+    "genetec_bridge.box.pages.login",
+    "genetec_bridge.box.pages.cameras",
+    "genetec_bridge.box.pages.editor",
+    "genetec_bridge.box.pages.preview",
+    "genetec_bridge.box.pages.versions",
+    "genetec_bridge.box.pages.audit",
+)
+
+
+def box_app(context: BoxContext) -> web.Application:
+    app = web.Application(middlewares=[security_middleware], client_max_size=2 * 1024 * 1024)
+    app[CONTEXT] = context
+    for module in PAGE_MODULES:
+        importlib.import_module(module).register(app)
+    app.router.add_static("/static", STATIC_DIR, append_version=True)
+    return app
+
+
+def box_context(
+    config: BoxConfig, audit_path: Path, config_path: Path, bridge: RunningBridge, websdk: WebSdkClient
+) -> BoxContext:
+    """`audit_path` is the site's [audit] trail: the box's logins and changes join the bridge's entries."""
+    audit = AuditTrail(audit_path)
+    return BoxContext(
+        config=config,
+        site_file=SiteFile(config_path, VersionStore(config.versions_dir), audit),
+        accounts=AccountStore(config.accounts_path),
+        sessions=SessionStore(config.session_idle_min * 60),
+        throttle=LoginThrottle(config.login_attempts, config.login_lockout_s),
+        audit=audit,
+        bridge=bridge,
+        websdk=websdk,
+    )
+
+
+class BoxServer:
+    def __init__(
+        self,
+        config: BoxConfig,
+        audit_path: Path,
+        config_path: Path,
+        bridge: RunningBridge,
+        websdk: WebSdkClient,
+    ) -> None:
+        self.config = config
+        self._runner = web.AppRunner(
+            box_app(box_context(config, audit_path, config_path, bridge, websdk)), access_log=None
+        )
+        self.host = config.listen
+        self.port = config.port
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.config.tls else 'http'}://{self.host}:{self.port}/"
+
+    async def start(self) -> None:
+        await self._runner.setup()
+        tls = None
+        if self.config.tls_cert is not None and self.config.tls_key is not None:
+            tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            tls.load_cert_chain(self.config.tls_cert, self.config.tls_key)
+        site = web.TCPSite(self._runner, self.host, self.port, ssl_context=tls)
+        await site.start()
+        self.host, self.port = self._runner.addresses[0][:2]
+        if not self.config.accounts_path.exists():
+            log.warning("configuration box has no account yet: create one with `genetec-bridge box add-user`")
+        log.info("configuration box on %s", self.url)
+
+    async def stop(self) -> None:
+        await self._runner.cleanup()

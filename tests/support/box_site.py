@@ -1,0 +1,100 @@
+"""The configuration box on a copy of the example site file, run on a real local socket, in front of
+a stand-in for the running bridge (its configuration, an empty status, and apply recorded)."""
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analytics.frame_tracks import FrameTracks
+from genetec_bridge.box.accounts import AccountStore, Role
+from genetec_bridge.box.server import BoxServer
+from genetec_bridge.config.changes import changed_cameras
+from genetec_bridge.config.site import SiteConfig, load_site_config
+from genetec_bridge.health.status import BridgeStatus
+from genetec_bridge.websdk.client import WebSdkClient
+from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
+
+PASSWORDS = {
+    "ines": "integrator-password-1",
+    "ivan": "integrator-password-2",
+    "rita": "reviewer-password",
+    "victor": "viewer-password-1",
+}
+ROLES = {"ines": Role.INTEGRATOR, "ivan": Role.INTEGRATOR, "rita": Role.REVIEWER, "victor": Role.VIEWER}
+
+
+@dataclass
+class StandInBridge:
+    site: SiteConfig
+    applied: list[list[str]] = field(default_factory=list)
+    tracks: dict[str, list[FrameTracks]] = field(default_factory=dict)
+
+    def history(self, camera_id: str) -> list[FrameTracks]:
+        return self.tracks.get(camera_id, [])
+
+    def snapshot(self) -> BridgeStatus:
+        return BridgeStatus()
+
+    async def apply(self, site: SiteConfig) -> list[str]:
+        changed = changed_cameras(self.site, site)
+        self.site = site
+        self.applied.append(changed)
+        return changed
+
+
+_accounts_text: str | None = None
+
+
+def _accounts(path: Path) -> None:
+    """The test accounts, hashed once per test session (argon2 is slow on purpose) and copied."""
+    global _accounts_text
+    if _accounts_text is None:
+        store = AccountStore(path)
+        for name, password in PASSWORDS.items():
+            store.add(name, ROLES[name], password)
+        _accounts_text = path.read_text()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_accounts_text)
+
+
+def _own_stores(text: str) -> str:
+    """The example with its audit trail, statistics and trust stores beside the file (the test's)."""
+    text = edited(text, "[audit]\n", '[audit]\npath = "box/audit.jsonl"\n')
+    text = edited(text, '# store_path = "statistics.sqlite3"', 'store_path = "statistics.sqlite3"')
+    return edited(text, '# store_path = "trust.sqlite3"', 'store_path = "trust.sqlite3"')
+
+
+def write_box_site(directory: Path, box: str = "") -> Path:
+    os.environ.setdefault(PASSWORD_ENV, "example-password")
+    text = (
+        _own_stores(example_text())
+        + f"""
+[box]
+enabled = true
+port = 0
+accounts_path = "box/accounts.json"
+versions_dir = "box/versions"
+{box}"""
+    )
+    path = write_site(directory, text)
+    _accounts(load_site_config(path).box.accounts_path)
+    return path
+
+
+@asynccontextmanager
+async def running_box(
+    path: Path, websdk: WebSdkClient | None = None
+) -> AsyncIterator[tuple[BoxServer, StandInBridge]]:
+    site = load_site_config(path)
+    bridge = StandInBridge(site)
+    # By default nothing listens on port 9: the cameras page shows Security Center unreachable, at once.
+    websdk = websdk or WebSdkClient("http://127.0.0.1:9/WebSdk", "nobody", "none", timeout=2)
+    server = BoxServer(site.box, site.audit.path, path, bridge, websdk)
+    await server.start()
+    try:
+        yield server, bridge
+    finally:
+        await server.stop()
+        await websdk.aclose()

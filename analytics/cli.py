@@ -11,6 +11,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "analytics.commands.check_model",
     "analytics.commands.run",
     "analytics.commands.evaluate",
+    "analytics.commands.scenarios",
 )
 
 

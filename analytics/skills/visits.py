@@ -20,7 +20,7 @@ from datetime import datetime
 
 from analytics.frame_tracks import FrameTracks
 from analytics.geometry.coordinates import Point
-from analytics.geometry.plane import distance_to_boundary, point_in_polygon
+from analytics.geometry.plane import crossable_edges, distance_to_edges, point_in_polygon
 from analytics.skills.subjects import Sighting, Subject
 
 # Frame-to-frame jitter of a bottom-centre anchor is a few percent of the box height (box fitting,
@@ -71,6 +71,7 @@ class ZoneVisits:
 
     def __init__(self, polygon: list[Point], grace_s: float) -> None:
         self._polygon = polygon
+        self._edges = crossable_edges(polygon)
         self._grace_s = grace_s
         self._exit_s = min(grace_s, EXIT_AFTER_S)
         self._presence: dict[int, _Presence] = {}
@@ -111,7 +112,7 @@ class ZoneVisits:
         elif presence.crossed_in is None:
             presence.crossed_in = now
         box = sighting.subject.box
-        if distance_to_boundary(sighting.anchor, self._polygon) >= EDGE_MARGIN * (box[3] - box[1]):
+        if distance_to_edges(sighting.anchor, self._edges) >= EDGE_MARGIN * (box[3] - box[1]):
             presence.inside = in_polygon
         return presence.inside
 

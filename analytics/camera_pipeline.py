@@ -15,6 +15,7 @@ from analytics.events import AnalyticsEvent
 from analytics.frame_tracks import CLASS_NAMES, FrameTracks, TrackedObject
 from analytics.skills.engine import SkillEngine
 from analytics.tracking import Tracker
+from analytics.tracking.appearance import signatures
 from analytics.traffic_light.signal_reader import signal_readers
 
 
@@ -54,7 +55,9 @@ class CameraPipeline:
         timestamp: datetime | None = None,
     ) -> tuple[FrameTracks, list[AnalyticsEvent]]:
         """`frame` is 1-based; `time_s` seconds since the stream or file started."""
-        tracked = self._tracker.update(detections, time_s)
+        # Colour signatures help the tracker tell people apart; they stay in its memory (see
+        # `tracking.appearance`) and never reach the tracks, events or anything sent out.
+        tracked = self._tracker.update(detections, time_s, signatures(image, detections.xyxy))
         tracks = FrameTracks(
             camera_id=self.camera.id,
             frame=frame,

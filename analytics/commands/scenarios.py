@@ -59,6 +59,12 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help=f"Band along zone edges and lines, in box heights, where the reference tolerates either side "
         f"(default {TOLERANCE:g}; 0: the plain rules, every graze required).",
     )
+    parser.add_argument(
+        "--split",
+        choices=("both", "tuning", "report"),
+        default="both",
+        help="Evaluate only the scenarios of one split (default both).",
+    )
     parser.add_argument("--out", type=Path, required=True, help="Directory for the table, CSV and chart.")
     parser.set_defaults(handler=_scenarios)
 
@@ -85,7 +91,9 @@ def _scenarios(args: argparse.Namespace) -> int:
     except (OSError, ValueError, KeyError) as error:
         print(f"cannot evaluate scenarios: {error}", file=sys.stderr)
         return 2
-    scenarios = generate_many(args.first_seed, args.count, area)
+    scenarios = [
+        s for s in generate_many(args.first_seed, args.count, area) if args.split in ("both", s.split)
+    ]
     results = [
         evaluate_scenario(s, frames, paths, info.fps, args.tolerance_s, args.edge_tolerance)
         for s in scenarios

@@ -112,7 +112,7 @@ def line_crossings(
         signed = signed_distance(point, segment)
         if previous is not None and frame - previous[0] > max_gap_frames:
             previous, side, changed_at = None, 0, None  # unseen too long: its way in between is unknown
-        if previous is not None and (previous[2] > 0) != (signed > 0) and previous[2] != 0 and signed != 0:
+        if previous is not None and (previous[2] > 0) != (signed > 0):
             along = along_segment(_meeting(previous[1], point, previous[2], signed), segment) * length
             direction = "A->B" if previous[2] > 0 else "B->A"
             if -band <= along <= length + band:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from analytics.events import AnalyticsEvent
 from analytics.frame_tracks import FrameTracks
-from analytics.geometry.coordinates import Segment
+from analytics.geometry.coordinates import Point, Segment
 from analytics.geometry.plane import along_segment, side_with_hysteresis, signed_distance
 from analytics.skills.base import LineSkillConfig, Skill
 from analytics.skills.event_factory import EventFactory
@@ -31,6 +31,7 @@ class _SideState:
     side: int = 0
     passed_at: FrameTracks | None = None
     passed_within: bool = False
+    last: tuple[Point, float] | None = None  # the anchor seen last and its signed distance
 
 
 class LineSides:
@@ -49,9 +50,15 @@ class LineSides:
             geometric = 1 if signed > 0 else -1
             if state.side and geometric != state.side and state.passed_at is None:
                 state.passed_at = frame
-                state.passed_within = 0.0 <= along_segment(sighting.anchor, self._segment) <= 1.0
+                # Where the anchor's step met the line, not where it landed: a slanted step across
+                # the end of the segment is judged by the point it passed through.
+                passed = (
+                    sighting.anchor if state.last is None else _meeting(*state.last, sighting.anchor, signed)
+                )
+                state.passed_within = 0.0 <= along_segment(passed, self._segment) <= 1.0
             elif geometric == state.side:
                 state.passed_at = None
+            state.last = (sighting.anchor, signed)
             side = side_with_hysteresis(signed, state.side, self._margin)
             if state.side and side != state.side and state.passed_at is not None:
                 if state.passed_within:
@@ -64,6 +71,14 @@ class LineSides:
     def forget_except(self, keys: set[int]) -> None:
         for key in [k for k in self._states if k not in keys]:
             del self._states[key]
+
+
+def _meeting(a: Point, da: float, b: Point, db: float) -> Point:
+    """The point where the step from a to b meets the line (signed distances da, db); b if it does not."""
+    if (da > 0) == (db > 0) or da == db:
+        return b
+    t = da / (da - db)
+    return (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
 
 
 class LineCrossingSkill(Skill):

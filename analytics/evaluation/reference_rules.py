@@ -39,6 +39,7 @@ from analytics.geometry.plane import (
     distance_to_edges,
     point_in_polygon,
     signed_distance,
+    step_meets_line,
 )
 
 MAX_GAP_S = 1.0
@@ -113,7 +114,7 @@ def line_crossings(
         if previous is not None and frame - previous[0] > max_gap_frames:
             previous, side, changed_at = None, 0, None  # unseen too long: its way in between is unknown
         if previous is not None and (previous[2] > 0) != (signed > 0):
-            along = along_segment(_meeting(previous[1], point, previous[2], signed), segment) * length
+            along = along_segment(step_meets_line(previous[1], previous[2], point, signed), segment) * length
             direction = "A->B" if previous[2] > 0 else "B->A"
             if -band <= along <= length + band:
                 allowed.append((frame, direction))
@@ -128,12 +129,6 @@ def line_crossings(
             side, changed_at = clear, None if clear != side else changed_at
         previous = (frame, point, signed)
     return required, allowed
-
-
-def _meeting(a: Point, b: Point, da: float, db: float) -> Point:
-    """Where the step from a to b (signed distances da, db of opposite signs) meets the line."""
-    t = da / (da - db)
-    return (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
 
 
 def reference_events(

@@ -107,3 +107,12 @@ def side_with_hysteresis(signed: float, previous: int, margin: float) -> int:
     if signed <= -margin:
         return -1
     return previous
+
+
+def step_meets_line(a: Point, da: float, b: Point, db: float) -> Point:
+    """Where the step from a to b meets the line they are on either side of (signed distances da
+    and db, see `signed_distance`); b itself when both are on the same side."""
+    if (da > 0) == (db > 0) or da == db:
+        return b
+    t = da / (da - db)
+    return (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from analytics.events import AnalyticsEvent
 from analytics.frame_tracks import FrameTracks
 from analytics.geometry.coordinates import Point, Segment
-from analytics.geometry.plane import along_segment, side_with_hysteresis, signed_distance
+from analytics.geometry.plane import along_segment, side_with_hysteresis, signed_distance, step_meets_line
 from analytics.skills.base import LineSkillConfig, Skill
 from analytics.skills.event_factory import EventFactory
 from analytics.skills.subjects import Sighting, Subject, SubjectTracker
@@ -53,7 +53,9 @@ class LineSides:
                 # Where the anchor's step met the line, not where it landed: a slanted step across
                 # the end of the segment is judged by the point it passed through.
                 passed = (
-                    sighting.anchor if state.last is None else _meeting(*state.last, sighting.anchor, signed)
+                    sighting.anchor
+                    if state.last is None
+                    else step_meets_line(*state.last, sighting.anchor, signed)
                 )
                 state.passed_within = 0.0 <= along_segment(passed, self._segment) <= 1.0
             elif geometric == state.side:
@@ -71,14 +73,6 @@ class LineSides:
     def forget_except(self, keys: set[int]) -> None:
         for key in [k for k in self._states if k not in keys]:
             del self._states[key]
-
-
-def _meeting(a: Point, da: float, b: Point, db: float) -> Point:
-    """The point where the step from a to b meets the line (signed distances da, db); b if it does not."""
-    if (da > 0) == (db > 0) or da == db:
-        return b
-    t = da / (da - db)
-    return (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
 
 
 class LineCrossingSkill(Skill):

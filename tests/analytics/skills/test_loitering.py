@@ -110,7 +110,7 @@ def test_feet_seen_back_in_the_edge_band_keep_the_visit_through_a_bad_box():
     # outside at 5 s, then in the band (0.398: outside but within 0.05 box heights) until 6.6 s,
     # then unseen until 7 s: 2 s since last inside, but only 0.2 s since last near. One visit.
     inside = still(1, (0.45, 0.5), 0, 4.8)
-    bad_box = [Appearance(5.0, 1, 0.37, 0.5)] + still(1, (0.398, 0.5), 5.2, 6.6)
+    bad_box = [Appearance(5.0, 1, 0.37, 0.5), *still(1, (0.398, 0.5), 5.2, 6.6)]
     back = still(1, (0.45, 0.5), 7.0, 12)
     events = run_skill(skill(), frames(inside + bad_box + back, until=12))
     assert [(e.phase, e.time_s) for e in events] == [("start", 10.0)]

@@ -59,7 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     except KeyError as error:
         print(error.args[0], file=sys.stderr)
         return 2
-    written = "tracks.txt, events.jsonl" + (", counts.csv" if summary.counts_written else "")
+    written = "tracks.txt, events.jsonl, run.json" + (", counts.csv" if summary.counts_written else "")
     print(
         f"{summary.frames} frames at {summary.fps:g} fps: {summary.tracks} tracks, {summary.events} events; "
         f"wrote {written} in {args.out}"

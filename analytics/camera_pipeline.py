@@ -17,6 +17,7 @@ from analytics.motion.gate import MotionGate
 from analytics.skills.engine import SkillEngine
 from analytics.stage_clock import StageClock
 from analytics.tracking import Tracker
+from analytics.tracking.appearance import signatures
 from analytics.traffic_light.signal_reader import signal_readers
 
 
@@ -80,7 +81,10 @@ class CameraPipeline:
         """
         if detections is not None:
             with self._clock.measure("tracking"):
-                self._objects = tracked_objects(self._tracker.update(detections, time_s), image.shape[:2])
+                # Colour signatures help the tracker tell people apart; they stay in its memory (see
+                # `tracking.appearance`) and never reach the tracks, events or anything sent out.
+                tracked = self._tracker.update(detections, time_s, signatures(image, detections.xyxy))
+                self._objects = tracked_objects(tracked, image.shape[:2])
         tracks = FrameTracks(
             camera_id=self.camera.id,
             frame=frame,

@@ -13,6 +13,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "analytics.commands.run",
     "analytics.commands.evaluate",
     "analytics.commands.signal",
+    "analytics.commands.scenarios",
 )
 
 

@@ -1,5 +1,6 @@
 """`analytics run`: detector → tracker → skills over a video file, written as files to score."""
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from analytics.config.camera import CameraConfig
 from analytics.config.schedule import Schedule
 from analytics.detection import Detector
 from analytics.evaluation.motchallenge import format_row
+from analytics.frame_tracks import CLASS_IDS
 from analytics.privacy_masks import apply_privacy_masks
 
 
@@ -57,7 +59,7 @@ def run_video(
     fps: float | None = None,
     progress: bool = True,
 ) -> RunSummary:
-    """Analyse `video` and write `out`/tracks.txt, events.jsonl and (when counting) counts.csv.
+    """Analyse `video` and write `out`/tracks.txt, events.jsonl, run.json and (when counting) counts.csv.
 
     Time is (frame − 1) / fps, with `fps` overriding the header: headers lie (PETS09 says 10 fps,
     it was recorded at 7).
@@ -69,7 +71,7 @@ def run_video(
     out.mkdir(parents=True, exist_ok=True)
     pipeline = CameraPipeline(camera, schedules)
     track_ids: set[int] = set()
-    events = frame = 0
+    events = frame = width = height = 0
     with (
         (out / "tracks.txt").open("w") as tracks_file,
         (out / "events.jsonl").open("w") as events_file,
@@ -85,11 +87,16 @@ def run_video(
             for obj in tracks.objects:
                 x1, y1, x2, y2 = obj.box
                 box = (x1 * width, y1 * height, (x2 - x1) * width, (y2 - y1) * height)
-                tracks_file.write(format_row(frame, obj.track_id, box, obj.score) + "\n")
+                row = format_row(frame, obj.track_id, box, obj.score, CLASS_IDS[obj.class_name])
+                tracks_file.write(row + "\n")
                 track_ids.add(obj.track_id)
             for event in found:
                 events_file.write(event.to_json() + "\n")
             events += len(found)
+    # What replaying the tracks needs besides them: the frame size (tracks are in pixels), the rate
+    # (time = (frame − 1) / fps) and the number of frames (the last ones may have no track).
+    run_info = {"video": video.name, "fps": fps, "frames": frame, "width": width, "height": height}
+    (out / "run.json").write_text(json.dumps(run_info, indent=1) + "\n")
     counts = pipeline.counts_csv()
     if counts:
         (out / "counts.csv").write_text(counts)

@@ -5,6 +5,7 @@ Tracks (RUN_DIR/tracks.txt) against MOTChallenge ground truth: CLEAR-MOT (MOTA, 
 ground-truth rows with flag 1 count. Events (RUN_DIR/events.jsonl) against a reference events CSV: precision, recall and
 false-alert rate per kind and zone or line, with the rate's 95 % bounds as the bridge's trust loop
 computes them (exact one-sided upper bound, the promotion gate against --target; Wilson interval).
+Line crossings against hand-annotated crossings: counts per line and direction, and the class confusion.
 """
 
 import argparse
@@ -21,6 +22,7 @@ from analytics.evaluation.event_matching import (
 from analytics.evaluation.hota import evaluate_hota
 from analytics.evaluation.mot_metrics import evaluate_mot
 from analytics.evaluation.motchallenge import read_mot
+from analytics.evaluation.vehicle_counts import read_counted, read_crossings, score_counts
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -49,12 +51,23 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         default=0.10,
         help="False-alert rate the gate column compares the upper bound with (default 0.10).",
     )
+    parser.add_argument(
+        "--crossings",
+        type=Path,
+        help="Hand-annotated line crossings CSV (vehicle,frame,line,direction,class) to score the counts against.",
+    )
+    parser.add_argument(
+        "--tolerance-frames",
+        type=int,
+        default=30,
+        help="Frame tolerance of a crossing match for --crossings (default 30).",
+    )
     parser.set_defaults(handler=_evaluate)
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    if args.gt is None and args.reference is None:
-        print("nothing to score: give --gt and/or --reference", file=sys.stderr)
+    if args.gt is None and args.reference is None and args.crossings is None:
+        print("nothing to score: give --gt, --reference and/or --crossings", file=sys.stderr)
         return 2
     try:
         if args.gt is not None:
@@ -72,6 +85,16 @@ def _evaluate(args: argparse.Namespace) -> int:
             )
             print(f"\nevents vs {args.reference} ({matching_rule(args.tolerance_s)}):")
             print(format_event_scores(scores, args.target))
+        if args.crossings is not None:
+            counts = score_counts(
+                read_counted(args.run_dir / "events.jsonl"),
+                read_crossings(args.crossings),
+                args.tolerance_frames,
+            )
+            print(
+                f"\ncounts vs {args.crossings} (one-to-one, same line and direction, ±{args.tolerance_frames} frames):"
+            )
+            print(counts.summary())
     except (OSError, ValueError, KeyError) as error:
         print(f"cannot score: {error}", file=sys.stderr)
         return 2

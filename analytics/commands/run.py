@@ -1,7 +1,8 @@
 """`analytics run VIDEO`: detector → tracker → skills on a video file, writing tracks and events.
 
-Writes DIR/tracks.txt (MOTChallenge: frame,id,x,y,w,h,score,-1,-1,-1, 1-based frames, pixels),
-DIR/events.jsonl (one analytics event per line) and DIR/counts.csv when the camera counts.
+Writes DIR/tracks.txt (MOTChallenge: frame,id,x,y,w,h,score,class,-1,-1, 1-based frames, pixels,
+COCO class id), DIR/events.jsonl (one analytics event per line), DIR/run.json (fps, frames, frame
+size) and DIR/counts.csv when the camera counts.
 """
 
 import argparse
@@ -58,7 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     except KeyError as error:
         print(error.args[0], file=sys.stderr)
         return 2
-    written = "tracks.txt, events.jsonl" + (", counts.csv" if summary.counts_written else "")
+    written = "tracks.txt, events.jsonl, run.json" + (", counts.csv" if summary.counts_written else "")
     print(
         f"{summary.frames} frames at {summary.fps:g} fps: {summary.tracks} tracks, {summary.events} events; "
         f"wrote {written} in {args.out}"

@@ -54,21 +54,21 @@ def read_reference(path: Path) -> list[Occurrence]:
         ]
 
 
+def occurrence_of(event: dict) -> Occurrence | None:
+    """One of our events (as JSON) as an occurrence of a reference kind; None for other kinds and `end`."""
+    kind = KIND_MAP.get(event["kind"])
+    if kind is None or event["phase"] == "end":
+        return None
+    direction = event.get("evidence", {}).get("direction") if kind == "line_cross" else None
+    return Occurrence(kind, event.get("zone") or event.get("line"), direction, event["time_s"])
+
+
 def read_events(path: Path) -> list[Occurrence]:
     """Our events.jsonl as occurrences of the reference kinds (other kinds and `end` phases dropped)."""
-    occurrences = []
-    for line in Path(path).read_text().splitlines():
-        if not line.strip():
-            continue
-        event = json.loads(line)
-        kind = KIND_MAP.get(event["kind"])
-        if kind is None or event["phase"] == "end":
-            continue
-        direction = event.get("evidence", {}).get("direction") if kind == "line_cross" else None
-        occurrences.append(
-            Occurrence(kind, event.get("zone") or event.get("line"), direction, event["time_s"])
-        )
-    return occurrences
+    occurrences = (
+        occurrence_of(json.loads(line)) for line in Path(path).read_text().splitlines() if line.strip()
+    )
+    return [o for o in occurrences if o is not None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,33 +98,47 @@ class EventScores:
         return false_alert_rate(self.false_positives, self.true_positives + self.false_positives)
 
 
-def _matches(predicted: list[float], reference: list[float], tolerance_s: float) -> int:
+def _matches(predicted: list[float], reference: list[float], tolerance_s: float) -> list[int]:
+    """Indices of the predicted times the best one-to-one matching pairs with a reference time."""
     if not predicted or not reference:
-        return 0
+        return []
     delta = np.abs(np.subtract.outer(predicted, reference))
     allowed = delta <= tolerance_s
     # An out-of-tolerance pair costs more than any set of allowed pairs, so the assignment first
     # maximises the number of matches, then minimises their total |Δt|.
     cost = np.where(allowed, delta, tolerance_s * (len(predicted) + len(reference)) + 1.0)
     rows, cols = linear_sum_assignment(cost)
-    return int(allowed[rows, cols].sum())
+    return [int(r) for r, c in zip(rows, cols, strict=True) if allowed[r, c]]
 
 
 def match_events(
-    predicted: list[Occurrence], reference: list[Occurrence], tolerance_s: float = 2.0
+    predicted: list[Occurrence],
+    reference: list[Occurrence],
+    tolerance_s: float = 2.0,
+    allowed: list[Occurrence] | None = None,
 ) -> list[EventScores]:
-    """Scores per (kind, zone or line), sorted, for every pair seen on either side."""
-    times: dict[tuple[str, str, str | None], tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-    for side, occurrences in enumerate((predicted, reference)):
+    """Scores per (kind, zone or line), sorted, for every pair seen on either side.
+
+    `allowed` are occurrences a report may match without being required to (see
+    `reference_rules`): predictions left unmatched by the reference that match one of them are
+    neither true nor false positives.
+    """
+    Key = tuple[str, str, str | None]
+    times: dict[Key, tuple[list[float], list[float], list[float]]] = defaultdict(lambda: ([], [], []))
+    for side, occurrences in enumerate((predicted, reference, allowed or [])):
         for o in occurrences:
             times[o.kind, o.target, o.direction][side].append(o.time_s)
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for (kind, target, _), (ours, theirs) in times.items():
+    for (kind, target, _), (ours, theirs, tolerated) in times.items():
         matched = _matches(ours, theirs, tolerance_s)
+        left = [t for i, t in enumerate(ours) if i not in set(matched)]
+        excused = len(_matches(left, tolerated, tolerance_s))
+        if not ours and not theirs:
+            continue
         total = totals[kind, target]
-        total[0] += matched
-        total[1] += len(ours) - matched
-        total[2] += len(theirs) - matched
+        total[0] += len(matched)
+        total[1] += len(left) - excused
+        total[2] += len(theirs) - len(matched)
     return [EventScores(kind, target, *counts) for (kind, target), counts in sorted(totals.items())]
 
 

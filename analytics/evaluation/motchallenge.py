@@ -1,4 +1,8 @@
-"""MOTChallenge text files: `frame,id,x,y,w,h,score_or_flag,...`, 1-based frames, pixels."""
+"""MOTChallenge text files: `frame,id,x,y,w,h,score_or_flag,...`, 1-based frames, pixels.
+
+Our tracks put the COCO class id in the 8th column (where MOT16 ground truth keeps its class), so
+skills can be replayed on a run's tracks; MOTChallenge scorers ignore that column in results.
+"""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -19,9 +23,9 @@ class FrameBoxes:
 MotSequence = dict[int, FrameBoxes]
 
 
-def format_row(frame: int, track_id: int, xywh: Iterable[float], score: float) -> str:
+def format_row(frame: int, track_id: int, xywh: Iterable[float], score: float, class_id: int = -1) -> str:
     x, y, w, h = xywh
-    return f"{frame},{track_id},{x:.2f},{y:.2f},{w:.2f},{h:.2f},{score:.4f},-1,-1,-1"
+    return f"{frame},{track_id},{x:.2f},{y:.2f},{w:.2f},{h:.2f},{score:.4f},{class_id},-1,-1"
 
 
 def read_mot(path: Path, ground_truth: bool = False, min_foot_y: float | None = None) -> MotSequence:

@@ -50,13 +50,20 @@ def distance_to_boundary(point: Point, polygon: Sequence[Point]) -> float:
     Edges drawn along the image border are left out: nothing is seen beyond them, and an object
     coming into view there is already in the zone.
     """
-    nearest = math.inf
-    previous = polygon[-1]
-    for current in polygon:
-        if not _on_image_border(previous, current):
-            nearest = min(nearest, _distance_to_segment(point, previous, current))
-        previous = current
-    return nearest
+    return distance_to_edges(point, crossable_edges(polygon))
+
+
+def crossable_edges(polygon: Sequence[Point]) -> list[tuple[Point, Point]]:
+    """The polygon's edges that are not drawn along the image border (see `distance_to_boundary`)."""
+    points = list(polygon)
+    return [
+        (a, b) for a, b in zip(points[-1:] + points[:-1], points, strict=True) if not _on_image_border(a, b)
+    ]
+
+
+def distance_to_edges(point: Point, edges: Sequence[tuple[Point, Point]]) -> float:
+    """Distance from the point to the nearest of the edges; infinite when there are none."""
+    return min((_distance_to_segment(point, a, b) for a, b in edges), default=math.inf)
 
 
 def _on_image_border(a: Point, b: Point) -> bool:
@@ -100,3 +107,12 @@ def side_with_hysteresis(signed: float, previous: int, margin: float) -> int:
     if signed <= -margin:
         return -1
     return previous
+
+
+def step_meets_line(a: Point, da: float, b: Point, db: float) -> Point:
+    """Where the step from a to b meets the line they are on either side of (signed distances da
+    and db, see `signed_distance`); b itself when both are on the same side."""
+    if (da > 0) == (db > 0) or da == db:
+        return b
+    t = da / (da - db)
+    return (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))

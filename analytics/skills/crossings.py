@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from analytics.events import AnalyticsEvent
 from analytics.frame_tracks import FrameTracks
-from analytics.geometry.coordinates import Segment
-from analytics.geometry.plane import along_segment, side_with_hysteresis, signed_distance
+from analytics.geometry.coordinates import Point, Segment
+from analytics.geometry.plane import along_segment, side_with_hysteresis, signed_distance, step_meets_line
 from analytics.skills.base import LineSkillConfig, Skill
 from analytics.skills.event_factory import EventFactory
 from analytics.skills.subjects import Sighting, Subject, SubjectTracker
@@ -31,6 +31,7 @@ class _SideState:
     side: int = 0
     passed_at: FrameTracks | None = None
     passed_within: bool = False
+    last: tuple[Point, float] | None = None  # the anchor seen last and its signed distance
 
 
 class LineSides:
@@ -49,9 +50,17 @@ class LineSides:
             geometric = 1 if signed > 0 else -1
             if state.side and geometric != state.side and state.passed_at is None:
                 state.passed_at = frame
-                state.passed_within = 0.0 <= along_segment(sighting.anchor, self._segment) <= 1.0
+                # Where the anchor's step met the line, not where it landed: a slanted step across
+                # the end of the segment is judged by the point it passed through.
+                passed = (
+                    sighting.anchor
+                    if state.last is None
+                    else step_meets_line(*state.last, sighting.anchor, signed)
+                )
+                state.passed_within = 0.0 <= along_segment(passed, self._segment) <= 1.0
             elif geometric == state.side:
                 state.passed_at = None
+            state.last = (sighting.anchor, signed)
             side = side_with_hysteresis(signed, state.side, self._margin)
             if state.side and side != state.side and state.passed_at is not None:
                 if state.passed_within:

@@ -56,6 +56,29 @@ class Cooldown:
         return admitted
 
 
+class TrackConfidence:
+    """The best detection score each track has had: what the confidence threshold is applied to.
+
+    A person half hidden behind another scores low for a few frames while the tracker still follows
+    them (ByteTrack's second stage); dropping those frames would end a visit or lose a side of a
+    line in the middle of an occlusion. A track is kept once any of its boxes reached the threshold,
+    and so is every later box of it. Tracks unseen for `FORGET_S` are forgotten.
+    """
+
+    FORGET_S = 60.0
+
+    def __init__(self) -> None:
+        self._best: dict[int, tuple[float, float]] = {}  # track id → (best score, last seen)
+
+    def update(self, frame: FrameTracks) -> dict[int, float]:
+        for obj in frame.objects:
+            best = self._best.get(obj.track_id, (0.0, 0.0))[0]
+            self._best[obj.track_id] = (max(best, obj.score), frame.time_s)
+        for track_id in [t for t, (_, seen) in self._best.items() if frame.time_s - seen > self.FORGET_S]:
+            del self._best[track_id]
+        return {obj.track_id: self._best[obj.track_id][0] for obj in frame.objects}
+
+
 class _ScheduledSkill:
     """One configured skill with its filters, its schedule and its cool-down."""
 
@@ -64,17 +87,19 @@ class _ScheduledSkill:
         self.skill = skill_on_camera(config, camera)
         self._schedule = schedule
         self._cooldown = Cooldown(config.cooldown_s)
+        self._confidence = TrackConfidence()
 
     def process(self, frame: FrameTracks) -> list[AnalyticsEvent]:
         # Outside its window a skill sees an empty scene: nothing new starts, alerts already raised
         # end normally (after their grace period), and counts so far are kept.
         active = self._active(frame)
+        best = self._confidence.update(frame)
         objects = tuple(
             o
             for o in frame.objects
             if active
             and o.class_name in self.config.classes
-            and o.score >= self.config.confidence_for(o.class_name)
+            and best[o.track_id] >= self.config.confidence_for(o.class_name)
         )
         return self._cooldown.admit(self.skill.update(replace(frame, objects=objects)), frame.time_s)
 

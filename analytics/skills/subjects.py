@@ -5,6 +5,12 @@ under a new id; a dwell timer keyed on the tracker id would restart and a line w
 again. A subject keeps the first tracker id it was seen with (the id events report) and absorbs a
 new tracker id that appears, within the grace period, close to where a subject of the same class
 was last seen and is not seen any more.
+
+A subject is remembered longer than the grace period: as long as the tracker may bring its id back
+after an occlusion (`TRACKER_RETURN_S`, the tracker's `lost_track_s`). The tracker re-identifies
+that id by position and colours, which is stronger evidence than nearness alone, so an id coming
+back continues its subject (a line keeps its side, a crossing made while hidden still counts);
+only the merging of a *new* id by nearness is limited to the grace period.
 """
 
 import itertools
@@ -14,6 +20,7 @@ from dataclasses import dataclass, field
 from analytics.frame_tracks import FrameTracks, TrackedObject
 from analytics.geometry.coordinates import Anchor, Box, Point
 from analytics.geometry.plane import anchor_point, distance
+from analytics.tracking.tracker import TrackerConfig
 
 # How far a lost object may have gone, in heights of its last box: half a height at once (box
 # jitter of the new detection) plus one height per second lost (a walker covers about 0.8 of their
@@ -25,6 +32,8 @@ POSITIONS_KEPT = 5
 # parked for days goes through an id switch at every missed detection or relighting; all of them
 # would grow the subject and every event payload without bound.
 TRACK_IDS_KEPT = 8
+
+TRACKER_RETURN_S = TrackerConfig().lost_track_s
 
 
 @dataclass(slots=True)
@@ -77,7 +86,7 @@ class SubjectTracker:
 
     def update(self, frame: FrameTracks) -> list[Sighting]:
         now = frame.time_s
-        self._forget_older_than(now - self._grace_s)
+        self._forget_older_than(now - max(self._grace_s, TRACKER_RETURN_S))
         sightings: list[Sighting] = []
         newcomers: list[tuple[TrackedObject, Point]] = []
         for obj in frame.objects:
@@ -100,7 +109,7 @@ class SubjectTracker:
         return sightings
 
     def keys(self) -> set[int]:
-        """Keys of the subjects still followed (seen within the grace period)."""
+        """Keys of the subjects still remembered (their tracker id may come back)."""
         return set(self._subjects)
 
     def _lost_near(self, class_name: str, anchor: Point, now: float) -> Subject | None:
@@ -108,7 +117,7 @@ class SubjectTracker:
         candidates = [
             (distance(s.anchor, anchor), s)
             for s in self._subjects.values()
-            if s.class_name == class_name and s.last_seen_s < now
+            if s.class_name == class_name and now - self._grace_s <= s.last_seen_s < now
         ]
         reachable = [(d, s) for d, s in candidates if d <= s.reach(now - s.last_seen_s)]
         return min(reachable, key=lambda pair: pair[0])[1] if reachable else None

@@ -7,7 +7,8 @@ neither enters nor leaves over and over. A visit is dated from the frame the anc
 edge, not from the confirmation.
 
 A visit ends once its subject has not been inside for more than the grace period (gone, lost), or
-for more than `EXIT_AFTER_S` while seen outside: the grace period bridges occlusions and id
+for more than `EXIT_AFTER_S` while seen clearly outside (past the band; feet seen in the band
+again restart that count): the grace period bridges occlusions and id
 switches, which say nothing of where the object is, but an object the camera sees outside has left,
 and bridging that would join two visits (or two people one after the other at the same spot) into
 one long dwell. Bridged absences belong to the visit: dwell is continuous wall-clock time from the
@@ -20,7 +21,7 @@ from datetime import datetime
 
 from analytics.frame_tracks import FrameTracks
 from analytics.geometry.coordinates import Point
-from analytics.geometry.plane import distance_to_boundary, point_in_polygon
+from analytics.geometry.plane import crossable_edges, distance_to_edges, point_in_polygon
 from analytics.skills.subjects import Sighting, Subject
 
 # Frame-to-frame jitter of a bottom-centre anchor is a few percent of the box height (box fitting,
@@ -51,7 +52,8 @@ class Visit:
     first: Instant
     last: Instant
     alerted: bool = field(default=False)
-    seen_outside: bool = field(default=False)  # since `last`: the visit ends after EXIT_AFTER_S
+    seen_outside: bool = field(default=False)  # clearly, in the latest sighting: ends after EXIT_AFTER_S
+    near_s: float = field(default=0.0)  # the latest time the subject was seen not clearly outside
 
     @property
     def dwell_s(self) -> float:
@@ -71,6 +73,7 @@ class ZoneVisits:
 
     def __init__(self, polygon: list[Point], grace_s: float) -> None:
         self._polygon = polygon
+        self._edges = crossable_edges(polygon)
         self._grace_s = grace_s
         self._exit_s = min(grace_s, EXIT_AFTER_S)
         self._presence: dict[int, _Presence] = {}
@@ -83,17 +86,23 @@ class ZoneVisits:
         for sighting in sightings:
             key = sighting.subject.key
             visit = self._open.get(key)
-            if not self._inside(sighting, now):
+            inside, clearly_outside = self._inside(sighting, now)
+            if not inside:
                 if visit is not None:
-                    visit.seen_outside = True
+                    # Only a sighting clearly outside is evidence of leaving; feet seen back in the
+                    # edge band (a box shrunk behind someone, a jittering anchor) restart the count.
+                    visit.seen_outside = clearly_outside
+                    if not clearly_outside:
+                        visit.near_s = now.time_s
                 continue
             if visit is None:
                 entry = self._presence[key].crossed_in or now
                 visit = self._open[key] = Visit(sighting.subject, entry, now)
             visit.last = now
+            visit.near_s = now.time_s
             visit.seen_outside = False
             present.append(visit)
-        ended = [v for v in self._open.values() if now.time_s - v.last.time_s > self._allowed_absence_s(v)]
+        ended = [v for v in self._open.values() if self._has_left(v, now.time_s)]
         for visit in ended:
             del self._open[visit.subject.key]
         return present, ended
@@ -103,7 +112,8 @@ class ZoneVisits:
         for key in [k for k in self._presence if k not in keys]:
             del self._presence[key]
 
-    def _inside(self, sighting: Sighting, now: Instant) -> bool:
+    def _inside(self, sighting: Sighting, now: Instant) -> tuple[bool, bool]:
+        """Inside (with hysteresis), and clearly outside (past the band) in this sighting."""
         presence = self._presence.setdefault(sighting.subject.key, _Presence())
         in_polygon = point_in_polygon(sighting.anchor, self._polygon)
         if not in_polygon:
@@ -111,9 +121,14 @@ class ZoneVisits:
         elif presence.crossed_in is None:
             presence.crossed_in = now
         box = sighting.subject.box
-        if distance_to_boundary(sighting.anchor, self._polygon) >= EDGE_MARGIN * (box[3] - box[1]):
+        clear = distance_to_edges(sighting.anchor, self._edges) >= EDGE_MARGIN * (box[3] - box[1])
+        if clear:
             presence.inside = in_polygon
-        return presence.inside
+        return presence.inside, clear and not in_polygon
 
-    def _allowed_absence_s(self, visit: Visit) -> float:
-        return self._exit_s if visit.seen_outside else self._grace_s
+    def _has_left(self, visit: Visit, now_s: float) -> bool:
+        """Not inside for longer than the grace period, or seen clearly outside for `EXIT_AFTER_S`
+        since last seen inside or in the band."""
+        if visit.seen_outside:
+            return now_s - visit.near_s > self._exit_s
+        return now_s - visit.last.time_s > self._grace_s

@@ -10,6 +10,10 @@ Per update, after each track's Kalman prediction by the elapsed time:
    drifted off the reappearing box, and this is where identities are otherwise lost;
 5. confident detections left start tentative tracks, confirmed once matched over `min_confirm_s`.
 Vehicles of any class share one association group (car/truck flips); persons form another.
+When the caller gives each detection's colour signature (`appearance.signatures`), stages 1 and 4
+add the colour distance to the cost, and stage 4 refuses a pair whose colours differ too much: two
+people who crossed, or someone else stepping out where a person was lost, keep their own ids. A
+track's signature is a running average held in memory with the track only.
 All durations are seconds from frame timestamps, so a dropped frame or another rate changes nothing.
 """
 
@@ -20,6 +24,7 @@ import numpy as np
 import supervision as sv
 
 from analytics.detection.nms import suppression_group
+from analytics.tracking import appearance
 from analytics.tracking.association import assign, normalised_distance
 from analytics.tracking.kalman import BoxKalman, cxcywh_to_xyxy, xyxy_to_cxcywh
 
@@ -46,6 +51,12 @@ class TrackerConfig:
     """Distance gate of stage 4, in box heights, right after the loss …"""
     reassociate_gate_per_s: float = 0.5
     """… growing by this many box heights per second lost."""
+    appearance_weight: float = 1.0
+    """Weight of the colour distance (0–1) added to the association costs of stages 1 and 4."""
+    appearance_gate: float = 0.5
+    """Stage 4 refuses a pair whose colour distance is above this."""
+    appearance_memory: float = 0.9
+    """Share of a track's signature kept at each confident match (the rest comes from the new box)."""
 
 
 @dataclass(slots=True)
@@ -56,6 +67,7 @@ class _Track:
     last_s: float
     track_id: int = 0  # 0 while tentative
     class_votes: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    signature: np.ndarray | None = None  # colours, in memory only (see the module docstring)
 
     @property
     def class_id(self) -> int:
@@ -69,29 +81,55 @@ class _Track:
 class _Matching:
     """One update's association: which detection went to which track, stage after stage."""
 
-    def __init__(self, detections: sv.Detections, groups: np.ndarray) -> None:
+    def __init__(
+        self,
+        detections: sv.Detections,
+        groups: np.ndarray,
+        signatures: np.ndarray | None,
+        config: TrackerConfig,
+    ) -> None:
         self._boxes = detections.xyxy
         self._groups = groups
+        self._signatures = signatures
+        self._config = config
         self.matches: dict[int, _Track] = {}  # detection index → track
 
     def by_iou(
-        self, tracks: list[_Track], candidates: list[int], min_iou: float
+        self, tracks: list[_Track], candidates: list[int], min_iou: float, with_appearance: bool = False
     ) -> tuple[list[_Track], list[int]]:
         """Pairs tracks' predicted boxes with detections; returns the unmatched of both."""
         iou = sv.box_iou_batch(
             np.array([t.xyxy for t in tracks]).reshape(-1, 4), self._boxes[candidates].reshape(-1, 4)
         )
-        return self._assign(tracks, candidates, 1.0 - iou, 1.0 - min_iou)
+        colours = self._colour_distance(tracks, candidates) if with_appearance else np.zeros_like(iou)
+        cost = np.where(iou >= min_iou, 1.0 - iou + self._config.appearance_weight * colours, _FORBIDDEN)
+        return self._assign(tracks, candidates, cost, _FORBIDDEN / 2)
 
     def by_distance(
         self, tracks: list[_Track], candidates: list[int], gates: np.ndarray
     ) -> tuple[list[_Track], list[int]]:
-        """Pairs tracks' predicted centres with detections within each track's gate (box heights)."""
+        """Pairs tracks' predicted centres with detections within each track's gate (box heights)
+        and, with signatures, of colours close enough."""
         distance = normalised_distance(
             np.array([t.kalman.cxcywh for t in tracks]).reshape(-1, 4),
             np.array([xyxy_to_cxcywh(self._boxes[d]) for d in candidates]).reshape(-1, 4),
         )
-        return self._assign(tracks, candidates, distance, gates)
+        colours = self._colour_distance(tracks, candidates)
+        allowed = (distance <= np.reshape(gates, (-1, 1))) & (colours <= self._config.appearance_gate)
+        cost = np.where(allowed, distance + self._config.appearance_weight * colours, _FORBIDDEN)
+        return self._assign(tracks, candidates, cost, _FORBIDDEN / 2)
+
+    def _colour_distance(self, tracks: list[_Track], candidates: list[int]) -> np.ndarray:
+        """[tracks, candidates] colour distances; 0 where a signature is missing (no image given)."""
+        result = np.zeros((len(tracks), len(candidates)))
+        if self._signatures is None or not candidates:
+            return result
+        known = [i for i, t in enumerate(tracks) if t.signature is not None]
+        if known:
+            result[known] = appearance.distance(
+                np.array([tracks[i].signature for i in known]), self._signatures[candidates]
+            )
+        return result
 
     def _assign(
         self, tracks: list[_Track], candidates: list[int], cost: np.ndarray, gate: float | np.ndarray
@@ -106,7 +144,8 @@ class _Matching:
 
 
 class Tracker:
-    """`update(detections, time_s)` returns the detections followed by a confirmed track, with tracker_id."""
+    """`update(detections, time_s, signatures)` returns the detections followed by a confirmed track,
+    with tracker_id; `signatures` (optional) are the detections' colour signatures."""
 
     def __init__(self, config: TrackerConfig | None = None) -> None:
         self.config = config or TrackerConfig()
@@ -114,7 +153,9 @@ class Tracker:
         self._last_s: float | None = None
         self._next_id = 1
 
-    def update(self, detections: sv.Detections, time_s: float) -> sv.Detections:
+    def update(
+        self, detections: sv.Detections, time_s: float, signatures: np.ndarray | None = None
+    ) -> sv.Detections:
         config = self.config
         previous_s = self._last_s
         dt = 0.0 if previous_s is None else max(time_s - previous_s, 0.0)
@@ -125,10 +166,10 @@ class Tracker:
         groups = suppression_group(detections.class_id)
         confident = list(np.flatnonzero(scores >= config.high_score))
         weak = list(np.flatnonzero((scores >= config.low_score) & (scores < config.high_score)))
-        matching = _Matching(detections, groups)
+        matching = _Matching(detections, groups, signatures, config)
 
         free, confident = matching.by_iou(
-            [t for t in self._tracks if t.track_id], confident, config.match_iou
+            [t for t in self._tracks if t.track_id], confident, config.match_iou, with_appearance=True
         )
         followed = [t for t in free if t.last_s == previous_s]
         still_free, weak = matching.by_iou(followed, weak, config.weak_match_iou)
@@ -146,6 +187,8 @@ class Tracker:
             track.kalman.update(xyxy_to_cxcywh(detections.xyxy[index]))
             track.last_s = time_s
             track.class_votes[int(detections.class_id[index])] += float(scores[index])
+            if signatures is not None and scores[index] >= config.high_score:
+                track.signature = _blend(track.signature, signatures[index], config.appearance_memory)
             if not track.track_id and time_s - track.first_s >= config.min_confirm_s:
                 track.track_id = self._next_id
                 self._next_id += 1
@@ -161,6 +204,7 @@ class Tracker:
                     BoxKalman(xyxy_to_cxcywh(detections.xyxy[index])), int(groups[index]), time_s, time_s
                 )
                 track.class_votes[int(detections.class_id[index])] += float(scores[index])
+                track.signature = None if signatures is None else signatures[index]
                 self._tracks.append(track)
         reported = [(index, track) for index, track in sorted(matches.items()) if track.track_id]
         indices = np.array([index for index, _ in reported], dtype=int)
@@ -170,3 +214,7 @@ class Tracker:
             class_id=np.array([track.class_id for _, track in reported], dtype=int),
             tracker_id=np.array([track.track_id for _, track in reported], dtype=int),
         )
+
+
+def _blend(kept: np.ndarray | None, new: np.ndarray, memory: float) -> np.ndarray:
+    return new if kept is None else memory * kept + (1.0 - memory) * new

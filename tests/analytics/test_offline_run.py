@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import cv2
@@ -25,6 +26,8 @@ def test_run_command_writes_its_files(shared_asset, tmp_path: Path, capsys) -> N
     assert (tmp_path / "out" / "tracks.txt").read_text() == ""
     assert (tmp_path / "out" / "events.jsonl").read_text() == ""
     assert not (tmp_path / "out" / "counts.csv").exists()
+    run_info = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert run_info == {"video": "blank.avi", "fps": 7.0, "frames": 6, "width": 64, "height": 48}
 
 
 def test_run_command_reports_an_unknown_camera(shared_asset, tmp_path: Path, capsys) -> None:

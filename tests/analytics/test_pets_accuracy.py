@@ -31,7 +31,7 @@ def test_tracks_meet_the_tracking_targets(pets_run: PetsRun, shared_asset, capsy
         read_mot(gt_path, ground_truth=True, min_foot_y=150), read_mot(tracks, min_foot_y=150)
     )
     assert scores.mota >= 0.80, scores.summary()
-    assert scores.idf1 >= 0.70, scores.summary()
+    assert scores.idf1 >= 0.85, scores.summary()
     argv = ["eval", str(pets_run.out), "--gt", str(gt_path), "--min-foot-y", "150"]
     assert run_command("analytics.commands.evaluate", argv) == 0
     assert f"MOTA {scores.mota:.3f}  IDF1 {scores.idf1:.3f}" in capsys.readouterr().out

@@ -92,3 +92,27 @@ def test_live_counts_are_aligned_on_utc_intervals():
 def test_no_counting_skill_no_csv():
     engine = SkillEngine(camera({"kind": "intrusion", "zone": "square"}), {})
     assert engine.counts_csv() == ""
+
+
+def test_a_crossing_made_while_hidden_counts_when_the_tracker_brings_the_id_back():
+    # Hidden 2 s (longer than grace_s 1 s) while crossing; the tracker re-identifies id 1 after it.
+    walker = path(1, (0.3, 0.5), (0.7, 0.5), 0, 4)
+    hidden = [a for a in walker if not 1.6 <= a.t < 3.6]
+    assert crossings(hidden) == [("A->B", 3.6, 1)]
+
+
+def test_a_new_id_far_from_the_hidden_one_after_the_grace_period_is_someone_else():
+    # Id 1 disappears before the line; 2 s later id 2 appears past it: no crossing is invented.
+    first = path(1, (0.3, 0.5), (0.48, 0.5), 0, 1.8)
+    second = path(2, (0.6, 0.5), (0.7, 0.5), 3.8, 5)
+    assert crossings(first + second) == []
+
+
+def test_a_slanted_step_across_the_end_of_the_segment_counts_where_it_met_the_line():
+    # The step from (0.45, 0.79) to (0.55, 0.83) meets x = 0.5 at y 0.81: beyond B (y 0.8).
+    beyond = [Appearance(0.0, 1, 0.35, 0.73), Appearance(0.2, 1, 0.45, 0.79), Appearance(0.4, 1, 0.55, 0.83)]
+    beyond += [Appearance(0.6, 1, 0.65, 0.87)]
+    assert crossings(beyond) == []
+    # The same step a little higher meets the line at y 0.79: within the segment.
+    within = [Appearance(a.t, 1, a.x, a.y - 0.02) for a in beyond]
+    assert crossings(within) == [("A->B", 0.4, 1)]

@@ -80,3 +80,14 @@ def test_external_signal_feeds_red_light_skill():
     assert [(e.kind, e.track_id, e.evidence.signal_state) for e in events] == [("red_light", 2, "red")]
     with pytest.raises(KeyError):
         engine.set_external_signal("no such skill", SignalState.RED)
+
+
+def test_a_followed_person_scoring_low_behind_someone_stays_in_the_zone():
+    # Confident at first, then half hidden (0.2) for 3 s, then confident again: one visit, not two.
+    intrusion = {"kind": "intrusion", "zone": "square", "classes": ["person"]}
+    confident = path(1, (0.5, 0.5), (0.5, 0.5), 0, 2) + path(1, (0.5, 0.5), (0.5, 0.5), 5.2, 7)
+    hidden = path(1, (0.5, 0.5), (0.5, 0.5), 2.2, 5, score=0.2)
+    events = run_engine(SkillEngine(camera(intrusion), {}), frames(confident + hidden, until=8))
+    assert [(e.kind, e.time_s) for e in events] == [("intrusion", 0.0)]
+    never_confident = path(2, (0.5, 0.5), (0.5, 0.5), 0, 3, score=0.2)
+    assert run_engine(SkillEngine(camera(intrusion), {}), frames(never_confident, until=4)) == []

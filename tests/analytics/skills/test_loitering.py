@@ -103,3 +103,22 @@ def test_a_visit_ends_soon_after_the_object_is_seen_outside():
     ends = [(f.time_s, e) for f in frames(person, until=25) for e in loitering.update(f) if e.phase == "end"]
     # Seen outside from 12.2 s: the visit (last inside at 12 s) ends after 1 s, not after the 3 s grace.
     assert [(at, e.time_s) for at, e in ends] == [(13.2, 12.0)]
+
+
+def test_feet_seen_back_in_the_edge_band_keep_the_visit_through_a_bad_box():
+    # Standing just inside the left edge (x 0.4); a box shrunk behind someone puts the feet clearly
+    # outside at 5 s, then in the band (0.398: outside but within 0.05 box heights) until 6.6 s,
+    # then unseen until 7 s: 2 s since last inside, but only 0.2 s since last near. One visit.
+    inside = still(1, (0.45, 0.5), 0, 4.8)
+    bad_box = [Appearance(5.0, 1, 0.37, 0.5), *still(1, (0.398, 0.5), 5.2, 6.6)]
+    back = still(1, (0.45, 0.5), 7.0, 12)
+    events = run_skill(skill(), frames(inside + bad_box + back, until=12))
+    assert [(e.phase, e.time_s) for e in events] == [("start", 10.0)]
+
+
+def test_seen_clearly_outside_for_more_than_a_second_ends_the_visit():
+    inside = still(1, (0.45, 0.5), 0, 4.8)
+    away = still(1, (0.3, 0.5), 5.0, 6.4)
+    back = still(1, (0.45, 0.5), 6.6, 12)
+    events = run_skill(skill(), frames(inside + away + back, until=12))
+    assert events == []

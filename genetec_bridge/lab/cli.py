@@ -12,12 +12,16 @@ COMMAND_MODULES: tuple[str, ...] = (
     "genetec_bridge.lab.fake_websdk_command",
     "genetec_bridge.lab.demo",
     "genetec_bridge.lab.bench",
+    "genetec_bridge.lab.soak",
 )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     return run_commands(
-        "genetec-lab", "Lab: fake Web SDK, demo and benchmark (tests and demos only).", COMMAND_MODULES, argv
+        "genetec-lab",
+        "Lab: fake Web SDK, demo, benchmark and soak (tests and demos only).",
+        COMMAND_MODULES,
+        argv,
     )
 
 

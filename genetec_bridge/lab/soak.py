@@ -292,6 +292,12 @@ def run(assets: Path, var: Path, minutes: float, cameras: int) -> int:
             if time.monotonic() >= next_sample:
                 next_sample += SAMPLE_EVERY_S
                 sample(chain, elapsed, samples, counters)
+            if chain.bridge is not None and chain.bridge.poll() is not None:
+                # Not one of our kills: a finding. Shown in the report, and the bridge started again.
+                name = f"bridge exited on its own ({chain.bridge.returncode}); restarted"
+                print(f"soak: {elapsed / 60:5.1f} min  {name}", flush=True)
+                faults.append(Fault(round(elapsed, 1), name))
+                chain.start_bridge()
             if fake.poll() is not None:
                 print(f"soak: the fake Web SDK exited ({fake.returncode}); see {fake_log}", file=sys.stderr)
                 return 1

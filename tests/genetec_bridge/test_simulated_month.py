@@ -10,9 +10,9 @@ What is real: the bridge's own components, wired as `app.py` wires them. Two cam
 What is simulated: time (tests/support/simulated_time.py: an event loop whose clock jumps to the next
 timer or thread wake-up; SQLite calls run inline on it); the video (readers open a stand-in for
 OpenCV's capture that gives a small black frame every 5 simulated minutes, or fails while the camera is
-"dead"); the daemon (an in-process peer speaking the link protocol, whose scene is a person crossing the
-zone at the top of every hour, detected by a scripted tracker; a "kill" closes its socket abruptly, as
-a SIGKILL does, and its track ids restart); Security Center (an `httpx.MockTransport` that records every
+"dead"); the daemon (an in-process peer speaking the link protocol, whose scene is a person standing
+in the zone for the first 10 minutes of every hour, tracked by a script; a "kill" closes its socket
+abruptly, as a SIGKILL does, and its track ids restart); Security Center (an `httpx.MockTransport` that records every
 raised custom event, and plays the faults: unreachable raises a connect error, hung carries the request
 out and holds the answer, the client's read timeout included); a full disk (the outbox's writes raise
 SQLite's "database or disk is full" for 10 minutes). The `Bridge` object itself (app.py) is not run:

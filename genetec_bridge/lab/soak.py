@@ -17,9 +17,10 @@ to deliver what waits, then everything stops and the report is written under --v
 report.md, report.json and rss.png (resident memory of bridge and daemon over time).
 
 Counted from the outbox (every event the bridge stored) and the fake's record (what Security Center
-raised): produced, delivered, pending, parked, duplicated (copies beyond the first), lost (stored, not
-parked, never raised). An event the daemon made but the bridge had not yet stored when it was killed
-is not counted anywhere: the daemon's events are not persisted before the bridge takes them.
+raised): produced, delivered, pending (kept in the outbox for the next start), parked, duplicated
+(copies beyond the first), lost (marked delivered, never raised). An event the daemon made but the
+bridge had not yet stored when it was killed is not counted anywhere: the daemon's events are not
+persisted before the bridge takes them.
 """
 
 import argparse
@@ -57,6 +58,7 @@ RTSP_USER = "analytics-rtsp"
 STREAM_FPS = 5.0  # the RTSP server's rate per camera: half the encoding work of PETS's own 7 fps
 ANALYSIS_FPS = 2.0  # what the daemon analyses per camera; 8 cameras share a small machine's cores
 SAMPLE_EVERY_S = 5.0
+SETTLE_S = 10.0
 DRAIN_S = 120.0
 INTRUSION_EVENT, LOITERING_EVENT = 8101, 8102
 # PETS zones as in fixtures/demo/site.toml.template.
@@ -305,11 +307,15 @@ def run(assets: Path, var: Path, minutes: float, cameras: int) -> int:
         print("soak: stopping the cameras; waiting for the bridge to deliver what waits", flush=True)
         rtsp.stop()
         lone_rtsp.stop()
-        drain_until = time.monotonic() + DRAIN_S
-        while time.monotonic() < drain_until:
+        # The daemon still answers the frames it had: settle first, then wait for two empty looks in a row.
+        time.sleep(SETTLE_S)
+        drain_until, empty_looks = time.monotonic() + DRAIN_S, 0
+        while time.monotonic() < drain_until and empty_looks < 2:
             status = chain.status()
-            if status and status["delivery"]["pending"] == 0 and status["delivery"]["unstored"] == 0:
-                break
+            empty = (
+                bool(status) and status["delivery"]["pending"] == 0 and status["delivery"]["unstored"] == 0
+            )
+            empty_looks = empty_looks + 1 if empty else 0
             time.sleep(2)
     except (KeyboardInterrupt, Stop):
         print("\nsoak: stopped early; reporting what ran", flush=True)
@@ -334,7 +340,7 @@ def run(assets: Path, var: Path, minutes: float, cameras: int) -> int:
         var, settings=settings, figures=figures, reconnects=reconnects, samples=samples, faults=faults
     )
     print(report.read_text(encoding="utf-8"))
-    return 0 if figures.lost == 0 and figures.produced > 0 else 1
+    return 0 if figures.lost == 0 and figures.pending == 0 and figures.produced > 0 else 1
 
 
 def sample(

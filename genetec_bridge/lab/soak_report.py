@@ -60,7 +60,7 @@ class DeliveryFigures:
     duplicated: int = field(metadata={"doc": "copies beyond the first, all events together"})
     events_duplicated: int
     max_duplicates_per_camera: int
-    lost: int = field(metadata={"doc": "events stored by the bridge that Security Center never raised"})
+    lost: int = field(metadata={"doc": "events the outbox marks delivered that Security Center never raised"})
     unknown_raised: int = field(metadata={"doc": "raised events the outbox does not know"})
 
 
@@ -92,7 +92,8 @@ def delivery_figures(outbox_path: Path, received: Iterable[Mapping[str, Any]]) -
         duplicated=sum(copies - 1 for copies in raised.values()),
         events_duplicated=sum(1 for copies in raised.values() if copies > 1),
         max_duplicates_per_camera=max(per_camera.values(), default=0),
-        lost=sum(1 for event_id, _, _, rejected in rows if rejected is None and event_id not in raised),
+        # A pending event is not lost: the outbox keeps it for the bridge's next start.
+        lost=sum(1 for event_id, _, delivered, _ in rows if delivered is not None and event_id not in raised),
         unknown_raised=sum(1 for event_id in raised if event_id not in camera_of),
     )
 

@@ -12,9 +12,10 @@ Faults, at fixed fractions of the run (the same schedule for 5 minutes as for 30
 (SIGKILL) three times; the Web SDK hung (requests carried out, answers held) for 20 s; answering 5 s
 late (past the client's 3-s timeout) for 20 s; refusing connections for 5 % of the run (at least 30 s);
 the first camera's RTSP server stopped for 5 % of the run (at least 30 s); the bridge killed (SIGKILL)
-and restarted once. At the end the RTSP servers stop (no new events), the bridge gets up to 2 minutes
-to deliver what waits, then everything stops and the report is written under --var (default var/soak/):
-report.md, report.json and rss.png (resident memory of bridge and daemon over time).
+and restarted once. At the end the RTSP servers stop (no new events), the daemon gets 10 s to answer
+the frames it had, the bridge up to 2 minutes to deliver what waits, then everything stops and the
+report is written under --var (default var/soak/): report.md, report.json and rss.png (resident memory
+of bridge and daemon over time).
 
 Counted from the outbox (every event the bridge stored) and the fake's record (what Security Center
 raised): produced, delivered, pending (kept in the outbox for the next start), parked, duplicated

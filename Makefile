@@ -23,12 +23,14 @@ export GENETEC_ANALYTICS_STATE_DIR := $(abspath var)
 # make demo DEMO_ARGS="--triton" runs the demo's inference on a lab Triton server.
 BENCH_ARGS ?=
 DEMO_ARGS ?=
+# make soak SOAK_ARGS="--minutes 5 --cameras 4" (default 30 minutes, 8 cameras; report in var/soak/).
+SOAK_ARGS ?=
 
 # `make delivery-faults`: the delivery fault test with the issue's 10-minute Web SDK outage
 # (`make test` runs it with a 10-s one); OUTAGE_S=... to choose.
 OUTAGE_S ?= 600
 
-.PHONY: install test demo bench lint schemas privacy-docs triton-venv clean delivery-faults
+.PHONY: install test demo bench lint schemas privacy-docs triton-venv clean delivery-faults soak
 
 install: $(VENV)/.installed var/.apt-installed $(MODEL) $(TRITON_VENV)/.installed
 
@@ -95,6 +97,9 @@ demo: install
 
 bench: install
 	$(VENV)/bin/genetec-lab bench --assets "$(GENETEC_ANALYTICS_ASSETS)" $(BENCH_ARGS)
+
+soak: install
+	$(VENV)/bin/genetec-lab soak --assets "$(GENETEC_ANALYTICS_ASSETS)" $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) var

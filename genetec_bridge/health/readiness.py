@@ -32,7 +32,7 @@ def not_ready_reasons(status: BridgeStatus) -> list[str]:
 
 
 def problems(status: BridgeStatus) -> list[str]:
-    """Every problem: the readiness reasons, then cameras down, loops restarting, alarm stream, delivery."""
+    """Every problem: the readiness reasons, then cameras down, loops restarting, alarm stream, outbox, delivery."""
     found = not_ready_reasons(status)
     down = [camera for camera in status.cameras if not camera.streaming]
     if down and len(down) < len(status.cameras):
@@ -46,6 +46,11 @@ def problems(status: BridgeStatus) -> list[str]:
     # None: no skill routes to an alarm, so the stream is not opened and cannot be missed.
     if status.websdk.event_stream_connected is False:
         found.append(_with_error("alarm acknowledgements not received", status.websdk.event_stream_error))
+    if status.delivery.storage_error:
+        # Events are held in memory meanwhile (nothing lost yet), but a bridge killed now would lose them.
+        found.append(
+            f"outbox not writable ({status.delivery.unstored} event(s) held in memory): {status.delivery.storage_error}"
+        )
     if status.delivery.last_error and status.delivery.pending:
         found.append(f"{status.delivery.pending} event(s) waiting: {status.delivery.last_error}")
     return found

@@ -78,9 +78,10 @@ class CameraReader:
         clock: Clock = time.monotonic,
         certificate: RtspsCertificateCheck | None = None,
         pause: Callable[[float], object] | None = None,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        """`clock` and `pause` (the back-off wait; default: wait on the stop event) let a test run the
-        reader in simulated time."""
+        """`clock`, `pause` (the back-off wait; default: wait on the stop event) and `wall_clock` (the
+        capture time events carry) let a test run the reader in simulated time."""
         self.camera = camera
         self._url = url
         self._certificate = certificate
@@ -90,6 +91,7 @@ class CameraReader:
         self._counters = _Counters()
         self._clock = clock
         self._pause = pause
+        self._wall_clock = wall_clock
         self._stop = threading.Event()
         self._loops = loops or Loops(clock=clock)
         self.loop_name = f"reader {camera.id}"
@@ -197,7 +199,7 @@ class CameraReader:
                 else:
                     self._fail("stream ended or could not be decoded")
                 return
-            captured_at = datetime.now(UTC)
+            captured_at = self._wall_clock()
             now = self._clock()
             if self._first_frame_at is None:
                 self._first_frame_at = now

@@ -13,13 +13,14 @@ COMMAND_MODULES: tuple[str, ...] = (
     "genetec_bridge.lab.demo",
     "genetec_bridge.lab.bench",
     "genetec_bridge.lab.triton.command",
+    "genetec_bridge.lab.soak",
 )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     return run_commands(
         "genetec-lab",
-        "Lab: fake Web SDK, Triton server, demo and benchmark (tests and demos only).",
+        "Lab: fake Web SDK, Triton server, demo, benchmark and soak (tests and demos only).",
         COMMAND_MODULES,
         argv,
     )

@@ -73,6 +73,7 @@ class DaemonLaunch:
     inference: InferenceChoice = field(default_factory=InferenceChoice)
     start_timeout_s: float = 120.0  # model loading, and a TensorRT engine build on first start
     stall_s: float = 30.0
+    stall_check_s: float = 1.0  # how often the stall watch looks (a simulation looks less often)
 
     def command(self) -> list[str]:
         command = [sys.executable, "-m", "analytics.cli", "daemon", "--socket", str(self.socket_path)]
@@ -185,7 +186,7 @@ class DaemonSupervisor:
         """Returns when frames are being sent but no result came for stall_s."""
         loop = asyncio.get_running_loop()
         while True:
-            await asyncio.sleep(1.0)
+            await asyncio.sleep(self._launch.stall_check_s)  # the loop's clock, as loop.time() below
             waiting_since = self._client.unanswered_since()
             if waiting_since is not None and loop.time() - waiting_since > self._launch.stall_s:
                 return

@@ -24,7 +24,7 @@ import numpy as np
 import supervision as sv
 
 from analytics.detection.nms import suppression_group
-from analytics.tracking import appearance
+from analytics.tracking.appearance import distance as colour_distance
 from analytics.tracking.association import assign, normalised_distance
 from analytics.tracking.kalman import BoxKalman, cxcywh_to_xyxy, xyxy_to_cxcywh
 
@@ -126,7 +126,7 @@ class _Matching:
             return result
         known = [i for i, t in enumerate(tracks) if t.signature is not None]
         if known:
-            result[known] = appearance.distance(
+            result[known] = colour_distance(
                 np.array([tracks[i].signature for i in known]), self._signatures[candidates]
             )
         return result

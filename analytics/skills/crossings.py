@@ -5,6 +5,8 @@ a crossing is confirmed when it is that far on the other side, and is dated at t
 last passed the line itself. Flicker on the line, stop-and-go in the band and a tracker id switch
 near the line (the new id inherits the subject's side, see `subjects`) therefore count once.
 A crossing counts only where it passes within the drawn segment, not its extension.
+Each crossing says how long the step over the line took (`step_s`): a subject whose id came back
+on the other side after an occlusion crossed unseen, which counting accepts and red light does not.
 """
 
 from abc import abstractmethod
@@ -24,6 +26,7 @@ class Crossing:
     subject: Subject
     direction: str
     at: FrameTracks
+    step_s: float  # from the last sighting before the line to the first beyond it
 
 
 @dataclass(slots=True)
@@ -31,7 +34,9 @@ class _SideState:
     side: int = 0
     passed_at: FrameTracks | None = None
     passed_within: bool = False
+    passed_step_s: float = 0.0
     last: tuple[Point, float] | None = None  # the anchor seen last and its signed distance
+    last_seen_s: float | None = None
 
 
 class LineSides:
@@ -58,14 +63,18 @@ class LineSides:
                     else step_meets_line(*state.last, sighting.anchor, signed)
                 )
                 state.passed_within = 0.0 <= along_segment(passed, self._segment) <= 1.0
+                state.passed_step_s = 0.0 if state.last_seen_s is None else frame.time_s - state.last_seen_s
             elif geometric == state.side:
                 state.passed_at = None
             state.last = (sighting.anchor, signed)
+            state.last_seen_s = frame.time_s
             side = side_with_hysteresis(signed, state.side, self._margin)
             if state.side and side != state.side and state.passed_at is not None:
                 if state.passed_within:
                     direction = "A->B" if state.side > 0 else "B->A"
-                    crossings.append(Crossing(sighting.subject, direction, state.passed_at))
+                    crossings.append(
+                        Crossing(sighting.subject, direction, state.passed_at, state.passed_step_s)
+                    )
                 state.passed_at = None
             state.side = side
         return crossings

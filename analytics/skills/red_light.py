@@ -7,6 +7,11 @@ red, is therefore only a candidate; it becomes a violation once the anchor has g
 `proceed_distance` beyond the line within `proceed_within_s`. A rider who creeps onto or just past
 the line and waits, cross traffic (it runs along the line, not over it in `direction`) and a vehicle
 already past the line when the red began (its crossing is dated on green or amber) raise nothing.
+
+The vehicle must be seen doing it: followed over the line and on into the junction without being
+lost for longer than the skill's `grace_s`. A queued vehicle hidden behind others, whose tracker id
+comes back seconds later on a box beyond the line (often cross traffic in the junction), keeps its
+side of the line (see `subjects`), so the line reports a crossing, but nobody saw it cross on red.
 """
 
 from dataclasses import dataclass
@@ -94,6 +99,12 @@ class RedLightConfig(LineSkillConfig):
 
 
 @dataclass(slots=True)
+class _Candidate:
+    crossing: Crossing
+    seen_s: float  # when the subject was last seen since the crossing
+
+
+@dataclass(slots=True)
 class _Violation:
     subject: Subject
     time_s: float
@@ -112,13 +123,14 @@ class RedLightSkill(LineCrossingSkill):
         self._line = line
         # Beyond the line in the violating direction: A->B starts on the positive side.
         self._forward = -1.0 if config.direction == "A->B" else 1.0
-        self._candidates: dict[int, Crossing] = {}  # by subject key: crossed on red, not yet proceeded
+        self._candidates: dict[int, _Candidate] = {}  # by subject key: crossed on red, not yet proceeded
         self._violations: list[_Violation] = []
 
     def on_crossing(self, crossing: Crossing, events: EventFactory) -> list[AnalyticsEvent]:
         signal = crossing.at.signals.get(self._config.label, SignalState.UNKNOWN)
-        if crossing.direction == self._config.direction and signal == SignalState.RED:
-            self._candidates[crossing.subject.key] = crossing
+        seen = crossing.step_s <= self._config.grace_s
+        if crossing.direction == self._config.direction and signal == SignalState.RED and seen:
+            self._candidates[crossing.subject.key] = _Candidate(crossing, crossing.subject.last_seen_s)
         return []
 
     def update(self, frame: FrameTracks) -> list[AnalyticsEvent]:
@@ -126,11 +138,17 @@ class RedLightSkill(LineCrossingSkill):
         now = frame.time_s
         self._violations = [v for v in self._violations if now - v.time_s <= self._config.proceed_within_s]
         events = []
-        for key, crossing in list(self._candidates.items()):
-            subject = crossing.subject
+        for key, candidate in list(self._candidates.items()):
+            crossing, subject = candidate.crossing, candidate.crossing.subject
             if now - crossing.at.time_s > self._config.proceed_within_s:
                 del self._candidates[key]
-            elif subject.last_seen_s == now and self._beyond(subject) >= self._config.proceed_distance:
+                continue
+            if subject.last_seen_s != now:
+                continue
+            lost_s, candidate.seen_s = now - candidate.seen_s, now
+            if lost_s > self._config.grace_s:
+                del self._candidates[key]  # lost on the way: what came back is no evidence
+            elif self._beyond(subject) >= self._config.proceed_distance:
                 del self._candidates[key]
                 if not any(_same_vehicle(subject.box, v.subject.box) for v in self._violations):
                     self._violations.append(_Violation(subject, now))

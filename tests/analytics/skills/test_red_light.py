@@ -5,7 +5,7 @@ from analytics.frame_tracks import FrameTracks, SignalState
 from analytics.skills.engine import SkillEngine
 from analytics.skills.red_light import SignalConfig
 from analytics.traffic_light.signal_reader import SignalReader, signal_readers
-from tests.support.synthetic_tracks import camera, frames, path, run_engine, still
+from tests.support.synthetic_tracks import camera, frames, path, run_engine, still, without
 
 REGION = [[0.85, 0.05], [0.95, 0.05], [0.95, 0.35], [0.85, 0.35]]
 RED_LIGHT = {
@@ -152,3 +152,25 @@ def test_a_rider_and_the_motorbike_detected_apart_are_one_violation():
     side_by_side = path(3, (0.3, 0.65), (0.7, 0.65), 0, 3, class_name="motorcycle", **size)
     events = red_light_events(rider + bike + side_by_side, 5, {0: SignalState.RED})
     assert sorted(e.track_id for e in events) in ([1, 3], [2, 3])
+
+
+def test_an_id_that_comes_back_beyond_the_line_after_a_loss_is_not_a_violation():
+    # A queued motorbike hidden behind others for 2 s (longer than `grace_s`, within the tracker's
+    # 3 s return) whose id the tracker hands back to a box in the junction: its side of the line
+    # was kept, but nobody saw it cross.
+    queued = still(1, (0.45, 0.5), 0, 2, class_name="motorcycle") + still(
+        1, (0.7, 0.5), 4, 6, class_name="motorcycle"
+    )
+    assert red_light_events(queued, 7, {0: SignalState.RED}) == []
+
+
+def test_a_vehicle_lost_between_the_line_and_the_junction_is_not_a_violation():
+    # Seen over the line, then lost for 2 s: what comes back beyond is not evidence that it went on.
+    car = without(path(1, (0.4, 0.5), (0.8, 0.5), 0, 4, class_name="car"), 1.5, 3.5)
+    assert red_light_events(car, 6, {0: SignalState.RED}) == []
+
+
+def test_a_vehicle_missed_for_a_frame_on_its_way_is_still_a_violation():
+    car = without(path(1, (0.3, 0.5), (0.7, 0.5), 0, 4, class_name="car"), 1.9, 2.1)
+    events = red_light_events(car, 6, {0: SignalState.RED})
+    assert [(e.kind, e.track_id) for e in events] == [("red_light", 1)]

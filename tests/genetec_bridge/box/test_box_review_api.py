@@ -75,7 +75,8 @@ async def test_going_live_without_the_gate_needs_an_integrator_and_a_written_rea
     async with running_box(path) as (server, bridge):
         skill = shadow_skill(bridge.trust)
         base = server.url.rstrip("/")
-        page = await (await session(base, "ines"))[0].get("/review")
+        integrator, csrf = await session(base, "ines")
+        page = await integrator.get("/review")
         assert "Go live anyway" in page.text and ">Go live</button>" not in page.text
         form = {"camera": skill.camera_id, "skill": skill.skill, "action": "promote"}
 
@@ -84,7 +85,6 @@ async def test_going_live_without_the_gate_needs_an_integrator_and_a_written_rea
             "/review/mode", data={**form, "reason": "x", "csrf_token": reviewer_csrf}
         )
         assert refused.status_code == 403
-        integrator, csrf = await session(base, "ines")
         without_reason = await integrator.post(
             "/review/mode", data={**form, "reason": " ", "csrf_token": csrf}
         )
@@ -103,6 +103,26 @@ async def test_going_live_without_the_gate_needs_an_integrator_and_a_written_rea
         )
         for client in (reviewer, integrator):
             await client.aclose()
+
+
+async def test_go_live_is_offered_once_the_gate_is_open(tmp_path: Path) -> None:
+    async with running_box(write_box_site(tmp_path)) as (server, bridge):
+        skill = shadow_skill(bridge.trust)
+        for event in admit_alerts(bridge.trust, 29):
+            bridge.trust.record_verdict(event.id, Verdict.TRUE, "rita")
+        assert bridge.trust.gate(skill.camera_id, skill.skill).offered
+        integrator, csrf = await session(server.url.rstrip("/"), "ines")
+        page = await integrator.get("/review")
+        assert ">Go live</button>" in page.text
+        promoted = await integrator.post(
+            "/review/mode",
+            data={"camera": skill.camera_id, "skill": skill.skill, "action": "promote", "csrf_token": csrf},
+        )
+        assert promoted.status_code == 200, promoted.text
+        assert bridge.trust.mode(skill.camera_id, skill.skill).mode == "live"
+        entry = AuditTrail(tmp_path / "box/audit.jsonl").entries()[-1]
+        assert (entry.actor, entry.action) == ("ines", "skill.promote")
+        await integrator.aclose()
 
 
 async def test_privacy_documents_of_the_running_site_in_the_readers_language(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ Security Desk; a verdict is one key press. Below, per skill and camera, the figu
 gate: "Go live" when the gate is open, else only with a written reason (integrators, audited)."""
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -46,7 +47,7 @@ def figures_row(figures: SkillFigures) -> dict[str, Any]:
     }
 
 
-def _time(value: Any) -> str:
+def _time(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S")
 
 

@@ -132,6 +132,11 @@ class Bridge:
         )
 
     @property
+    def trust(self) -> TrustService:
+        """The trust loop, for the box's review page."""
+        return self._trust
+
+    @property
     def site(self) -> SiteConfig:
         return self._site
 

@@ -14,12 +14,13 @@ from genetec_bridge.box.sessions import LoginThrottle, SessionStore
 from genetec_bridge.box.site_file import SiteFile
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.health.status import BridgeStatus
+from genetec_bridge.trust.service import TrustService
 from genetec_bridge.websdk.client import WebSdkClient
 
 
 class RunningBridge(Protocol):
-    """The bridge as the box sees it: its running configuration, its status, live apply, and the
-    last hour of each camera's tracks."""
+    """The bridge as the box sees it: its running configuration, its status, live apply, the last
+    hour of each camera's tracks, and its trust loop (review queue, verdicts, modes)."""
 
     @property
     def site(self) -> SiteConfig: ...
@@ -29,6 +30,9 @@ class RunningBridge(Protocol):
     def apply(self, site: SiteConfig) -> Awaitable[list[str]]: ...
 
     def history(self, camera_id: str) -> list[FrameTracks]: ...
+
+    @property
+    def trust(self) -> TrustService: ...
 
 
 @dataclass

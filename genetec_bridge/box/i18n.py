@@ -171,6 +171,97 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+# The review queue and figures of the trust loop, and the privacy documents.
+MESSAGES.update(
+    {
+        "nav.review": {"en": "Review", "fr": "Revue"},
+        "nav.privacy": {"en": "Privacy", "fr": "Vie privée"},
+        "review.title": {"en": "Alerts to review", "fr": "Alertes à vérifier"},
+        "review.keys": {"en": "One key per verdict:", "fr": "Une touche par verdict :"},
+        "review.true": {"en": "true alert", "fr": "vraie alerte"},
+        "review.false": {"en": "false alert", "fr": "fausse alerte"},
+        "review.cannot_tell": {"en": "cannot tell", "fr": "impossible à dire"},
+        "review.reason_prompt": {"en": "Why false?", "fr": "Pourquoi fausse ?"},
+        "review.reason.wrong_class": {"en": "wrong object class", "fr": "mauvaise classe d'objet"},
+        "review.reason.zone_edge_jitter": {
+            "en": "box jitter at a zone edge",
+            "fr": "boîte instable au bord d'une zone",
+        },
+        "review.reason.reflection_or_shadow": {"en": "reflection or shadow", "fr": "reflet ou ombre"},
+        "review.reason.not_the_behaviour": {"en": "not the behaviour", "fr": "pas le comportement visé"},
+        "review.reason.other": {"en": "other", "fr": "autre"},
+        "review.escape": {"en": "(Esc cancels)", "fr": "(Échap annule)"},
+        "review.verdict_failed": {
+            "en": "The verdict was not recorded; try again.",
+            "fr": "Le verdict n'a pas été enregistré ; réessayez.",
+        },
+        "review.read_only": {
+            "en": "Read only: your role cannot give verdicts.",
+            "fr": "Lecture seule : votre rôle ne permet pas de donner des verdicts.",
+        },
+        "review.empty": {"en": "No alert awaits a verdict.", "fr": "Aucune alerte n'attend de verdict."},
+        "review.waiting": {"en": "Alerts awaiting a verdict:", "fr": "Alertes en attente de verdict :"},
+        "review.snapshot_alt": {
+            "en": "Current view of camera {camera}",
+            "fr": "Vue actuelle de la caméra {camera}",
+        },
+        "review.snapshot_note": {
+            "en": "The track drawn over the camera's view now: no image of the event is stored.",
+            "fr": "La trajectoire tracée sur la vue actuelle de la caméra : aucune image de l'événement n'est conservée.",
+        },
+        "review.skill": {"en": "Skill", "fr": "Compétence"},
+        "review.camera": {"en": "Camera", "fr": "Caméra"},
+        "review.at": {"en": "When (UTC)", "fr": "Quand (UTC)"},
+        "review.place": {"en": "Zone or line", "fr": "Zone ou ligne"},
+        "review.class": {"en": "Object class", "fr": "Classe d'objet"},
+        "review.dwell": {"en": "Dwell", "fr": "Présence"},
+        "review.threshold": {"en": "threshold", "fr": "seuil"},
+        "review.confidence": {"en": "Confidence", "fr": "Confiance"},
+        "review.security_desk": {"en": "In Security Desk", "fr": "Dans Security Desk"},
+        "review.desk_archive": {
+            "en": "Archives task, camera {camera}, from {start} to {end} UTC.",
+            "fr": "Tâche Archives, caméra {camera}, de {start} à {end} UTC.",
+        },
+        "review.desk_bookmark": {"en": "Bookmark to search:", "fr": "Signet à rechercher :"},
+        "review.figures": {"en": "Figures per skill and camera", "fr": "Chiffres par compétence et caméra"},
+        "review.figures_note": {
+            "en": "Verdicts: true / false / cannot tell. The exact upper bound is one-sided at 95 %; Go live is offered when it is below the site's target.",
+            "fr": "Verdicts : vraies / fausses / impossible à dire. La borne supérieure exacte est unilatérale à 95 % ; la mise en service est proposée quand elle est sous la cible du site.",
+        },
+        "review.mode": {"en": "Mode", "fr": "Mode"},
+        "review.alerts": {"en": "Alerts", "fr": "Alertes"},
+        "review.verdicts": {"en": "Verdicts", "fr": "Verdicts"},
+        "review.rate": {"en": "False-alert rate", "fr": "Taux de fausses alertes"},
+        "review.upper": {"en": "Exact upper bound (95 %)", "fr": "Borne supérieure exacte (95 %)"},
+        "review.wilson": {"en": "Wilson interval (95 %)", "fr": "Intervalle de Wilson (95 %)"},
+        "review.gate": {"en": "Promotion", "fr": "Mise en service"},
+        "review.degraded": {"en": "degraded", "fr": "dégradée"},
+        "review.gate_open": {"en": "gate open", "fr": "seuil atteint"},
+        "review.gate_closed": {
+            "en": "gate closed ({count} more true verdicts needed at least)",
+            "fr": "seuil non atteint (au moins {count} vrais verdicts de plus)",
+        },
+        "review.go_live": {"en": "Go live", "fr": "Mettre en service"},
+        "review.reason_without_gate": {
+            "en": "Written reason for going live without the gate (audited)",
+            "fr": "Raison écrite de la mise en service sans le seuil (auditée)",
+        },
+        "review.go_live_anyway": {"en": "Go live anyway", "fr": "Mettre en service malgré tout"},
+        "review.reason_demote": {
+            "en": "Written reason for going back to shadow (audited)",
+            "fr": "Raison écrite du retour en observation (auditée)",
+        },
+        "review.back_to_shadow": {"en": "Back to shadow", "fr": "Retour en observation"},
+        "review.mode_changed": {"en": "{skill} is now {mode}.", "fr": "{skill} est maintenant {mode}."},
+        "privacy.title": {"en": "Privacy documents", "fr": "Documents vie privée"},
+        "privacy.intro": {
+            "en": "The register, the data protection impact sheets and the public notices of the running configuration, generated by the product.",
+            "fr": "Le registre, les fiches d'analyse d'impact et les avis au public de la configuration en cours, produits par le logiciel.",
+        },
+        "privacy.download": {"en": "Download", "fr": "Télécharger"},
+    }
+)
+
 # Labels of skill parameters; a parameter without one (a new one) is shown by its config key.
 MESSAGES.update(
     {

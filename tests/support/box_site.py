@@ -1,11 +1,15 @@
 """The configuration box on a copy of the example site file, run on a real local socket, in front of
-a stand-in for the running bridge (its configuration, an empty status, and apply recorded)."""
+a stand-in for the running bridge (its configuration, an empty status, apply recorded, and a trust loop
+on the file's own trust store)."""
 
 import os
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import httpx
 
 from analytics.frame_tracks import FrameTracks
 from genetec_bridge.box.accounts import AccountStore, Role
@@ -13,6 +17,7 @@ from genetec_bridge.box.server import BoxServer
 from genetec_bridge.config.changes import changed_cameras
 from genetec_bridge.config.site import SiteConfig, load_site_config
 from genetec_bridge.health.status import BridgeStatus
+from genetec_bridge.trust.service import TrustService
 from genetec_bridge.websdk.client import WebSdkClient
 from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
 
@@ -28,6 +33,7 @@ ROLES = {"ines": Role.INTEGRATOR, "ivan": Role.INTEGRATOR, "rita": Role.REVIEWER
 @dataclass
 class StandInBridge:
     site: SiteConfig
+    trust: TrustService
     applied: list[list[str]] = field(default_factory=list)
     tracks: dict[str, list[FrameTracks]] = field(default_factory=dict)
 
@@ -88,7 +94,7 @@ async def running_box(
     path: Path, websdk: WebSdkClient | None = None
 ) -> AsyncIterator[tuple[BoxServer, StandInBridge]]:
     site = load_site_config(path)
-    bridge = StandInBridge(site)
+    bridge = StandInBridge(site, TrustService(site))
     # By default nothing listens on port 9: the cameras page shows Security Center unreachable, at once.
     websdk = websdk or WebSdkClient("http://127.0.0.1:9/WebSdk", "nobody", "none", timeout=2)
     server = BoxServer(site.box, site.audit.path, path, bridge, websdk)
@@ -98,3 +104,23 @@ async def running_box(
     finally:
         await server.stop()
         await websdk.aclose()
+        bridge.trust.close()
+
+
+async def login(client: httpx.AsyncClient, user: str, password: str | None = None) -> httpx.Response:
+    """Log in through the form, with its CSRF token."""
+    form = await client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+    return await client.post(
+        "/login", data={"user": user, "password": password or PASSWORDS[user], "csrf_token": token}
+    )
+
+
+async def session(base: str, user: str) -> tuple[httpx.AsyncClient, str]:
+    """A logged-in client and its session's CSRF token (read from a page)."""
+    client = httpx.AsyncClient(base_url=base)
+    response = await login(client, user)
+    assert response.status_code == 303, response.text
+    page = await client.get("/cameras")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    return client, csrf

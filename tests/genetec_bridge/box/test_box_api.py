@@ -17,28 +17,11 @@ import pytest
 from analytics.frame_tracks import FrameTracks, TrackedObject
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.websdk.client import WebSdkClient
-from tests.support.box_site import PASSWORDS, running_box, write_box_site
+from tests.support.box_site import PASSWORDS, login, running_box, session, write_box_site
 from tests.support.fake_websdk_process import FakeWebSdkProcess
 
 CAMERA = "00000001-0000-babe-0000-00408ca1eb95"
 NEW_CAMERA = "00000001-0000-babe-0000-00408ca1eb97"  # in the fake Security Center, not in the example file
-
-
-async def _login(client: httpx.AsyncClient, user: str, password: str | None = None) -> httpx.Response:
-    form = await client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
-    return await client.post(
-        "/login", data={"user": user, "password": password or PASSWORDS[user], "csrf_token": token}
-    )
-
-
-async def _session(base: str, user: str) -> tuple[httpx.AsyncClient, str]:
-    client = httpx.AsyncClient(base_url=base)
-    response = await _login(client, user)
-    assert response.status_code == 303, response.text
-    page = await client.get("/cameras")
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-    return client, csrf
 
 
 async def _draft(client: httpx.AsyncClient) -> dict[str, Any]:
@@ -57,17 +40,17 @@ async def test_sessions_roles_and_csrf_guard_every_change(tmp_path: Path) -> Non
             page = await anonymous.get("/cameras")
             assert page.status_code == 303 and page.headers["location"].startswith("/login")
 
-        viewer, viewer_csrf = await _session(base, "victor")
+        viewer, viewer_csrf = await session(base, "victor")
         draft = await _draft(viewer)
         refused = await viewer.post(
             f"/api/cameras/{CAMERA}", json=draft, headers={"X-CSRF-Token": viewer_csrf}
         )
         assert refused.status_code == 403
         assert (await viewer.post("/api/apply", headers={"X-CSRF-Token": viewer_csrf})).status_code == 403
-        reviewer, reviewer_csrf = await _session(base, "rita")
+        reviewer, reviewer_csrf = await session(base, "rita")
         assert (await reviewer.post("/api/apply", headers={"X-CSRF-Token": reviewer_csrf})).status_code == 403
 
-        integrator, csrf = await _session(base, "ines")
+        integrator, csrf = await session(base, "ines")
         draft = await _draft(integrator)
         no_token = await integrator.post(f"/api/cameras/{CAMERA}", json=draft)
         wrong_token = await integrator.post(
@@ -83,7 +66,7 @@ async def test_sessions_roles_and_csrf_guard_every_change(tmp_path: Path) -> Non
 
         cookie = next(
             c
-            for c in (await _login(httpx.AsyncClient(base_url=base), "ines")).headers.get_list("set-cookie")
+            for c in (await login(httpx.AsyncClient(base_url=base), "ines")).headers.get_list("set-cookie")
             if c.startswith("box_session=")
         )
         assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
@@ -97,7 +80,7 @@ async def test_a_bad_polygon_is_answered_with_its_key_and_reason_and_nothing_is_
     path = write_box_site(tmp_path)
     before = path.read_text()
     async with running_box(path) as (server, _):
-        client, csrf = await _session(server.url.rstrip("/"), "ines")
+        client, csrf = await session(server.url.rstrip("/"), "ines")
         draft = await _draft(client)
         draft["camera"]["zones"][1]["polygon"] = [[0.1, 0.1], [0.2, 0.2]]
         draft["camera"]["zones"][2]["polygon"][0] = [1.5, 0.2]
@@ -114,8 +97,8 @@ async def test_two_integrators_saving_the_same_camera_get_a_conflict(tmp_path: P
     path = write_box_site(tmp_path)
     async with running_box(path) as (server, _):
         base = server.url.rstrip("/")
-        ines, ines_csrf = await _session(base, "ines")
-        ivan, ivan_csrf = await _session(base, "ivan")
+        ines, ines_csrf = await session(base, "ines")
+        ivan, ivan_csrf = await session(base, "ivan")
         ines_draft, ivan_draft = await _draft(ines), await _draft(ivan)
         ines_draft["camera"]["fps"] = 4
         ivan_draft["camera"]["fps"] = 3
@@ -142,7 +125,7 @@ async def test_save_keeps_comments_versions_and_audit_then_apply_and_rollback(tm
     path = write_box_site(tmp_path)
     original = path.read_text()
     async with running_box(path) as (server, bridge):
-        client, csrf = await _session(server.url.rstrip("/"), "ines")
+        client, csrf = await session(server.url.rstrip("/"), "ines")
         draft = await _draft(client)
         draft["camera"]["zones"].append({"name": "Bench", "polygon": [[0.1, 0.6], [0.3, 0.6], [0.3, 0.9]]})
         draft["camera"]["skills"].append(
@@ -183,10 +166,10 @@ async def test_save_keeps_comments_versions_and_audit_then_apply_and_rollback(tm
 async def test_login_is_throttled_after_repeated_failures(tmp_path: Path) -> None:
     path = write_box_site(tmp_path, box="login_attempts = 3\nlogin_lockout_s = 600")
     async with running_box(path) as (server, _), httpx.AsyncClient(base_url=server.url.rstrip("/")) as client:
-        statuses = [(await _login(client, "ines", "wrong-password-x")).status_code for _ in range(3)]
-        locked = await _login(client, "ines")  # the right password, but locked now
+        statuses = [(await login(client, "ines", "wrong-password-x")).status_code for _ in range(3)]
+        locked = await login(client, "ines")  # the right password, but locked now
         assert statuses == [401, 401, 401] and locked.status_code == 429
-        other = await _login(client, "ivan")
+        other = await login(client, "ivan")
         assert other.status_code == 303
         forged = await client.post(
             "/login", data={"user": "ivan", "password": PASSWORDS["ivan"], "csrf_token": "x"}
@@ -201,7 +184,7 @@ async def test_pages_need_a_session_and_carry_security_headers(tmp_path: Path) -
         httpx.AsyncClient(base_url=server.url.rstrip("/")) as client,
     ):
         assert [(await client.get(route)).status_code for route in routes] == [303] * len(routes)
-        await _login(client, "victor")
+        await login(client, "victor")
         for route in routes:
             page = await client.get(route)
             assert page.status_code == 200, route
@@ -230,7 +213,7 @@ async def test_replay_and_live_view_run_the_draft_over_recorded_tracks_without_s
     before = path.read_text()
     async with running_box(path) as (server, bridge):
         bridge.tracks[CAMERA] = _standing_person(40, (0.3, 0.8))
-        client, csrf = await _session(server.url.rstrip("/"), "victor")  # trying a draft needs no edit right
+        client, csrf = await session(server.url.rstrip("/"), "victor")  # trying a draft needs no edit right
         draft = await _draft(client)
         draft["camera"]["zones"].append(
             {"name": "Bench", "polygon": [[0.1, 0.6], [0.5, 0.6], [0.5, 0.95], [0.1, 0.95]]}
@@ -270,13 +253,13 @@ async def test_an_integrator_adds_a_security_center_camera_to_the_analysed_ones(
         websdk = WebSdkClient(fake.base_url, fake.username, fake.password)
         async with running_box(path, websdk) as (server, _):
             base = server.url.rstrip("/")
-            viewer, viewer_csrf = await _session(base, "victor")
+            viewer, viewer_csrf = await session(base, "victor")
             listed = await viewer.get("/cameras")
             assert "Piste cyclable Quai" in listed.text and "Analyse this camera" not in listed.text
             refused = await viewer.post(f"/cameras/{NEW_CAMERA}/add", data={"csrf_token": viewer_csrf})
             assert refused.status_code == 403
 
-            integrator, csrf = await _session(base, "ines")
+            integrator, csrf = await session(base, "ines")
             assert "Analyse this camera" in (await integrator.get("/cameras")).text
             added = await integrator.post(f"/cameras/{NEW_CAMERA}/add", data={"csrf_token": csrf})
             assert added.status_code == 303 and added.headers["location"] == f"/cameras/{NEW_CAMERA}"
@@ -305,7 +288,7 @@ async def test_under_tls_the_box_speaks_https_and_its_session_cookie_is_secure(t
         assert server.url.startswith("https://")
         verify = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
         async with httpx.AsyncClient(base_url=server.url.rstrip("/"), verify=verify) as client:
-            response = await _login(client, "ines")
+            response = await login(client, "ines")
             cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("box_session="))
             assert "Secure" in cookie and "HttpOnly" in cookie
         async with httpx.AsyncClient(base_url=server.url.replace("https://", "http://").rstrip("/")) as plain:
@@ -317,7 +300,7 @@ async def test_a_camera_the_gateway_cannot_serve_gets_a_503_naming_no_secret(tmp
     path = write_box_site(tmp_path)
     secret = (tmp_path / "secrets/rtsp-password").read_text().strip()
     async with running_box(path) as (server, _):
-        client, _csrf = await _session(server.url.rstrip("/"), "victor")
+        client, _csrf = await session(server.url.rstrip("/"), "victor")
         # The example's Media Gateway host does not resolve here: no frame, and a message without the URL.
         response = await client.get(f"/cameras/{CAMERA}/snapshot.jpg")
         assert response.status_code == 503

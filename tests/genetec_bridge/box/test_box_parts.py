@@ -14,6 +14,7 @@ from analytics.skills.registry import SKILL_TYPES
 from genetec_bridge.box.accounts import AccountError, AccountStore, Role
 from genetec_bridge.box.config import BoxConfig
 from genetec_bridge.box.i18n import LANGUAGES, MESSAGES
+from genetec_bridge.box.pages.review import REASON_MESSAGES
 from genetec_bridge.box.skill_forms import skill_forms
 from genetec_bridge.box.toml_merge import merge
 from genetec_bridge.box.versions import VersionStore
@@ -33,6 +34,7 @@ def test_every_message_is_in_french_and_english_and_every_key_used_exists() -> N
         used |= set(re.findall(r'\bt\("([\w.]+)"', template.read_text()))
         used |= set(re.findall(r"t\('([\w.]+)'", template.read_text()))
     used |= {f"editor.{key}" for key in re.findall(r'\bt\("(\w+)"', SCRIPT.read_text())}
+    used |= set(REASON_MESSAGES.values())  # the review page's reason labels, one per FalseReason
     assert used and used <= set(MESSAGES), used - set(MESSAGES)
 
 

@@ -1,0 +1,167 @@
+"""The review queue of the trust loop: each alert awaiting a verdict with its evidence (the track
+drawn over a fresh snapshot of the camera: no image of the event is stored) and where to find it in
+Security Desk; a verdict is one key press. Below, per skill and camera, the figures and the promotion
+gate: "Go live" when the gate is open, else only with a written reason (integrators, audited)."""
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+from genetec_bridge.box.accounts import Role
+from genetec_bridge.box.context import CONTEXT
+from genetec_bridge.box.rendering import render
+from genetec_bridge.box.security import SESSION_KEY, requires
+from genetec_bridge.trust.figures import SkillFigures
+from genetec_bridge.trust.review import ReviewItem
+from genetec_bridge.trust.service import TrustError
+from genetec_bridge.trust.verdicts import FalseReason, Verdict
+
+# The reason keys after `f`, in the order the review queue offers them, with each label's message key.
+REASON_KEYS = {str(number): reason for number, reason in enumerate(FalseReason, start=1)}
+REASON_MESSAGES = {reason: f"review.reason.{reason.value}" for reason in FalseReason}
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1%}"
+
+
+def figures_row(figures: SkillFigures) -> dict[str, Any]:
+    """One skill on one camera as the page shows it (the same strings in the page and after a verdict)."""
+    tally, rate = figures.tally, figures.tally.rate
+    return {
+        "key": f"{figures.camera_id}/{figures.skill}",
+        "camera_id": figures.camera_id,
+        "camera": figures.camera_name or figures.camera_id,
+        "skill": figures.skill,
+        "mode": figures.mode,
+        "alerts": str(tally.alerts),
+        "verdicts": f"{tally.true} / {tally.false} / {tally.cannot_tell}",
+        "rate": _percent(rate.rate),
+        "upper": _percent(rate.exact_upper) if rate.judged else "–",
+        "wilson": f"{_percent(rate.wilson_low)} – {_percent(rate.wilson_high)}" if rate.judged else "–",
+        "gate_open": figures.gate.offered,
+        "needed": figures.gate.true_verdicts_needed,
+        "degraded": figures.watch.degraded,
+    }
+
+
+def _time(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _item(item: ReviewItem) -> dict[str, Any]:
+    event, desk = item.event, item.security_desk
+    return {
+        "event_id": item.event_id,
+        "camera_id": item.camera_id,
+        "camera": desk.camera_name or item.camera_id,
+        "skill": item.skill,
+        "mode": item.mode,
+        "kind": event.kind,
+        "place": event.zone or event.line or "",
+        "class": event.class_name,
+        "dwell_s": event.evidence.dwell_s,
+        "threshold_s": event.evidence.threshold_s,
+        "direction": event.evidence.direction,
+        "min_confidence": event.evidence.min_confidence,
+        # SVG user units: the snapshot is drawn in a 0..1000 box, positions are normalised.
+        "path": " ".join(f"{x * 1000:.1f},{y * 1000:.1f}" for x, y in event.evidence.positions),
+        "last": event.evidence.positions[-1] if event.evidence.positions else None,
+        "at": _time(desk.at),
+        "archive_from": _time(desk.archive_from),
+        "archive_to": _time(desk.archive_to),
+        "bookmark": desk.bookmark_text,
+    }
+
+
+def _page(
+    request: web.Request, status: int = 200, error: str = "", changed: tuple[str, str] | None = None
+) -> web.Response:
+    trust = request.app[CONTEXT].bridge.trust
+    role = request[SESSION_KEY].role
+    return render(
+        request,
+        "review.html",
+        status=status,
+        items=[_item(item) for item in trust.review_queue()],
+        figures=[figures_row(f) for f in trust.figures()],
+        reasons=[(key, reason.value, REASON_MESSAGES[reason]) for key, reason in REASON_KEYS.items()],
+        can_judge=role.allows(Role.REVIEWER),
+        can_promote=role.allows(Role.INTEGRATOR),
+        error=error,
+        changed=changed,
+    )
+
+
+@requires(Role.VIEWER)
+async def review_page(request: web.Request) -> web.Response:
+    return _page(request)
+
+
+@requires(Role.REVIEWER)
+async def post_verdict(request: web.Request) -> web.Response:
+    """JSON {verdict: true|false|cannot_tell, reason: FalseReason (false only)} on one alert."""
+    trust = request.app[CONTEXT].bridge.trust
+    event_id = request.match_info["event"]
+    try:
+        body = await request.json()
+        verdict = Verdict(body["verdict"])
+        reason = FalseReason(body["reason"]) if body.get("reason") else None
+    except (ValueError, KeyError, TypeError):
+        return web.json_response(
+            {
+                "error": "expected JSON {verdict: "
+                + "|".join(v.value for v in Verdict)
+                + ", reason: "
+                + "|".join(r.value for r in FalseReason)
+                + " (false only)}"
+            },
+            status=400,
+        )
+    item = trust.review_item(event_id)
+    if item is None:
+        return web.json_response({"error": f"no alert {event_id} in the trust store"}, status=404)
+    try:
+        record = await asyncio.to_thread(
+            trust.record_verdict, event_id, verdict, request[SESSION_KEY].user, reason
+        )
+    except TrustError as error:
+        return web.json_response({"error": str(error)}, status=422)
+    [figures] = trust.figures(item.camera_id, item.skill)
+    return web.json_response(
+        {
+            "event_id": event_id,
+            "verdict": record.verdict.value,
+            "reason": record.reason.value if record.reason else None,
+            "figures": figures_row(figures),
+        }
+    )
+
+
+@requires(Role.INTEGRATOR)
+async def change_mode(request: web.Request) -> web.Response:
+    """Form: camera, skill, action (promote|demote), reason. Promotion without the gate and demotion
+    need the reason; the trust service refuses otherwise and audits what it does."""
+    trust = request.app[CONTEXT].bridge.trust
+    form = await request.post()
+    camera, skill, action = str(form.get("camera", "")), str(form.get("skill", "")), form.get("action")
+    reason = str(form.get("reason", "")).strip()
+    user = request[SESSION_KEY].user
+    try:
+        if action == "promote":
+            await asyncio.to_thread(trust.promote, camera, skill, user, reason or None)
+        elif action == "demote":
+            await asyncio.to_thread(trust.demote, camera, skill, user, reason)
+        else:
+            return _page(request, 400, error=f"unknown action {action!r}")
+    except TrustError as error:
+        return _page(request, 409, error=str(error))
+    return _page(request, changed=(skill, trust.mode(camera, skill).mode))
+
+
+def register(app: web.Application) -> None:
+    app.router.add_get("/review", review_page)
+    app.router.add_post("/api/review/{event}", post_verdict)
+    app.router.add_post("/review/mode", change_mode)

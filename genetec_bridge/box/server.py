@@ -29,6 +29,7 @@ PAGE_MODULES = (
     "genetec_bridge.box.pages.preview",
     "genetec_bridge.box.pages.versions",
     "genetec_bridge.box.pages.audit",
+    "genetec_bridge.box.pages.traffic",
 )
 
 

@@ -17,33 +17,22 @@ import subprocess
 import sys
 import time
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from analytics.assets import REPO_ROOT
 from genetec_bridge.audit.trail import AuditTrail
+from tests.support.browser import shot
 from tests.support.fake_websdk_process import CAMERA_GUIDS, FakeWebSdkProcess, free_port
 from tests.support.rtsp_server_process import PETS, PETS_FPS, start_rtsp_server
 
 pytestmark = pytest.mark.integration
 
 CAMERA = CAMERA_GUIDS[0]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = REPO_ROOT / "var/test-artifacts/box"
 NEW_EVENT = 7001
 PASSWORD = "integrator-password-for-the-test"
 KEPT_COMMENT = "# the junction, kept through every save"
@@ -115,20 +104,6 @@ def _until(condition: Callable[[], Any], timeout_s: float, what: str) -> Any:
         time.sleep(0.3)
 
 
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: install Debian's chromium package (make install does)"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
 def _frames_analysed(row_text: str) -> int:
     found = re.search(r"(\d+) frames analysed", row_text)
     return int(found.group(1)) if found else 0
@@ -181,7 +156,7 @@ def test_new_user_draws_a_zone_saves_applies_and_its_events_reach_security_cente
             _until(lambda: httpx.get(f"{url}/login", timeout=2).status_code == 200, 30, "box serving")
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.goto(f"{url}/")
-            _shot(page, "01-login")
+            shot(page, "01-login")
             page.fill("#user", "ines")
             page.fill("#password", PASSWORD)
             page.click("button[type=submit]")
@@ -198,12 +173,12 @@ def test_new_user_draws_a_zone_saves_applies_and_its_events_reach_security_cente
             )
             expect(row).to_contain_text("streaming")
             expect(page.locator(f"tr[data-camera='{CAMERA_GUIDS[1]}']")).to_contain_text("not analysed")
-            _shot(page, "02-cameras")
+            shot(page, "02-cameras")
 
             # Editor on a fresh snapshot from the Media Gateway.
             page.locator(f"tr[data-camera='{CAMERA}'] a").click()
             _snapshot_shown(page)
-            _shot(page, "03-editor")
+            shot(page, "03-editor")
             page.click("[data-action=new-zone]")
             for x, y in ((0.05, 0.35), (0.95, 0.35), (0.95, 0.97), (0.05, 0.97)):
                 _click_at(page, x, y)
@@ -273,7 +248,7 @@ def test_new_user_draws_a_zone_saves_applies_and_its_events_reach_security_cente
             error = page.locator("[data-key='skills[0].min_dwell_s'] .field-error")
             expect(error).to_contain_text("greater than 0")
             assert "square" not in config.read_text()
-            _shot(page, "04-editor-error")
+            shot(page, "04-editor-error")
             skill.locator("[data-key='skills[0].min_dwell_s'] input").fill("2")
             skill.locator("[data-key='skills[0].min_dwell_s'] input").press("Tab")
 
@@ -281,18 +256,18 @@ def test_new_user_draws_a_zone_saves_applies_and_its_events_reach_security_cente
             page.click("[data-action=replay]")
             expect(page.locator("#replay-summary")).to_contain_text("would have raised")
             expect(page.locator("#preview table")).to_contain_text("loitering:square")
-            _shot(page, "05-editor-replay")
+            shot(page, "05-editor-replay")
             page.click("[data-action=live]")
             _until(lambda: page.locator("rect.track").count() > 0, 20, "live track boxes")
             expect(page.locator("#firing")).to_be_visible()
-            _shot(page, "06-editor-live")
+            shot(page, "06-editor-live")
             page.click("[data-action=live]")
             assert not fake.raised_custom_events(), "a draft raised something in Security Center"
             page.click("[data-action=save]")
             expect(page.locator("#status")).to_contain_text("Saved as version")
             page.click("[data-action=apply]")
             expect(page.locator("#status")).to_contain_text("1 camera(s) reconfigured")
-            _shot(page, "07-editor-saved")
+            shot(page, "07-editor-saved")
 
             # The new zone's events reach Security Center, without a restart of the bridge.
             raised = _until(
@@ -332,19 +307,19 @@ def test_new_user_draws_a_zone_saves_applies_and_its_events_reach_security_cente
             )
 
             page.goto(f"{url}/versions")
-            _shot(page, "08-versions")
+            shot(page, "08-versions")
             page.locator("#versions a").first.click()
             expect(page.locator("#diff ins").first).to_be_visible()
-            _shot(page, "09-diff")
+            shot(page, "09-diff")
             page.goto(f"{url}/audit")
             expect(page.locator("#audit")).to_contain_text("config.save")
-            _shot(page, "10-audit")
+            shot(page, "10-audit")
             page.goto(f"{url}/lang/fr")
             page.goto(f"{url}/cameras/{CAMERA}")
             expect(page.locator("[data-action=save]")).to_have_text("Enregistrer")
             _snapshot_shown(page)
             page.set_viewport_size({"width": 2560, "height": 1440})
-            _shot(page, "11-editor-fr-large")
+            shot(page, "11-editor-fr-large")
         finally:
             bridge.terminate()
             try:

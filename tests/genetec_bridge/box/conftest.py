@@ -1,0 +1,11 @@
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.support.browser import chromium_browser
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    yield from chromium_browser()

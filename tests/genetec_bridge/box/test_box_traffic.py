@@ -201,3 +201,35 @@ def test_traffic_page_draws_the_day_lists_hand_counted_figures_shows_the_outage_
         starts = {entity["dateObservedFrom"]["value"]["@value"][11:16] for entity in answer.json()}
         assert "08:00" in starts and "10:00" not in starts and "11:00" not in starts
         page.close()
+
+
+async def test_export_needs_a_session_names_the_bad_parameter_and_says_when_nothing_is_stored(
+    tmp_path: Path,
+) -> None:
+    path = _site(tmp_path)
+    async with running_box(path) as (server, _):
+        base = server.url.rstrip("/")
+        async with httpx.AsyncClient(base_url=base) as anonymous:
+            refused = await anonymous.get("/traffic/export", params={"from": DAY, "to": "2026-03-03"})
+            assert refused.status_code == 303 and refused.headers["location"].startswith("/login")
+        async with httpx.AsyncClient(base_url=base) as viewer:
+            form = await viewer.get("/login")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+            await viewer.post(
+                "/login", data={"user": "victor", "password": PASSWORDS["victor"], "csrf_token": token}
+            )
+            page = await viewer.get("/traffic", params={"day": DAY})
+            assert page.status_code == 200 and "No statistics stored yet" in page.text
+            nothing = await viewer.get("/traffic/export", params={"from": DAY, "to": "2026-03-03"})
+            assert nothing.status_code == 404 and "counting.store_path" in nothing.text
+            _fill(path)
+            for params, key in (
+                ({"from": DAY, "to": "2026-03-03", "period": "week"}, "period"),
+                ({"from": DAY, "to": "2026-03-03", "format": "xml"}, "format"),
+                ({"from": DAY, "to": DAY}, "to"),
+                ({"from": "02/03/2026"}, "from"),
+            ):
+                answer = await viewer.get("/traffic/export", params=params)
+                assert answer.status_code == 400 and answer.text.startswith(f"{key}:"), (params, answer.text)
+            unknown = await viewer.get("/traffic", params={"point": "nowhere:nothing", "day": DAY})
+            assert unknown.status_code == 404

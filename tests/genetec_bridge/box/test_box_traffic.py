@@ -96,7 +96,12 @@ def box_in_a_thread(path: Path) -> Iterator[str]:
 
     thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
     thread.start()
-    loop, stop, url = started.get(timeout=30)
+    try:
+        loop, stop, url = started.get(timeout=30)
+    except queue.Empty:
+        raise AssertionError(
+            "the box did not start within 30 s (its error is in the thread's traceback)"
+        ) from None
     try:
         yield url.rstrip("/")
     finally:

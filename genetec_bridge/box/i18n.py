@@ -53,6 +53,63 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Saved changes not applied yet to the running analysis.",
         "fr": "Modifications enregistrées mais pas encore appliquées à l'analyse en cours.",
     },
+    "nav.traffic": {"en": "Traffic", "fr": "Trafic"},
+    "traffic.title": {"en": "Traffic counts", "fr": "Comptages du trafic"},
+    "traffic.no_points": {
+        "en": "No camera counts yet: add a counting skill to a line.",
+        "fr": "Aucune caméra ne compte encore : ajoutez une compétence de comptage à une ligne.",
+    },
+    "traffic.no_store": {
+        "en": "No statistics stored yet (counting.store_path).",
+        "fr": "Aucune statistique enregistrée pour l'instant (counting.store_path).",
+    },
+    "traffic.point": {"en": "Counting point", "fr": "Point de comptage"},
+    "traffic.day": {"en": "Day (UTC)", "fr": "Jour (UTC)"},
+    "traffic.show": {"en": "Show", "fr": "Afficher"},
+    "traffic.explain": {
+        "en": "Times are UTC. Coverage is the share of the period the camera was analysed; counts are"
+        " not extrapolated, and a period never analysed is shown as missing, not as zero.",
+        "fr": "Heures en UTC. La couverture est la part de la période où la caméra a été analysée ; les"
+        " comptages ne sont pas extrapolés, et une période jamais analysée apparaît comme manquante, pas à zéro.",
+    },
+    "traffic.profile": {"en": "Hourly profile of {day}", "fr": "Profil horaire du {day}"},
+    "traffic.hour": {"en": "Hour", "fr": "Heure"},
+    "traffic.total": {"en": "Total", "fr": "Total"},
+    "traffic.coverage": {"en": "Coverage", "fr": "Couverture"},
+    "traffic.missing": {"en": "missing", "fr": "manquant"},
+    "traffic.weeks": {"en": "This week and the week before", "fr": "Cette semaine et la précédente"},
+    "traffic.this_week": {"en": "This week", "fr": "Cette semaine"},
+    "traffic.previous_week": {"en": "Week before", "fr": "Semaine précédente"},
+    "traffic.directions": {"en": "Directions on {day}", "fr": "Sens de circulation le {day}"},
+    "traffic.direction": {"en": "Direction", "fr": "Sens"},
+    "traffic.directions_coverage": {
+        "en": "Coverage of the day: {share}.",
+        "fr": "Couverture de la journée : {share}.",
+    },
+    "traffic.coverage_title": {
+        "en": "Coverage of {day}, per {interval} s interval",
+        "fr": "Couverture du {day}, par intervalle de {interval} s",
+    },
+    "traffic.coverage_table": {"en": "Coverage of each interval", "fr": "Couverture de chaque intervalle"},
+    "traffic.interval": {"en": "Interval", "fr": "Intervalle"},
+    "traffic.export": {"en": "Open-data export", "fr": "Export open data"},
+    "traffic.export_explain": {
+        "en": "Every counting point, from the first day to the day before the last (UTC). CSV: the points"
+        " file and the measures file in a zip, as Cerema recommends; NGSI-LD: TrafficFlowObserved entities.",
+        "fr": "Tous les points de comptage, du premier jour à la veille du dernier (UTC). CSV : le fichier"
+        " des points et celui des mesures dans un zip, selon les recommandations du Cerema ; NGSI-LD :"
+        " entités TrafficFlowObserved.",
+    },
+    "traffic.from": {"en": "From", "fr": "Du"},
+    "traffic.to": {"en": "To (excluded)", "fr": "Au (exclu)"},
+    "traffic.period": {"en": "Period", "fr": "Période"},
+    "traffic.period_interval": {"en": "each interval", "fr": "chaque intervalle"},
+    "traffic.period_hour": {"en": "hourly", "fr": "horaire"},
+    "traffic.period_day": {"en": "daily", "fr": "journalière"},
+    "traffic.format": {"en": "Format", "fr": "Format"},
+    "traffic.format_csv": {"en": "CSV (points + measures)", "fr": "CSV (points + mesures)"},
+    "traffic.format_ngsi_ld": {"en": "NGSI-LD JSON", "fr": "JSON NGSI-LD"},
+    "traffic.download": {"en": "Download", "fr": "Télécharger"},
     "versions.title": {"en": "Saved versions", "fr": "Versions enregistrées"},
     "versions.number": {"en": "Version", "fr": "Version"},
     "versions.at": {"en": "When (UTC)", "fr": "Quand (UTC)"},

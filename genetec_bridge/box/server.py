@@ -31,6 +31,7 @@ PAGE_MODULES = (
     "genetec_bridge.box.pages.audit",
     "genetec_bridge.box.pages.review",
     "genetec_bridge.box.pages.privacy",
+    "genetec_bridge.box.pages.traffic",
 )
 
 

@@ -1,9 +1,10 @@
-"""Debian's headless Chromium for the box's browser tests (driven by Playwright; no browser is
-downloaded), and their screenshots, kept under var/test-artifacts/box/."""
+"""The box's browser tests' harness: Debian's headless Chromium driven by Playwright (no browser is
+downloaded), and screenshots kept as test artefacts under var/test-artifacts/box/."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from analytics.assets import REPO_ROOT
 
@@ -20,6 +21,16 @@ CHROMIUM_ARGS = [
 ARTIFACTS = REPO_ROOT / "var/test-artifacts/box"
 
 
-def shot(page: Page, name: str) -> None:
+def chromium_browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: install Debian's chromium package (make install does)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def shot(page: Page, name: str, full_page: bool = True) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path

@@ -1,0 +1,141 @@
+"""Traffic of one counting point (every role): the day's hourly profile per category, the week against
+the one before, the split per direction and the coverage, each drawn by the vendored Chart.js and
+listed in a table; and the open-data exports of a date range (CSV: points and measures, zipped; or
+NGSI-LD JSON), written by the same code as `genetec-bridge counts export`.
+
+Days are UTC, like the store. A period never analysed is missing data (`null`), never zero traffic.
+"""
+
+import asyncio
+import io
+import tempfile
+import zipfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from genetec_bridge.box.accounts import Role
+from genetec_bridge.box.context import CONTEXT
+from genetec_bridge.box.i18n import language
+from genetec_bridge.box.rendering import render
+from genetec_bridge.box.security import requires
+from genetec_bridge.commands.counts import PERIODS
+from genetec_bridge.counting import traffic_views
+from genetec_bridge.counting.categories import CATEGORY_NAMES
+from genetec_bridge.counting.export_files import FORMATS, write_exports
+from genetec_bridge.counting.series import CountingPoint, counting_points, site_measures
+from genetec_bridge.counting.store import StatisticsStore
+
+MAX_EXPORT_DAYS = 366  # one request builds the whole file in memory
+
+
+def _day(text: str | None, default: date, key: str) -> date:
+    if not text:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise web.HTTPBadRequest(text=f"{key}: '{text}' is not a day like 2026-03-01") from None
+
+
+def _utc(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _views(path: Path, point: CountingPoint, day: date) -> dict[str, Any]:
+    store = StatisticsStore(path)
+    try:
+        start = _utc(day)
+        return {
+            "profile": traffic_views.daily_profile(store, point, day),
+            "weeks": traffic_views.week_over_week(store, point, day - timedelta(days=day.weekday())),
+            "directions": traffic_views.direction_split(store, point, start, start + timedelta(days=1)),
+            "coverage": traffic_views.coverage(store, point, start, start + timedelta(days=1)),
+        }
+    finally:
+        store.close()
+
+
+@requires(Role.VIEWER)
+async def traffic_page(request: web.Request) -> web.Response:
+    site = request.app[CONTEXT].bridge.site
+    points = counting_points(site)
+    today = datetime.now(UTC).date()
+    day = _day(request.query.get("day"), today, "day")
+    chosen = request.query.get("point")
+    point = next((p for p in points if p.id == chosen), points[0] if points else None)
+    if chosen is not None and (point is None or point.id != chosen):
+        raise web.HTTPNotFound(text=f"no counting point {chosen}")
+    views = None
+    if point is not None and site.counting.store_path.is_file():
+        views = await asyncio.to_thread(_views, site.counting.store_path, point, day)
+    return render(
+        request,
+        "traffic.html",
+        points=points,
+        point=point,
+        day=day.isoformat(),
+        views=views,
+        export_from=(day - timedelta(days=day.weekday())).isoformat(),
+        export_to=(day - timedelta(days=day.weekday()) + timedelta(days=7)).isoformat(),
+        periods=tuple(PERIODS),
+        formats=FORMATS,
+        category_names=CATEGORY_NAMES[language(request)],
+    )
+
+
+def _export(
+    path: Path, points: list[CountingPoint], start: datetime, end: datetime, period: str, kind: str
+) -> tuple[str, bytes]:
+    store = StatisticsStore(path)
+    try:
+        series = site_measures(store, points, start.timestamp(), end.timestamp(), PERIODS[period])
+    finally:
+        store.close()
+    stem = f"{start.date()}-{end.date()}-{period}"
+    with tempfile.TemporaryDirectory() as directory:
+        files = write_exports(Path(directory), points, series, stem, (kind,))
+        if len(files) == 1:
+            return files[0].name, files[0].read_bytes()
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+            for file in files:
+                zipped.write(file, file.name)
+        return f"comptages-{stem}.zip", archive.getvalue()
+
+
+@requires(Role.VIEWER)
+async def export(request: web.Request) -> web.Response:
+    site = request.app[CONTEXT].bridge.site
+    query = request.query
+    today = datetime.now(UTC).date()
+    start = _day(query.get("from"), today, "from")
+    end = _day(query.get("to"), start + timedelta(days=1), "to")
+    period, kind = query.get("period", "interval"), query.get("format", "csv")
+    if period not in PERIODS:
+        raise web.HTTPBadRequest(text=f"period: one of {', '.join(PERIODS)}")
+    if kind not in FORMATS:
+        raise web.HTTPBadRequest(text=f"format: one of {', '.join(FORMATS)}")
+    if not 0 < (end - start).days <= MAX_EXPORT_DAYS:
+        raise web.HTTPBadRequest(text=f"to: after from, and at most {MAX_EXPORT_DAYS} days after it")
+    path = site.counting.store_path
+    if not path.is_file():
+        raise web.HTTPNotFound(text="no statistics store yet (counting.store_path)")
+    try:
+        name, body = await asyncio.to_thread(
+            _export, path, counting_points(site), _utc(start), _utc(end), period, kind
+        )
+    except ValueError as error:
+        raise web.HTTPBadRequest(text=f"{error} (its counting skill's interval_s)") from None
+    return web.Response(
+        body=body,
+        content_type="application/zip" if name.endswith(".zip") else "application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def register(app: web.Application) -> None:
+    app.router.add_get("/traffic", traffic_page)
+    app.router.add_get("/traffic/export", export)

@@ -16,12 +16,13 @@ Only anonymous tallies are kept: no track, box or image. `prune` applies the ret
 ([retention] counts_days, by genetec_bridge.privacy.retention).
 """
 
-import sqlite3
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from genetec_bridge.durable_sqlite import connect_durable
 
 ANALYSED_BIN_S = 60.0
 AVAILABILITY_BIN_S = 3600.0
@@ -132,9 +133,7 @@ class StatisticsStore:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = Path(path)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30.0)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self._db = connect_durable(Path(path))
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:

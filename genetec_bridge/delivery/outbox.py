@@ -33,6 +33,7 @@ from typing import Any
 
 from analytics.events import AnalyticsEvent
 from genetec_bridge.delivery.lanes import lane_of
+from genetec_bridge.durable_sqlite import connect_durable
 from genetec_bridge.health.status import AlarmResponses, ParkedEvent
 
 log = logging.getLogger(__name__)
@@ -153,12 +154,8 @@ class Outbox:
             self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=self._busy_timeout_s)
+        db = connect_durable(self.path, self._busy_timeout_s)
         try:
-            # WAL + synchronous=FULL: a commit is on disk (fsync) before it returns, and readers (status,
-            # the maintenance tool) never block the writer.
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
             problems = [row[0] for row in db.execute("PRAGMA quick_check")]
             if problems != ["ok"]:
                 raise sqlite3.DatabaseError("; ".join(problems[:3]))

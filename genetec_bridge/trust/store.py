@@ -8,7 +8,6 @@ may overrule an operator's acknowledgement; the audit trail keeps every one. Thr
 by the bridge and the `genetec-bridge trust` command (WAL: readers never block the writer).
 """
 
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from typing import Any
 
 from analytics.events import AnalyticsEvent
 from analytics.skills.base import Mode
+from genetec_bridge.durable_sqlite import connect_durable
 from genetec_bridge.trust.verdicts import FalseReason, Verdict, VerdictRecord
 
 _SCHEMA = """
@@ -111,9 +111,7 @@ class TrustStore:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30.0)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self._db = connect_durable(Path(path))
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:

@@ -4,9 +4,6 @@ The clip takes minutes on a CPU, so the run is session-scoped: `analytics run` i
 an operator would start it, and every accuracy test reads its output directory.
 """
 
-import json
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from analytics.assets import REPO_ROOT
+from tests.support.offline_analysis import read_events, run_analytics
 
 CONFIG = REPO_ROOT / "fixtures/pets09-s2l1.toml"
 TRUE_FPS = "7"  # the AVI header says 10
@@ -29,7 +27,7 @@ class PetsRun:
         return self.out / "events.jsonl"
 
     def events(self) -> list[dict]:
-        return [json.loads(line) for line in self.events_jsonl.read_text().splitlines() if line.strip()]
+        return read_events(self.events_jsonl)
 
 
 @pytest.fixture(scope="session")
@@ -37,9 +35,5 @@ def pets_run(shared_asset: Callable[[str], Path], tmp_path_factory: pytest.TempP
     video = shared_asset("data/pets09-s2l1/vtest.avi")
     reference = shared_asset("data/pets09-s2l1/reference/events.csv")
     out = tmp_path_factory.mktemp("pets-run")
-    command = [sys.executable, "-m", "analytics.cli", "run", str(video), "--config", str(CONFIG)]
-    command += ["--fps", TRUE_FPS, "--out", str(out), "--quiet"]
-    result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        pytest.fail(f"analytics run failed ({result.returncode}):\n{result.stderr}", pytrace=False)
+    run_analytics(video, CONFIG, out, "--fps", TRUE_FPS)
     return PetsRun(out, reference)

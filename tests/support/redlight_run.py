@@ -4,9 +4,6 @@
 configuration from fixtures/redlight-hanoi/; every red-light accuracy test reads its output.
 """
 
-import json
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from analytics.assets import REPO_ROOT
+from tests.support.offline_analysis import read_events, run_analytics
 
 FIXTURES = REPO_ROOT / "fixtures/redlight-hanoi"
 CONFIG = FIXTURES / "giang-vo-lang-ha.toml"
@@ -32,7 +30,7 @@ class RedLightRun:
         return self.out / "events.jsonl"
 
     def events(self) -> list[dict]:
-        return [json.loads(line) for line in self.events_jsonl.read_text().splitlines() if line.strip()]
+        return read_events(self.events_jsonl)
 
 
 @pytest.fixture(scope="session")
@@ -41,9 +39,5 @@ def redlight_run(
 ) -> RedLightRun:
     video = shared_asset(VIDEO)
     out = tmp_path_factory.mktemp("redlight-run")
-    command = [sys.executable, "-m", "analytics.cli", "run", str(video), "--config", str(CONFIG)]
-    command += ["--out", str(out), "--quiet"]
-    result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        pytest.fail(f"analytics run failed ({result.returncode}):\n{result.stderr}", pytrace=False)
+    run_analytics(video, CONFIG, out)
     return RedLightRun(video, out)

@@ -1,4 +1,7 @@
-"""One batch at a time: frames out of shared memory, one detector call, each camera's pipeline.
+"""One batch at a time: frames out of shared memory, the detector, each camera's pipeline.
+
+The detector's frames run on threads of their own (on the CPU) while this thread tracks the frames
+already detected, so tracking and skills overlap the next frames' inference.
 
 When the inference tier does not answer (a Triton server unreachable, restarting or too slow), the
 batch is retried with capped back-off as long as no newer frame of its cameras is waiting; once one
@@ -10,6 +13,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +44,7 @@ class Analysed:
     events: list[AnalyticsEvent]
     detected: bool
     stage_cpu_s: dict[str, float]
+    inference_s: float  # from the batch's start until its detections up to this frame were in
 
     @property
     def counts(self) -> dict[str, int]:
@@ -99,8 +104,12 @@ class Analyser:
         batch: list[FrameReady],
         keep_trying: KeepTrying = lambda: False,
         on_failure: OnFailure = lambda _error: None,
+        on_analysed: Callable[[Analysed], None] = lambda _done: None,
     ) -> BatchOutcome:
-        """Every frame of `batch` must come from a camera `ready_for` analysis, one frame per camera."""
+        """Every frame of `batch` must come from a camera `ready_for` analysis, one frame per camera.
+
+        `on_analysed` gets each frame as soon as it is analysed (from this thread), so its events
+        need not wait for the rest of the batch."""
         frames, images, lost = [], [], []
         with self._clock.measure("transport"):
             for frame in batch:
@@ -117,32 +126,39 @@ class Analyser:
             for frame, image in zip(frames, images, strict=True)
         ]
         started = time.perf_counter()
-        with self._clock.measure("detection"):
-            detections = self._detect(
-                [i for i, m in zip(images, moving, strict=True) if m], keep_trying, on_failure
-            )
-        inference_s = time.perf_counter() - started
+        detections = self._detect(
+            [i for i, m in zip(images, moving, strict=True) if m], keep_trying, on_failure
+        )
         if detections is None:
             self._clock.take()  # the time spent waiting on the tier is no analysis stage
-            return BatchOutcome([], [*lost, *frames], inference_s)
+            self._detector.clock.take()
+            return BatchOutcome([], [*lost, *frames], time.perf_counter() - started)
         found = iter(detections)
         analysed = []
+        inferred = time.perf_counter()
         for frame, image, detected in zip(frames, images, moving, strict=True):
+            frame_detections = None
+            if detected:
+                frame_detections = next(found).result()
+                inferred = time.perf_counter()
             tracks, events = self._pipelines[frame.camera].process(
-                next(found) if detected else None, image, frame.frame, frame.time_s, frame.captured_at
+                frame_detections, image, frame.frame, frame.time_s, frame.captured_at
             )
-            analysed.append(Analysed(frame, tracks, events, detected, {}))
-        # The batch's stage times go with its first frame: summed over results they are exact.
-        analysed[0].stage_cpu_s.update(self._clock.take())
-        return BatchOutcome(analysed, lost, inference_s)
+            done = Analysed(frame, tracks, events, detected, {}, inferred - started)
+            if len(analysed) == len(frames) - 1:
+                # The stage times go with a batch's last frame: summed over results they are exact.
+                done.stage_cpu_s.update({**self._clock.take(), **self._detector.clock.take()})
+            analysed.append(done)
+            on_analysed(done)
+        return BatchOutcome(analysed, lost, inferred - started)
 
     def _detect(
         self, images: Sequence[np.ndarray], keep_trying: KeepTrying, on_failure: OnFailure
-    ) -> list[sv.Detections] | None:
+    ) -> list["Future[sv.Detections]"] | None:
         """The detections, or None when the tier failed and the batch was given up."""
         while True:
             try:
-                found = self._detector.detect(images)
+                found = self._detector.submit(images)
             except InferenceUnavailable as error:
                 on_failure(error)
                 if not keep_trying():
@@ -158,3 +174,4 @@ class Analyser:
         for ring in self._rings.values():
             ring.close()
         self._rings.clear()
+        self._detector.close()

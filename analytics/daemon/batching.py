@@ -3,7 +3,8 @@
 A camera that sends frames faster than the detector keeps up has its older frame replaced by the
 newer one and counted as dropped, so nothing queues without bound and the analysis works on the
 present. Cameras are served in the order they started waiting, so a batch smaller than the number
-of cameras still reaches every camera in turn.
+of cameras still reaches every camera in turn. Several batches may be analysed at once, never two
+frames of one camera: a camera in a batch under analysis is skipped until it is done.
 """
 
 import asyncio
@@ -40,13 +41,19 @@ class PendingFrames:
     def take_dropped(self, camera: str) -> int:
         return self._dropped.pop(camera, 0)
 
-    def take(self, batch_size: int) -> list[FrameReady]:
-        """Up to `batch_size` frames, one per camera, the longest-waiting cameras first."""
-        cameras = list(self._pending)[:batch_size]
+    def take(self, batch_size: int, busy: set[str] | frozenset[str] = frozenset()) -> list[FrameReady]:
+        """Up to `batch_size` frames, one per camera not in `busy`, the longest-waiting cameras first.
+
+        Empty when there is none: `wait` then returns once a frame arrives or `released` is called."""
+        cameras = [camera for camera in self._pending if camera not in busy][:batch_size]
         batch = [self._pending.pop(camera) for camera in cameras]
-        if not self._pending:
+        if not batch:
             self._arrived.clear()
         return batch
+
+    def released(self) -> None:
+        """Cameras left `busy`: their waiting frames may be taken."""
+        self._arrived.set()
 
     async def wait(self) -> None:
         await self._arrived.wait()

@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +13,9 @@ from analytics.detection.letterbox import Letterbox
 from analytics.detection.model_io import ModelShapes
 from analytics.detection.nms import non_max_suppression
 from analytics.detection.providers import Device
-from analytics.detection.yolox_decode import YoloxDecoder
+from analytics.detection.yolox_decode import STRIDES, YoloxDecoder
 from analytics.frame_tracks import CLASS_IDS
+from analytics.stage_clock import StageClock
 
 logger = logging.getLogger(__name__)
 
@@ -21,18 +23,32 @@ _SCORE_THRESHOLD = 0.1
 _NMS_IOU = 0.45
 
 
+def _done(detections: sv.Detections) -> "Future[sv.Detections]":
+    future: Future[sv.Detections] = Future()
+    future.set_result(detections)
+    return future
+
+
 class Detector:
     """Persons and vehicles in BGR frames of any size; one call may hold frames of several cameras.
 
     Returns, per image, `sv.Detections` with pixel xyxy, confidence and COCO class_id. The score
     threshold is low on purpose: the tracker uses weak detections to keep tracks alive, and each
-    skill applies its own confidence threshold. The frames of one call go to the backend as one
-    batch (one request to Triton).
+    skill applies its own confidence threshold. A backend that batches gets the frames of one call as
+    one batch (one request to Triton); one that runs frames one by one gets each frame padded only to
+    a multiple of 32 when the model's size is free, several frames at once on threads of its own.
+    CPU time spent detecting goes to `clock` under "detection".
     """
 
-    def __init__(self, backend: InferenceBackend) -> None:
+    def __init__(self, backend: InferenceBackend, clock: StageClock | None = None) -> None:
         self.backend = backend
-        self._decoder: YoloxDecoder | None = None
+        self.clock = clock or StageClock()
+        self._decoders: dict[tuple[int, int], YoloxDecoder] = {}
+        self._threads = (
+            ThreadPoolExecutor(backend.parallel_frames, thread_name_prefix="detect")
+            if not backend.batches and backend.parallel_frames > 1
+            else None
+        )
         logger.info("detector: %s", backend.description)
 
     @classmethod
@@ -58,25 +74,64 @@ class Detector:
 
     def detect(self, images: Sequence[np.ndarray]) -> list[sv.Detections]:
         """Raises InferenceUnavailable when a remote tier does not answer; nothing is kept then."""
+        return [found.result() for found in self.submit(images)]
+
+    def submit(self, images: Sequence[np.ndarray]) -> list["Future[sv.Detections]"]:
+        """The detections of each image, as futures that complete in order when frames run on
+        threads, so the caller can track the first while the next are still inferred.
+
+        Raises InferenceUnavailable, before returning, when a remote tier does not answer."""
         if not images:
             return []
+        if self.backend.batches:
+            with self.clock.measure("detection"):
+                return [_done(found) for found in self._detect_batch(images)]
+        if self._threads is None:
+            return [_done(self._detect_one(image)) for image in images]
+        return [self._threads.submit(self._detect_one, image) for image in images]
+
+    def close(self) -> None:
+        if self._threads is not None:
+            self._threads.shutdown(cancel_futures=True)
+
+    def _detect_batch(self, images: Sequence[np.ndarray]) -> list[sv.Detections]:
         size = self.input_size
         boxes = [Letterbox.fit(image.shape[:2], size) for image in images]
         blob = np.stack([box.apply(image, size) for box, image in zip(boxes, images, strict=True)])
-        blob = np.ascontiguousarray(blob.transpose(0, 3, 1, 2), dtype=np.float32)
-        outputs = self.backend.infer(blob)
+        outputs = self.backend.infer(_as_input(blob))
         return [
-            self._detections(rows, box, image.shape[:2])
+            self._detections(rows, box, image.shape[:2], size)
             for rows, box, image in zip(outputs, boxes, images, strict=True)
         ]
 
-    def _detections(self, rows: np.ndarray, box: Letterbox, frame_size: tuple[int, int]) -> sv.Detections:
-        if self._decoder is None:
-            self._decoder = YoloxDecoder(self.input_size, tuple(CLASS_IDS.values()), _SCORE_THRESHOLD)
-        xyxy, scores, class_ids = self._decoder.decode(rows)
+    def _detect_one(self, image: np.ndarray) -> sv.Detections:
+        with self.clock.measure("detection"):
+            frame_size = image.shape[:2]
+            box = Letterbox.fit(frame_size, self.input_size)
+            size = (
+                box.snug_size(frame_size, self.input_size, max(STRIDES))
+                if self.shapes.free_size
+                else self.input_size
+            )
+            (rows,) = self.backend.infer(_as_input(box.apply(image, size)[np.newaxis]))
+            return self._detections(rows, box, frame_size, size)
+
+    def _detections(
+        self, rows: np.ndarray, box: Letterbox, frame_size: tuple[int, int], input_size: tuple[int, int]
+    ) -> sv.Detections:
+        decoder = self._decoders.get(input_size)
+        if decoder is None:
+            decoder = YoloxDecoder(input_size, tuple(CLASS_IDS.values()), _SCORE_THRESHOLD)
+            self._decoders[input_size] = decoder
+        xyxy, scores, class_ids = decoder.decode(rows)
         detections = sv.Detections(
             xyxy=box.undo(xyxy, frame_size).astype(np.float32),
             confidence=scores.astype(np.float32),
             class_id=class_ids.astype(int),
         )
         return non_max_suppression(detections, _NMS_IOU)
+
+
+def _as_input(blob: np.ndarray) -> np.ndarray:
+    """[batch, height, width, 3] uint8 → [batch, 3, height, width] float32, as the model takes it."""
+    return np.ascontiguousarray(blob.transpose(0, 3, 1, 2), dtype=np.float32)

@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 import numpy as np
 import onnxruntime as ort
 
-from analytics.detection.model_io import ModelError, ModelShapes, check_model_io
+from analytics.detection.model_io import ModelError, ModelShapes, check_model_io, parse_nominal_size
 from analytics.detection.providers import Device, choose_providers
 from analytics.frame_tracks import CLASS_IDS
 
@@ -44,6 +44,10 @@ class InferenceBackend(Protocol):
     tier: Literal["onnxruntime", "triton"]
     device: str  # what Hello reports: cpu, cuda, tensorrt or triton
     description: str
+    # True: a batch goes in one call (an accelerator or Triton gains from it). False: frames go one
+    # by one, up to `parallel_frames` at once on threads of their own.
+    batches: bool
+    parallel_frames: int
 
     def shapes(self) -> ModelShapes:
         """The model's input and output; may raise InferenceUnavailable before the tier answered once."""
@@ -62,26 +66,50 @@ def _cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "genetec-analytics" / "tensorrt"
 
 
+def cpu_cores() -> int:
+    return len(os.sched_getaffinity(0))
+
+
+def tuned_session_options() -> ort.SessionOptions:
+    """The session settings measured best for the detector on the CPU (2 cores, YOLOX-nano 416).
+
+    One intra-op thread: a frame split over two threads costs 1.6 times the CPU of one (43 against 26
+    ms) for a small gain in wall time, so the cores are better spent on one frame each. No spinning:
+    idle intra-op threads that spin between runs doubled the CPU a frame costs.
+    """
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return options
+
+
 class OnnxRuntimeBackend:
-    """The model in this process, on the best (or the requested) ONNX Runtime execution provider."""
+    """The model in this process, on the best (or the requested) ONNX Runtime execution provider.
+
+    `options` None takes the tuned settings, with frames run on as many threads as the process has
+    cores; the benchmark's naive loop passes ONNX Runtime's defaults.
+    """
 
     tier: Literal["onnxruntime", "triton"] = "onnxruntime"
 
-    def __init__(self, model: Path, device: Device = "auto") -> None:
+    def __init__(
+        self, model: Path, device: Device = "auto", options: ort.SessionOptions | None = None
+    ) -> None:
         if not Path(model).is_file():
             raise ModelError(f"no model file at {model}")
         choice = choose_providers(device, _cache_dir())
-        options = ort.SessionOptions()
+        tuned = options is None
+        options = tuned_session_options() if options is None else options
         options.log_severity_level = 3  # our one line says where it runs; not ORT's warnings
-        # Measured on 2 cores (YOLOX-nano, 416): idle intra-op threads that spin between runs doubled
-        # the CPU a frame costs (57 against 32 ms), CPU the bridge and the other cameras need.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             self._session = ort.InferenceSession(str(model), options, providers=choice.providers)
         except Exception as error:  # onnxruntime raises its own unrelated exception types
             raise ModelError(f"{model} is not a loadable ONNX model: {error}") from error
         self._shapes = check_model_io(
-            self._session.get_inputs(), self._session.get_outputs(), tuple(CLASS_IDS.values())
+            self._session.get_inputs(),
+            self._session.get_outputs(),
+            tuple(CLASS_IDS.values()),
+            parse_nominal_size(self._session.get_modelmeta().custom_metadata_map),
         )
         self.description = choice.describe()
         wanted = choice.providers[0] if isinstance(choice.providers[0], str) else choice.providers[0][0]
@@ -89,20 +117,17 @@ class OnnxRuntimeBackend:
         if running != wanted:
             self.description += f" (onnxruntime could not start {wanted}; running {running})"
         self.device = choice.device
+        # On the CPU frames run one by one (a batch of 8 in one call costs more CPU a frame: 38 against
+        # 32 ms, measured); a model exported with batch 1 (YOLOX's exporter) can only run so.
+        self.batches = not self._shapes.fixed_batch and self.device != "cpu"
+        self.parallel_frames = cpu_cores() if tuned and not self.batches else 1
 
     def shapes(self) -> ModelShapes:
         return self._shapes
 
     def infer(self, blob: np.ndarray) -> np.ndarray:
-        name = self._shapes.input_name
-        # On the CPU a batch costs less as successive runs of one frame (measured: 32 against 38 ms of
-        # CPU a frame on 2 cores); an accelerator gains from one call. A model exported with batch 1
-        # (YOLOX's exporter) can only run frame by frame.
-        if self._shapes.fixed_batch or self.device == "cpu":
-            return np.concatenate(
-                [self._session.run(None, {name: blob[i : i + 1]})[0] for i in range(len(blob))]
-            )
-        return self._session.run(None, {name: blob})[0]
+        """Safe to call from several threads at once (ONNX Runtime sessions are)."""
+        return self._session.run(None, {self._shapes.input_name: blob})[0]
 
     def state(self) -> TierState:
         return TierState(self.tier, self.device, available=True)

@@ -45,6 +45,8 @@ class _Tensor:
 class TritonBackend:
     tier: Literal["onnxruntime", "triton"] = "triton"
     device = "triton"
+    batches = True  # one request per batch, which Triton's batcher merges with other daemons' requests
+    parallel_frames = 1
 
     def __init__(self, url: str, model_name: str, timeout_s: float) -> None:
         self._url = url

@@ -106,7 +106,9 @@ class FrameResult(StrictModel):
         default_factory=dict, description="State of each red-light skill's signal in this frame."
     )
     events: list[AnalyticsEvent] = Field(default_factory=list)
-    inference_s: float = Field(description="Detector time of the batch this frame was part of.")
+    inference_s: float = Field(
+        description="Seconds from the start of this frame's batch until its detections up to this frame were in."
+    )
 
 
 class InferenceState(StrictModel):

@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 MAX_UNSENT_BYTES = 256 * 1024
 # Shared-memory slots of a camera's frame ring.
 SLOTS_PER_CAMERA = 4
+# Results read but not yet handled (their events stored): the link keeps reading while a slow disk
+# stores a burst of events, so the daemon is not held up; beyond this many, reading waits.
+RESULTS_WAITING = 256
 
 
 @dataclass(slots=True)
@@ -165,11 +168,16 @@ class DaemonClient:
         await writer.drain()
         self._writer = writer
         log.info("daemon connected (pid %d, %s, batch %d)", message.pid, message.device, message.batch_size)
+        results: asyncio.Queue[FrameResult] = asyncio.Queue(RESULTS_WAITING)
+        handling = asyncio.create_task(self._handle(results))
         try:
             while True:
                 message = await read_message(reader, FROM_DAEMON)
+                if handling.done():
+                    handling.result()  # the handler failed: its error ends the connection
                 if isinstance(message, FrameResult):
-                    await self._result(message)
+                    self._count(message)
+                    await results.put(message)
                 elif isinstance(message, InferenceState):
                     self._inference(message)
                 elif isinstance(message, LinkError):
@@ -178,6 +186,13 @@ class DaemonClient:
         finally:
             self._writer = None
             writer.close()
+            # What was read is handled before the link is given up: its events must reach the outbox.
+            drained = asyncio.ensure_future(results.join())
+            await asyncio.wait([drained, handling], return_when=asyncio.FIRST_COMPLETED)
+            drained.cancel()
+            handling.cancel()
+            if handling.done() and not handling.cancelled() and handling.exception() is not None:
+                log.error("handling a result failed", exc_info=handling.exception())
 
     def _inference(self, state: InferenceState) -> None:
         previous, self.inference = self.inference, state
@@ -192,14 +207,21 @@ class DaemonClient:
         # restart would not bring Triton back). Frames sent meanwhile are dropped by the daemon.
         self._unanswered_since = None
 
-    async def _result(self, result: FrameResult) -> None:
+    def _count(self, result: FrameResult) -> None:
         counters = self.counters.get(result.camera)
         if counters is not None:
             counters.add(analysed=1, dropped=result.dropped, detected=int(result.detected))
         self._unanswered_since = None
-        # Awaited before the next message is read: each event is durable in the outbox before the
-        # bridge acts on anything that follows it.
-        await self._on_result(result)
+
+    async def _handle(self, results: "asyncio.Queue[FrameResult]") -> None:
+        """One result after the other, in order: each event is durable in the outbox before the
+        bridge acts on anything that follows it."""
+        while True:
+            result = await results.get()
+            try:
+                await self._on_result(result)
+            finally:
+                results.task_done()
 
     def close(self) -> None:
         """Remove the shared-memory rings (the bridge is stopping)."""

@@ -22,6 +22,8 @@ class FlakyBackend:
     tier = "triton"
     device = "triton"
     description = "flaky test tier"
+    batches = True
+    parallel_frames = 1
 
     def __init__(self, failures: int) -> None:
         self.failures = failures
@@ -78,4 +80,14 @@ def test_the_batch_is_given_up_when_a_newer_frame_waits(ring: FrameRing) -> None
     outcome = analyser.analyse([frame], lambda: False, lambda error: reported.append(str(error)))
     assert outcome.analysed == [] and outcome.lost == [frame]
     assert backend.calls == 1 and len(reported) == 1
+    analyser.close()
+
+
+def test_each_frame_is_handed_on_as_soon_as_it_is_analysed(ring: FrameRing) -> None:
+    backend = FlakyBackend(failures=0)
+    analyser, frame = analyser_with(backend, ring)
+    handed: list[int] = []
+    outcome = analyser.analyse([frame], on_analysed=lambda done: handed.append(done.frame.frame))
+    assert handed == [done.frame.frame for done in outcome.analysed] == [1]
+    assert "detection" in outcome.analysed[-1].stage_cpu_s, "the batch's stage times go with its last frame"
     analyser.close()

@@ -1,3 +1,4 @@
+import asyncio
 from datetime import UTC, datetime
 
 from analytics.daemon.batching import PendingFrames
@@ -36,3 +37,20 @@ def test_frames_lost_after_taking_are_counted_with_the_others() -> None:
     pending.add(_frame("a", 2))
     pending.count_dropped("a")
     assert pending.take_dropped("a") == 2
+
+
+def test_a_camera_under_analysis_is_skipped_until_it_is_released() -> None:
+    async def scenario() -> None:
+        pending = PendingFrames()
+        for camera in "ab":
+            pending.add(_frame(camera, 1))
+        assert [f.camera for f in pending.take(8, busy={"a"})] == ["b"]
+        assert pending.take(8, busy={"a"}) == []
+        waiting = asyncio.create_task(pending.wait())
+        await asyncio.sleep(0.01)
+        assert not waiting.done(), "nothing it may take: it waits"
+        pending.released()
+        await asyncio.wait_for(waiting, 1.0)
+        assert [f.camera for f in pending.take(8)] == ["a"]
+
+    asyncio.run(scenario())

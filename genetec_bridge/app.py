@@ -25,6 +25,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from analytics.events import AnalyticsEvent
 from analytics.frame_tracks import FrameTracks
 from analytics.link.link_messages import FrameResult
 from analytics.skills.base import AlertRouting
@@ -279,16 +280,31 @@ class Bridge:
         """The camera's tracks over the last hour, oldest first (for the box's live view and replay)."""
         return self._history.frames(camera_id)
 
+    def _admit(
+        self, routed: list[tuple[AnalyticsEvent, AlertRouting]]
+    ) -> list[tuple[AnalyticsEvent, AlertRouting]]:
+        return [(event, self._trust.admit(event, routing)) for event, routing in routed]
+
     async def _on_result(self, result: FrameResult) -> None:
         self._history.add(result)
-        for event in result.events:
-            routing = self._routing.get((event.camera, event.skill))
-            if routing is not None:
-                # Kept for review first, then delivered in the skill's current mode (shadow: no alert).
-                routing = await asyncio.to_thread(self._trust.admit, event, routing)
-                if await self._delivery.enqueue(event, routing) and event.phase != "end":
+        routed = [
+            (event, routing)
+            for event in result.events
+            if (routing := self._routing.get((event.camera, event.skill))) is not None
+        ]
+        if routed:
+            # Kept for review first, then delivered in the skill's current mode (shadow: no alert). A
+            # frame's events go together: one trip to a worker thread, one outbox commit.
+            routed = await asyncio.to_thread(self._admit, routed)
+            for (event, _routing), stored in zip(
+                routed, await self._delivery.enqueue_many(routed), strict=True
+            ):
+                if stored and event.phase != "end":
                     at = event.timestamp.timestamp() if event.timestamp is not None else time.time()
                     self._counts.pending.add_alert(event.camera, event.skill, at)
+        admitted = {event.id: routing for event, routing in routed}
+        for event in result.events:
+            routing = admitted.get(event.id)
             log.info(
                 "event %s %s camera %s %s track %d at %.1f s%s%s",
                 event.kind,

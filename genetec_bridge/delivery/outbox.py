@@ -201,15 +201,31 @@ class Outbox:
 
     def add(self, event: AnalyticsEvent, actions: list[dict[str, Any]]) -> bool:
         """Store the event with its actions; False when it was already there (same id) or has none."""
-        if not actions:
-            return False
-        return bool(
-            self._write(
-                "INSERT OR IGNORE INTO events"
-                " (event_id, camera, event_json, actions_json, enqueued_at, lane) VALUES (?, ?, ?, ?, ?, ?)",
-                (event.id, event.camera, event.to_json(), json.dumps(actions), self._clock(), lane_of(event)),
-            )
-        )
+        return self.add_many([(event, actions)]) == [True]
+
+    def add_many(self, planned: list[tuple[AnalyticsEvent, list[dict[str, Any]]]]) -> list[bool]:
+        """Store events with their actions in one transaction (one disk flush for a frame's events);
+        for each, False when it was already there (same id) or has no action."""
+        added = []
+        with self._lock, self._db:
+            for event, actions in planned:
+                added.append(
+                    bool(actions)
+                    and self._db.execute(
+                        "INSERT OR IGNORE INTO events (event_id, camera, event_json, actions_json,"
+                        " enqueued_at, lane) VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            event.id,
+                            event.camera,
+                            event.to_json(),
+                            json.dumps(actions),
+                            self._clock(),
+                            lane_of(event),
+                        ),
+                    ).rowcount
+                    == 1
+                )
+        return added
 
     def cameras_pending(self) -> list[str]:
         with self._lock:

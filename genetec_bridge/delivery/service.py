@@ -125,23 +125,36 @@ class DeliveryService:
     ) -> bool:
         """Commit the event to the outbox (durable before this returns) and wake delivery. When the outbox
         cannot be written, the event is held in memory and stored later; True all the same."""
-        actions = plan_actions(event, routing, now)
-        if not actions:
-            return False
+        return (await self.enqueue_many([(event, routing)], now)) == [True]
+
+    async def enqueue_many(
+        self, routed: list[tuple[AnalyticsEvent, AlertRouting]], now: datetime | None = None
+    ) -> list[bool]:
+        """`enqueue` for the events of one frame, in order, committed together (one disk flush)."""
+        planned = [(event, plan_actions(event, routing, now)) for event, routing in routed]
+        storable = [(event, actions) for event, actions in planned if actions]
+        if not storable:
+            return [False] * len(planned)
         if self._unstored:
             # Behind the events already waiting for the outbox: order per camera is kept.
-            self._hold(event, actions)
-            return True
-        try:
-            added = await asyncio.to_thread(self.outbox.add, event, actions)
-        except sqlite3.Error as error:
-            self._storage_failed(error)
-            self._hold(event, actions)
-            return True
-        self._storage_ok()
-        if added:
-            self._arrived(event)
-        return added
+            stored = [True] * len(storable)
+            for event, actions in storable:
+                self._hold(event, actions)
+        else:
+            try:
+                stored = await asyncio.to_thread(self.outbox.add_many, storable)
+            except sqlite3.Error as error:
+                self._storage_failed(error)
+                stored = [True] * len(storable)
+                for event, actions in storable:
+                    self._hold(event, actions)
+            else:
+                self._storage_ok()
+                for (event, _actions), added in zip(storable, stored, strict=True):
+                    if added:
+                        self._arrived(event)
+        outcome = iter(stored)
+        return [next(outcome) if actions else False for _event, actions in planned]
 
     def _hold(self, event: AnalyticsEvent, actions: list[dict[str, Any]]) -> None:
         if len(self._unstored) >= MAX_UNSTORED:

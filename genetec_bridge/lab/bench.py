@@ -55,7 +55,7 @@ from analytics.stage_clock import StageClock
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
 from genetec_bridge.ingest.captured_frame import CapturedFrame
-from genetec_bridge.lab.bench_clips import Mix, mixes
+from genetec_bridge.lab.bench_clips import Clip, Mix, mixes
 from genetec_bridge.lab.bench_report import (
     TARGET_FPS,
     Figures,
@@ -359,8 +359,8 @@ async def alert_latency(chain: Chain, workdir: Path, seconds: float, background:
     subject entered the zone, frames earlier: the tracker's confirmation and the skill's thresholds
     are settings, not the chain's speed.)
 
-    Two spare cameras of the chain, never used before, play the busy campus clip: their tracks are
-    all new, so every person and vehicle raises an intrusion. Meanwhile the first `background`
+    Two spare cameras of the chain, never used before, show an empty scene for a second, then play
+    the busy campus clip: their tracks are all new, so every person and vehicle raises an intrusion. Meanwhile the first `background`
     cameras play the chain's mix, so the latency is the one of a loaded daemon. They carry no alert
     routing, as most cameras of a site for most skills: their events are not delivered, so the figure
     is an alert's on a loaded box, not the one of an alert storm on every camera.
@@ -403,15 +403,22 @@ async def alert_latency(chain: Chain, workdir: Path, seconds: float, background:
         routed = {c.id for c in cameras}
 
         async def enqueue(result: FrameResult) -> None:
-            for event in result.events if result.camera in routed else ():
-                decided_at[event.id] = result.captured_at
-                await delivery.enqueue(event, routing)
+            if result.camera in routed and result.events:
+                decided_at.update((event.id, result.captured_at) for event in result.events)
+                await delivery.enqueue_many([(event, routing) for event in result.events])
 
         chain.enqueue = enqueue
         delivering = asyncio.create_task(delivery.run())
         loaded = feeds(chain.mix, [c.id for c in chain.cameras[:background]], chain.client.submit, TARGET_FPS)
         busy = Mix("latency", chain.mix.clips[:1])
-        measured = feeds(busy, [c.id for c in cameras], chain.client.submit, TARGET_FPS)
+        spare_ids = [c.id for c in cameras]
+        # A second of an empty scene first: the alerts are measured on running cameras, past their
+        # first frames (shared memory set up, first detection), with every person still new.
+        dark = Mix("dark", [Clip("dark", [np.zeros_like(busy.clips[0].images[0])], 0.0)])
+        await asyncio.to_thread(
+            run_feeds, loaded + feeds(dark, spare_ids, chain.client.submit, TARGET_FPS), 1.0
+        )
+        measured = feeds(busy, spare_ids, chain.client.submit, TARGET_FPS)
         await asyncio.to_thread(run_feeds, loaded + measured, seconds)
         chain.enqueue = None
         await asyncio.sleep(2.0)

@@ -166,31 +166,33 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def draw_dropped_frames(report: Report, path: Path) -> None:
+    """Frames dropped and p95 capture-to-result latency against camera count, per mix and rig."""
     # Imported here: only a run asked for a chart needs matplotlib.
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
 
-    figure, axes = pyplot.subplots(figsize=(7, 4), dpi=100)
+    figure, (dropped, late) = pyplot.subplots(1, 2, figsize=(11, 4), dpi=100)
     for mix, colour in zip(report.mixes, ("tab:blue", "tab:orange", "tab:green"), strict=False):
         rigs = [("chain", mix.chain, "-o"), ("naive", mix.naive, "--s")]
         if mix.triton is not None:
             rigs.append(("chain via Triton", mix.triton, ":^"))
         for rig, figures, style in rigs:
             steps = sorted(figures.steps, key=lambda s: s.cameras)
-            axes.plot(
-                [s.cameras for s in steps],
-                [100 * s.dropped for s in steps],
-                style,
-                color=colour,
-                label=f"{rig}, {mix.mix} mix",
-            )
-    axes.axhline(100 * MAX_DROP, color="grey", linewidth=0.8, linestyle=":")
-    axes.set_xlabel(f"cameras at {TARGET_FPS:g} fps")
-    axes.set_ylabel("frames dropped (%)")
-    axes.set_title(f"Frames dropped against camera count ({report.cores} CPU cores)")
-    axes.legend(fontsize=8)
+            cameras = [s.cameras for s in steps]
+            label = f"{rig}, {mix.mix} mix"
+            dropped.plot(cameras, [100 * s.dropped for s in steps], style, color=colour, label=label)
+            late.plot(cameras, [1000 * s.latency_p95_s for s in steps], style, color=colour, label=label)
+    dropped.axhline(100 * MAX_DROP, color="grey", linewidth=0.8, linestyle=":")
+    late.axhline(1000 * MAX_ANALYSIS_LATENCY_S, color="grey", linewidth=0.8, linestyle=":")
+    dropped.set_ylabel("frames dropped (%)")
+    late.set_ylabel("p95 capture to result (ms)")
+    for axes in (dropped, late):
+        axes.set_xlabel(f"cameras at {TARGET_FPS:g} fps")
+    dropped.set_title(f"Frames dropped ({report.cores} CPU cores)")
+    late.set_title("Analysis latency (a camera is sustained below both lines)")
+    dropped.legend(fontsize=8)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path)

@@ -25,6 +25,18 @@ def test_insert_is_idempotent_and_actionless_events_are_not_stored(tmp_path):
     assert outbox.stats().pending == 1 and outbox.stats().produced == 1
 
 
+def test_a_frames_events_go_in_together_in_order_each_once(tmp_path):
+    outbox = Outbox(tmp_path / "o.sqlite3")
+    assert outbox.add(loitering(1, CAM_A), ACTIONS)
+    planned = [(loitering(i, CAM_A), ACTIONS) for i in (2, 1, 3)] + [(loitering(4, CAM_A), [])]
+    assert outbox.add_many(planned) == [True, False, True, False]  # 1 was there, 4 has no action
+    order = []
+    while (pending := outbox.next_pending(CAM_A)) is not None:
+        order.append(pending.event_id[-1])
+        outbox.mark_delivered(pending.event_id)
+    assert order == ["1", "2", "3"]
+
+
 def test_order_per_camera_and_resume_after_reopen(tmp_path):
     path = tmp_path / "o.sqlite3"
     outbox = Outbox(path)

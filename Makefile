@@ -58,7 +58,7 @@ var/.apt-installed:
 	fi
 	touch $@
 
-$(MODEL): $(VENV)/.installed analytics/detection/free_axes.py
+$(MODEL): $(VENV)/.installed analytics/detection/dynamic_batch.py
 	@if [ ! -f "$(ASSETS)/models/yolox_nano.onnx" ]; then \
 		echo "Missing detector model: $(ASSETS)/models/yolox_nano.onnx"; \
 		echo "Put yolox_nano.onnx under ASSETS/models/ or run with ASSETS=/path/to/assets (default ../shared)."; \

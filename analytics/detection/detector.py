@@ -13,7 +13,7 @@ from analytics.detection.letterbox import Letterbox
 from analytics.detection.model_io import ModelShapes
 from analytics.detection.nms import non_max_suppression
 from analytics.detection.providers import Device
-from analytics.detection.yolox_decode import STRIDES, YoloxDecoder
+from analytics.detection.yolox_decode import YoloxDecoder
 from analytics.frame_tracks import CLASS_IDS
 from analytics.stage_clock import StageClock
 
@@ -35,15 +35,14 @@ class Detector:
     Returns, per image, `sv.Detections` with pixel xyxy, confidence and COCO class_id. The score
     threshold is low on purpose: the tracker uses weak detections to keep tracks alive, and each
     skill applies its own confidence threshold. A backend that batches gets the frames of one call as
-    one batch (one request to Triton); one that runs frames one by one gets each frame padded only to
-    a multiple of 32 when the model's size is free, several frames at once on threads of its own.
-    CPU time spent detecting goes to `clock` under "detection".
+    one batch (one request to Triton); one that runs frames one by one gets several at once, on
+    threads of its own. CPU time spent detecting goes to `clock` under "detection".
     """
 
     def __init__(self, backend: InferenceBackend, clock: StageClock | None = None) -> None:
         self.backend = backend
         self.clock = clock or StageClock()
-        self._decoders: dict[tuple[int, int], YoloxDecoder] = {}
+        self._decoder: YoloxDecoder | None = None
         self._threads = (
             ThreadPoolExecutor(backend.parallel_frames, thread_name_prefix="detect")
             if not backend.batches and backend.parallel_frames > 1
@@ -100,30 +99,21 @@ class Detector:
         blob = np.stack([box.apply(image, size) for box, image in zip(boxes, images, strict=True)])
         outputs = self.backend.infer(_as_input(blob))
         return [
-            self._detections(rows, box, image.shape[:2], size)
+            self._detections(rows, box, image.shape[:2])
             for rows, box, image in zip(outputs, boxes, images, strict=True)
         ]
 
     def _detect_one(self, image: np.ndarray) -> sv.Detections:
         with self.clock.measure("detection"):
-            frame_size = image.shape[:2]
-            box = Letterbox.fit(frame_size, self.input_size)
-            size = (
-                box.snug_size(frame_size, self.input_size, max(STRIDES))
-                if self.shapes.free_size
-                else self.input_size
-            )
+            size = self.input_size
+            box = Letterbox.fit(image.shape[:2], size)
             (rows,) = self.backend.infer(_as_input(box.apply(image, size)[np.newaxis]))
-            return self._detections(rows, box, frame_size, size)
+            return self._detections(rows, box, image.shape[:2])
 
-    def _detections(
-        self, rows: np.ndarray, box: Letterbox, frame_size: tuple[int, int], input_size: tuple[int, int]
-    ) -> sv.Detections:
-        decoder = self._decoders.get(input_size)
-        if decoder is None:
-            decoder = YoloxDecoder(input_size, tuple(CLASS_IDS.values()), _SCORE_THRESHOLD)
-            self._decoders[input_size] = decoder
-        xyxy, scores, class_ids = decoder.decode(rows)
+    def _detections(self, rows: np.ndarray, box: Letterbox, frame_size: tuple[int, int]) -> sv.Detections:
+        if self._decoder is None:
+            self._decoder = YoloxDecoder(self.input_size, tuple(CLASS_IDS.values()), _SCORE_THRESHOLD)
+        xyxy, scores, class_ids = self._decoder.decode(rows)
         detections = sv.Detections(
             xyxy=box.undo(xyxy, frame_size).astype(np.float32),
             confidence=scores.astype(np.float32),

@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 import numpy as np
 import onnxruntime as ort
 
-from analytics.detection.model_io import ModelError, ModelShapes, check_model_io, parse_nominal_size
+from analytics.detection.model_io import ModelError, ModelShapes, check_model_io
 from analytics.detection.providers import Device, choose_providers
 from analytics.frame_tracks import CLASS_IDS
 
@@ -106,10 +106,7 @@ class OnnxRuntimeBackend:
         except Exception as error:  # onnxruntime raises its own unrelated exception types
             raise ModelError(f"{model} is not a loadable ONNX model: {error}") from error
         self._shapes = check_model_io(
-            self._session.get_inputs(),
-            self._session.get_outputs(),
-            tuple(CLASS_IDS.values()),
-            parse_nominal_size(self._session.get_modelmeta().custom_metadata_map),
+            self._session.get_inputs(), self._session.get_outputs(), tuple(CLASS_IDS.values())
         )
         self.description = choice.describe()
         wanted = choice.providers[0] if isinstance(choice.providers[0], str) else choice.providers[0][0]

@@ -1,6 +1,5 @@
 """Fit a frame into the detector's square input without distorting it, and map boxes back."""
 
-import math
 from dataclasses import dataclass
 
 import cv2
@@ -19,17 +18,6 @@ class Letterbox:
     def fit(cls, frame_size: tuple[int, int], input_size: tuple[int, int]) -> "Letterbox":
         """`frame_size` and `input_size` are (height, width)."""
         return cls(min(input_size[0] / frame_size[0], input_size[1] / frame_size[1]))
-
-    def snug_size(
-        self, frame_size: tuple[int, int], input_size: tuple[int, int], multiple: int
-    ) -> tuple[int, int]:
-        """The smallest (height, width) in multiples of `multiple`, within `input_size`, that holds
-        the resized frame: what a model with free height and width is given."""
-        height, width = (
-            min(limit, math.ceil(round(side * self.scale) / multiple) * multiple)
-            for side, limit in zip(frame_size, input_size, strict=True)
-        )
-        return height, width
 
     def apply(self, image: np.ndarray, input_size: tuple[int, int]) -> np.ndarray:
         """The image resized by `scale` on a canvas of `input_size` (height, width) filled with grey."""

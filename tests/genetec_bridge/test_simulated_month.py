@@ -275,7 +275,15 @@ def outbox_rows(path: Path) -> int:
 
 def disk_full_on(outbox: Outbox, time: SimulatedTime) -> None:
     """The outbox's writes fail as on a full disk during DISK_FULL (reads still work, as they do)."""
-    for name in ("add", "mark_sending", "mark_action_done", "mark_delivered", "mark_error", "mark_in_doubt"):
+    for name in (
+        "add",
+        "add_many",
+        "mark_sending",
+        "mark_action_done",
+        "mark_delivered",
+        "mark_error",
+        "mark_in_doubt",
+    ):
         method = getattr(outbox, name)
 
         def failing(*args: object, _method=method) -> object:  # type: ignore[no-untyped-def]

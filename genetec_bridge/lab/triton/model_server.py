@@ -48,16 +48,6 @@ def main() -> int:
         print(f"{args.model}: the batch axis must be dynamic (analytics prepare-model)", file=sys.stderr)
         return 2
 
-    # A model prepared with free height and width (analytics prepare-model) is served at the size it
-    # was trained for, named in its metadata, as the production repository's config.pbtxt declares.
-    nominal = session.get_modelmeta().custom_metadata_map.get("nominal_input_size")
-    input_shape = tuple(model_input.shape[1:])
-    output_shape = tuple(model_output.shape[1:])
-    if nominal is not None:
-        height, width = (int(side) for side in nominal.split("x"))
-        input_shape = (3, height, width)
-        output_shape = (sum((height // s) * (width // s) for s in (8, 16, 32)), output_shape[-1])
-
     @batch
     def infer(**inputs: np.ndarray) -> dict[str, np.ndarray]:
         blob = inputs[model_input.name]
@@ -79,8 +69,8 @@ def main() -> int:
         triton.bind(
             model_name=args.name,
             infer_func=infer,
-            inputs=[Tensor(name=model_input.name, dtype=np.float32, shape=input_shape)],
-            outputs=[Tensor(name=model_output.name, dtype=np.float32, shape=output_shape)],
+            inputs=[Tensor(name=model_input.name, dtype=np.float32, shape=tuple(model_input.shape[1:]))],
+            outputs=[Tensor(name=model_output.name, dtype=np.float32, shape=tuple(model_output.shape[1:]))],
             config=ModelConfig(
                 max_batch_size=args.max_batch,
                 batcher=DynamicBatcher(max_queue_delay_microseconds=args.queue_delay_us),

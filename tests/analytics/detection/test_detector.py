@@ -50,12 +50,6 @@ def pets_frames() -> list[tuple[int, np.ndarray]]:
         ({"images": [1, 3, 410, 410]}, {"output": [1, 3549, 85]}, "multiples of 32"),
         ({"images": [4, 3, 416, 416]}, {"output": [4, 3549, 85]}, "batch must be 1 or dynamic"),
         (IMAGES, {"output": [1, 3549, 85], "extra": [1, 3, 416, 416]}, "one input and one output"),
-        # Free height and width, but no metadata saying the size the model was trained for.
-        (
-            {"images": ["batch", 3, "height", "width"]},
-            {"output": ["batch", "rows", 85]},
-            "nominal_input_size",
-        ),
     ],
 )
 def test_model_with_unexpected_shapes_is_refused(tmp_path: Path, inputs, outputs, complaint) -> None:

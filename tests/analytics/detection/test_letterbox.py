@@ -23,12 +23,3 @@ def test_undo_clips_to_the_frame() -> None:
     box = Letterbox(scale=0.5)
     clipped = box.undo(np.array([[-4.0, -2.0, 500.0, 300.0]]), (576, 768))
     np.testing.assert_allclose(clipped, [[0.0, 0.0, 768.0, 576.0]])
-
-
-def test_a_snug_input_holds_the_scaled_frame_in_multiples_of_32() -> None:
-    pets = Letterbox.fit((576, 768), (416, 416))
-    assert pets.snug_size((576, 768), (416, 416), 32) == (320, 416)  # 312 rows of picture
-    road = Letterbox.fit((360, 640), (416, 416))
-    assert road.snug_size((360, 640), (416, 416), 32) == (256, 416)  # 234 rows
-    square = Letterbox.fit((100, 100), (416, 416))
-    assert square.snug_size((100, 100), (416, 416), 32) == (416, 416)  # never past the model's size

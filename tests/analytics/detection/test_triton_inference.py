@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from analytics.assets import model_path
 from analytics.detection import Detector, InferenceUnavailable
 from analytics.detection.triton_backend import TritonBackend
 from genetec_bridge.lab.process_group import free_port
@@ -24,9 +25,7 @@ def test_detections_through_triton_equal_the_in_process_ones_on_pets_frames(
 ) -> None:
     frames = pets_frames(shared_asset("data/pets09-s2l1/vtest.avi"), every=60, count=6)
     remote = Detector(TritonBackend(triton_server.url, MODEL_NAME, timeout_s=30.0))
-    # Triton takes the whole square, as the original model does in process (the installed copy with
-    # free size pads a frame in process only to a multiple of 32).
-    local = Detector.in_process(shared_asset("models/yolox_nano.onnx"), "cpu")
+    local = Detector.in_process(model_path(), "cpu")
     through_triton = remote.detect(frames)  # one request holding the six frames
     in_process = local.detect(frames)
     assert (remote.shapes.input_name, remote.input_size) == (local.shapes.input_name, local.input_size)

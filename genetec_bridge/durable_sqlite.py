@@ -12,6 +12,8 @@ BUSY_TIMEOUT_S = 30.0
 
 
 def connect_durable(path: Path, busy_timeout_s: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """Open (creating it and its directory when missing) the store at `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(str(path), check_same_thread=False, timeout=busy_timeout_s)
     try:
         db.execute("PRAGMA journal_mode=WAL")

@@ -105,10 +105,7 @@ class Detector:
 
     def _detect_one(self, image: np.ndarray) -> sv.Detections:
         with self.clock.measure("detection"):
-            size = self.input_size
-            box = Letterbox.fit(image.shape[:2], size)
-            (rows,) = self.backend.infer(_as_input(box.apply(image, size)[np.newaxis]))
-            return self._detections(rows, box, image.shape[:2])
+            return self._detect_batch([image])[0]
 
     def _detections(self, rows: np.ndarray, box: Letterbox, frame_size: tuple[int, int]) -> sv.Detections:
         if self._decoder is None:

@@ -130,7 +130,6 @@ class Availability:
 
 class StatisticsStore:
     def __init__(self, path: str | Path) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = Path(path)
         self._lock = threading.Lock()
         self._db = connect_durable(Path(path))

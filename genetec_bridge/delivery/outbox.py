@@ -140,7 +140,6 @@ class OutboxStats:
 class Outbox:
     def __init__(self, path: str | Path, clock: Any = time.time, busy_timeout_s: float = 30.0) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
         self._lock = threading.Lock()
         self._busy_timeout_s = busy_timeout_s

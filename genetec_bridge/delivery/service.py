@@ -135,24 +135,22 @@ class DeliveryService:
         storable = [(event, actions) for event, actions in planned if actions]
         if not storable:
             return [False] * len(planned)
-        if self._unstored:
-            # Behind the events already waiting for the outbox: order per camera is kept.
-            stored = [True] * len(storable)
-            for event, actions in storable:
-                self._hold(event, actions)
-        else:
+        stored = None
+        # Behind events already waiting for the outbox, they wait too: order per camera is kept.
+        if not self._unstored:
             try:
                 stored = await asyncio.to_thread(self.outbox.add_many, storable)
             except sqlite3.Error as error:
                 self._storage_failed(error)
-                stored = [True] * len(storable)
-                for event, actions in storable:
-                    self._hold(event, actions)
             else:
                 self._storage_ok()
                 for (event, _actions), added in zip(storable, stored, strict=True):
                     if added:
                         self._arrived(event)
+        if stored is None:
+            for event, actions in storable:
+                self._hold(event, actions)
+            stored = [True] * len(storable)
         outcome = iter(stored)
         return [next(outcome) if actions else False for _event, actions in planned]
 

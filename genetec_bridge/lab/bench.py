@@ -285,10 +285,12 @@ class Chain:
         batch_size: int,
         workdir: Path,
         inference: InferenceChoice | None = None,
+        spares: int = 0,
     ) -> None:
+        """The last `spares` cameras stay out of the measurements, for take_spares."""
         self.mix = mix
         self.cameras = cameras
-        self._spares = len(cameras)  # cameras from here on were never fed: see take_spares
+        self._next_spare = len(cameras) - spares
         self.stage_cpu_s: Counter[str] = Counter()
         self.latencies = Latencies()
         self.enqueue: Callable[[FrameResult], Awaitable[None]] | None = None
@@ -303,16 +305,12 @@ class Chain:
         )
         self.supervisor = DaemonSupervisor(self.client, launch)
 
-    def reserve_spares(self, count: int) -> None:
-        """Keep the last `count` cameras out of the measurements, for take_spares."""
-        self._spares = len(self.cameras) - count
-
     def take_spares(self, count: int) -> list[CameraConfig]:
         """`count` cameras never fed before: fresh trackers and skills, every track new."""
-        taken = self.cameras[self._spares : self._spares + count]
+        taken = self.cameras[self._next_spare : self._next_spare + count]
         if len(taken) < count:
             raise RuntimeError(f"bench: no {count} spare cameras left")
-        self._spares += count
+        self._next_spare += count
         return taken
 
     async def _result(self, result: FrameResult) -> None:
@@ -484,8 +482,7 @@ async def started_chain(
     """A chain whose daemon is connected, with spare cameras for `latency_runs` latency measurements."""
     spares = LATENCY_CAMERAS * latency_runs
     cameras = [camera(i) for i in range(max_cameras + spares)]
-    chain = Chain(model, mix, cameras, batch_size, workdir, inference)
-    chain.reserve_spares(spares)
+    chain = Chain(model, mix, cameras, batch_size, workdir, inference, spares)
     supervising = asyncio.create_task(chain.supervisor.run())
     try:
         for _ in range(1200):

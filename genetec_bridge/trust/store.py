@@ -108,7 +108,6 @@ def _utc(epoch: float) -> datetime:
 
 class TrustStore:
     def __init__(self, path: str | Path, clock: Callable[[], float] = time.time) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
         self._lock = threading.Lock()
         self._db = connect_durable(Path(path))

@@ -45,6 +45,7 @@ from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
 from genetec_bridge.link.track_history import TrackHistory
 from genetec_bridge.privacy.retention import purge_periodically
+from genetec_bridge.store_health import StoreHealth
 from genetec_bridge.supervision import Loops
 from genetec_bridge.trust.service import TrustService
 from genetec_bridge.websdk.client import WebSdkClient
@@ -84,6 +85,8 @@ class Bridge:
         self._site = site
         self._routing: Mapping[tuple[str, str], AlertRouting] = alert_routing(site)
         self._loops = Loops()
+        # Every store reports its failures and damage here, by name, for /status and /metrics.
+        self.store_health = StoreHealth()
         self._websdk = WebSdkClient.from_config(site.genetec)
         self._keeper = WebSdkKeeper(
             self._websdk, custom_event_definitions(site), on_created=self._custom_events_created
@@ -224,6 +227,7 @@ class Bridge:
             alarms=alarms,
             loops=self._loops.status(),
             skills=self._trust.status(),
+            stores=self.store_health.problems(),
         )
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -51,6 +51,10 @@ def problems(status: BridgeStatus) -> list[str]:
         found.append(
             f"outbox not writable ({status.delivery.unstored} event(s) held in memory): {status.delivery.storage_error}"
         )
+    for store in status.stores:
+        if store.error is not None:
+            found.append(f"{store.store} store failing ({store.failures} failure(s), retried): {store.error}")
+        found += [f"{store.store} store was damaged: kept as {path}, a fresh one started" for path in store.moved_aside]
     if status.delivery.last_error and status.delivery.pending:
         found.append(f"{status.delivery.pending} event(s) waiting: {status.delivery.last_error}")
     return found

@@ -141,6 +141,18 @@ class SkillTrust(BaseModel):
     target: float = Field(0.10, description="The site's target false-alert rate.")
 
 
+class StoreProblem(BaseModel):
+    """A store (outbox, trust, statistics, audit) that failed a write or was found damaged at open."""
+
+    store: str = Field(description="'outbox', 'trust', 'statistics', 'audit', ...")
+    error: str | None = Field(None, description="The current error while it lasts; null once writes succeed.")
+    since: float | None = Field(None, description="Unix time the current error began.")
+    failures: int = Field(0, description="Failed operations since the bridge started (retried).")
+    moved_aside: list[str] = Field(
+        default_factory=list, description="Damaged files set aside at open (a fresh store was started)."
+    )
+
+
 class BridgeStatus(BaseModel):
     websdk: WebSdkStatus = Field(default_factory=WebSdkStatus)
     daemon: DaemonStatus = Field(default_factory=DaemonStatus)
@@ -150,6 +162,7 @@ class BridgeStatus(BaseModel):
     alarms: list[AlarmResponses] = Field(default_factory=list)
     skills: list[SkillTrust] = Field(default_factory=list)
     loops: list[LoopStatus] = Field(default_factory=list)
+    stores: list[StoreProblem] = Field(default_factory=list)
 
 
 class StatusReport(BridgeStatus):

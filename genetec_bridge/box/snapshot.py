@@ -1,4 +1,5 @@
-"""One fresh frame of a camera for the editor, read through the Media Gateway like the readers do,
+"""One fresh frame of a camera for the editor, read through the Media Gateway like the readers do
+(over RTSPS the same certificate verification, and a certificate problem named in the error),
 privacy masks blanked, as JPEG bytes held in memory only (never written anywhere)."""
 
 import cv2
@@ -6,7 +7,13 @@ import cv2
 from analytics.config.camera import CameraConfig
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.ingest.preprocess import prepare_image
-from genetec_bridge.ingest.reader import ReaderSettings, use_rtsp_transport
+from genetec_bridge.ingest.reader import (
+    ReaderSettings,
+    certificate_check,
+    certificate_problem,
+    open_capture,
+    stream_tls,
+)
 from genetec_bridge.ingest.rtsp_url import camera_url
 
 # Frames decoded before the one shown: about two seconds at the usual 10-15 fps of a Media Gateway stream.
@@ -20,10 +27,12 @@ class SnapshotError(RuntimeError):
 def snapshot_jpeg(site: SiteConfig, camera: CameraConfig, settings: ReaderSettings | None = None) -> bytes:
     """Blocking: open the camera's stream, decode one frame, close it."""
     settings = settings or ReaderSettings(transport=site.media_gateway.transport)
-    use_rtsp_transport(settings.transport)
-    capture = cv2.VideoCapture(
-        camera_url(site.gateway_for(camera), camera.id, camera.stream),
-        cv2.CAP_FFMPEG,
+    gateway = site.gateway_for(camera)
+    url = camera_url(gateway, camera.id, camera.stream)
+    capture = open_capture(
+        url,
+        settings.transport,
+        stream_tls(gateway),
         [
             cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
             int(settings.open_timeout_s * 1000),
@@ -33,13 +42,18 @@ def snapshot_jpeg(site: SiteConfig, camera: CameraConfig, settings: ReaderSettin
     )
     ok, image = False, None
     try:
-        if capture.isOpened():
-            # A stream joined between key frames decodes smeared until the next one: read on for a
-            # moment and keep the last frame.
-            for _ in range(WARM_UP_FRAMES):
-                if not capture.grab():
-                    break
-                ok, image = capture.retrieve()
+        if not capture.isOpened():
+            problem = certificate_problem(certificate_check(gateway, settings))
+            raise SnapshotError(
+                f"no frame from camera {camera.id} through the Media Gateway"
+                + (f": {problem}" if problem else "")
+            )
+        # A stream joined between key frames decodes smeared until the next one: read on for a
+        # moment and keep the last frame.
+        for _ in range(WARM_UP_FRAMES):
+            if not capture.grab():
+                break
+            ok, image = capture.retrieve()
     finally:
         capture.release()
     if not ok or image is None:

@@ -5,13 +5,23 @@ timeout) never delays another. A reader that fails to open, loses its stream, or
 for `stall_timeout_s` (the watchdog: the FFmpeg read timeout) releases the capture and reopens it
 after an exponential back-off with jitter, forever, until stopped. Anything unexpected (a cv2.error,
 a failure preparing a frame) ends the reader's loop, which `Loops` logs, counts and restarts.
+
+Over RTSPS the connection that streams verifies the Media Gateway's certificate itself (FFmpeg's TLS
+options, see rtsps_certificate.py); an open that fails is explained by a handshake of the bridge's own,
+so `last_error` names a certificate problem rather than a bare "cannot open".
+
+OpenCV's FFmpeg backend takes its options from one process-wide environment variable, read at each
+open (`open_capture`, the readers and the box's snapshot): opens with the same options run together,
+an open with other options (another gateway's CA file) waits until none is in flight, so no open
+reads options meant for another.
 """
 
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -26,7 +36,7 @@ from genetec_bridge.ingest.captured_frame import CapturedFrame
 from genetec_bridge.ingest.pacing import Pacer
 from genetec_bridge.ingest.preprocess import prepare_image
 from genetec_bridge.ingest.rtsp_url import camera_url
-from genetec_bridge.ingest.rtsps_certificate import CertificateNotVerified, RtspsCertificateCheck
+from genetec_bridge.ingest.rtsps_certificate import CertificateNotVerified, RtspsCertificateCheck, RtspsTls
 from genetec_bridge.redaction import redact_credentials
 from genetec_bridge.supervision import Clock, Loops
 
@@ -48,10 +58,65 @@ class ReaderSettings:
     backoff_max_s: float = 30.0
 
 
-def use_rtsp_transport(transport: str) -> None:
-    # OpenCV's FFmpeg backend reads its options from the environment at each open (process-wide;
-    # every reader of a bridge uses the same transport). A short analysis keeps opens near a second.
-    os.environ["OPENCV_FFMPEG_CAPTURE_OPTIONS"] = f"rtsp_transport;{transport}|analyzeduration;1000000"
+_OPTIONS_VARIABLE = "OPENCV_FFMPEG_CAPTURE_OPTIONS"
+
+
+class _CaptureOptions:
+    """The variable OpenCV's FFmpeg backend reads its options from, shared by every open of the process."""
+
+    def __init__(self) -> None:
+        self._idle = threading.Condition()
+        self._value: str | None = None
+        self._opening = 0
+
+    @contextmanager
+    def set_to(self, value: str) -> Iterator[None]:
+        with self._idle:
+            # Changed only while no open is in flight: one may be reading it (getenv) in C.
+            self._idle.wait_for(lambda: self._opening == 0 or self._value == value)
+            if self._value != value:
+                os.environ[_OPTIONS_VARIABLE] = value
+                self._value = value
+            self._opening += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._opening -= 1
+                self._idle.notify_all()
+
+
+_capture_options = _CaptureOptions()
+
+
+def ffmpeg_option_text(options: dict[str, str]) -> str:
+    """`key;value|key;value`, as OpenCV hands it to FFmpeg's av_dict_parse_string."""
+    return "|".join(f"{_escaped(key)};{_escaped(value)}" for key, value in options.items())
+
+
+def _escaped(text: str) -> str:
+    # A CA file's path may hold a separator, a quote or a space; FFmpeg's tokenizer takes backslash escapes.
+    return "".join(f"\\{c}" if c in ";|\\' \t" else c for c in text)
+
+
+def open_capture(url: str, transport: str, tls: RtspsTls | None, params: Sequence[int]) -> cv2.VideoCapture:
+    """Blocking: an FFmpeg capture of `url` over `transport`, verifying an RTSPS certificate per `tls`."""
+    # A short analysis keeps opens near a second.
+    options = {"rtsp_transport": transport, "analyzeduration": "1000000"}
+    if tls is not None:
+        options |= tls.ffmpeg_options()
+    with _capture_options.set_to(ffmpeg_option_text(options)):
+        return cv2.VideoCapture(url, cv2.CAP_FFMPEG, list(params))
+
+
+def certificate_problem(certificate: RtspsCertificateCheck | None) -> str | None:
+    """Why an RTSPS open failed, when the bridge's own handshake finds the certificate at fault."""
+    if certificate is not None:
+        try:
+            certificate.verify()
+        except CertificateNotVerified as error:
+            return str(error)
+    return None
 
 
 @dataclass
@@ -77,14 +142,18 @@ class CameraReader:
         loops: Loops | None = None,
         clock: Clock = time.monotonic,
         certificate: RtspsCertificateCheck | None = None,
+        tls: RtspsTls | None = None,
         pause: Callable[[float], object] | None = None,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        """`clock`, `pause` (the back-off wait; default: wait on the stop event) and `wall_clock` (the
-        capture time events carry) let a test run the reader in simulated time."""
+        """`tls`: how an RTSPS stream verifies the certificate (None: plain RTSP); `certificate`: the
+        handshake that explains a failed open. `clock`, `pause` (the back-off wait; default: wait on
+        the stop event) and `wall_clock` (the capture time events carry) let a test run the reader in
+        simulated time."""
         self.camera = camera
         self._url = url
         self._certificate = certificate
+        self._tls = tls
         self._sink = sink
         self.settings = settings or ReaderSettings()
         self._backoff = Backoff(self.settings.backoff_initial_s, self.settings.backoff_max_s)
@@ -158,16 +227,10 @@ class CameraReader:
                 (self._pause or self._stop.wait)(delay)
 
     def _open(self) -> cv2.VideoCapture | None:
-        if self._certificate is not None:
-            try:
-                self._certificate.verify()
-            except CertificateNotVerified as error:
-                self._fail(str(error))
-                return None
-        use_rtsp_transport(self.settings.transport)
-        capture = cv2.VideoCapture(
+        capture = open_capture(
             self._url,
-            cv2.CAP_FFMPEG,
+            self.settings.transport,
+            self._tls,
             [
                 cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
                 int(self.settings.open_timeout_s * 1000),
@@ -182,7 +245,7 @@ class CameraReader:
             log.info("camera %s: opened %s", self.camera.id, self.redacted_url)
             return capture
         capture.release()
-        self._fail(f"cannot open {self.redacted_url}")
+        self._fail(certificate_problem(self._certificate) or f"cannot open {self.redacted_url}")
         return None
 
     def _stream(self, capture: cv2.VideoCapture) -> None:
@@ -258,11 +321,24 @@ def camera_reader(
     """A reader, not started, for `camera` on its Media Gateway role and stream."""
     gateway = site.gateway_for(camera)
     url = camera_url(gateway, camera.id, camera.stream)
-    return CameraReader(camera, url, sink, settings, loops, certificate=certificate_check(gateway, settings))
+    return CameraReader(
+        camera,
+        url,
+        sink,
+        settings,
+        loops,
+        certificate=certificate_check(gateway, settings),
+        tls=stream_tls(gateway),
+    )
+
+
+def stream_tls(gateway: MediaGatewayConfig) -> RtspsTls | None:
+    """How the stream verifies the role's certificate; None for plain RTSP."""
+    return RtspsTls(gateway.verify_tls, gateway.ca_file) if gateway.tls else None
 
 
 def certificate_check(gateway: MediaGatewayConfig, settings: ReaderSettings) -> RtspsCertificateCheck | None:
-    """The check to pass before each RTSPS connection; None for plain RTSP or verify_tls = false."""
+    """The handshake that explains a failed RTSPS open; None for plain RTSP or verify_tls = false."""
     if not (gateway.tls and gateway.verify_tls):
         return None
     return RtspsCertificateCheck(gateway.host, gateway.port, gateway.ca_file, settings.open_timeout_s)

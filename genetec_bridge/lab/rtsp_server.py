@@ -4,13 +4,17 @@ Run it with the system Python that has GStreamer's introspection bindings (Debia
 gir1.2-gst-rtsp-server-1.0); it imports nothing from the project so it needs no virtual environment:
 
     python3 genetec_bridge/lab/rtsp_server.py --port 8554 \\
-        --mount /00000001-0000-babe-0000-00408ca1eb95/live=vtest.avi@7 [--user U --password P]
+        --mount /00000001-0000-babe-0000-00408ca1eb95/live=vtest.avi@7 [--user U --password P] \\
+        [--tls-certificate gateway.pem]
 
 Each mount decodes its file in a pipeline of its own and pushes the frames at the given rate
 (`@FPS`; default the file's) into a live encoder, restarting the file at its end: file headers lie
 about the rate (PETS says 10 fps, it is 7), and a real camera never ends. The process prints
 `rtsp-server ready port=N` once it listens (port 0 picks a free one) and exits cleanly on SIGTERM
 or SIGINT.
+
+With `--tls-certificate` (a PEM file holding the certificate chain and its private key) it serves
+RTSPS on the same port, as a Media Gateway with 'Require TLS' does; plain RTSP is then refused.
 """
 
 import argparse
@@ -28,7 +32,7 @@ import gi
 gi.require_version("Gst", "1.0")
 gi.require_version("GstApp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstApp, GstRtspServer  # noqa: E402
+from gi.repository import Gio, GLib, Gst, GstApp, GstRtspServer  # noqa: E402
 
 READY = "rtsp-server ready"
 _PULL_TIMEOUT_NS = Gst.SECOND
@@ -171,11 +175,22 @@ class LoopingFileFactory(GstRtspServer.RTSPMediaFactory):
         media.connect("unprepared", lambda _media: pusher.stop())
 
 
-def basic_auth(user: str, password: str) -> GstRtspServer.RTSPAuth:
+def server_auth(
+    user: str | None, password: str | None, certificate: Path | None
+) -> GstRtspServer.RTSPAuth | None:
+    """Basic authentication when a user is given (else everyone may view), TLS when a certificate is
+    (one PEM file holding the chain and its private key); None when neither is asked for."""
+    if user is None and certificate is None:
+        return None
     auth = GstRtspServer.RTSPAuth()
-    token = GstRtspServer.RTSPToken.new()
-    token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "viewer")
-    auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
+    viewer = GstRtspServer.RTSPToken.new()
+    viewer.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "viewer")
+    if user is not None and password is not None:
+        auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), viewer)
+    else:
+        auth.set_default_token(viewer)
+    if certificate is not None:
+        auth.set_tls_certificate(Gio.TlsCertificate.new_from_file(str(certificate)))
     return auth
 
 
@@ -199,6 +214,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--user", help="require RTSP Basic authentication with this user")
     parser.add_argument("--password", help="password of --user")
+    parser.add_argument(
+        "--tls-certificate",
+        type=Path,
+        metavar="PEM",
+        help="serve RTSPS with this certificate chain and private key (one PEM file)",
+    )
     args = parser.parse_args(argv)
     if (args.user is None) != (args.password is None):
         parser.error("--user and --password go together")
@@ -211,14 +232,15 @@ def main(argv: list[str] | None = None) -> int:
     server = GstRtspServer.RTSPServer()
     server.set_address(args.host)
     server.set_service(str(args.port))
+    auth = server_auth(args.user, args.password, args.tls_certificate)
     mounts = server.get_mount_points()
     for mount in args.mount:
         factory = LoopingFileFactory(mount)
-        if args.user is not None:
+        if auth is not None:
             factory.add_role_from_structure(viewer_role())
         mounts.add_factory(mount.path, factory)
-    if args.user is not None:
-        server.set_auth(basic_auth(args.user, args.password))
+    if auth is not None:
+        server.set_auth(auth)
     if server.attach(None) == 0:
         print(f"rtsp-server: cannot listen on {args.host}:{args.port}", file=sys.stderr)
         return 1

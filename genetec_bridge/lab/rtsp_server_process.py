@@ -31,7 +31,8 @@ class RtspServerProcess:
     """`mounts` maps a path (`/<guid>/live`) to (file, fps or None for the file's own rate).
 
     Port 0 takes a free port at the first start; later starts reuse it, so readers reconnect to the
-    same URL after a `stop()` / `start()`.
+    same URL after a `stop()` / `start()`. With `tls_certificate` (chain and private key in one PEM
+    file) it serves RTSPS only.
     """
 
     mounts: dict[str, tuple[Path, float | None]]
@@ -39,6 +40,7 @@ class RtspServerProcess:
     host: str = "127.0.0.1"
     user: str | None = None
     password: str | None = None
+    tls_certificate: Path | None = None
     _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
     _log: IO[str] | None = field(default=None, init=False, repr=False)
     _last_output: str = field(default="", init=False, repr=False)
@@ -47,7 +49,8 @@ class RtspServerProcess:
         credentials = ""
         if with_credentials and self.user is not None and self.password is not None:
             credentials = f"{quote(self.user, safe='')}:{quote(self.password, safe='')}@"
-        return f"rtsp://{credentials}{self.host}:{self.port}{path}"
+        scheme = "rtsp" if self.tls_certificate is None else "rtsps"
+        return f"{scheme}://{credentials}{self.host}:{self.port}{path}"
 
     @property
     def running(self) -> bool:
@@ -61,6 +64,8 @@ class RtspServerProcess:
             command += ["--mount", f"{path}={file}" + (f"@{fps:g}" if fps else "")]
         if self.user is not None and self.password is not None:
             command += ["--user", self.user, "--password", self.password]
+        if self.tls_certificate is not None:
+            command += ["--tls-certificate", str(self.tls_certificate)]
         # A file, not a pipe: GStreamer's warnings could otherwise fill a pipe nobody reads and block it.
         self._log = tempfile.NamedTemporaryFile("w+", prefix="rtsp-server-", suffix=".log")  # noqa: SIM115
         self._process = subprocess.Popen(

@@ -22,7 +22,8 @@ def start_rtsp_server(
     stream: str = "live",
     user: str | None = None,
     password: str | None = None,
+    tls_certificate: Path | None = None,
 ) -> RtspServerProcess:
     """A started server on a free port, serving `video` in a loop at /<camera id>/<stream> for each camera."""
     mounts = {f"/{camera_id}/{stream}": (video, fps) for camera_id in camera_ids}
-    return RtspServerProcess(mounts, user=user, password=password).start()
+    return RtspServerProcess(mounts, user=user, password=password, tls_certificate=tls_certificate).start()

@@ -114,7 +114,7 @@ class MediaGatewayConfig(StrictModel):
     tls: bool = Field(False, description="Use RTSPS (RTSP over TLS, 'Require TLS' on the role).")
     verify_tls: bool = Field(
         True,
-        description="With tls: verify the role's certificate (and host name) before each connection;"
+        description="With tls: verify the role's certificate (and host name) on each connection that streams;"
         " false only for a lab's self-signed role.",
     )
     ca_file: ExistingConfigFile | None = Field(

@@ -13,7 +13,8 @@ so `last_error` names a certificate problem rather than a bare "cannot open".
 OpenCV's FFmpeg backend takes its options from one process-wide environment variable, read at each
 open (`open_capture`, the readers and the box's snapshot): opens with the same options run together,
 an open with other options (another gateway's CA file) waits until none is in flight, so no open
-reads options meant for another.
+reads options meant for another. OpenCV already runs opens one at a time (a process-wide mutex, about
+a second each here), so this waiting costs nothing more.
 """
 
 import logging

@@ -105,6 +105,11 @@ _PENDING = "delivered_at IS NULL AND rejected_at IS NULL"
 _EXPIRED = "delivered_at < ? OR (delivered_at IS NULL AND rejected_at < ?)"
 
 
+def delivery_lock_path(outbox_path: Path) -> Path:
+    """The file whose lock makes one process the outbox's deliverer (see the module docstring)."""
+    return outbox_path.with_name(f"{outbox_path.name}.lock")
+
+
 class DeliveryClaimed(Exception):
     """Another process delivers this outbox; the message says who, as the holder wrote it."""
 
@@ -162,7 +167,7 @@ class Outbox:
         self._lock = threading.Lock()
         self._busy_timeout_s = busy_timeout_s
         self.moved_aside: Path | None = None
-        self.lock_path = self.path.with_name(f"{self.path.name}.lock")
+        self.lock_path = delivery_lock_path(self.path)
         self._claim: int | None = None  # the lock file's descriptor while this outbox delivers
         try:
             self._db = self._open()

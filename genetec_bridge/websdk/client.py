@@ -12,7 +12,8 @@ A 4xx is one of three things:
 
 Failures are told apart by whether the request may have reached Security Center, because a request
 that changes something (custom event, alarm, bookmark) must not be carried out twice:
-- not sent (refused connection, connect or pool timeout, HTTP 503): plain `WebSdkUnavailable`;
+- not sent (refused connection, connect or pool timeout, HTTP 408, 429, 503): plain
+  `WebSdkUnavailable`;
 - sent but unanswered (read or write timeout, connection cut after sending, other 5xx):
   `WebSdkInDoubt`. Such requests wait `answer_timeout` for their answer, much longer than the
   connect timeout, so that a slow Security Center answers late instead of being asked twice.

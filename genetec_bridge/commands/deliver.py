@@ -3,9 +3,14 @@
 The config file gives the Web SDK connection and the delivery settings. Without one (before a site file
 exists, or for a lab), `--url`, `--username`, `--outbox` and the password in $GENETEC_PASSWORD do.
 
+One deliverer per outbox: delivering starts by claiming the outbox (outbox.py, `claim_delivery`). When
+the bridge or another `deliver` holds the claim, this command sends nothing, says who holds it, and exits
+with status 3: two deliverers would each raise the same pending events.
+
 `--list-parked` prints the events delivery gave up on, with their reason; `--requeue-parked [ID ...]`
-puts them (all, or those named) back in the queue. Both only touch the outbox and exit: the running
-bridge, polling the same outbox, delivers requeued events, so no second process sends at the same time.
+puts them (all, or those named) back in the queue. Both only change rows, in one transaction, and exit,
+so they need no claim and work while the bridge runs: the bridge, polling the same outbox, delivers the
+requeued events.
 """
 
 import argparse
@@ -16,12 +21,14 @@ from pathlib import Path
 
 from analytics.config.loader import ConfigError
 from genetec_bridge.config.site import DEV_APPLICATION_ID, DeliveryConfig, load_site_config
-from genetec_bridge.delivery.outbox import Outbox
+from genetec_bridge.delivery.outbox import DeliveryClaimed, Outbox
 from genetec_bridge.delivery.service import DeliveryService
 from genetec_bridge.logging_setup import configure_logging
 from genetec_bridge.websdk.client import WebSdkClient
 
 PASSWORD_ENV = "GENETEC_PASSWORD"
+# Exit status when another process delivers the outbox.
+CLAIMED = 3
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -68,6 +75,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"deliver: {error}")
         return 2
     outbox = Outbox(args.outbox or settings.outbox_path)
+    try:
+        outbox.claim_delivery("genetec-bridge deliver")
+    except DeliveryClaimed as claimed:
+        outbox.close()
+        print(
+            f"deliver: {claimed}: nothing sent; stop it first (--list-parked and --requeue-parked work"
+            " while it runs)"
+        )
+        return CLAIMED
+    except OSError as error:
+        outbox.close()
+        print(f"deliver: cannot claim the outbox ({error}): nothing sent")
+        return CLAIMED
     service = DeliveryService(
         client,
         outbox,

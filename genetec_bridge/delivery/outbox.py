@@ -10,6 +10,13 @@ have (see service.py). Each event has a lane (lanes.py): alerts are delivered be
 Events that cannot be delivered are parked (`rejected_at`) with their reason in `last_error`.
 Thread-safe: the delivery service calls it from worker threads so fsyncs never block the event loop.
 
+One deliverer per outbox: whoever runs the delivery loop first claims it (`claim_delivery`), an exclusive
+`flock` on `<outbox>.lock` held until `close()`, or until the process ends (the system releases it after
+a crash or a kill, so a claim is never left stale). The lock file names its holder (what it is, its pid,
+since when) for the one refused. Two deliverers would each send the same pending event. Other processes
+may still open the outbox and change rows (store events, list, requeue or prune parked events): each
+change is one SQLite transaction, and the deliverer reads the rows afresh for every event it sends.
+
 A file SQLite cannot read at start (not a database, malformed) is renamed `<name>.corrupt-<UTC time>`
 with a log line, and a fresh outbox is started: the bridge keeps running. Other SQLite errors (disk
 full, database locked) are raised to the caller, which keeps what it was storing and retries.
@@ -22,8 +29,10 @@ keeps the freed pages and reuses them for new events: the file stays about the s
 window of traffic, with no vacuum to run and no change to existing files.
 """
 
+import fcntl
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -96,6 +105,20 @@ _PENDING = "delivered_at IS NULL AND rejected_at IS NULL"
 _EXPIRED = "delivered_at < ? OR (delivered_at IS NULL AND rejected_at < ?)"
 
 
+def delivery_lock_path(outbox_path: Path) -> Path:
+    """The file whose lock makes one process the outbox's deliverer (see the module docstring)."""
+    return outbox_path.with_name(f"{outbox_path.name}.lock")
+
+
+class DeliveryClaimed(Exception):
+    """Another process delivers this outbox; the message says who, as the holder wrote it."""
+
+    def __init__(self, lock_path: Path, holder: str) -> None:
+        self.lock_path = lock_path
+        self.holder = holder
+        super().__init__(f"{holder or 'another process'} delivers this outbox (lock {lock_path})")
+
+
 @dataclass(frozen=True)
 class PendingEvent:
     seq: int
@@ -144,6 +167,8 @@ class Outbox:
         self._lock = threading.Lock()
         self._busy_timeout_s = busy_timeout_s
         self.moved_aside: Path | None = None
+        self.lock_path = delivery_lock_path(self.path)
+        self._claim: int | None = None  # the lock file's descriptor while this outbox delivers
         try:
             self._db = self._open()
         except sqlite3.OperationalError:
@@ -193,6 +218,34 @@ class Outbox:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            if self._claim is not None:
+                os.close(self._claim)  # closing the descriptor releases the flock
+                self._claim = None
+
+    def claim_delivery(self, holder: str) -> None:
+        """Become the outbox's only deliverer (see the module docstring); nothing to do when this outbox
+        already is. `holder` says who delivers (a process name), for the message of the one refused.
+        Raises DeliveryClaimed when another process holds the claim."""
+        with self._lock:
+            if self._claim is not None:
+                return
+            descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                with os.fdopen(descriptor, encoding="utf-8", errors="replace") as lock_file:
+                    raise DeliveryClaimed(self.lock_path, lock_file.read().strip()) from None
+            except OSError:
+                os.close(descriptor)
+                raise
+            self._claim = descriptor
+            since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            try:
+                os.ftruncate(descriptor, 0)
+                os.pwrite(descriptor, f"{holder} (pid {os.getpid()}, since {since})\n".encode(), 0)
+            except OSError as error:
+                # The claim holds all the same; only the name shown to a second deliverer is missing.
+                log.warning("outbox lock %s: could not write who holds it (%s)", self.lock_path, error)
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> int:
         with self._lock, self._db:

@@ -16,12 +16,18 @@ What Security Center receives, and how often (the guarantee; tests in tests/gene
   in doubt too, the event is parked instead of being sent a third time. The Web SDK has no idempotency
   key, so exactly-once is not possible.
 
-Outages and 5xx: retried with exponential back-off and jitter, per camera. Authentication refusals
-(401/403) stop all delivery with a clear status and are retried only every `auth_retry_s`: wrong
-credentials need a person, not a tight loop. An event retrying cannot deliver is parked with its reason
-(kept in the outbox, shown in status, requeued with `genetec-bridge deliver`) and the camera's next events
-go on: a request that cannot be built (a mistyped GUID in the routing), an answer that cannot be read,
-or `MAX_REJECTIONS` Fail answers (a missing custom event definition is re-created first).
+Outages, 5xx, 408 and 429: retried with exponential back-off and jitter, per camera; a 429's
+`Retry-After` is waited for, up to the back-off's cap. Authentication refusals (401/403) stop all
+delivery with a clear status and are retried only every `auth_retry_s`: wrong credentials need a person,
+not a tight loop. An event retrying cannot deliver is parked with its reason (kept in the outbox, shown
+in status, requeued with `genetec-bridge deliver`) and the camera's next events go on: a request that
+cannot be built (a mistyped GUID in the routing), an answer that cannot be read, or `MAX_REJECTIONS`
+refusals, each counted as a rejection: a Fail answer (a missing custom event definition is re-created
+first) or any other 4xx (400, 404, 411...; the reason quotes the status and the start of the body).
+
+One deliverer per outbox: `run` first claims the outbox (outbox.py, `claim_delivery`); while another
+process (`genetec-bridge deliver`) holds it, the bridge stores events but sends none, and says who holds
+it in `last_error`, until the claim is free again.
 
 Storage: an SQLite error (disk full, database locked) is a health state, never a crash. An event that
 cannot be stored is held in memory (up to `MAX_UNSTORED`) and stored when the outbox accepts writes again;
@@ -52,7 +58,7 @@ from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.backoff import Backoff
 from genetec_bridge.delivery.alert_text import plan_actions
 from genetec_bridge.delivery.lanes import Lane, lane_of
-from genetec_bridge.delivery.outbox import Outbox, OutboxStats, PendingEvent
+from genetec_bridge.delivery.outbox import DeliveryClaimed, Outbox, OutboxStats, PendingEvent
 from genetec_bridge.delivery.rate_limit import CameraRateLimiter
 from genetec_bridge.health.status import DeliveryStatus, ParkedEvent
 from genetec_bridge.websdk.client import WebSdkClient
@@ -62,6 +68,8 @@ from genetec_bridge.websdk.errors import (
     WebSdkFailure,
     WebSdkInDoubt,
     WebSdkProtocolError,
+    WebSdkRefused,
+    WebSdkUnavailable,
 )
 
 log = logging.getLogger(__name__)
@@ -78,6 +86,8 @@ MAX_UNSTORED = 10_000
 PRUNE_EVERY_S = 600.0
 # Parked events listed in the status (all are counted).
 STATUS_PARKED = 20
+# Who `run` says delivers the outbox, to a second deliverer refused the claim.
+BRIDGE_DELIVERER = "the bridge"
 
 
 class DeliveryService:
@@ -213,7 +223,9 @@ class DeliveryService:
     # -- delivery loop -----------------------------------------------------------------------------
 
     async def run(self, until_empty: bool = False) -> None:
-        """Deliver forever (or, with `until_empty`, until nothing deliverable is left)."""
+        """Deliver forever (or, with `until_empty`, until nothing deliverable is left), once this process
+        is the outbox's only deliverer."""
+        await self._claim()
         try:
             while True:
                 await self._store_held()
@@ -238,6 +250,26 @@ class DeliveryService:
             for worker in self._workers.values():
                 worker.cancel()
             await asyncio.gather(*self._workers.values(), return_exceptions=True)
+
+    async def _claim(self) -> None:
+        """Wait until the outbox's delivery claim is ours; meanwhile events are stored, not sent."""
+        waiting = False
+        while True:
+            try:
+                await asyncio.to_thread(self.outbox.claim_delivery, BRIDGE_DELIVERER)
+            except (DeliveryClaimed, OSError) as refused:
+                # An unusable lock file (disk full before it was ever created) waits too: sending
+                # without the claim could send what another deliverer sends.
+                if not waiting:
+                    log.warning("delivery waits: %s", refused)
+                waiting = True
+                self.last_error = f"delivery waits: {refused}"
+                await asyncio.sleep(self._poll_s)
+                continue
+            if waiting:
+                log.info("delivery claim taken over: this process now delivers the outbox")
+                self.last_error = None
+            return
 
     async def _prune_when_due(self) -> None:
         if self._clock() < self._next_prune:
@@ -296,7 +328,7 @@ class DeliveryService:
                     f"answer not understood ({error}): Security Center may have raised it, check before"
                     " requeueing",
                 )
-            except WebSdkFailure as error:
+            except WebSdkRefused as error:
                 await self._rejected(pending, error)
                 await asyncio.sleep(backoff.next_delay())
             except WebSdkInDoubt as error:
@@ -313,6 +345,9 @@ class DeliveryService:
                 self.last_error = str(error)
                 await self._stored(self.outbox.mark_error, pending.event_id, str(error), False)
                 delay = backoff.next_delay()
+                if isinstance(error, WebSdkUnavailable) and error.retry_after_s is not None:
+                    # The server said how long to wait (429): at least that, never past the cap.
+                    delay = max(delay, min(error.retry_after_s, self._retry[1]))
                 log.warning("delivery to camera %s failed (%s); retry in %.1f s", camera, error, delay)
                 await asyncio.sleep(delay)
             else:
@@ -392,7 +427,7 @@ class DeliveryService:
         await self._stored(self.outbox.park, pending.event_id, reason)
         log.error("event %s of camera %s parked: %s", pending.event_id, pending.camera, reason)
 
-    async def _rejected(self, pending: PendingEvent, error: WebSdkFailure) -> None:
+    async def _rejected(self, pending: PendingEvent, error: WebSdkRefused) -> None:
         self.last_error = str(error)
         rejections = await self._stored(self.outbox.mark_error, pending.event_id, str(error), True)
         log.warning("Security Center refused event %s: %s", pending.event_id, error)
@@ -400,7 +435,7 @@ class DeliveryService:
             await self._park(pending, f"Security Center refused it {rejections} times: {error}")
             return
         custom = next((a for a in pending.remaining() if a["action"] == "custom_event"), None)
-        if custom is not None:
+        if custom is not None and isinstance(error, WebSdkFailure):
             # The usual cause is a custom event definition deleted on the server: re-create it.
             try:
                 await self._client.ensure_custom_events(

@@ -23,7 +23,7 @@ from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.export_files import write_exports
 from genetec_bridge.counting.series import counting_points, site_measures
 from genetec_bridge.counting.store import StatisticsStore
-from genetec_bridge.delivery.outbox import Outbox
+from genetec_bridge.delivery.outbox import Outbox, delivery_lock_path
 from genetec_bridge.privacy.documents import site_documents, write_documents
 from genetec_bridge.reports.monthly import Month, gather
 from genetec_bridge.reports.wording import LANGUAGES
@@ -61,6 +61,7 @@ def store_files(site: SiteConfig) -> list[Path]:
         for database in (site.delivery.outbox_path, site.counting.store_path, site.trust.store_path)
         for suffix in ("", *_SQLITE_COMPANIONS)
     ]
+    candidates.append(delivery_lock_path(site.delivery.outbox_path))
     candidates += AuditTrail(site.audit.path).files()
     return [path for path in candidates if path.is_file()]
 

@@ -3,24 +3,36 @@
 HTTP status is checked before the body, because 401/403/404/411 come back without an Rsp envelope.
 Every request has a timeout; a timeout, a refused connection or a 5xx is `WebSdkUnavailable`.
 
+A 4xx is one of three things:
+- 401/403: `WebSdkAuthError`, who we are is refused (a person must act);
+- 408/429: `WebSdkUnavailable`, refused before any processing, to be sent again later (after the
+  `Retry-After` of a 429, when it gives one);
+- any other (400, 404, 411...): `WebSdkHttpError`, a refusal of this request (`WebSdkRefused`, like a
+  `Fail` answer), quoting the start of the body without our credentials.
+
 Failures are told apart by whether the request may have reached Security Center, because a request
 that changes something (custom event, alarm, bookmark) must not be carried out twice:
-- not sent (refused connection, connect or pool timeout, HTTP 503): plain `WebSdkUnavailable`;
+- not sent (refused connection, connect or pool timeout, HTTP 408, 429, 503): plain
+  `WebSdkUnavailable`;
 - sent but unanswered (read or write timeout, connection cut after sending, other 5xx):
   `WebSdkInDoubt`. Such requests wait `answer_timeout` for their answer, much longer than the
   connect timeout, so that a slow Security Center answers late instead of being asked twice.
 """
 
+import base64
+import re
 import ssl
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
 from genetec_bridge.config.site import DEV_APPLICATION_ID, GenetecConfig
+from genetec_bridge.redaction import redact_credentials
 from genetec_bridge.websdk.envelope import as_list, parse_envelope
 from genetec_bridge.websdk.errors import (
     WebSdkAuthenticationError,
@@ -37,6 +49,9 @@ SYSTEM_CONFIGURATION_GUID = "00000000-0000-0000-0000-000000000007"
 ENTITY_CHUNK = 10
 CAMERA_PROPERTIES = ("Guid", "Name", "EntityType", "LogicalId", "IsOnline", "RunningState")
 
+# A refusal quotes the start of its body: an HTML title or an error line, not a whole page.
+EXCERPT_CHARS = 160
+_TAG = re.compile(r"<[^>]*>")
 _STATUS_HINTS = {
     400: "the server rejected the request (bad licence item or malformed query)",
     404: "unknown route: check the base URI (default /WebSdk/) and the Security Center version",
@@ -87,8 +102,12 @@ class WebSdkClient:
         verify_arg: bool | ssl.SSLContext = (
             ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
         )
+        user = f"{username};{application_id}"
+        # What an answer's body must never carry into an error message: a server may echo the request.
+        basic = base64.b64encode(f"{user}:{password}".encode()).decode()
+        self._secrets = tuple(secret for secret in (password, basic) if secret)
         self._http = httpx.AsyncClient(
-            auth=httpx.BasicAuth(f"{username};{application_id}", password),
+            auth=httpx.BasicAuth(user, password),
             headers={"Accept": "text/json"},
             timeout=timeout,
             verify=verify_arg,
@@ -146,7 +165,7 @@ class WebSdkClient:
             ) from None
         except httpx.TransportError as error:
             raise WebSdkUnavailable(f"Web SDK unreachable on /{path}: {type(error).__name__}") from None
-        check_status(response.status_code, path)
+        check_status(response, path, self._secrets)
         return parse_envelope(response.content)
 
     @asynccontextmanager
@@ -160,7 +179,9 @@ class WebSdkClient:
         except httpx.TransportError as error:
             raise WebSdkUnavailable(f"Web SDK event stream unreachable: {type(error).__name__}") from None
         try:
-            check_status(response.status_code, "events")
+            if response.status_code >= 300:
+                await response.aread()  # the refusal quotes its body
+            check_status(response, "events", self._secrets)
             yield _chunks(response)
         finally:
             await response.aclose()
@@ -300,23 +321,59 @@ class WebSdkClient:
         await self.call("POST", f"events/alarmMonitoring/{'on' if on else 'off'}")
 
 
-def check_status(status: int, path: str) -> None:
-    """Map HTTP statuses outside the Rsp pipeline to typed errors."""
+def check_status(response: httpx.Response, path: str, secrets: Iterable[str] = ()) -> None:
+    """Map HTTP statuses outside the Rsp pipeline to typed errors; `secrets` never reach the message."""
+    status = response.status_code
     if status < 300:
         return
     if status == 401:
         raise WebSdkAuthenticationError()
     if status == 403:
         raise WebSdkAuthorizationError()
-    if status == 503:
-        # Service unavailable: refused before any processing, safe to send again.
-        raise WebSdkUnavailable(f"Web SDK answered HTTP {status} on /{path}")
+    if status in (408, 429, 503):
+        # Request timeout, too many requests, service unavailable: refused before any processing, safe to
+        # send again.
+        raise WebSdkUnavailable(
+            f"Web SDK answered HTTP {status} on /{path}",
+            retry_after_s=retry_after_s(response.headers.get("Retry-After")),
+        )
     if status >= 500:
         # A server or gateway error may come after the work was done.
         raise WebSdkInDoubt(
             f"Web SDK answered HTTP {status} on /{path}: the request may have been carried out"
         )
-    raise WebSdkHttpError(status, "/" + path.split("?")[0], _STATUS_HINTS.get(status, "unexpected status"))
+    raise WebSdkHttpError(
+        status,
+        "/" + path.split("?")[0],
+        _STATUS_HINTS.get(status, "the server refused the request"),
+        body_excerpt(response.content, secrets),
+    )
+
+
+def body_excerpt(body: bytes, secrets: Iterable[str] = ()) -> str:
+    """The start of an answer's body as one line of text: each secret and URL password replaced by ***
+    (before anything else changes the text), tags dropped."""
+    text = body.decode("utf-8", "replace")
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    text = " ".join(_TAG.sub(" ", redact_credentials(text)).split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def retry_after_s(value: str | None) -> float | None:
+    """Seconds to wait from a `Retry-After` header (seconds or an HTTP date); None when absent or unreadable."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
 
 
 async def _chunks(response: httpx.Response) -> AsyncIterator[bytes]:

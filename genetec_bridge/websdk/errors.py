@@ -6,7 +6,12 @@ class WebSdkError(Exception):
 
 
 class WebSdkUnavailable(WebSdkError):
-    """The server could not be reached, timed out or answered 5xx: worth retrying later."""
+    """The server could not be reached, timed out, answered 5xx, or asked us to wait (408, 429): worth
+    retrying later. `retry_after_s` is how long the server asked us to wait (429 `Retry-After`), if it did."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(message)
 
 
 class WebSdkInDoubt(WebSdkUnavailable):
@@ -38,20 +43,29 @@ class WebSdkAuthorizationError(WebSdkAuthError):
         )
 
 
-class WebSdkHttpError(WebSdkError):
-    """An HTTP status outside the Rsp pipeline (404 unknown route or base URI, 411, 400...)."""
+class WebSdkRefused(WebSdkError):
+    """Security Center answered and did not carry the request out: sending the same request again will
+    get the same answer. Counted as a rejection; the event is parked after a few (delivery/service.py)."""
 
-    def __init__(self, status: int, path: str, hint: str) -> None:
+
+class WebSdkHttpError(WebSdkRefused):
+    """A 4xx outside the Rsp pipeline (400 bad licence item or malformed query, 404 unknown route or base
+    URI, 411...), other than 401/403 (`WebSdkAuthError`) and 408/429 (`WebSdkUnavailable`). `excerpt` is
+    the start of the body as text, with the client's credentials taken out."""
+
+    def __init__(self, status: int, path: str, hint: str, excerpt: str = "") -> None:
         self.status = status
         self.path = path
-        super().__init__(f"Web SDK answered HTTP {status} to {path}: {hint}")
+        self.excerpt = excerpt
+        said = f" (the server said: {excerpt})" if excerpt else ""
+        super().__init__(f"Web SDK answered HTTP {status} to {path}: {hint}{said}")
 
 
 class WebSdkProtocolError(WebSdkError):
     """The answer is not a Web SDK envelope we understand (malformed JSON, XML or stream)."""
 
 
-class WebSdkFailure(WebSdkError):
+class WebSdkFailure(WebSdkRefused):
     """The server answered `Fail` (or another non-Ok status) with an SdkErrorCode."""
 
     def __init__(self, code: str, message: str, status: str = "Fail") -> None:

@@ -18,6 +18,18 @@ class Failures(BaseModel):
     )
     fail_code: str = Field("InvalidOperation", description="SdkErrorCode of injected Fail answers.")
     fail_next: int = Field(0, description="Answer the next N Web SDK requests with Fail; -1 for all.")
+    refuse_status: int = Field(
+        400, ge=400, le=499, description="HTTP status of injected refusals (400, 404, 408, 429...)."
+    )
+    refuse_next: int = Field(
+        0,
+        description="Refuse the next N Web SDK requests that match `refuse_matching` with `refuse_status`"
+        " and an HTML body, without carrying them out; -1 for all.",
+    )
+    refuse_matching: str = Field(
+        "", description="Only requests whose decoded path and query contain this text are refused."
+    )
+    retry_after: str | None = Field(None, description="Retry-After header of injected refusals (429).")
     garbage_next: int = Field(
         0,
         description="Carry out the next N Web SDK requests, then answer them with a body that is not an"
@@ -53,7 +65,11 @@ class Failures(BaseModel):
     def hang_left_s(self) -> float:
         return max(0.0, self.hang_until - time.monotonic()) if self.hang_until is not None else 0.0
 
-    def take(self, counter: Literal["fail_next", "garbage_next"]) -> bool:
+    def refuses(self, request_line: str) -> bool:
+        """Whether this request gets the injected refusal; consumes one of `refuse_next`."""
+        return self.refuse_matching in request_line and self.take("refuse_next")
+
+    def take(self, counter: Literal["fail_next", "garbage_next", "refuse_next"]) -> bool:
         """Whether this request gets the injected failure; consumes one of the counter."""
         remaining = getattr(self, counter)
         if remaining == 0:

@@ -103,6 +103,9 @@ async def _answer(
     handler = _route(request.method, [segment.lower() for segment in route])
     if handler is None:
         return html(404, "404 Not Found"), line
+    if failures.refuses(line):
+        retry_after = {"Retry-After": failures.retry_after} if failures.retry_after is not None else None
+        return html(failures.refuse_status, f"{failures.refuse_status} Refused", retry_after), line
     call = Call(request, state, failures, session, route, query.get("q", ""), query, entry)
     try:
         if failures.take("fail_next"):

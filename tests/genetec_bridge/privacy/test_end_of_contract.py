@@ -53,6 +53,7 @@ async def _security_center_as_the_bridge_left_it(fake: FakeWebSdkProcess, wanted
 def _stores_with_data(site) -> TrustStore:
     """Fills every store; the trust store is left open (its -wal and -shm beside it), for the caller to close."""
     outbox = Outbox(site.delivery.outbox_path)
+    outbox.claim_delivery("the bridge")  # as the bridge leaves it: the delivery lock file beside it
     outbox.add(loitering(1, CAMERA_GUIDS[0]), ACTIONS)
     outbox.mark_delivered(loitering(1, CAMERA_GUIDS[0]).id)
     outbox.close()

@@ -8,7 +8,7 @@ import pytest
 import respx
 
 from genetec_bridge.config.site import GenetecConfig
-from genetec_bridge.websdk.client import WebSdkClient
+from genetec_bridge.websdk.client import EXCERPT_CHARS, WebSdkClient
 from genetec_bridge.websdk.errors import (
     WebSdkAuthenticationError,
     WebSdkAuthorizationError,
@@ -16,6 +16,7 @@ from genetec_bridge.websdk.errors import (
     WebSdkHttpError,
     WebSdkInDoubt,
     WebSdkProtocolError,
+    WebSdkRefused,
     WebSdkUnavailable,
 )
 
@@ -130,6 +131,37 @@ async def test_non_envelope_statuses_are_typed(client, status, hint):
     with pytest.raises(WebSdkHttpError) as caught:
         await client.add_bookmark(CAM1, datetime(2024, 1, 1, tzinfo=UTC), "x")
     assert caught.value.status == status and hint in str(caught.value)
+
+
+@respx.mock
+async def test_a_refusal_quotes_the_body_without_the_credentials(client):
+    basic = base64.b64encode(f"bridge;APPID:{PASSWORD}".encode()).decode()
+    page = (
+        f"<html><head><title>Bad Request</title></head><body><h1>Invalid query</h1><pre>Authorization: Basic"
+        f" {basic}\npassword={PASSWORD} via http://bridge:{PASSWORD}@sc.example/</pre>{'x' * 500}</body></html>"
+    )
+    respx.post(url__startswith=BASE + "action").mock(return_value=httpx.Response(400, text=page))
+    with pytest.raises(WebSdkRefused) as caught:
+        await client.add_bookmark(CAM1, datetime(2024, 1, 1, tzinfo=UTC), "x")
+    message = str(caught.value)
+    assert isinstance(caught.value, WebSdkHttpError) and caught.value.status == 400
+    assert "Bad Request Invalid query" in message and "<" not in caught.value.excerpt
+    assert PASSWORD not in message and basic not in message
+    assert len(caught.value.excerpt) <= EXCERPT_CHARS
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after", "expected"),
+    [(429, "7", 7.0), (429, "Wed, 21 Oct 2015 07:28:00 GMT", 0.0), (429, "soon", None), (408, None, None)],
+)
+@respx.mock
+async def test_408_and_429_are_waits_not_refusals(client, status, retry_after, expected):
+    headers = {"Retry-After": retry_after} if retry_after is not None else {}
+    respx.post(url__startswith=BASE + "action").mock(return_value=httpx.Response(status, headers=headers))
+    with pytest.raises(WebSdkUnavailable) as caught:
+        await client.add_bookmark(CAM1, datetime(2024, 1, 1, tzinfo=UTC), "x")
+    assert not isinstance(caught.value, (WebSdkInDoubt, WebSdkRefused)), "not sent on: safe to send again"
+    assert caught.value.retry_after_s == expected
 
 
 @respx.mock

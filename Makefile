@@ -22,6 +22,8 @@ export GENETEC_ANALYTICS_STATE_DIR := $(abspath var)
 # Extra arguments: make bench BENCH_ARGS="--json out/bench.json", make demo DEMO_ARGS="--duration 60";
 # make demo DEMO_ARGS="--triton" runs the demo's inference on a lab Triton server.
 BENCH_ARGS ?=
+# make bench BRIDGE_SCALE_ARGS="--simulated-minutes 10 --json out/bridge-scale.json"
+BRIDGE_SCALE_ARGS ?=
 DEMO_ARGS ?=
 # make soak SOAK_ARGS="--minutes 5 --cameras 4" (default 30 minutes, 8 cameras; report in var/soak/).
 SOAK_ARGS ?=
@@ -95,8 +97,10 @@ privacy-docs: $(VENV)/.installed
 demo: install
 	$(VENV)/bin/genetec-lab demo --assets "$(GENETEC_ANALYTICS_ASSETS)" $(DEMO_ARGS)
 
+# The detector chain against a naive baseline, then the bridge alone at 90 cameras for a simulated hour.
 bench: install
 	$(VENV)/bin/genetec-lab bench --assets "$(GENETEC_ANALYTICS_ASSETS)" $(BENCH_ARGS)
+	$(VENV)/bin/genetec-lab bridge-scale $(BRIDGE_SCALE_ARGS)
 
 soak: install
 	$(VENV)/bin/genetec-lab soak --assets "$(GENETEC_ANALYTICS_ASSETS)" $(SOAK_ARGS)

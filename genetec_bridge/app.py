@@ -38,6 +38,7 @@ from genetec_bridge.counting.live_counts import LiveCounts
 from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
+from genetec_bridge.health.loop_lag import LoopLag
 from genetec_bridge.health.server import HealthServer
 from genetec_bridge.health.status import AlarmResponses, BridgeStatus
 from genetec_bridge.ingest.reader import CameraReader, ReaderSettings, camera_reader, site_readers
@@ -87,6 +88,7 @@ class Bridge:
         self._loops = Loops()
         # Every store reports its failures and damage here, by name, for /status and /metrics.
         self.store_health = StoreHealth()
+        self._loop_lag = LoopLag()
         self._websdk = WebSdkClient.from_config(site.genetec)
         self._keeper = WebSdkKeeper(
             self._websdk, custom_event_definitions(site), on_created=self._custom_events_created
@@ -228,6 +230,7 @@ class Bridge:
             loops=self._loops.status(),
             skills=self._trust.status(),
             stores=self.store_health.problems(),
+            event_loop=self._loop_lag.status(),
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -243,6 +246,7 @@ class Bridge:
                 self._site, self._audit, self._statistics, self._trust.store
             ),
             "statistics": self._keep_statistics,
+            "event loop watch": self._loop_lag.run,
         }
         if self._acknowledgements is not None:
             loops["alarm event stream"] = self._acknowledgements.run

@@ -24,6 +24,16 @@ class StatusCollector(Collector):
         yield _line_crossings(status)
         yield from _alarm_metrics(status)
         yield from _loop_metrics(status)
+        yield _gauge(
+            "event_loop_longest_stall_seconds",
+            "Longest time the event loop was held by one piece of work since start.",
+            status.event_loop.longest_stall_s,
+        )
+        yield _gauge(
+            "event_loop_recent_stall_seconds",
+            "Longest time the event loop was held over the last minute.",
+            status.event_loop.recent_stall_s,
+        )
         yield _gauge("problems", "Problems named in /status; 0 when the state is ok.", len(problems(status)))
         yield from _skill_trust_metrics(status)
         yield _gauge(

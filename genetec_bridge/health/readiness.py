@@ -10,6 +10,9 @@ bridge `degraded` in /status, with one line per problem, without failing /readyz
 
 from genetec_bridge.health.status import BridgeStatus, CameraStatus, StatusReport
 
+# A stall this long holds every camera's results and every health probe: worth a maintainer's look.
+LOOP_STALL_PROBLEM_S = 1.0
+
 
 def not_ready_reasons(status: BridgeStatus) -> list[str]:
     """Empty when the Web SDK is reachable, the daemon connected with its inference tier answering, and
@@ -54,7 +57,12 @@ def problems(status: BridgeStatus) -> list[str]:
     for store in status.stores:
         if store.error is not None:
             found.append(f"{store.store} store failing ({store.failures} failure(s), retried): {store.error}")
-        found += [f"{store.store} store was damaged: kept as {path}, a fresh one started" for path in store.moved_aside]
+        found += [
+            f"{store.store} store was damaged: kept as {path}, a fresh one started"
+            for path in store.moved_aside
+        ]
+    if status.event_loop.recent_stall_s >= LOOP_STALL_PROBLEM_S:
+        found.append(f"event loop held {status.event_loop.recent_stall_s:.1f} s in the last minute")
     if status.delivery.last_error and status.delivery.pending:
         found.append(f"{status.delivery.pending} event(s) waiting: {status.delivery.last_error}")
     return found

@@ -141,6 +141,13 @@ class SkillTrust(BaseModel):
     target: float = Field(0.10, description="The site's target false-alert rate.")
 
 
+class EventLoopStatus(BaseModel):
+    """How long the bridge's event loop was held by one piece of work (health/loop_lag.py)."""
+
+    longest_stall_s: float = Field(0.0, description="Longest stall since the bridge started, in seconds.")
+    recent_stall_s: float = Field(0.0, description="Longest stall over the last minute, in seconds.")
+
+
 class StoreProblem(BaseModel):
     """A store (outbox, trust, statistics, audit) that failed a write or was found damaged at open."""
 
@@ -163,6 +170,7 @@ class BridgeStatus(BaseModel):
     skills: list[SkillTrust] = Field(default_factory=list)
     loops: list[LoopStatus] = Field(default_factory=list)
     stores: list[StoreProblem] = Field(default_factory=list)
+    event_loop: EventLoopStatus = Field(default_factory=EventLoopStatus)
 
 
 class StatusReport(BridgeStatus):

@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "genetec_bridge.lab.bench",
     "genetec_bridge.lab.triton.command",
     "genetec_bridge.lab.soak",
+    "genetec_bridge.lab.bridge_scale",
 )
 
 

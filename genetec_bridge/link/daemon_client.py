@@ -17,6 +17,7 @@ a bridge that is slow to store results never makes a healthy daemon look stalled
 
 import asyncio
 import logging
+import socket
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -65,6 +66,29 @@ class CameraCounters:
             self.analysed += analysed
             self.detected += detected
             self.dropped += dropped
+
+
+class _SendOnly(asyncio.StreamReaderProtocol):
+    """The sending side of the link, on a descriptor of its own: the other descriptor reads."""
+
+    def __init__(self) -> None:
+        super().__init__(asyncio.StreamReader())
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        assert isinstance(transport, asyncio.ReadTransport)
+        transport.pause_reading()  # before the loop ever watches this descriptor for reading
+
+
+async def _sending_side(link: asyncio.StreamWriter) -> asyncio.StreamWriter:
+    """A writer on a duplicate of the link's socket. A frame sent to a daemon that is gone fails, and
+    the failure closes the transport it was sent on; on a descriptor of its own it leaves the
+    reading side to read the daemon's last results to the end of stream."""
+    linked = link.get_extra_info("socket")
+    duplicate = socket.fromfd(linked.fileno(), linked.family, linked.type)
+    loop = asyncio.get_running_loop()
+    transport, protocol = await loop.create_unix_connection(_SendOnly, sock=duplicate)
+    return asyncio.StreamWriter(transport, protocol, None, loop)
 
 
 class DaemonClient:
@@ -166,25 +190,34 @@ class DaemonClient:
         results still wait to be handled (the daemon did its part; the bridge is behind)."""
         return None if self._waiting else self._unanswered_since
 
-    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def serve(self, reader: asyncio.StreamReader, link: asyncio.StreamWriter) -> None:
         """Run one connection: configure the daemon, then read until the link ends (LinkClosed at its
         end of stream) and hand every result read on before returning or raising."""
-        message = await read_message(reader, FROM_DAEMON)
-        if not isinstance(message, Hello):
-            raise LinkClosed(f"daemon refused the connection: {getattr(message, 'message', message)}")
-        self.hello = message
+        hello = await read_message(reader, FROM_DAEMON)
+        if not isinstance(hello, Hello):
+            raise LinkClosed(f"daemon refused the connection: {getattr(hello, 'message', hello)}")
+        self.hello = hello
         self._unanswered_since = None
         self._waiting = 0  # a bridge stopping may have left a previous connection's count behind
         self._loop = asyncio.get_running_loop()
-        writer.write(encode(self._configure))
-        for camera, ring in list(self._rings.items()):
-            writer.write(encode(self._attach_message(camera, ring)))
-        await writer.drain()
-        self._writer = writer
-        log.info("daemon connected (pid %d, %s, batch %d)", message.pid, message.device, message.batch_size)
+        writer = await _sending_side(link)
+        try:
+            writer.write(encode(self._configure))
+            for camera, ring in list(self._rings.items()):
+                writer.write(encode(self._attach_message(camera, ring)))
+            await writer.drain()
+            log.info("daemon connected (pid %d, %s, batch %d)", hello.pid, hello.device, hello.batch_size)
+            await self._deliver(reader, writer)
+        finally:
+            writer.close()
+            link.close()
+
+    async def _deliver(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Frames go out on `writer`; every message is read as it comes, results into the backlog."""
         # Unbounded here: submit bounds it, by sending no frame while RESULTS_WAITING results wait.
         backlog: asyncio.Queue[FrameResult | None] = asyncio.Queue()
         handling = asyncio.create_task(self._handle(backlog))
+        self._writer = writer
         try:
             while True:
                 message = await read_message(reader, FROM_DAEMON)
@@ -199,7 +232,6 @@ class DaemonClient:
                     log.warning("daemon: %s", message.message)
         finally:
             self._writer = None
-            writer.close()
             # What was read is handed on before the link is given up: its events must reach the
             # outbox. Cancelling serve again (the bridge stopping) cancels the handler with it.
             backlog.put_nowait(None)

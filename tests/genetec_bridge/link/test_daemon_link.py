@@ -34,18 +34,23 @@ async def _until(condition: Callable[[], bool], timeout_s: float) -> None:
 
 
 class Handled:
-    """The bridge's result handler: records each result; `hold` makes one handling wait (a stalled
-    commit), `each_s` slows every one (a slow disk)."""
+    """The bridge's result handler: records each result; `hold_s` makes one handling wait (a stalled
+    commit), `block_s` blocks the event loop once (busy elsewhere), `each_s` slows every one (a slow
+    disk)."""
 
-    def __init__(self, hold_s: float = 0.0, each_s: float = 0.0) -> None:
+    def __init__(self, hold_s: float = 0.0, block_s: float = 0.0, each_s: float = 0.0) -> None:
         self.frames: dict[str, list[int]] = {BURST_CAMERA: [], LIVE_CAMERA: []}
         self._hold_s = hold_s
+        self._block_s = block_s
         self._each_s = each_s
 
     async def __call__(self, result: FrameResult) -> None:
         if self._hold_s:
             hold, self._hold_s = self._hold_s, 0.0
             await asyncio.sleep(hold)
+        if self._block_s:
+            block, self._block_s = self._block_s, 0.0
+            time.sleep(block)
         if self._each_s:
             await asyncio.sleep(self._each_s)
         self.frames[result.camera].append(result.frame)
@@ -92,6 +97,7 @@ async def _supervise(
     burst: int,
     then: Then,
     rate: float = 0.0,
+    pause_s: float = 0.0,
     restart_sleep: Callable[[float], Awaitable[None]] = _forever,
 ) -> tuple[DaemonClient, DaemonSupervisor, Restarts, asyncio.Task[None]]:
     client = DaemonClient(AnalyticsSite(cameras=CAMERAS), handled)
@@ -102,6 +108,7 @@ async def _supervise(
         stall_check_s=0.1,
         burst=burst,
         rate=rate,
+        pause_s=pause_s,
         then=then,
     )
     restarts = Restarts(handled, restart_sleep)
@@ -163,6 +170,28 @@ async def test_a_daemon_that_exits_with_results_unread_has_all_of_them_handled_i
         assert handled.frames[BURST_CAMERA] == list(range(1, 801))
         assert client.counters[BURST_CAMERA].analysed == 800
     finally:
+        await _stop(running, client)
+
+
+async def test_frames_sent_to_a_daemon_that_exited_do_not_cut_its_last_results_off(tmp_path: Path) -> None:
+    """The event loop is busy for 2 s from the first result, while the daemon writes the 399 others
+    (what its socket holds) and exits, and the live camera's frames queue up for it: sending them fails (the daemon is gone),
+    reading goes on to the end of the stream."""
+    handled = Handled(block_s=2.0)
+    client, supervisor, restarts, running = await _supervise(
+        tmp_path, handled, burst=400, pause_s=0.2, then="exit"
+    )
+    stop = threading.Event()
+    feeding = threading.Thread(target=_feed, args=(client, stop, 100.0))
+    feeding.start()
+    try:
+        await _until(lambda: supervisor.restarts == 1, 30)
+        assert restarts.handled_at_restart == [400] and restarts.handlers_pending == [0]
+        assert handled.frames[BURST_CAMERA] == list(range(1, 401))
+        assert client.counters[LIVE_CAMERA].submitted > 0
+    finally:
+        stop.set()
+        feeding.join()
         await _stop(running, client)
 
 

@@ -11,6 +11,9 @@ order. Back-pressure falls on the frames instead: while RESULTS_WAITING results 
 new frames (counted in the camera's `dropped`), so the daemon is sent nothing more to answer and the
 backlog stays within RESULTS_WAITING plus the frames already in flight. When the link ends (the
 daemon exited, was killed, or the socket broke), what was read is handed on before `serve` returns.
+Frames go out on a descriptor of their own (a duplicate of the socket's): a frame sent to a daemon
+that has just exited fails alone, and the reading side still reads what the daemon wrote before it
+went, to the end of stream. A result whose handling fails is logged, and the next one handled.
 The stall clock (`unanswered_since`) runs only while the daemon owes a result and none is waiting:
 a bridge that is slow to store results never makes a healthy daemon look stalled.
 """
@@ -103,7 +106,8 @@ class DaemonClient:
         self._ring_locks = {camera.id: threading.Lock() for camera in site.cameras}
         self.counters = {camera.id: CameraCounters() for camera in site.cameras}
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._writer: asyncio.StreamWriter | None = None
+        self._writer: asyncio.StreamWriter | None = None  # frames and configurations go out here
+        self._link: asyncio.StreamWriter | None = None  # the connection's own side, that reads
         self.hello: Hello | None = None
         self.inference: InferenceState | None = None
         self.last_error: str | None = None
@@ -200,16 +204,20 @@ class DaemonClient:
         self._unanswered_since = None
         self._waiting = 0  # a bridge stopping may have left a previous connection's count behind
         self._loop = asyncio.get_running_loop()
-        writer = await _sending_side(link)
+        self._link = link
         try:
-            writer.write(encode(self._configure))
-            for camera, ring in list(self._rings.items()):
-                writer.write(encode(self._attach_message(camera, ring)))
-            await writer.drain()
-            log.info("daemon connected (pid %d, %s, batch %d)", hello.pid, hello.device, hello.batch_size)
-            await self._deliver(reader, writer)
+            writer = await _sending_side(link)
+            try:
+                writer.write(encode(self._configure))
+                for camera, ring in list(self._rings.items()):
+                    writer.write(encode(self._attach_message(camera, ring)))
+                await writer.drain()
+                log.info("daemon connected (pid %d, %s, batch %d)", hello.pid, hello.device, hello.batch_size)
+                await self._deliver(reader, writer)
+            finally:
+                writer.close()
         finally:
-            writer.close()
+            self._link = None
             link.close()
 
     async def _deliver(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -270,8 +278,8 @@ class DaemonClient:
     def abort(self) -> None:
         """End the link now, unsent frames and all (a stalled daemon the bridge cannot stop): reading
         ends with what had arrived, which `serve` still hands on."""
-        if self._writer is not None:
-            self._writer.transport.abort()
+        if self._link is not None:
+            self._link.transport.abort()
 
     def close(self) -> None:
         """Remove the shared-memory rings (the bridge is stopping)."""

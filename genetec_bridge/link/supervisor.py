@@ -181,11 +181,12 @@ class DaemonSupervisor:
                 task.cancel()
             await asyncio.gather(*watchers, return_exceptions=True)
         if stalled in done:
+            silent = f"daemon gave no result for {self._launch.stall_s:.0f} s"
             if self._process is not None:
                 await self._end_life()  # its end of the link closes with it: what it wrote is still read
-            else:
-                self._client.abort()  # silent for stall_s while the bridge read: nothing is left unread
-            return TimeoutError(f"daemon gave no result for {self._launch.stall_s:.0f} s; killed")
+                return TimeoutError(f"{silent}; killed")
+            self._client.abort()  # silent for stall_s while the bridge read: nothing is left unread
+            return TimeoutError(f"{silent}; link cut")
         if self._process is not None and self._process.returncode is not None:
             return LinkClosed(f"daemon exited with status {self._process.returncode}")
         return None

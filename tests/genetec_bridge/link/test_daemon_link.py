@@ -221,3 +221,42 @@ async def test_a_silent_daemon_is_still_found_stalled_killed_and_restarted(tmp_p
         if feeding.is_alive():
             feeding.join()
         await _stop(running, client)
+
+
+async def test_a_silent_daemon_the_bridge_does_not_run_is_cut_off_after_its_results_are_handled(
+    tmp_path: Path,
+) -> None:
+    """As above with a daemon the bridge only reaches (systemd runs it): the link is cut, the 50
+    results read before the silence are all handled before the bridge reconnects."""
+    handled = Handled(each_s=0.02)
+    launch = StandInLaunch(
+        socket_path=tmp_path / "daemon.sock",
+        managed=False,
+        start_timeout_s=30,
+        stall_s=1.0,
+        stall_check_s=0.1,
+        burst=50,
+        then="silent",
+    )
+    daemon = await asyncio.create_subprocess_exec(*launch.command())
+    client = DaemonClient(AnalyticsSite(cameras=CAMERAS), handled)
+    restarts = Restarts(handled, _forever)
+    running = asyncio.create_task(DaemonSupervisor(client, launch, sleep=restarts).run())
+    stop = threading.Event()
+    feeding = threading.Thread(target=_feed, args=(client, stop, 20.0))
+    try:
+        await _until(lambda: client.connected, 30)
+        feeding.start()
+        await _until(lambda: bool(restarts.handled_at_restart), 30)
+        assert restarts.handled_at_restart == [50] and restarts.handlers_pending == [0]
+        assert handled.frames[BURST_CAMERA] == list(range(1, 51))
+        # Cut off, the stand-in sees its end of stream and exits, as the real daemon does.
+        assert await asyncio.wait_for(daemon.wait(), 10) == 0
+    finally:
+        stop.set()
+        if feeding.is_alive():
+            feeding.join()
+        await _stop(running, client)
+        if daemon.returncode is None:
+            daemon.kill()
+            await daemon.wait()

@@ -142,6 +142,10 @@ async def test_a_slow_commit_neither_gets_the_daemon_killed_nor_loses_a_result(t
         # Every frame submitted is answered or was dropped at submit (the stand-in answers each one).
         await _until(lambda: live.submitted == live.analysed + live.dropped, 10)
         await _until(lambda: len(handled.frames[LIVE_CAMERA]) == live.analysed, 10)
+        print(
+            f"1440 results written, {len(handled.frames[BURST_CAMERA])} handled in order; live camera:"
+            f" {live.submitted} frames submitted, {live.analysed} answered, {live.dropped} dropped at submit"
+        )
         assert handled.frames[BURST_CAMERA] == list(range(1, 1441))
         assert supervisor.restarts == 0 and restarts.handled_at_restart == [], supervisor.status()
         assert supervisor.status().pid == pid and client.connected

@@ -199,6 +199,28 @@ async def test_frames_sent_to_a_daemon_that_exited_do_not_cut_its_last_results_o
         await _stop(running, client)
 
 
+async def test_a_result_whose_handling_fails_costs_neither_the_link_nor_the_results_behind_it(
+    tmp_path: Path,
+) -> None:
+    handled = Handled()
+
+    async def failing_on_frame_50(result: FrameResult) -> None:
+        if result.frame == 50:
+            raise RuntimeError("the store refused frame 50")
+        await handled(result)
+
+    client = DaemonClient(AnalyticsSite(cameras=CAMERAS), failing_on_frame_50)
+    launch = StandInLaunch(socket_path=tmp_path / "run" / "daemon.sock", start_timeout_s=30, burst=100)
+    supervisor = DaemonSupervisor(client, launch, sleep=_forever)
+    running = asyncio.create_task(supervisor.run())
+    try:
+        await _until(lambda: len(handled.frames[BURST_CAMERA]) == 99 or running.done(), 30)
+        assert handled.frames[BURST_CAMERA] == [frame for frame in range(1, 101) if frame != 50]
+        assert client.connected and supervisor.restarts == 0 and not running.done()
+    finally:
+        await _stop(running, client)
+
+
 async def test_a_silent_daemon_is_still_found_stalled_killed_and_restarted(tmp_path: Path) -> None:
     """The stand-in writes 50 results, then reads frames and answers none: a stall after stall_s of
     silence while the bridge reads, its results all handled before the restart, a new daemon started."""

@@ -4,10 +4,23 @@ socket, results back to an async callback.
 Camera readers call `submit` from their own threads; everything touching the socket runs on the
 event loop. Rings belong to the bridge and outlive daemon restarts: a restarted daemon is sent the
 configuration and the rings again at its connection.
+
+Nothing the daemon produced is dropped. The link reads every message as it comes, whatever the
+handler's pace: results wait in a backlog and are handed to the callback one after the other, in
+order. Back-pressure falls on the frames instead: while RESULTS_WAITING results wait, `submit` drops
+new frames (counted in the camera's `dropped`), so the daemon is sent nothing more to answer and the
+backlog stays within RESULTS_WAITING plus the frames already in flight. When the link ends (the
+daemon exited, was killed, or the socket broke), what was read is handed on before `serve` returns.
+Frames go out on a descriptor of their own (a duplicate of the socket's): a frame sent to a daemon
+that has just exited fails alone, and the reading side still reads what the daemon wrote before it
+went, to the end of stream. A result whose handling fails is logged, and the next one handled.
+The stall clock (`unanswered_since`) runs only while the daemon owes a result and none is waiting:
+a bridge that is slow to store results never makes a healthy daemon look stalled.
 """
 
 import asyncio
 import logging
+import socket
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -35,8 +48,8 @@ log = logging.getLogger(__name__)
 MAX_UNSENT_BYTES = 256 * 1024
 # Shared-memory slots of a camera's frame ring.
 SLOTS_PER_CAMERA = 4
-# Results read but not yet handled (their events stored): the link keeps reading while a slow disk
-# stores a burst of events, so the daemon is not held up; beyond this many, reading waits.
+# Results read but not yet handled (their events stored) beyond which new frames are dropped at
+# submit: a slow disk holds up the cameras' frames, never the daemon's results.
 RESULTS_WAITING = 256
 
 
@@ -58,6 +71,29 @@ class CameraCounters:
             self.dropped += dropped
 
 
+class _SendOnly(asyncio.StreamReaderProtocol):
+    """The sending side of the link, on a descriptor of its own: the other descriptor reads."""
+
+    def __init__(self) -> None:
+        super().__init__(asyncio.StreamReader())
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        assert isinstance(transport, asyncio.ReadTransport)
+        transport.pause_reading()  # before the loop ever watches this descriptor for reading
+
+
+async def _sending_side(link: asyncio.StreamWriter) -> asyncio.StreamWriter:
+    """A writer on a duplicate of the link's socket. A frame sent to a daemon that is gone fails, and
+    the failure closes the transport it was sent on; on a descriptor of its own it leaves the
+    reading side to read the daemon's last results to the end of stream."""
+    linked = link.get_extra_info("socket")
+    duplicate = socket.fromfd(linked.fileno(), linked.family, linked.type)
+    loop = asyncio.get_running_loop()
+    transport, protocol = await loop.create_unix_connection(_SendOnly, sock=duplicate)
+    return asyncio.StreamWriter(transport, protocol, None, loop)
+
+
 class DaemonClient:
     def __init__(
         self,
@@ -70,11 +106,14 @@ class DaemonClient:
         self._ring_locks = {camera.id: threading.Lock() for camera in site.cameras}
         self.counters = {camera.id: CameraCounters() for camera in site.cameras}
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._writer: asyncio.StreamWriter | None = None
+        self._writer: asyncio.StreamWriter | None = None  # frames and configurations go out here
+        self._link: asyncio.StreamWriter | None = None  # the connection's own side, that reads
         self.hello: Hello | None = None
         self.inference: InferenceState | None = None
         self.last_error: str | None = None
         self._unanswered_since: float | None = None
+        # Results read and not yet handled; an int, so a reader thread may look at it without a lock.
+        self._waiting = 0
 
     @property
     def connected(self) -> bool:
@@ -104,7 +143,7 @@ class DaemonClient:
         """Hand a frame to the daemon; called from a reader thread. Never blocks on the daemon."""
         counters = self.counters[captured.camera_id]
         loop = self._loop
-        if loop is None or self._writer is None:
+        if loop is None or self._writer is None or self._waiting >= RESULTS_WAITING:
             counters.add(submitted=1, dropped=1)
             return
         counters.add(submitted=1)
@@ -151,33 +190,49 @@ class DaemonClient:
             self._unanswered_since = asyncio.get_running_loop().time()
 
     def unanswered_since(self) -> float | None:
-        """Loop time of the first frame sent after the last result, or None when all were answered."""
-        return self._unanswered_since
+        """Loop time of the first frame sent after the last result, or None when all were answered or
+        results still wait to be handled (the daemon did its part; the bridge is behind)."""
+        return None if self._waiting else self._unanswered_since
 
-    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        """Run one connection: configure the daemon, then deliver results until it closes (LinkClosed)."""
-        message = await read_message(reader, FROM_DAEMON)
-        if not isinstance(message, Hello):
-            raise LinkClosed(f"daemon refused the connection: {getattr(message, 'message', message)}")
-        self.hello = message
+    async def serve(self, reader: asyncio.StreamReader, link: asyncio.StreamWriter) -> None:
+        """Run one connection: configure the daemon, then read until the link ends (LinkClosed at its
+        end of stream) and hand every result read on before returning or raising."""
+        hello = await read_message(reader, FROM_DAEMON)
+        if not isinstance(hello, Hello):
+            raise LinkClosed(f"daemon refused the connection: {getattr(hello, 'message', hello)}")
+        self.hello = hello
         self._unanswered_since = None
+        self._waiting = 0  # a bridge stopping may have left a previous connection's count behind
         self._loop = asyncio.get_running_loop()
-        writer.write(encode(self._configure))
-        for camera, ring in list(self._rings.items()):
-            writer.write(encode(self._attach_message(camera, ring)))
-        await writer.drain()
+        self._link = link
+        try:
+            writer = await _sending_side(link)
+            try:
+                writer.write(encode(self._configure))
+                for camera, ring in list(self._rings.items()):
+                    writer.write(encode(self._attach_message(camera, ring)))
+                await writer.drain()
+                log.info("daemon connected (pid %d, %s, batch %d)", hello.pid, hello.device, hello.batch_size)
+                await self._deliver(reader, writer)
+            finally:
+                writer.close()
+        finally:
+            self._link = None
+            link.close()
+
+    async def _deliver(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Frames go out on `writer`; every message is read as it comes, results into the backlog."""
+        # Unbounded here: submit bounds it, by sending no frame while RESULTS_WAITING results wait.
+        backlog: asyncio.Queue[FrameResult | None] = asyncio.Queue()
+        handling = asyncio.create_task(self._handle(backlog))
         self._writer = writer
-        log.info("daemon connected (pid %d, %s, batch %d)", message.pid, message.device, message.batch_size)
-        results: asyncio.Queue[FrameResult] = asyncio.Queue(RESULTS_WAITING)
-        handling = asyncio.create_task(self._handle(results))
         try:
             while True:
                 message = await read_message(reader, FROM_DAEMON)
-                if handling.done():
-                    handling.result()  # the handler failed: its error ends the connection
                 if isinstance(message, FrameResult):
                     self._count(message)
-                    await results.put(message)
+                    self._waiting += 1
+                    backlog.put_nowait(message)
                 elif isinstance(message, InferenceState):
                     self._inference(message)
                 elif isinstance(message, LinkError):
@@ -185,14 +240,10 @@ class DaemonClient:
                     log.warning("daemon: %s", message.message)
         finally:
             self._writer = None
-            writer.close()
-            # What was read is handled before the link is given up: its events must reach the outbox.
-            drained = asyncio.ensure_future(results.join())
-            await asyncio.wait([drained, handling], return_when=asyncio.FIRST_COMPLETED)
-            drained.cancel()
-            handling.cancel()
-            if handling.done() and not handling.cancelled() and handling.exception() is not None:
-                log.error("handling a result failed", exc_info=handling.exception())
+            # What was read is handed on before the link is given up: its events must reach the
+            # outbox. Cancelling serve again (the bridge stopping) cancels the handler with it.
+            backlog.put_nowait(None)
+            await handling
 
     def _inference(self, state: InferenceState) -> None:
         previous, self.inference = self.inference, state
@@ -213,15 +264,22 @@ class DaemonClient:
             counters.add(analysed=1, dropped=result.dropped, detected=int(result.detected))
         self._unanswered_since = None
 
-    async def _handle(self, results: "asyncio.Queue[FrameResult]") -> None:
-        """One result after the other, in order: each event is durable in the outbox before the
-        bridge acts on anything that follows it."""
-        while True:
-            result = await results.get()
+    async def _handle(self, backlog: "asyncio.Queue[FrameResult | None]") -> None:
+        """One result after the other, in order, until the end mark (None): each event is durable in
+        the outbox before the bridge acts on anything that follows it."""
+        while (result := await backlog.get()) is not None:
             try:
                 await self._on_result(result)
+            except Exception:  # one result's failure must not lose the results behind it
+                log.exception("handling the result of camera %s frame %d failed", result.camera, result.frame)
             finally:
-                results.task_done()
+                self._waiting -= 1
+
+    def abort(self) -> None:
+        """End the link now, unsent frames and all (a stalled daemon the bridge cannot stop): reading
+        ends with what had arrived, which `serve` still hands on."""
+        if self._link is not None:
+            self._link.transport.abort()
 
     def close(self) -> None:
         """Remove the shared-memory rings (the bridge is stopping)."""

@@ -3,7 +3,9 @@ or stalls, report it, restart it with back-off, and resume.
 
 A managed daemon is the bridge's child, started with --exit-on-disconnect so that it never
 outlives the bridge's link. Its death shows at once as end of stream on the socket; a daemon that
-stops answering while frames are sent is killed after `stall_s`.
+stays silent for `stall_s` while it owes results and the bridge is reading is killed (one the bridge
+does not manage is cut off). Whichever way a life ends, the link is read to its end and every result
+in it handed on before the next life starts: a restart never drops what the daemon produced.
 
 The child gets a minimal environment (`daemon_environment`): the bridge's holds the Security Center
 and RTSP passwords when the site file reads them from `{ env = ... }`, and the daemon needs none.
@@ -142,7 +144,8 @@ class DaemonSupervisor:
             await self._end_life()
 
     async def _one_life(self) -> None:
-        """Start (or reach) the daemon and serve it; always ends with the exception that ended it."""
+        """Start (or reach) the daemon and serve it; always ends with the exception that ended it,
+        once the link has been read to its end and every result in it handled."""
         if self._launch.managed:
             self._launch.socket_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             self._process = await asyncio.create_subprocess_exec(
@@ -152,22 +155,41 @@ class DaemonSupervisor:
         reader, writer = await self._connect()
         self.last_error = None
         serving = asyncio.create_task(self._client.serve(reader, writer))
-        watchers = [serving, asyncio.create_task(self._watch_stall())]
+        try:
+            ended = await self._life_end(serving)
+            try:
+                await serving  # to the link's end of stream, every result read handed on
+            except LinkClosed:
+                if ended is None:
+                    raise
+            raise ended or LinkClosed("daemon closed the link")
+        finally:
+            serving.cancel()
+            await asyncio.gather(serving, return_exceptions=True)
+
+    async def _life_end(self, serving: "asyncio.Task[None]") -> Exception | None:
+        """Wait until the link ends by itself (None), the child exits, or the daemon stalls; a stalled
+        daemon is stopped, so that the link ends too. Returns what ended the life."""
+        stalled = asyncio.create_task(self._watch_stall())
+        watchers = [stalled]
         if self._process is not None:
             watchers.append(asyncio.create_task(self._process.wait()))
         try:
-            done, _ = await asyncio.wait(watchers, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait([serving, *watchers], return_when=asyncio.FIRST_COMPLETED)
         finally:
             for task in watchers:
                 task.cancel()
             await asyncio.gather(*watchers, return_exceptions=True)
-        finished = done.pop()
-        if finished is serving:
-            finished.result()  # raises what ended the connection
-        if finished is watchers[1]:
-            raise TimeoutError(f"daemon gave no result for {self._launch.stall_s:.0f} s; killed")
-        else:
-            raise LinkClosed(f"daemon exited with status {finished.result()}")
+        if stalled in done:
+            silent = f"daemon gave no result for {self._launch.stall_s:.0f} s"
+            if self._process is not None:
+                await self._end_life()  # its end of the link closes with it: what it wrote is still read
+                return TimeoutError(f"{silent}; killed")
+            self._client.abort()  # silent for stall_s while the bridge read: nothing is left unread
+            return TimeoutError(f"{silent}; link cut")
+        if self._process is not None and self._process.returncode is not None:
+            return LinkClosed(f"daemon exited with status {self._process.returncode}")
+        return None
 
     async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         """Connect once the daemon listens (it loads its model first)."""

@@ -111,7 +111,7 @@ def _spread(points: Matrix) -> bool:
     normalised = _apply(_normalising(points), points)
     for four in itertools.combinations(range(len(points)), 4):
         triangles = itertools.combinations(normalised[list(four)], 3)
-        if min(abs(float(np.cross(b - a, c - a))) / 2 for a, b, c in triangles) >= MIN_TRIANGLE:
+        if min(_area(a, b, c) for a, b, c in triangles) >= MIN_TRIANGLE:
             return True
     return False
 
@@ -119,6 +119,10 @@ def _spread(points: Matrix) -> bool:
 def fit_homography(image_px: Sequence[Point], ground_m: Sequence[Point]) -> Matrix:
     """The 3×3 matrix taking ground metres to image pixels; check `homography_problem` first."""
     return _dlt(np.asarray(ground_m, float), np.asarray(image_px, float))[0]
+
+
+def _area(a: Matrix, b: Matrix, c: Matrix) -> float:
+    return abs(float((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]))) / 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,20 @@ class Evidence(StrictModel):
     track_ids: list[int] = Field(
         default_factory=list, description="Tracker ids merged into this object (id switches re-associated)."
     )
+    french_class: str | None = Field(
+        None,
+        description="French counting class of a counted vehicle: VL, PL, 2RM, vélo or piéton (counting).",
+    )
+    classified_by: Literal["size_and_detector", "detector"] | None = Field(
+        None,
+        description="'size_and_detector': the camera is calibrated and the length was measured;"
+        " 'detector': the detector's class alone (no calibration, or no length measurable).",
+    )
+    length_m: float | None = Field(None, description="Measured vehicle length on the ground plane, metres.")
+    height_m: float | None = Field(
+        None, description="Measured vehicle height, metres, when the track's views allowed it."
+    )
+    speed_kmh: float | None = Field(None, description="Speed along the track on the ground plane, km/h.")
 
 
 class AnalyticsEvent(StrictModel):

@@ -10,6 +10,7 @@ from typing import Annotated, Literal, Self
 from pydantic import AfterValidator, Field, model_validator
 
 from analytics.config.cross_references import RelativePath, cross_reference_error
+from analytics.config.ground import GroundCalibration
 from analytics.config.motion import MotionConfig
 from analytics.config.printable import PrintableText
 from analytics.config.schedule import Schedule
@@ -91,6 +92,11 @@ class CameraConfig(StrictModel):
     )
     skills: list[SkillConfig] = Field(
         default_factory=list, description="Skills run on this camera ([[cameras.skills]]), chosen by `kind`."
+    )
+    ground: GroundCalibration | None = Field(
+        None,
+        description="Ground calibration ([cameras.ground]): counting then measures lengths and speeds and"
+        " classes vehicles by size; without it, classes come from the detector alone.",
     )
 
     @model_validator(mode="after")

@@ -1,7 +1,14 @@
-"""Traffic counting: crossings of a line by class and direction, aggregated per interval."""
+"""Traffic counting: crossings of a line by class and direction, aggregated per interval.
+
+Each `line_cross` event carries the vehicle's French class (analytics.skills.vehicle_size) and says
+how it was reached (`classified_by`): on a camera with a ground calibration, from the length
+measured over the track and the detector's class, with the speed and length in the evidence; on a
+camera without one, from the detector's class alone, and no length or speed is claimed.
+"""
 
 import csv
 import io
+from collections import deque
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -9,10 +16,12 @@ from pydantic import Field
 from analytics.events import AnalyticsEvent
 from analytics.frame_tracks import FrameTracks
 from analytics.geometry.coordinates import Segment
+from analytics.geometry.ground import GroundPlane
 from analytics.skills.base import ClassName, LineSkillConfig
 from analytics.skills.crossings import Crossing, LineCrossingSkill
 from analytics.skills.event_factory import EventFactory
 from analytics.skills.interval_counts import IntervalCounts, utc_iso
+from analytics.skills.vehicle_size import Sample, detector_class, french_class, measure
 from analytics.skills.visits import Instant
 
 Longitude = Annotated[float, Field(ge=-180, le=180)]
@@ -21,6 +30,11 @@ Latitude = Annotated[float, Field(ge=-90, le=90)]
 # keeps an interval this long past its end for crossings reported late, then drops it (a daemon that
 # runs for a year would otherwise hold 35,000 quarter-hours per line).
 LIVE_SETTLE_S = 120.0
+
+# Sightings of each track kept for measuring it: at 10 fps, 6 s of approach; and how long a track
+# unseen is remembered (as long as a subject, see analytics.skills.subjects).
+SAMPLES_KEPT = 60
+SAMPLES_FORGET_S = 10.0
 
 COUNTS_HEADER = ("interval_start", "interval_end", "line", "class", "direction", "count")
 
@@ -52,13 +66,24 @@ class CountingSkill(LineCrossingSkill):
     once closed (the bridge reports them from the `line_cross` events), so memory stays flat.
     """
 
-    def __init__(self, config: CountingConfig, camera_id: str, line: Segment) -> None:
+    def __init__(
+        self, config: CountingConfig, camera_id: str, line: Segment, ground: GroundPlane | None = None
+    ) -> None:
         super().__init__(config, camera_id, line, config.hysteresis)
         self._tallies: IntervalCounts[tuple[str, str]] = IntervalCounts(config.interval_s)
         # A stream is either live (every frame has its UTC time) or a file (none has).
         self._live = False
+        self._ground = ground
+        self._samples: dict[int, deque[Sample]] = {}
 
     def update(self, frame: FrameTracks) -> list[AnalyticsEvent]:
+        for obj in frame.objects:
+            kept = self._samples.setdefault(obj.track_id, deque(maxlen=SAMPLES_KEPT))
+            kept.append(Sample(frame.time_s, obj.box, obj.class_name, obj.score))
+        for track_id in [
+            t for t, kept in self._samples.items() if frame.time_s - kept[-1].time_s > SAMPLES_FORGET_S
+        ]:
+            del self._samples[track_id]
         events = super().update(frame)
         if frame.timestamp is not None:
             self._tallies.drop_ended(frame.timestamp.timestamp() - LIVE_SETTLE_S)
@@ -73,7 +98,35 @@ class CountingSkill(LineCrossingSkill):
         self._live = at.timestamp is not None
         clock = at.timestamp.timestamp() if at.timestamp is not None else at.time_s
         self._tallies.add(clock, (crossing.subject.class_name, crossing.direction))
-        return [events.make("line_cross", "instant", crossing.subject, at, at, direction=crossing.direction)]
+        return [
+            events.make(
+                "line_cross",
+                "instant",
+                crossing.subject,
+                at,
+                at,
+                direction=crossing.direction,
+                **self._vehicle(crossing),
+            )
+        ]
+
+    def _vehicle(self, crossing: Crossing) -> dict[str, object]:
+        """The evidence about the vehicle itself: its French class, how it was reached, its size and speed."""
+        samples = sorted(
+            (s for track_id in crossing.subject.track_ids for s in self._samples.get(track_id, ())),
+            key=lambda s: s.time_s,
+        )
+        detected = detector_class(samples) if samples else crossing.subject.class_name
+        if self._ground is None or not samples:
+            return {"french_class": french_class(detected, None), "classified_by": "detector"}
+        size = measure(self._ground, samples)
+        return {
+            "french_class": french_class(detected, size.length_m),
+            "classified_by": "detector" if size.length_m is None else "size_and_detector",
+            "length_m": size.length_m,
+            "height_m": size.height_m,
+            "speed_kmh": size.speed_kmh,
+        }
 
     def counts_rows(self) -> list[tuple[str, str, str, str, str, int]]:
         """(interval start, interval end, line, class, direction, count), oldest interval first."""

@@ -22,7 +22,7 @@ def skill_on_camera(config: SkillConfig, camera: CameraConfig) -> Skill:
     """The skill `config` describes, on the zone or line of `camera` it names."""
     zones = {zone.name: zone.polygon for zone in camera.zones}
     lines = {line.name: line.points for line in camera.lines}
-    return build_skill(config, camera.id, zones, lines)
+    return build_skill(config, camera.id, zones, lines, camera.ground.plane if camera.ground else None)
 
 
 class Cooldown:

@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from analytics.geometry.coordinates import Polygon, Segment
+from analytics.geometry.ground import GroundPlane
 from analytics.skills.base import Skill, ZoneSkillConfig
 from analytics.skills.counting import CountingConfig, CountingSkill
 from analytics.skills.intrusion import IntrusionConfig, IntrusionSkill
@@ -31,8 +32,15 @@ SKILL_TYPES: dict[type, type[Skill]] = {
 
 
 def build_skill(
-    config: SkillConfig, camera_id: str, zones: Mapping[str, Polygon], lines: Mapping[str, Segment]
+    config: SkillConfig,
+    camera_id: str,
+    zones: Mapping[str, Polygon],
+    lines: Mapping[str, Segment],
+    ground: GroundPlane | None = None,
 ) -> Skill:
-    """The skill a configuration describes, given the zone or line it watches (by name)."""
+    """The skill a configuration describes, given the zone or line it watches (by name) and, for
+    counting, the camera's calibrated ground plane if it has one."""
     place = zones[config.zone] if isinstance(config, ZoneSkillConfig) else lines[config.line]
+    if isinstance(config, CountingConfig):
+        return CountingSkill(config, camera_id, place, ground)  # type: ignore[arg-type]
     return SKILL_TYPES[type(config)](config, camera_id, place)  # type: ignore[call-arg]

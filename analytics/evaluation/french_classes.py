@@ -1,0 +1,148 @@
+"""Confusion matrices of the French counting classes (reference class → our class).
+
+`python -m analytics.evaluation.french_classes urban EVENTS_JSONL CROSSINGS_CSV`: our `line_cross`
+events (an `analytics run` output) against a hand-annotated crossings file, by the events'
+`french_class` (pairing as in analytics.evaluation.vehicle_counts).
+
+`python -m analytics.evaluation.french_classes ngsim SEQUENCE_DIR [--model M]`: per-frame boxes of
+the NGSIM still frames (COCO-format `annotations.json`, `images/`) against the detector's, paired
+by IoU ≥ 0.5, the closest first; a detection's French class is its COCO class's (no calibration:
+single still frames carry no track, so the size rules cannot apply). US `truck` labels include
+pick-ups, which are VL in France: the PL row is an upper bound of the confusion.
+
+Nothing here tunes a constant: the class rules and thresholds are fixed in
+analytics.skills.vehicle_size from vehicle dimensions, not from these figures.
+"""
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from analytics.evaluation.vehicle_counts import Crossing, read_crossings, score_counts
+from analytics.frame_tracks import CLASS_NAMES
+from analytics.skills.vehicle_size import DETECTOR_CLASS
+
+# What the annotators' classes are in French counts (vans are VL; see fixtures/traffic-urban).
+REFERENCE_CLASS = {
+    "car": "VL",
+    "van": "VL",
+    "truck": "PL",
+    "bus": "PL",
+    "motorcycle": "2RM",
+    "bicycle": "vélo",
+}
+MIN_IOU = 0.5
+MIN_CONFIDENCE = 0.35
+
+
+def urban_confusion(
+    events_jsonl: Path, crossings_csv: Path, tolerance_frames: int = 30
+) -> Counter[tuple[str, str]]:
+    counted = []
+    for line in events_jsonl.read_text().splitlines():
+        event = json.loads(line) if line.strip() else {}
+        if event.get("kind") == "line_cross":
+            evidence = event["evidence"]
+            french = evidence.get("french_class") or DETECTOR_CLASS[event["class"]]
+            counted.append(Crossing(event["line"], evidence["direction"], event["frame"], french))
+    reference = [
+        Crossing(c.line, c.direction, c.frame, REFERENCE_CLASS[c.class_name])
+        for c in read_crossings(crossings_csv)
+    ]
+    return score_counts(counted, reference, tolerance_frames).confusion
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IoU of every box of a (n×4) with every box of b (m×4), x1 y1 x2 y2."""
+    x1 = np.maximum(a[:, None, 0], b[None, :, 0])
+    y1 = np.maximum(a[:, None, 1], b[None, :, 1])
+    x2 = np.minimum(a[:, None, 2], b[None, :, 2])
+    y2 = np.minimum(a[:, None, 3], b[None, :, 3])
+    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
+    area = lambda boxes: (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])  # noqa: E731
+    return inter / (area(a)[:, None] + area(b)[None, :] - inter)
+
+
+def frame_confusion(
+    truth: list[tuple[np.ndarray, str]], found: list[tuple[np.ndarray, str]]
+) -> Counter[tuple[str, str]]:
+    """(reference French class, our French class) per box; 'missed' and 'extra' when unpaired."""
+    confusion: Counter[tuple[str, str]] = Counter()
+    paired_truth, paired_found = set(), set()
+    if truth and found:
+        iou = _iou(np.array([b for b, _ in truth]), np.array([b for b, _ in found]))
+        for flat in np.argsort(-iou, axis=None):
+            i, j = np.unravel_index(flat, iou.shape)
+            if iou[i, j] < MIN_IOU:
+                break
+            if i in paired_truth or j in paired_found:
+                continue
+            paired_truth.add(i)
+            paired_found.add(j)
+            confusion[truth[i][1], found[j][1]] += 1
+    confusion.update((c, "missed") for i, (_, c) in enumerate(truth) if i not in paired_truth)
+    confusion.update(("extra", c) for j, (_, c) in enumerate(found) if j not in paired_found)
+    return confusion
+
+
+def ngsim_confusion(sequence: Path, model: Path) -> Counter[tuple[str, str]]:
+    from analytics.detection.detector import Detector
+
+    coco = json.loads((sequence / "annotations.json").read_text())
+    names = {c["id"]: c["name"] for c in coco["categories"]}
+    boxes: dict[int, list[tuple[np.ndarray, str]]] = {image["id"]: [] for image in coco["images"]}
+    for note in coco["annotations"]:
+        x, y, w, h = note["bbox"]
+        boxes[note["image_id"]].append(
+            (np.array([x, y, x + w, y + h]), REFERENCE_CLASS[names[note["category_id"]]])
+        )
+    detector = Detector.in_process(model, device="cpu")
+    confusion: Counter[tuple[str, str]] = Counter()
+    try:
+        for image in coco["images"]:
+            picture = cv2.imread(str(sequence / "images" / image["file_name"]))
+            (detections,) = detector.detect([picture])
+            found = [
+                (box, DETECTOR_CLASS[CLASS_NAMES[int(cls)]])
+                for box, cls, score in zip(
+                    detections.xyxy, detections.class_id, detections.confidence, strict=True
+                )
+                if int(cls) in CLASS_NAMES and CLASS_NAMES[int(cls)] != "person" and score >= MIN_CONFIDENCE
+            ]
+            confusion += frame_confusion(boxes[image["id"]], found)
+    finally:
+        detector.close()
+    return confusion
+
+
+def table(confusion: Counter[tuple[str, str]]) -> str:
+    columns = sorted({c for _, c in confusion})
+    lines = [f"{'':<8}" + "".join(f"{c:>8}" for c in columns)]
+    for row in sorted({r for r, _ in confusion}):
+        lines.append(f"{row:<8}" + "".join(f"{confusion[row, c]:>8}" for c in columns))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analytics.evaluation.french_classes")
+    sub = parser.add_subparsers(dest="what", required=True)
+    urban = sub.add_parser("urban")
+    urban.add_argument("events", type=Path)
+    urban.add_argument("crossings", type=Path)
+    ngsim = sub.add_parser("ngsim")
+    ngsim.add_argument("sequence", type=Path)
+    ngsim.add_argument("--model", type=Path, required=True)
+    args = parser.parse_args(argv)
+    if args.what == "urban":
+        print(table(urban_confusion(args.events, args.crossings)))
+    else:
+        print(table(ngsim_confusion(args.sequence, args.model)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -14,6 +14,12 @@ and bridging that would join two visits (or two people one after the other at th
 one long dwell. Bridged absences belong to the visit: dwell is continuous wall-clock time from the
 first to the latest frame inside, not a sum of the frames seen, so a person hidden behind a bus for
 two seconds keeps the time they spent there.
+
+A visit that has ended is over, and each visit raises its events once: its subject coming back
+later (the tracker may bring an id back after longer than the grace period, and the subject with
+it) starts a new visit, dated from its return, that must reach the skill's threshold again and
+whose events have ids of their own. An operator who was told an occurrence ended is told about a
+new one, never the old one again; a loss that should not split a visit calls for a longer `grace_s`.
 """
 
 from dataclasses import dataclass, field
@@ -67,6 +73,11 @@ class _Presence:
     inside: bool = False  # with hysteresis: changes only clearly past the edge
     crossed_in: Instant | None = None  # first frame of the anchor's current run inside the polygon
 
+    def close(self, visit: Visit) -> None:
+        """The visit has ended: a run inside that it began belongs to it and cannot date another."""
+        if self.crossed_in is not None and self.crossed_in.time_s <= visit.last.time_s:
+            self.crossed_in = None
+
 
 class ZoneVisits:
     """Open visits of subjects to one zone."""
@@ -105,6 +116,9 @@ class ZoneVisits:
         ended = [v for v in self._open.values() if self._has_left(v, now.time_s)]
         for visit in ended:
             del self._open[visit.subject.key]
+            presence = self._presence.get(visit.subject.key)
+            if presence is not None:
+                presence.close(visit)
         return present, ended
 
     def forget_except(self, keys: set[int]) -> None:

@@ -1,5 +1,5 @@
 from analytics.skills.engine import SkillEngine
-from tests.support.synthetic_tracks import camera, frames, path, run_engine, still
+from tests.support.synthetic_tracks import camera, frames, path, run_engine, still, without
 
 LANE = {"kind": "lane_misuse", "zone": "square", "classes": ["motorcycle"], "min_presence_s": 1.0}
 
@@ -18,3 +18,17 @@ def test_allowed_classes_and_brief_presences_do_not_alert():
     cyclist = still(1, (0.5, 0.5), 0, 5, class_name="bicycle")
     brief = path(2, (0.39, 0.5), (0.61, 0.5), 0, 0.8, class_name="motorcycle")
     assert run_engine(SkillEngine(camera(LANE), {}), frames(cyclist + brief, until=8)) == []
+
+
+def test_a_subject_returning_after_its_visit_ended_opens_a_new_occurrence():
+    # Hidden 2 s (grace 1 s, tracker return window 3 s): the first occurrence ends, the return is a
+    # new one with its own start, dated from the return, and its own end; no id twice.
+    moto = without(still(1, (0.5, 0.5), 0, 7, class_name="motorcycle"), 2.0, 4.0)
+    events = run_engine(SkillEngine(camera(LANE), {}), frames(moto, until=10))
+    assert [(e.phase, e.time_s) for e in events] == [
+        ("start", 1.0),
+        ("end", 1.8),
+        ("start", 5.0),
+        ("end", 7.0),
+    ]
+    assert len({e.id for e in events}) == len(events)

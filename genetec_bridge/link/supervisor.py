@@ -152,7 +152,7 @@ class DaemonSupervisor:
         reader, writer = await self._connect()
         self.last_error = None
         serving = asyncio.create_task(self._client.serve(reader, writer))
-        watchers = [serving, asyncio.create_task(self._watch_stall())]
+        watchers: list[asyncio.Task[object]] = [serving, asyncio.create_task(self._watch_stall())]
         if self._process is not None:
             watchers.append(asyncio.create_task(self._process.wait()))
         try:

@@ -84,6 +84,7 @@ delivery-faults: install
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 schemas: $(VENV)/.installed
 	$(VENV)/bin/genetec-bridge schemas --write schemas

@@ -11,6 +11,7 @@ import supervision as sv
 
 from analytics.config.camera import CameraConfig
 from analytics.config.schedule import Schedule
+from analytics.detection.columns import class_ids, confidences, tracker_ids
 from analytics.events import AnalyticsEvent
 from analytics.frame_tracks import CLASS_NAMES, FrameTracks, TrackedObject
 from analytics.motion.gate import MotionGate
@@ -33,7 +34,7 @@ def tracked_objects(tracked: sv.Detections, frame_size: tuple[int, int]) -> tupl
             score=float(score),
         )
         for box, class_id, track_id, score in zip(
-            tracked.xyxy, tracked.class_id, tracked.tracker_id, tracked.confidence, strict=True
+            tracked.xyxy, class_ids(tracked), tracker_ids(tracked), confidences(tracked), strict=True
         )
         if int(class_id) in CLASS_NAMES
     )

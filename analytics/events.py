@@ -6,7 +6,7 @@ No pixels and no appearance: boxes, classes, tracks and times only.
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from analytics.config.strict_model import StrictModel
 
@@ -63,7 +63,7 @@ class AnalyticsEvent(StrictModel):
     timestamp: datetime | None = Field(None, description="UTC capture time (live streams).")
     evidence: Evidence = Field(default_factory=Evidence)
 
-    model_config = StrictModel.model_config | {"populate_by_name": True}
+    model_config = ConfigDict(populate_by_name=True)  # merged with StrictModel's
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, exclude_none=True)

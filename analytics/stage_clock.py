@@ -3,7 +3,7 @@ and the maintainer: where the cores go when a site grows."""
 
 import threading
 import time
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -19,7 +19,7 @@ class StageClock:
 
     def __init__(self, cpu_time: Callable[[], float] = time.thread_time) -> None:
         self._cpu_time = cpu_time
-        self._seconds: Counter[str] = Counter()
+        self._seconds: defaultdict[str, float] = defaultdict(float)
         self._lock = threading.Lock()
 
     @contextmanager
@@ -34,5 +34,5 @@ class StageClock:
 
     def take(self) -> dict[str, float]:
         with self._lock:
-            seconds, self._seconds = dict(self._seconds), Counter()
+            seconds, self._seconds = dict(self._seconds), defaultdict(float)
         return seconds

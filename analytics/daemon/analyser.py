@@ -134,7 +134,7 @@ class Analyser:
             self._detector.clock.take()
             return BatchOutcome([], [*lost, *frames], time.perf_counter() - started)
         found = iter(detections)
-        analysed = []
+        analysed: list[Analysed] = []
         inferred = time.perf_counter()
         for frame, image, detected in zip(frames, images, moving, strict=True):
             frame_detections = None

@@ -42,7 +42,12 @@ class TierState:
 
 class InferenceBackend(Protocol):
     tier: Literal["onnxruntime", "triton"]
-    device: str  # what Hello reports: cpu, cuda, tensorrt or triton
+
+    @property
+    def device(self) -> str:
+        """What Hello reports: cpu, cuda, tensorrt or triton."""
+        ...
+
     description: str
     # True: a batch goes in one call (an accelerator or Triton gains from it). False: frames go one
     # by one, up to `parallel_frames` at once on threads of their own.

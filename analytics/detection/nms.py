@@ -8,6 +8,7 @@ would follow two objects. Vehicles therefore share one suppression group; person
 import numpy as np
 import supervision as sv
 
+from analytics.detection.columns import class_ids, confidences
 from analytics.frame_tracks import CLASS_IDS, VEHICLE_CLASSES
 
 _VEHICLE_IDS = np.asarray(sorted(CLASS_IDS[name] for name in VEHICLE_CLASSES))
@@ -22,10 +23,12 @@ def non_max_suppression(detections: sv.Detections, iou_threshold: float) -> sv.D
     """Keep the best-scoring box of each overlapping cluster within its suppression group."""
     if len(detections) == 0:
         return detections
-    groups = suppression_group(detections.class_id)
+    groups = suppression_group(class_ids(detections))
+    scores = confidences(detections)
     keep = []
     for group in np.unique(groups):
         members = np.flatnonzero(groups == group)
-        scored = np.column_stack([detections.xyxy[members], detections.confidence[members]])
+        scored = np.column_stack([detections.xyxy[members], scores[members]])
         keep.append(members[sv.box_non_max_suppression(scored, iou_threshold)])
-    return detections[np.sort(np.concatenate(keep))]
+    # Supervision annotates every kind of index with one union; an index array gives Detections.
+    return detections[np.sort(np.concatenate(keep))]  # type: ignore[return-value]

@@ -10,6 +10,7 @@ reconnects at once instead of waiting out gRPC's own reconnection back-off (up t
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal, TypeVar
 
 import numpy as np
@@ -78,7 +79,7 @@ class TritonBackend:
         shapes = self.shapes()
         # A batch larger than the model's max_batch_size is sent as several requests.
         parts = [blob[i : i + self._max_batch] for i in range(0, len(blob), self._max_batch)]
-        return np.concatenate([self._call(lambda part=part: self._infer(shapes, part)) for part in parts])
+        return np.concatenate([self._call(partial(self._infer, shapes, part)) for part in parts])
 
     def close(self) -> None:
         if self._client is not None:

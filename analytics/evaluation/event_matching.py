@@ -60,7 +60,7 @@ def occurrence_of(event: dict) -> Occurrence | None:
     if kind is None or event["phase"] == "end":
         return None
     direction = event.get("evidence", {}).get("direction") if kind == "line_cross" else None
-    return Occurrence(kind, event.get("zone") or event.get("line"), direction, event["time_s"])
+    return Occurrence(kind, event.get("zone") or event["line"], direction, event["time_s"])
 
 
 def read_events(path: Path) -> list[Occurrence]:

@@ -137,8 +137,8 @@ def evaluate_mot(gt: MotSequence, predictions: MotSequence) -> MotScores:
             last_match[gt_id] = pred_id
             tp += 1
             iou_sum += iou
-        iou = iou_matrix(g.boxes, p.boxes)
-        for i, j in zip(*np.nonzero(iou >= IOU_THRESHOLD), strict=True):
+        ious = iou_matrix(g.boxes, p.boxes)
+        for i, j in zip(*np.nonzero(ious >= IOU_THRESHOLD), strict=True):
             overlaps[int(g.ids[i]), int(p.ids[j])] += 1
     return MotScores(
         num_gt=num_gt,

@@ -25,7 +25,7 @@ class Phase:
 
 def read_phases(path: Path) -> list[Phase]:
     """The phases of a CSV file, in order, or a ValueError naming the row that is wrong."""
-    phases = []
+    phases: list[Phase] = []
     with Path(path).open(newline="") as file:
         for row_number, row in enumerate(csv.DictReader(file), 2):
             try:

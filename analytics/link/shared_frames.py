@@ -39,7 +39,8 @@ class FrameRing:
         self._memory = shared_memory.SharedMemory(
             name=f"gb-{secrets.token_hex(8)}", create=True, size=slots * (HEADER_BYTES + slot_bytes)
         )
-        self._views = _slot_views(self._memory.buf, slots, slot_bytes)
+        # typeshed: `buf` is None once the segment is closed; it was just created.
+        self._views = _slot_views(self._memory.buf, slots, slot_bytes)  # type: ignore[arg-type]
         self._next = 0
 
     @property

@@ -41,7 +41,7 @@ class AlertRouting(StrictModel):
     )
     bookmark: bool = Field(False, description="Add a bookmark on the camera at the event time.")
     phases: list[Literal["start", "end", "instant"]] = Field(
-        default_factory=lambda: ["start", "instant"],
+        default_factory=lambda: list[Literal["start", "end", "instant"]](["start", "instant"]),
         description="Which event phases are sent to Security Center ('end' closes loitering and parking).",
     )
 
@@ -54,7 +54,9 @@ class SkillConfigBase(StrictModel):
         None, description="Unique name of this skill on the camera; defaults to 'kind:zone'."
     )
     classes: list[ClassName] = Field(
-        default_factory=lambda: ["person"], min_length=1, description="Object classes watched."
+        default_factory=lambda: list[ClassName](["person"]),
+        min_length=1,
+        description="Object classes watched.",
     )
     min_confidence: float = Field(
         0.35, ge=0.0, le=1.0, description="Detections below this confidence are ignored."
@@ -85,7 +87,7 @@ class SkillConfigBase(StrictModel):
         return self.name or f"{self.kind}:{self.target}"
 
     def confidence_for(self, class_name: str) -> float:
-        return self.class_min_confidence.get(class_name, self.min_confidence)  # type: ignore[arg-type]
+        return self.class_min_confidence.get(class_name, self.min_confidence)  # type: ignore[call-overload]
 
 
 class ZoneSkillConfig(SkillConfigBase):

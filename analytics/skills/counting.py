@@ -42,7 +42,7 @@ COUNTS_HEADER = ("interval_start", "interval_end", "line", "class", "direction",
 class CountingConfig(LineSkillConfig):
     kind: Literal["counting"] = "counting"
     classes: list[ClassName] = Field(
-        default_factory=lambda: ["car", "truck", "bus", "motorcycle", "bicycle"],
+        default_factory=lambda: list[ClassName](["car", "truck", "bus", "motorcycle", "bicycle"]),
         min_length=1,
         description="Classes counted.",
     )
@@ -131,7 +131,7 @@ class CountingSkill(LineCrossingSkill):
     def counts_rows(self) -> list[tuple[str, str, str, str, str, int]]:
         """(interval start, interval end, line, class, direction, count), oldest interval first."""
         shown = utc_iso if self._live else _stream_seconds
-        line: str = self.config.line  # type: ignore[attr-defined]
+        line = self.config.line
         return [(shown(c.start), shown(c.end), line, *c.key, c.count) for c in self._tallies.counts()]
 
 

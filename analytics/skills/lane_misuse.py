@@ -12,7 +12,7 @@ from analytics.skills.zone_dwell import StartEndDwellSkill
 class LaneMisuseConfig(ZoneSkillConfig):
     kind: Literal["lane_misuse"] = "lane_misuse"
     classes: list[ClassName] = Field(
-        default_factory=lambda: ["motorcycle", "car"],
+        default_factory=lambda: list[ClassName](["motorcycle", "car"]),
         min_length=1,
         description="Classes forbidden in the zone.",
     )

@@ -18,7 +18,7 @@ from analytics.skills.visits import Instant
 class ParkingConfig(ZoneSkillConfig):
     kind: Literal["parking"] = "parking"
     classes: list[ClassName] = Field(
-        default_factory=lambda: ["car", "truck", "bus", "motorcycle"],
+        default_factory=lambda: list[ClassName](["car", "truck", "bus", "motorcycle"]),
         min_length=1,
         description="Vehicle classes.",
     )

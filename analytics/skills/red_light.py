@@ -50,7 +50,7 @@ class SignalConfig(StrictModel):
         description="Normalised polygon drawn around the signal head's lamps (not its countdown display).",
     )
     lamps: list[LampColour] = Field(
-        default_factory=lambda: ["red", "amber", "green"],
+        default_factory=lambda: list[LampColour](["red", "amber", "green"]),
         min_length=2,
         description="The lamps in `region`, from the top (vertical head) or the left (horizontal head).",
     )
@@ -74,7 +74,7 @@ class SignalConfig(StrictModel):
 class RedLightConfig(LineSkillConfig):
     kind: Literal["red_light"] = "red_light"
     classes: list[ClassName] = Field(
-        default_factory=lambda: ["car", "truck", "bus", "motorcycle"],
+        default_factory=lambda: list[ClassName](["car", "truck", "bus", "motorcycle"]),
         min_length=1,
         description="Vehicle classes; add 'person' where motorbikes seen from behind are detected as "
         "their riders (pedestrians crossing the stop line into the junction then count too).",

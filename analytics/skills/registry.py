@@ -7,7 +7,7 @@ from pydantic import Field
 
 from analytics.geometry.coordinates import Polygon, Segment
 from analytics.geometry.ground import GroundPlane
-from analytics.skills.base import Skill, ZoneSkillConfig
+from analytics.skills.base import Skill, SkillConfigBase, ZoneSkillConfig
 from analytics.skills.counting import CountingConfig, CountingSkill
 from analytics.skills.intrusion import IntrusionConfig, IntrusionSkill
 from analytics.skills.lane_misuse import LaneMisuseConfig, LaneMisuseSkill
@@ -21,7 +21,7 @@ SkillConfig = Annotated[
 ]
 
 
-SKILL_TYPES: dict[type, type[Skill]] = {
+SKILL_TYPES: dict[type[SkillConfigBase], type[Skill]] = {
     LoiteringConfig: LoiteringSkill,
     IntrusionConfig: IntrusionSkill,
     ParkingConfig: ParkingSkill,

@@ -14,6 +14,20 @@ and bridging that would join two visits (or two people one after the other at th
 one long dwell. Bridged absences belong to the visit: dwell is continuous wall-clock time from the
 first to the latest frame inside, not a sum of the frames seen, so a person hidden behind a bus for
 two seconds keeps the time they spent there.
+
+A subject the tracker may still bring back continues its visit: while it is unseen since its last
+frame inside, its visit lasts as long as the tracker can return its id (`TRACKER_RETURN_S`, when
+that is longer than the grace period), because the tracker re-identifies it by position and
+colours (see `subjects`). A person hidden behind a pillar for two seconds is one intrusion, not
+two, and their dwell goes on. A grace period shorter than that still ends a visit whose subject
+is seen but not inside (in the band after leaving), and an object seen clearly outside leaves as
+above.
+
+A visit that has ended is over, and each visit raises its events once. A visit lost for good ends
+as its subject is forgotten (the same window), membership and all; a subject seen after leaving,
+coming back later, starts a new visit, dated from its return, that must reach the skill's threshold again and
+whose events have ids of their own. An operator who was told an occurrence ended is told about a
+new one, never the old one again.
 """
 
 from dataclasses import dataclass, field
@@ -22,7 +36,7 @@ from datetime import datetime
 from analytics.frame_tracks import FrameTracks
 from analytics.geometry.coordinates import Point
 from analytics.geometry.plane import crossable_edges, distance_to_edges, point_in_polygon
-from analytics.skills.subjects import Sighting, Subject
+from analytics.skills.subjects import TRACKER_RETURN_S, Sighting, Subject
 
 # Frame-to-frame jitter of a bottom-centre anchor is a few percent of the box height (box fitting,
 # stride); a wider band would also drop people walking along the edge who do step in.
@@ -127,8 +141,11 @@ class ZoneVisits:
         return presence.inside, clear and not in_polygon
 
     def _has_left(self, visit: Visit, now_s: float) -> bool:
-        """Not inside for longer than the grace period, or seen clearly outside for `EXIT_AFTER_S`
-        since last seen inside or in the band."""
+        """Not inside for longer than the grace period (and, unseen since, beyond the tracker's
+        return window), or seen clearly outside for `EXIT_AFTER_S` since last seen inside or in the band."""
         if visit.seen_outside:
             return now_s - visit.near_s > self._exit_s
-        return now_s - visit.last.time_s > self._grace_s
+        if now_s - visit.last.time_s <= self._grace_s:
+            return False
+        unseen_since_inside = visit.subject.last_seen_s <= visit.last.time_s
+        return not unseen_since_inside or now_s - visit.last.time_s > TRACKER_RETURN_S

@@ -2,7 +2,7 @@
 
 from abc import abstractmethod
 
-from analytics.events import AnalyticsEvent
+from analytics.events import AnalyticsEvent, EventKind
 from analytics.frame_tracks import FrameTracks
 from analytics.geometry.coordinates import Polygon
 from analytics.skills.base import Skill, ZoneSkillConfig
@@ -53,7 +53,7 @@ class ZoneDwellSkill(Skill):
 class StartEndDwellSkill(ZoneDwellSkill):
     """A dwell alert that lasts: `start` when the threshold is reached, `end` when the visit ends."""
 
-    kind: str
+    kind: EventKind
 
     def alert(self, visit: Visit, now: Instant, events: EventFactory) -> AnalyticsEvent:
         threshold = self.threshold_s(visit.subject.class_name)

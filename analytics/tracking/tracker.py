@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import supervision as sv
 
+from analytics.detection.columns import class_ids
 from analytics.detection.nms import suppression_group
 from analytics.tracking.appearance import distance as colour_distance
 from analytics.tracking.association import assign, normalised_distance
@@ -163,9 +164,10 @@ class Tracker:
         for track in self._tracks:
             track.kalman.predict(dt)
         scores = detections.confidence if detections.confidence is not None else np.ones(len(detections))
-        groups = suppression_group(detections.class_id)
-        confident = list(np.flatnonzero(scores >= config.high_score))
-        weak = list(np.flatnonzero((scores >= config.low_score) & (scores < config.high_score)))
+        classes = class_ids(detections)
+        groups = suppression_group(classes)
+        confident: list[int] = np.flatnonzero(scores >= config.high_score).tolist()
+        weak: list[int] = np.flatnonzero((scores >= config.low_score) & (scores < config.high_score)).tolist()
         matching = _Matching(detections, groups, signatures, config)
 
         free, confident = matching.by_iou(
@@ -186,7 +188,7 @@ class Tracker:
         for index, track in matches.items():
             track.kalman.update(xyxy_to_cxcywh(detections.xyxy[index]))
             track.last_s = time_s
-            track.class_votes[int(detections.class_id[index])] += float(scores[index])
+            track.class_votes[int(classes[index])] += float(scores[index])
             if signatures is not None and scores[index] >= config.high_score:
                 track.signature = _blend(track.signature, signatures[index], config.appearance_memory)
             if not track.track_id and time_s - track.first_s >= config.min_confirm_s:
@@ -203,7 +205,7 @@ class Tracker:
                 track = _Track(
                     BoxKalman(xyxy_to_cxcywh(detections.xyxy[index])), int(groups[index]), time_s, time_s
                 )
-                track.class_votes[int(detections.class_id[index])] += float(scores[index])
+                track.class_votes[int(classes[index])] += float(scores[index])
                 track.signature = None if signatures is None else signatures[index]
                 self._tracks.append(track)
         reported = [(index, track) for index, track in sorted(matches.items()) if track.track_id]

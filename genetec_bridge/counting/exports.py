@@ -16,15 +16,15 @@ model and stay in the CSV only.
 import csv
 import io
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from analytics.skills.interval_counts import utc_iso
-from genetec_bridge.counting.categories import NGSI_VEHICLE_TYPE
+from genetec_bridge.counting.categories import NGSI_VEHICLE_TYPE, Category
 from genetec_bridge.counting.series import DIRECTIONS, CountingPoint, Measure
 
 POINTS_HEADER = ("idmes", "libelle", "camera", "ligne", "x", "y", "segment_image")
 COUNTS_HEADER = ("idmes", "debut", "fin", "periode_s", "sens", "categorie", "mesure", "valeur", "couverture")
-MOTOR_VEHICLES = ("VL", "PL", "2RM")
+MOTOR_VEHICLES: tuple[Category, ...] = ("VL", "PL", "2RM")
 NGSI_CONTEXT = (
     "https://raw.githubusercontent.com/smart-data-models/dataModel.Transportation/master/context.jsonld"
 )
@@ -53,7 +53,7 @@ def counts_csv(series: Iterable[Measure]) -> str:
     rows = []
     for measure in series:
         tally = measure.by_category()
-        categories = list(measure.point.categories)
+        categories: list[Category | Literal["TV"]] = list(measure.point.categories)
         if any(category in MOTOR_VEHICLES for category in categories):
             categories.insert(0, "TV")
         coverage = round(measure.coverage, 4)

@@ -6,7 +6,7 @@ interval analysed in part holds the crossings seen while it was; its coverage sa
 (no extrapolation here: that is the reader's choice, made visible).
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -89,7 +89,7 @@ def measures(store: StatisticsStore, point: CountingPoint, start: float, end: fl
     """Every interval of the point starting in [start, end), analysed or not, oldest first."""
     step = point.interval_s
     first = bin_start(start, step)
-    analysed: Counter[float] = Counter()
+    analysed: defaultdict[float, float] = defaultdict(float)
     for minute, seconds in store.analysed(point.camera_id, first, end).items():
         analysed[bin_start(minute, step)] += seconds
     counts: dict[float, Counter[tuple[str, str]]] = {}

@@ -17,7 +17,7 @@ Only anonymous tallies are kept: no track, box or image. `prune` applies the ret
 """
 
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,9 +85,11 @@ class StatisticsBatch:
     """What the bridge gathered since its last commit; `commit` adds it to the store's totals."""
 
     crossings: Counter[CrossingKey] = field(default_factory=Counter)
-    analysed: Counter[tuple[str, float]] = field(default_factory=Counter)  # (camera, minute) -> s
-    observed: Counter[tuple[str, float]] = field(default_factory=Counter)  # (component, hour) -> s
-    up: Counter[tuple[str, float]] = field(default_factory=Counter)
+    # Seconds, kept as floats (a Counter's values are typed int): (camera, minute) -> s analysed,
+    # (component, hour) -> s observed and s up.
+    analysed: defaultdict[tuple[str, float], float] = field(default_factory=lambda: defaultdict(float))
+    observed: defaultdict[tuple[str, float], float] = field(default_factory=lambda: defaultdict(float))
+    up: defaultdict[tuple[str, float], float] = field(default_factory=lambda: defaultdict(float))
     alerts: Counter[tuple[str, str, float]] = field(default_factory=Counter)  # (camera, skill, hour)
 
     def add_analysed(self, camera: str, start: float, end: float) -> None:
@@ -105,9 +107,10 @@ class StatisticsBatch:
 
     def merge(self, other: "StatisticsBatch") -> None:
         for mine, theirs in zip(self._tallies(), other._tallies(), strict=True):
-            mine.update(theirs)
+            for key, amount in theirs.items():
+                mine[key] += amount
 
-    def _tallies(self) -> tuple[Counter[Any], ...]:
+    def _tallies(self) -> tuple[dict[Any, Any], ...]:
         return (self.crossings, self.analysed, self.observed, self.up, self.alerts)
 
     def __bool__(self) -> bool:
@@ -155,7 +158,7 @@ class StatisticsStore:
             self._db.executemany(
                 "INSERT INTO availability VALUES (?, ?, ?, ?) ON CONFLICT (component, start)"
                 " DO UPDATE SET observed_s = observed_s + excluded.observed_s, up_s = up_s + excluded.up_s",
-                [(*key, s, batch.up[key]) for key, s in batch.observed.items()],
+                [(*key, s, batch.up.get(key, 0.0)) for key, s in batch.observed.items()],
             )
             self._db.executemany(
                 "INSERT INTO alerts VALUES (?, ?, ?, ?) ON CONFLICT (camera, skill, start)"

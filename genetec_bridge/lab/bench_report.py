@@ -144,7 +144,7 @@ def _chain_rows(mix: MixFigures, cores: int) -> list[tuple[str, ...]]:
 
 def _stage_rows(mix: MixFigures) -> list[tuple[str, ...]]:
     chain, naive = mix.chain_stage_cpu_ms, mix.naive_stage_cpu_ms
-    rows = [("CPU ms per analysed frame", "chain", "naive")]
+    rows: list[tuple[str, ...]] = [("CPU ms per analysed frame", "chain", "naive")]
     rows += [(stage, f"{chain.get(stage, 0):.2f}", f"{naive.get(stage, 0):.2f}") for stage in STAGES]
     rows.append(("total", f"{sum(chain.values()):.2f}", f"{sum(naive.values()):.2f}"))
     return rows

@@ -202,7 +202,7 @@ class Chain:
         httpx.post(httpx.URL(self.websdk_url).join(f"/_fake/{path}"), json=body, timeout=5).raise_for_status()
 
 
-def schedule(duration_s: float, chain: Chain) -> list[tuple[float, str, Callable[[], None]]]:
+def schedule(duration_s: float, chain: Chain) -> list[tuple[float, str, Callable[[], object]]]:
     """(at, name, action): the faults at fixed fractions of the run."""
     outage_s = max(30.0, 0.05 * duration_s)
 
@@ -314,7 +314,9 @@ def run(assets: Path, var: Path, minutes: float, cameras: int) -> int:
         while time.monotonic() < drain_until and empty_looks < 2:
             status = chain.status()
             empty = (
-                bool(status) and status["delivery"]["pending"] == 0 and status["delivery"]["unstored"] == 0
+                status is not None
+                and status["delivery"]["pending"] == 0
+                and status["delivery"]["unstored"] == 0
             )
             empty_looks = empty_looks + 1 if empty else 0
             time.sleep(2)

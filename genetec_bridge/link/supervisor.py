@@ -171,7 +171,7 @@ class DaemonSupervisor:
         """Wait until the link ends by itself (None), the child exits, or the daemon stalls; a stalled
         daemon is stopped, so that the link ends too. Returns what ended the life."""
         stalled = asyncio.create_task(self._watch_stall())
-        watchers = [stalled]
+        watchers: list[asyncio.Task[object]] = [stalled]
         if self._process is not None:
             watchers.append(asyncio.create_task(self._process.wait()))
         try:

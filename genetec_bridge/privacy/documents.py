@@ -8,7 +8,7 @@ that HTML to PDF. Text from the config is escaped so that a name can neither bre
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -22,8 +22,8 @@ from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.privacy.facts import CameraFacts, SiteFacts, SkillFacts, StoreRetention, site_facts
 
 LANGUAGES = ("en", "fr")
-FORMATS = ("md", "html", "pdf")
 Format = Literal["md", "html", "pdf"]
+FORMATS: tuple[Format, ...] = ("md", "html", "pdf")
 
 _TEMPLATES = "genetec_bridge.privacy"
 # Characters that mean something in Markdown (or HTML, which Markdown lets through) inside table cells.
@@ -85,6 +85,8 @@ class _Wording:
             return self._t["stores"]["frames_retention"]
         if retention.store == "security_center":
             return self.stated("security_center_retention")
+        if retention.amount is None:
+            raise ValueError(f"the {retention.store} store states no retention")
         return self._t["units"][retention.unit].format(n=self.number(retention.amount))
 
     def keep_of(self, store: str) -> str:
@@ -170,7 +172,12 @@ class Document:
         return HTML(string=self.html()).write_pdf()
 
     def render(self, output: Format) -> str | bytes:
-        return {"md": lambda: self.markdown, "html": self.html, "pdf": self.pdf}[output]()
+        renderers: dict[Format, Callable[[], str | bytes]] = {
+            "md": lambda: self.markdown,
+            "html": self.html,
+            "pdf": self.pdf,
+        }
+        return renderers[output]()
 
 
 def _html_text(text: str) -> str:

@@ -163,7 +163,9 @@ def write_csv(figures: Iterable[SkillFigures], out: TextIO) -> None:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for skill in figures:
-        rows = [(week.week_start.isoformat(), week.tally, week.live_alerts, "", "") for week in skill.weeks]
+        rows: list[tuple[str, Tally, int, int | str, int | str]] = [
+            (week.week_start.isoformat(), week.tally, week.live_alerts, "", "") for week in skill.weeks
+        ]
         rows.append(
             ("all", skill.tally, skill.live_alerts, int(skill.gate.offered), int(skill.watch.degraded))
         )

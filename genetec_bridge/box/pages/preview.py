@@ -96,8 +96,7 @@ async def live(request: web.Request) -> web.Response:
                 {"track_id": o.track_id, "class": o.class_name, "box": o.box} for o in newest.objects
             ],
             "zones": {
-                zone.name: sum(point_in_polygon(a, zone.polygon) for a in anchors)  # type: ignore[arg-type]
-                for zone in camera.zones
+                zone.name: sum(point_in_polygon(a, zone.polygon) for a in anchors) for zone in camera.zones
             },
             "firing": [
                 _event(e) for e in events if e.timestamp and e.timestamp >= newest.timestamp - FIRING_NOW

@@ -13,7 +13,7 @@ from genetec_bridge.websdk.errors import WebSdkFailure
 
 LOCAL_PEERS = ("127.0.0.1", "::1")
 # Set by the server: stops listening for `duration_s` seconds (connections refused), then listens again.
-REFUSE = web.AppKey("refuse", Callable[[float], Awaitable[None]])
+REFUSE: web.AppKey[Callable[[float], Awaitable[None]]] = web.AppKey("refuse")
 
 
 @web.middleware

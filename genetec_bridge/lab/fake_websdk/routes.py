@@ -384,7 +384,8 @@ def acknowledge(
 
 
 async def _alarm_activity(call: Call) -> web.Response:
-    alarms, active_only = set(), False
+    alarms: set[str] = set()
+    active_only = False
     for term in split_terms(call.q):
         if term.lower().startswith("alarms@"):
             alarms.update(canonical_guid(g) for g in split_terms(term.partition("@")[2].strip("()")))

@@ -1,7 +1,7 @@
 from analytics.config.camera import Zone
 from analytics.skills.engine import skill_on_camera
 from analytics.skills.intrusion import IntrusionSkill
-from tests.support.synthetic_tracks import Appearance, camera, frames, path, run_skill, still
+from tests.support.synthetic_tracks import Appearance, camera, frames, path, run_skill, still, without
 
 INTRUSION = {"kind": "intrusion", "zone": "square", "min_presence_s": 0.4, "grace_s": 1}
 
@@ -59,3 +59,18 @@ def test_entry_is_dated_when_the_edge_is_crossed_not_when_confirmed_past_the_mar
     # A slow walker (0.002 a frame) is clearly in (0.005 past x = 0.4) three frames after crossing.
     events = run_skill(skill(), frames(path(1, (0.39, 0.5), (0.45, 0.5), 0, 6), until=8))
     assert [e.time_s for e in events] == [1.0]
+
+
+def test_a_subject_the_tracker_brings_back_continues_its_visit():
+    # The same tracker id hidden for 2 s: longer than the grace period (1 s) but within the
+    # tracker's return window (3 s). One intrusion, raised once (it was raised again, same id).
+    person = without(still(1, (0.5, 0.5), 0, 6), 2.0, 4.0)
+    events = run_skill(skill(), frames(person, until=10))
+    assert [(e.time_s, e.frame) for e in events] == [(0.0, 1)]
+
+
+def test_a_subject_back_after_the_return_window_is_a_new_visit_with_its_own_id():
+    person = without(still(1, (0.5, 0.5), 0, 8), 2.0, 6.0)  # hidden 4 s: the subject is forgotten
+    events = run_skill(skill(), frames(person, until=10))
+    assert [e.time_s for e in events] == [0.0, 6.0]
+    assert len({e.id for e in events}) == 2

@@ -17,6 +17,7 @@ analytics.skills.vehicle_size from vehicle dimensions, not from these figures.
 import argparse
 import json
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
@@ -68,7 +69,7 @@ def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def frame_confusion(
-    truth: list[tuple[np.ndarray, str]], found: list[tuple[np.ndarray, str]]
+    truth: Sequence[tuple[np.ndarray, str]], found: Sequence[tuple[np.ndarray, str]]
 ) -> Counter[tuple[str, str]]:
     """(reference French class, our French class) per box; 'missed' and 'extra' when unpaired."""
     confusion: Counter[tuple[str, str]] = Counter()
@@ -90,6 +91,7 @@ def frame_confusion(
 
 
 def ngsim_confusion(sequence: Path, model: Path) -> Counter[tuple[str, str]]:
+    from analytics.detection.columns import class_ids, confidences
     from analytics.detection.detector import Detector
 
     coco = json.loads((sequence / "annotations.json").read_text())
@@ -104,12 +106,15 @@ def ngsim_confusion(sequence: Path, model: Path) -> Counter[tuple[str, str]]:
     confusion: Counter[tuple[str, str]] = Counter()
     try:
         for image in coco["images"]:
-            picture = cv2.imread(str(sequence / "images" / image["file_name"]))
+            path = sequence / "images" / image["file_name"]
+            picture = cv2.imread(str(path))
+            if picture is None:
+                raise FileNotFoundError(f"cannot read {path}")
             (detections,) = detector.detect([picture])
             found = [
                 (box, DETECTOR_CLASS[CLASS_NAMES[int(cls)]])
                 for box, cls, score in zip(
-                    detections.xyxy, detections.class_id, detections.confidence, strict=True
+                    detections.xyxy, class_ids(detections), confidences(detections), strict=True
                 )
                 if int(cls) in CLASS_NAMES and CLASS_NAMES[int(cls)] != "person" and score >= MIN_CONFIDENCE
             ]

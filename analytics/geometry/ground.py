@@ -187,7 +187,7 @@ class GroundPlane:
     def __init__(self, to_image: Matrix, image_size: tuple[int, int]) -> None:
         self.image_size = image_size
         self._to_image = to_image
-        self._to_ground = np.linalg.inv(to_image)
+        self._to_ground: Matrix = np.linalg.inv(to_image).astype(np.float64)
         self.camera = recover_camera(to_image, image_size)
 
     def pixel(self, point: Point) -> Point:

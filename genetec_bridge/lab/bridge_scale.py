@@ -186,8 +186,8 @@ def run(
     var.mkdir(parents=True, exist_ok=True)
     for old in var.glob("*.sqlite3*"):
         old.unlink()
-    for old in ("websdk-received.jsonl", "written.json", "audit/audit.jsonl", "audit/audit.head"):
-        (var / old).unlink(missing_ok=True)
+    for name in ("websdk-received.jsonl", "written.json", "audit/audit.jsonl", "audit/audit.head"):
+        (var / name).unlink(missing_ok=True)
     websdk_password = secrets.token_urlsafe(12)
     write_cameras(var / "websdk-cameras.json", cameras)
     record = var / "websdk-received.jsonl"

@@ -5,9 +5,11 @@ else, so a daemon crash or restart loses none: its skill's mode comes from memor
 about it afterwards (the trust store's review record, audit lines) goes through that store's own writer
 (store_writer.py), queued and retried while the store fails, reported by name in /status and counted
 in /metrics, so a full or slow trust store, statistics store or audit trail never loses or delays an
-alert. Each store is written on a thread of its own (workers.py), never in the loop's shared pool. Traffic counts, the time each camera was analysed, the
-alerts raised and the availability of the daemon and the Security Center link are gathered in memory and
-committed to the statistics store every few seconds (genetec_bridge.counting). Nothing outside the config is
+alert. The outbox, trust store, statistics store and audit trail are each written on a thread of
+their own (workers.py), not in the loop's shared pool. Traffic counts, the time each camera was
+analysed, the alerts raised and the availability of the daemon and the Security Center link are
+gathered in memory and committed to the statistics store every few seconds (genetec_bridge.counting);
+a batch that cannot be committed waits in memory for the next try. Nothing outside the config is
 fatal once running: an unreachable Web SDK, a dead daemon or a lost camera is reported in the status
 and retried, and every long-lived loop runs under `Loops`, which logs, counts and restarts one that
 fails unexpectedly. When a skill routes to an alarm, the bridge also listens to Security Center's alarm

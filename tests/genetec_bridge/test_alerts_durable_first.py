@@ -21,9 +21,11 @@ from pydantic import SecretStr
 from analytics.events import AnalyticsEvent
 from analytics.link.link_messages import FrameResult
 from analytics.skills.base import AlertRouting
+from genetec_bridge import app
 from genetec_bridge.app import Bridge
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.config.site import SiteConfig
+from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
 from genetec_bridge.trust.store import TrustStore
@@ -93,16 +95,18 @@ class Running:
 
 
 def _site(tmp_path: Path, small: Path, fake: FakeWebSdkProcess, on_small: str) -> SiteConfig:
-    """Both skills live; `on_small` ('trust' or 'audit') is the store put on the small disk."""
+    """Both skills live; `on_small` ('trust', 'audit' or 'statistics') is the store put on the small disk."""
     site = trust_site(tmp_path, "live", "live", websdk_url=fake.base_url)
-    trust_path = (small if on_small == "trust" else tmp_path) / "trust.sqlite3"
-    audit_path = (small if on_small == "audit" else tmp_path) / "audit.jsonl"
+
+    def place(store: str, name: str) -> Path:
+        return (small if on_small == store else tmp_path) / name
+
     login = {"username": fake.username, "password": SecretStr(fake.password)}
     return site.model_copy(
         update={
             "genetec": site.genetec.model_copy(update=login),
-            "trust": site.trust.model_copy(update={"store_path": trust_path}),
-            "audit": site.audit.model_copy(update={"path": audit_path}),
+            "trust": site.trust.model_copy(update={"store_path": place("trust", "trust.sqlite3")}),
+            "audit": site.audit.model_copy(update={"path": place("audit", "audit.jsonl")}),
             "delivery": site.delivery.model_copy(
                 update={
                     "outbox_path": tmp_path / "outbox.sqlite3",
@@ -110,7 +114,9 @@ def _site(tmp_path: Path, small: Path, fake: FakeWebSdkProcess, on_small: str) -
                     "retry_max_s": 0.5,
                 }
             ),
-            "counting": site.counting.model_copy(update={"store_path": tmp_path / "statistics.sqlite3"}),
+            "counting": site.counting.model_copy(
+                update={"store_path": place("statistics", "statistics.sqlite3")}
+            ),
             "daemon": site.daemon.model_copy(
                 update={"managed": False, "socket_path": tmp_path / "daemon.sock"}
             ),
@@ -194,6 +200,34 @@ async def test_every_alert_is_delivered_and_audited_once_after_the_audit_disk_wa
         await run.until(lambda: _store_problem(run.status(), "audit")["error"] is None)
         assert sorted(delivered_lines()) == sorted(event.id for event in events), "each audited once"
         assert trail.verify() == []
+
+
+async def test_alerts_go_out_and_are_counted_later_while_the_statistics_disk_is_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app, "STATISTICS_COMMIT_S", 0.2)
+    async with running(tmp_path, "statistics") as run:
+        await run.ready()
+        statistics = run.bridge._statistics
+        run.disk.fill(sqlite=statistics._db)
+        events = [alert(index) for index in range(ALERTS)]
+        await run.report(*events)
+
+        await run.until(lambda: run.status()["delivery"]["delivered"] == ALERTS)
+        await run.until(lambda: _store_problem(run.status(), "statistics")["error"])
+        assert run.raised() == {event.id: 1 for event in events}
+
+        def counted() -> int:
+            store = StatisticsStore(run.bridge.site.counting.store_path)  # what is on disk
+            try:
+                return sum(store.alerts(0, 4e9).values())
+            finally:
+                store.close()
+
+        assert counted() == 0
+        run.disk.free()
+        await run.until(lambda: counted() == ALERTS)
+        await run.until(lambda: _store_problem(run.status(), "statistics")["error"] is None)
 
 
 async def test_a_new_skills_alerts_go_out_in_the_configs_mode_while_its_mode_cannot_be_stored(

@@ -308,8 +308,8 @@ class Bridge:
             for pool in (
                 self._statistics_pool,
                 self._delivery.outbox_pool,
-                self._trust_writer,
-                self._audit_writer,
+                self._trust_writer.pool,
+                self._audit_writer.pool,
             ):
                 pool.close()
             self._statistics.close()

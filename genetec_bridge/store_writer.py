@@ -36,6 +36,8 @@ Write = Callable[[], object]
 
 
 class StoreWriter:
+    """The queue and writer thread of one store (`store` names it in StoreHealth and the thread)."""
+
     def __init__(
         self,
         store: str,
@@ -69,12 +71,13 @@ class StoreWriter:
                 self._queue.append(write)
                 dropped = 0
         if dropped:
-            log.error(
-                "%s store: %d write(s) waiting, one more dropped (%d so far)",
-                self.store,
-                self._capacity,
-                dropped,
-            )
+            if dropped == 1 or dropped % 1000 == 0:  # the log must not drown while a store stays broken
+                log.error(
+                    "%s store: %d write(s) waiting, one more dropped (%d so far)",
+                    self.store,
+                    self._capacity,
+                    dropped,
+                )
             self._health.failed(self.store, f"{dropped} write(s) dropped: {self._capacity} were waiting")
         elif self._loop is not None:
             self._loop.call_soon_threadsafe(self._wake.set)
@@ -99,9 +102,6 @@ class StoreWriter:
             pass
         if self._queue:
             log.error("%s store: %d write(s) not done at stop", self.store, len(self._queue))
-
-    def close(self) -> None:
-        self.pool.close()
 
     async def _write_first(self) -> bool:
         """Run the first write; False when storage refused it (it is first again)."""

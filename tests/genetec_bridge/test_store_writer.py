@@ -34,7 +34,7 @@ async def test_writes_wait_in_a_bounded_queue_while_the_store_fails_then_are_don
     full = False
     await asyncio.wait_for(_until(lambda: len(done) == 3), 10)
     task.cancel()
-    writer.close()
+    writer.pool.close()
     assert done == [0, 1, 2], "the queue's writes, once each, in order; the two past its bound dropped"
     assert health.problems()[0].error is None
     assert all(name.startswith("trust") for name in threads)

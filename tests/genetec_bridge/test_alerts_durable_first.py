@@ -230,6 +230,32 @@ async def test_alerts_go_out_and_are_counted_later_while_the_statistics_disk_is_
         await run.until(lambda: _store_problem(run.status(), "statistics")["error"] is None)
 
 
+async def test_a_trust_store_that_hangs_holds_up_no_alert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every review-record write hangs (a stuck disk) until the test lets it go: all the alerts are
+    delivered meanwhile, and their records are written after."""
+    released = threading.Event()
+    add_alert = TrustStore.add_alert
+
+    def stuck(self: TrustStore, *args: Any) -> bool:
+        released.wait()
+        return add_alert(self, *args)
+
+    monkeypatch.setattr(TrustStore, "add_alert", stuck)
+    async with running(tmp_path, "") as run:
+        await run.ready()
+        events = [alert(index) for index in range(ALERTS)]
+        try:
+            await asyncio.wait_for(run.report(*events), 30)
+            await run.until(lambda: run.status()["delivery"]["delivered"] == ALERTS)
+            assert run.raised() == {event.id: 1 for event in events}
+            assert run.review_records() == 0
+        finally:
+            released.set()
+        await run.until(lambda: run.review_records() == ALERTS)
+
+
 async def test_a_new_skills_alerts_go_out_in_the_configs_mode_while_its_mode_cannot_be_stored(
     tmp_path: Path,
 ) -> None:

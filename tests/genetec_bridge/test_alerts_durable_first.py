@@ -5,10 +5,11 @@ failing store and /metrics counts its failures; once space is freed, the review 
 lines that waited are written, each once. The outbox is written on its own writer thread."""
 
 import asyncio
+import sqlite3
 import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
+from genetec_bridge.store_health import StoreHealth
 from genetec_bridge.trust.store import TrustStore
 from genetec_bridge.websdk.client import WebSdkClient
 from tests.support.analytics_events import START
@@ -291,18 +293,11 @@ async def test_a_new_skills_alerts_go_out_in_the_configs_mode_while_its_mode_can
         assert [e.action for e in trail.entries() if e.subject == subject] == ["skill.live_from_config"]
 
 
-async def test_outbox_calls_run_on_the_outbox_writer_thread(
+async def test_outbox_calls_run_on_the_outbox_writer_thread_and_its_failures_are_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: set[str] = set()
-    for name in (
-        "add_many",
-        "next_pending",
-        "mark_sending",
-        "mark_action_done",
-        "mark_delivered",
-        "cameras_pending",
-    ):
+    for name in ("add_many", "add", "next_pending", "mark_sending", "mark_action_done", "mark_delivered"):
         original = getattr(Outbox, name)
 
         def recorded(self: Outbox, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
@@ -310,14 +305,23 @@ async def test_outbox_calls_run_on_the_outbox_writer_thread(
             return _original(self, *args, **kwargs)
 
         monkeypatch.setattr(Outbox, name, recorded)
-    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    path = tmp_path / "outbox.sqlite3"
+    outbox = Outbox(path, busy_timeout_s=0.1)
+    health = StoreHealth()
     routing = AlertRouting(custom_event_id=5000, mode="live")
     with FakeWebSdkProcess() as fake:
         async with WebSdkClient(fake.base_url, fake.username, fake.password, timeout=5.0) as client:
             await client.ensure_custom_events({5000: "loitering"})
-            service = DeliveryService(client, outbox, poll_s=0.1)
-            await service.enqueue_many([(alert(index, LOITERING), routing) for index in range(3)])
+            service = DeliveryService(client, outbox, poll_s=0.1, store_health=health)
+            # Another process holds the write lock: the events are held, the outbox named as failing.
+            with closing(sqlite3.connect(path, isolation_level=None)) as locker:
+                locker.execute("BEGIN EXCLUSIVE")
+                await service.enqueue_many([(alert(index, LOITERING), routing) for index in range(3)])
+                [problem] = health.problems()
+                assert problem.store == "outbox" and "locked" in (problem.error or "")
+                locker.execute("ROLLBACK")
             await asyncio.wait_for(service.run(until_empty=True), 60)
         assert len(fake.raised_custom_events()) == 3
+    assert health.problems()[0].error is None and service.status().storage_error is None
     outbox.close()
     assert threads and all(name.startswith("outbox") for name in threads), threads

@@ -7,7 +7,6 @@ Default and Alternate acknowledgements means "false alarm"). Acknowledgements of
 dead stream loses acknowledgements (Security Center does not replay them), never events.
 """
 
-import asyncio
 import logging
 import sqlite3
 
@@ -17,6 +16,7 @@ from genetec_bridge.delivery.outbox import AcknowledgedAlarm, Outbox
 from genetec_bridge.trust.service import TrustError, TrustService
 from genetec_bridge.websdk.client import WebSdkClient
 from genetec_bridge.websdk.event_stream import EventStream, StreamEvent
+from genetec_bridge.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +28,16 @@ class AlarmAcknowledgements:
         outbox: Outbox,
         trust: TrustService | None = None,
         silence_timeout_s: float = 30.0,
+        outbox_pool: WorkerPool | None = None,
+        trust_pool: WorkerPool | None = None,
     ) -> None:
         # Alarm monitoring alone brings AlarmTriggered/AlarmAcknowledge: no subscription is needed.
         self._stream = EventStream(client, [], alarm_monitoring=True, silence_timeout_s=silence_timeout_s)
         self._outbox = outbox
         self._trust = trust
+        # Each store's own writer (the bridge's), so that a slow store delays only its own writes.
+        self._outbox_pool = outbox_pool or WorkerPool("outbox")
+        self._trust_pool = trust_pool or WorkerPool("trust")
 
     @property
     def connected(self) -> bool:
@@ -62,7 +67,7 @@ class AlarmAcknowledgements:
             # Names only (no values): what a real server sends, should the assumed key be wrong.
             log.warning("alarm acknowledgement without AckType, fields: %s", sorted(event.data))
         try:
-            acknowledged = await asyncio.to_thread(
+            acknowledged = await self._outbox_pool.run(
                 self._outbox.acknowledge_alarm, instance_id, str(ack_type) if ack_type is not None else None
             )
         except sqlite3.Error as error:
@@ -84,7 +89,7 @@ class AlarmAcknowledgements:
 
     async def _verdict(self, acknowledged: AcknowledgedAlarm, operator: object) -> None:
         try:
-            await asyncio.to_thread(
+            await self._trust_pool.run(
                 self._trust.record_acknowledgement,  # type: ignore[union-attr]
                 acknowledged.event_id,
                 acknowledged.ack_type,

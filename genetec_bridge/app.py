@@ -1,9 +1,15 @@
 """The running bridge: readers → daemon link → outbox → Web SDK, with health, all in one process.
 
 Each analytics event is committed to the outbox as it arrives from the daemon, before anything
-else, so a daemon crash or restart loses none. Traffic counts, the time each camera was analysed, the
-alerts raised and the availability of the daemon and the Security Center link are gathered in memory and
-committed to the statistics store every few seconds (genetec_bridge.counting). Nothing outside the config is
+else, so a daemon crash or restart loses none: its skill's mode comes from memory, and what is written
+about it afterwards (the trust store's review record, audit lines) goes through that store's own writer
+(store_writer.py), queued and retried while the store fails, reported by name in /status and counted
+in /metrics, so a full or slow trust store, statistics store or audit trail never loses or delays an
+alert. The outbox, trust store, statistics store and audit trail are each written on a thread of
+their own (workers.py), not in the loop's shared pool. Traffic counts, the time each camera was
+analysed, the alerts raised and the availability of the daemon and the Security Center link are
+gathered in memory and committed to the statistics store every few seconds (genetec_bridge.counting);
+a batch that cannot be committed waits in memory for the next try. Nothing outside the config is
 fatal once running: an unreachable Web SDK, a dead daemon or a lost camera is reported in the status
 and retried, and every long-lived loop runs under `Loops`, which logs, counts and restarts one that
 fails unexpectedly. When a skill routes to an alarm, the bridge also listens to Security Center's alarm
@@ -11,21 +17,22 @@ notifications and records operators' acknowledgements of the alarms it triggered
 the custom events the bridge creates are recorded in the audit trail, and a retention task purges the
 stores past their retention.
 
-Trust loop (genetec_bridge.trust): every alert is first kept in the trust store for review, and goes to
-operators only if its skill is live there; a shadow skill's events bring at most a bookmark.
+Trust loop (genetec_bridge.trust): every alert is kept in the trust store for review, and goes to
+operators only if its skill is live there; a shadow skill's events bring at most a bookmark. The modes
+are read again every `TRUST_MODES_REFRESH_S`, so a promotion made with `genetec-bridge trust` while the
+bridge runs applies within that time (at once when made in the box).
 
 Configuration box (genetec_bridge.box, `[box] enabled`): served from this process; `apply` takes a saved
 file's cameras and schedules without a restart, touching only the cameras that changed.
 """
 
 import asyncio
+import functools
 import logging
-import sqlite3
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from analytics.events import AnalyticsEvent
 from analytics.frame_tracks import FrameTracks
 from analytics.link.link_messages import FrameResult
 from analytics.skills.base import AlertRouting
@@ -47,15 +54,19 @@ from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
 from genetec_bridge.link.track_history import TrackHistory
 from genetec_bridge.privacy.retention import purge_periodically
 from genetec_bridge.store_health import StoreHealth
+from genetec_bridge.store_writer import STORAGE_ERRORS, LaterAudit, StoreWriter
 from genetec_bridge.supervision import Loops
 from genetec_bridge.trust.service import TrustService
 from genetec_bridge.websdk.client import WebSdkClient
 from genetec_bridge.websdk.keeper import WebSdkKeeper
+from genetec_bridge.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
 # How often the statistics are committed, and availability sampled: a crash loses at most this much.
 STATISTICS_COMMIT_S = 10.0
+# How often the skills' modes are read from the trust store, for changes made by another process.
+TRUST_MODES_REFRESH_S = 2.0
 # The components whose availability the monthly report shows, besides the cameras' analysed time.
 BRIDGE, DAEMON, SECURITY_CENTER = "bridge", "daemon", "security_center"
 # Camera keys a running reader cannot take over: a change of one restarts that camera's reader.
@@ -97,6 +108,10 @@ class Bridge:
         self._counts = LiveCounts(site)
         self._audit = AuditTrail(site.audit.path)
         self._statistics = StatisticsStore(site.counting.store_path)
+        self._statistics_pool = WorkerPool("statistics")
+        self._trust_writer = StoreWriter("trust", self.store_health)
+        self._audit_writer = StoreWriter("audit", self.store_health)
+        self._later_audit = LaterAudit(self._audit, self._audit_writer)
         self._delivery = DeliveryService(
             self._websdk,
             self._outbox,
@@ -105,12 +120,20 @@ class Bridge:
             retry_max_s=site.delivery.retry_max_s,
             keep_delivered_h=site.delivery.keep_delivered_h,
             keep_rejected_h=site.delivery.keep_rejected_h,
-            audit=self._audit,
+            audit=self._later_audit,
+            store_health=self.store_health,
         )
-        self._trust = TrustService(site, audit=self._audit)
-        self._trust.initialise_modes()
+        self._trust = TrustService(site, audit=self._audit, later_audit=self._later_audit)
+        self._load_trust_modes()
+        self._trust_writer.submit(self._trust.initialise_modes)
         self._acknowledgements = (
-            AlarmAcknowledgements(self._websdk, self._outbox, self._trust)
+            AlarmAcknowledgements(
+                self._websdk,
+                self._outbox,
+                self._trust,
+                outbox_pool=self._delivery.outbox_pool,
+                trust_pool=self._trust_writer.pool,
+            )
             if any(routing.alarm for routing in self._routing.values())
             else None
         )
@@ -163,8 +186,10 @@ class Bridge:
         self._site = self._site.model_copy(update={"cameras": site.cameras, "schedules": site.schedules})
         self._routing = alert_routing(self._site)
         self._counts.reconfigure(self._site)
-        # Before the daemon takes the new skills: their first events find their trust mode.
-        await asyncio.to_thread(self._trust.reconfigure, self._site)
+        # Before the daemon takes the new skills: their first events find their mode (the config's until
+        # the trust store has one; a known skill keeps its cached mode).
+        self._trust.take_skills(self._site)
+        self._trust_writer.submit(self._trust.initialise_modes)
         self._link.reconfigure(self._site, changed)
         stopped: list[CameraReader] = []
         for camera_id in changed:
@@ -247,6 +272,9 @@ class Bridge:
             ),
             "statistics": self._keep_statistics,
             "event loop watch": self._loop_lag.run,
+            "trust writer": self._trust_writer.run,
+            "audit writer": self._audit_writer.run,
+            "trust modes": self._refresh_trust_modes,
         }
         if self._acknowledgements is not None:
             loops["alarm event stream"] = self._acknowledgements.run
@@ -279,6 +307,15 @@ class Bridge:
                 await self.box.stop()
             await self._websdk.aclose()
             await self._commit_statistics()
+            await self._trust_writer.flush()
+            await self._audit_writer.flush()
+            for pool in (
+                self._statistics_pool,
+                self._delivery.outbox_pool,
+                self._trust_writer.pool,
+                self._audit_writer.pool,
+            ):
+                pool.close()
             self._statistics.close()
             self._outbox.close()
             self._trust.close()
@@ -288,28 +325,23 @@ class Bridge:
         """The camera's tracks over the last hour, oldest first (for the box's live view and replay)."""
         return self._history.frames(camera_id)
 
-    def _admit(
-        self, routed: list[tuple[AnalyticsEvent, AlertRouting]]
-    ) -> list[tuple[AnalyticsEvent, AlertRouting]]:
-        return [(event, self._trust.admit(event, routing)) for event, routing in routed]
-
     async def _on_result(self, result: FrameResult) -> None:
         self._history.add(result)
         routed = [
-            (event, routing)
+            (event, self._trust.routing(event, routing))
             for event in result.events
             if (routing := self._routing.get((event.camera, event.skill))) is not None
         ]
         if routed:
-            # Kept for review first, then delivered in the skill's current mode (shadow: no alert). A
-            # frame's events go together: one trip to a worker thread, one outbox commit.
-            routed = await asyncio.to_thread(self._admit, routed)
+            # Durable first: a frame's events in one outbox commit (or held by delivery), in their skill's
+            # mode (shadow: no alert). Kept for review after, on the trust store's writer.
             for (event, _routing), stored in zip(
                 routed, await self._delivery.enqueue_many(routed), strict=True
             ):
                 if stored and event.phase != "end":
                     at = event.timestamp.timestamp() if event.timestamp is not None else time.time()
                     self._counts.pending.add_alert(event.camera, event.skill, at)
+            self._trust_writer.submit(functools.partial(self._trust.keep, routed))
         admitted = {event.id: routing for event, routing in routed}
         for event in result.events:
             routing = admitted.get(event.id)
@@ -344,14 +376,27 @@ class Bridge:
         # Taken on the event loop, where results are tallied, so no crossing lands in a committed batch.
         batch = self._counts.take()
         try:
-            await asyncio.to_thread(self._statistics.commit, batch)
-        except (OSError, sqlite3.Error) as error:
+            await self._statistics_pool.run(self._statistics.commit, batch)
+        except STORAGE_ERRORS as error:
             # Not fatal: a full or read-only disk must not stop the alerts. The batch waits for the next try.
             log.error("statistics not committed, kept for the next try: %s", error)
+            self.store_health.failed("statistics", error)
             self._counts.pending.merge(batch)
+        else:
+            self.store_health.ok("statistics")
+
+    def _load_trust_modes(self) -> None:
+        try:
+            self._trust.refresh_modes()
+        except STORAGE_ERRORS as error:
+            # The modes known stay (the config's at start): alerts go on meanwhile.
+            self.store_health.failed("trust", error)
+
+    async def _refresh_trust_modes(self) -> None:
+        while True:
+            await asyncio.sleep(TRUST_MODES_REFRESH_S)
+            await self._trust_writer.pool.run(self._load_trust_modes)
 
     async def _custom_events_created(self, ids: list[int]) -> None:
         # What the product created in Security Center, removed again at the end of contract.
-        await asyncio.to_thread(
-            self._audit.append, "bridge", CUSTOM_EVENTS_CREATED, "Security Center", {"ids": ids}
-        )
+        self._later_audit.append("bridge", CUSTOM_EVENTS_CREATED, "Security Center", {"ids": ids})

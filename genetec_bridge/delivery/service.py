@@ -32,10 +32,14 @@ it in `last_error`, until the claim is free again.
 Storage: an SQLite error (disk full, database locked) is a health state, never a crash. An event that
 cannot be stored is held in memory (up to `MAX_UNSTORED`) and stored when the outbox accepts writes again;
 a worker whose outbox write fails keeps what it knows (an action done) and retries the write, so
-nothing is lost and nothing is sent twice because of it.
+nothing is lost and nothing is sent twice because of it. Every outbox call runs on the outbox's own
+writer thread (`outbox_pool`, one thread), never in the event loop's shared pool, so no other kind of
+work (the box, another store) delays an alert's commit; failures are reported as store 'outbox' to
+`StoreHealth` when one is given, besides `storage_error`.
 
-Audit: with an audit trail, each delivered event is recorded there (`alert.delivered`: camera, skill,
-event id, actions), after the outbox has marked it delivered.
+Audit: with an audit trail (`LaterAudit`), each delivered event is recorded there (`alert.delivered`:
+camera, skill, event id, actions), after the outbox has marked it delivered, through the audit trail's
+own writer: an audit trail that cannot be written delays and stops no delivery.
 
 Retention: at start and every `PRUNE_EVERY_S`, delivered and rejected events older than their retention
 are deleted from the outbox (see outbox.py); pending events are never deleted.
@@ -54,13 +58,14 @@ from typing import Any, TypeVar
 
 from analytics.events import AnalyticsEvent
 from analytics.skills.base import AlertRouting
-from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.backoff import Backoff
 from genetec_bridge.delivery.alert_text import plan_actions
 from genetec_bridge.delivery.lanes import Lane, lane_of
 from genetec_bridge.delivery.outbox import DeliveryClaimed, Outbox, OutboxStats, PendingEvent
 from genetec_bridge.delivery.rate_limit import CameraRateLimiter
 from genetec_bridge.health.status import DeliveryStatus, ParkedEvent
+from genetec_bridge.store_health import StoreHealth
+from genetec_bridge.store_writer import LaterAudit
 from genetec_bridge.websdk.client import WebSdkClient
 from genetec_bridge.websdk.errors import (
     WebSdkAuthError,
@@ -71,6 +76,7 @@ from genetec_bridge.websdk.errors import (
     WebSdkRefused,
     WebSdkUnavailable,
 )
+from genetec_bridge.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -104,11 +110,15 @@ class DeliveryService:
         keep_delivered_h: float = 24.0,
         keep_rejected_h: float = 168.0,
         clock: Callable[[], float] = time.monotonic,
-        audit: AuditTrail | None = None,
+        audit: LaterAudit | None = None,
+        store_health: StoreHealth | None = None,
+        outbox_pool: WorkerPool | None = None,
     ) -> None:
         self._client = client
         self._audit = audit
         self.outbox = outbox
+        self.outbox_pool = outbox_pool or WorkerPool("outbox")
+        self._store_health = store_health
         # One bucket per camera and lane: statistics never use up the alerts' allowance.
         self._limiter = CameraRateLimiter(max_events_per_minute_per_camera, clock)
         self._retry = (retry_initial_s, retry_max_s)
@@ -149,7 +159,7 @@ class DeliveryService:
         # Behind events already waiting for the outbox, they wait too: order per camera is kept.
         if not self._unstored:
             try:
-                stored = await asyncio.to_thread(self.outbox.add_many, storable)
+                stored = await self.outbox_pool.run(self.outbox.add_many, storable)
             except sqlite3.Error as error:
                 self._storage_failed(error)
             else:
@@ -177,7 +187,7 @@ class DeliveryService:
         while self._unstored:
             event, actions = self._unstored[0]
             try:
-                added = await asyncio.to_thread(self.outbox.add, event, actions)
+                added = await self.outbox_pool.run(self.outbox.add, event, actions)
             except sqlite3.Error as error:
                 self._storage_failed(error)
                 return
@@ -200,18 +210,22 @@ class DeliveryService:
         if self.storage_error is None:
             log.error("outbox cannot be used (%s): events are held and the outbox is retried", error)
         self.storage_error = f"outbox: {error}"
+        if self._store_health is not None:
+            self._store_health.failed("outbox", error)
 
     def _storage_ok(self) -> None:
         if self.storage_error is not None and not self._unstored:
             log.info("outbox writable again")
             self.storage_error = None
+            if self._store_health is not None:
+                self._store_health.ok("outbox")
 
     async def _stored(self, operation: Callable[..., T], *args: Any, write: bool = True) -> T:
         """Run an outbox operation, retried until SQLite takes it: the caller keeps what it knows."""
         backoff = Backoff(*self._retry)
         while True:
             try:
-                result = await asyncio.to_thread(operation, *args)
+                result = await self.outbox_pool.run(operation, *args)
             except sqlite3.Error as error:
                 self._storage_failed(error)
                 await asyncio.sleep(backoff.next_delay())
@@ -231,7 +245,7 @@ class DeliveryService:
                 await self._store_held()
                 await self._prune_when_due()
                 try:
-                    cameras = await asyncio.to_thread(self.outbox.cameras_pending)
+                    cameras = await self.outbox_pool.run(self.outbox.cameras_pending)
                 except sqlite3.Error as error:
                     self._storage_failed(error)
                     cameras = None
@@ -275,7 +289,7 @@ class DeliveryService:
         if self._clock() < self._next_prune:
             return
         try:
-            pruned = await asyncio.to_thread(self.outbox.prune, *self._keep_s)
+            pruned = await self.outbox_pool.run(self.outbox.prune, *self._keep_s)
         except sqlite3.Error as error:
             self._storage_failed(error)
             return
@@ -399,7 +413,7 @@ class DeliveryService:
                 "skill": json.loads(pending.event_json).get("skill"),
                 "actions": [action["action"] for action in pending.actions],
             }
-            await asyncio.to_thread(self._audit.append, "bridge", "alert.delivered", pending.camera, details)
+            self._audit.append("bridge", "alert.delivered", pending.camera, details)
 
     async def _send(self, pending: PendingEvent, action: dict[str, str]) -> int | None:
         """Send one action; for an alarm, the instance id the server returned (if any). A ValueError

@@ -34,6 +34,7 @@ class StatusCollector(Collector):
             "Longest time the event loop was held over the last minute.",
             status.event_loop.recent_stall_s,
         )
+        yield _store_failures(status)
         yield _gauge("problems", "Problems named in /status; 0 when the state is ok.", len(problems(status)))
         yield from _skill_trust_metrics(status)
         yield _gauge(
@@ -188,6 +189,17 @@ def _loop_metrics(status: BridgeStatus) -> Iterator[Metric]:
         restarting.add_metric([loop.name], float(loop.restarting))
     yield restarts
     yield restarting
+
+
+def _store_failures(status: BridgeStatus) -> Metric:
+    family = CounterMetricFamily(
+        f"{PREFIX}_store_failures",
+        "Failed reads and writes of a store (outbox, trust, statistics, audit) since start, each retried.",
+        labels=["store"],
+    )
+    for store in status.stores:
+        family.add_metric([store.store], store.failures)
+    return family
 
 
 def _line_crossings(status: BridgeStatus) -> Metric:

@@ -1,8 +1,13 @@
 """The trust loop's API: what the bridge, the configuration box and `genetec-bridge trust` call.
 
-Bridge side: `admit` keeps each alert for review and gives the routing with the skill's current mode
-(delivery then leaves out the custom event and the alarm of a shadow skill); `record_acknowledgement`
-turns an operator's acknowledgement of one of our alarms into a verdict.
+Bridge side: `routing` gives an alert's routing in its skill's current mode, from memory (delivery then
+leaves out the custom event and the alarm of a shadow skill), so that nothing is read or written before
+the alert is in the outbox; `keep` then stores it for review, on the trust store's writer (`admit` does
+both, for tools); `record_acknowledgement` turns an operator's acknowledgement of one of our alarms into
+a verdict. The modes are cached: read at start (`refresh_modes`, again every few seconds by the bridge,
+which sees a promotion made by `genetec-bridge trust` in another process), written through by
+`promote` and `demote`. A skill whose mode was never stored goes out in the config's mode until its
+initialisation (`initialise_modes`) succeeds.
 Box side: `review_queue` / `review_item`, `record_verdict`, `figures` (with the weekly series),
 `gate`, `promote` / `demote`, `export_csv`; `status` for /status and /metrics.
 Every verdict, promotion, demotion and degradation is written to the audit trail. After each verdict
@@ -24,6 +29,7 @@ from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.delivery.alert_text import bookmark_text
 from genetec_bridge.health.status import SkillTrust
+from genetec_bridge.store_writer import LaterAudit
 from genetec_bridge.trust.figures import GateCheck, SkillFigures, gate_check, skill_figures, tally, write_csv
 from genetec_bridge.trust.review import ReviewItem, review_item
 from genetec_bridge.trust.store import ModeState, TrustStore
@@ -71,16 +77,25 @@ class TrustService:
         store: TrustStore | None = None,
         audit: AuditTrail | None = None,
         clock: Callable[[], float] = time.time,
+        later_audit: LaterAudit | None = None,
     ) -> None:
         self._config = site.trust
         self.store = store or TrustStore(site.trust.store_path, clock)
         self.audit = audit or AuditTrail(site.audit.path)
+        # The bridge's: audit lines of mode initialisations must not fail the write they follow.
+        self._later_audit = later_audit
         self._clock = clock
-        self._take_skills(site)
+        self._modes: dict[tuple[str, str], ModeState] = {}
+        # Held while the store and the cache change together, so a refresh never puts back an old mode.
+        self._modes_lock = threading.Lock()
+        self.take_skills(site)
         self._degraded: set[tuple[str, str]] = set()
         self._watch_lock = threading.Lock()
 
-    def _take_skills(self, site: SiteConfig) -> None:
+    def take_skills(self, site: SiteConfig) -> None:
+        """The cameras and skills of a configuration, at start or applied without a restart (configuration
+        box); in memory only: `initialise_modes` then gives a new skill its first mode from the config,
+        and a known one keeps the mode the trust store holds."""
         self._skills = {
             (camera.id, skill.label): ConfiguredSkill(camera.id, camera.name, skill.label, skill.alert)
             for camera in site.cameras
@@ -100,13 +115,15 @@ class TrustService:
     def mode(self, camera_id: str, skill: str) -> ModeState:
         """The skill's current mode; the config's mode becomes the first one the first time it is asked."""
         configured = self._configured(camera_id, skill)
-        state = self.store.mode(camera_id, skill)
-        if state is not None:
-            return state
-        state, created = self.store.initialise_mode(camera_id, skill, configured.routing.mode)
+        with self._modes_lock:
+            state = self.store.mode(camera_id, skill)
+            created = False
+            if state is None:
+                state, created = self.store.initialise_mode(camera_id, skill, configured.routing.mode)
+            self._modes[camera_id, skill] = state
         if created and state.mode == "live":
             # Not through the gate: an integrator wrote `mode = "live"`. Kept visible for the audit.
-            self.audit.append(
+            (self._later_audit or self.audit).append(
                 "config",
                 "skill.live_from_config",
                 f"{camera_id}/{skill}",
@@ -114,11 +131,13 @@ class TrustService:
             )
         return state
 
-    def reconfigure(self, site: SiteConfig) -> list[ModeState]:
-        """The cameras and skills of a configuration applied without a restart (configuration box): a new
-        skill gets its first mode from the config, a known one keeps the mode the trust store holds."""
-        self._take_skills(site)
-        return self.initialise_modes()
+    def refresh_modes(self) -> None:
+        """Read the configured skills' stored modes into the cache (a read: a full disk does not stop it)."""
+        for camera_id, skill in list(self._skills):
+            with self._modes_lock:
+                state = self.store.mode(camera_id, skill)
+                if state is not None:
+                    self._modes[camera_id, skill] = state
 
     def initialise_modes(self) -> list[ModeState]:
         """Every configured skill's mode, stored from the config where none is; logs where they differ."""
@@ -150,7 +169,7 @@ class TrustService:
                 f"skill {skill} on camera {camera_id} has not proven a false-alert rate below"
                 f" {gate.target:.0%}: {self._gate_summary(gate)}. Going live anyway needs a written reason."
             )
-        state = self.store.set_mode(camera_id, skill, "live", actor, reason)
+        state = self._set_mode(camera_id, skill, "live", actor, reason)
         self.audit.append(
             actor,
             "skill.promote" if gate.offered else "skill.promote_without_gate",
@@ -166,19 +185,33 @@ class TrustService:
             raise TrustError("demoting a skill needs a written reason")
         if self.mode(camera_id, skill).mode == "shadow":
             raise TrustError(f"skill {skill} on camera {camera_id} is already in shadow")
-        state = self.store.set_mode(camera_id, skill, "shadow", actor, reason.strip())
+        state = self._set_mode(camera_id, skill, "shadow", actor, reason.strip())
         self.audit.append(actor, "skill.demote", f"{camera_id}/{skill}", {"reason": reason.strip()})
         log.warning("skill %s on camera %s back to shadow (%s): %s", skill, camera_id, actor, reason.strip())
         return state
 
     # -- bridge side -------------------------------------------------------------------------------
 
+    def routing(self, event: AnalyticsEvent, routing: AlertRouting) -> AlertRouting:
+        """The routing to deliver the event with, in its skill's current mode, from memory alone: the mode
+        last read from or written to the trust store, the config's while the store has none."""
+        state = self._modes.get((event.camera, event.skill))
+        mode = state.mode if state is not None else routing.mode
+        return routing if routing.mode == mode else routing.model_copy(update={"mode": mode})
+
+    def keep(self, routed: list[tuple[AnalyticsEvent, AlertRouting]]) -> None:
+        """Keep the alerts among `routed` (with the routing each was delivered with) for review."""
+        for event, routing in routed:
+            if is_alert(event, routing):
+                self.store.add_alert(
+                    event, routing.mode, bookmark_text(event, routing) if routing.bookmark else None
+                )
+
     def admit(self, event: AnalyticsEvent, routing: AlertRouting) -> AlertRouting:
-        """Keep the event for review if it is an alert; the routing to deliver it with, in the current mode."""
-        mode = self.mode(event.camera, event.skill).mode
-        effective = routing if routing.mode == mode else routing.model_copy(update={"mode": mode})
-        if is_alert(event, routing):
-            self.store.add_alert(event, mode, bookmark_text(event, effective) if routing.bookmark else None)
+        """`routing` with the mode read from the store, then `keep`: for tools, where nothing waits."""
+        self.mode(event.camera, event.skill)
+        effective = self.routing(event, routing)
+        self.keep([(event, effective)])
         return effective
 
     def record_acknowledgement(
@@ -304,6 +337,12 @@ class TrustService:
         return rows
 
     # -- internals ---------------------------------------------------------------------------------
+
+    def _set_mode(self, camera_id: str, skill: str, mode: Mode, actor: str, reason: str | None) -> ModeState:
+        with self._modes_lock:
+            state = self.store.set_mode(camera_id, skill, mode, actor, reason)
+            self._modes[camera_id, skill] = state
+        return state
 
     def _configured(self, camera_id: str, skill: str) -> ConfiguredSkill:
         configured = self._skills.get((camera_id, skill))

@@ -4,8 +4,8 @@ is runnable, and threads (camera readers) that sleep on that same clock.
 The loop's `time()` is the simulated monotonic clock, so `asyncio.sleep`, `wait_for` and call_later
 timers take no wall time. Before jumping, the loop polls its real selector (sockets, the self-pipe that
 threads wake it through) and waits while any thread taking part in the simulation is running: time
-only moves when every participant is waiting for it. Work handed to the default executor
-(`asyncio.to_thread`: the outbox's SQLite calls) runs inline on the loop thread, so the loop never
+only moves when every participant is waiting for it. Work handed to an executor (a store's
+`WorkerPool`: the outbox's SQLite calls) runs inline on the loop thread, so the loop never
 jumps while such work is under way. A wall clock (UTC) runs with the monotonic one and can be stepped.
 """
 

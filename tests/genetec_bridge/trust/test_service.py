@@ -166,3 +166,27 @@ def test_figures_weekly_series_and_csv(tmp_path: Path) -> None:
     )
     assert float(total["false_alert_rate"]) == pytest.approx(1 / 3, abs=1e-4)
     assert total["promotion_offered"] == "0"
+
+
+def test_the_bridge_reads_modes_from_memory_and_sees_another_process_promotion_at_its_refresh(
+    tmp_path: Path,
+) -> None:
+    """The bridge's service answers `routing` from its cache; `genetec-bridge trust promote` (another
+    service on the same store, as another process would be) is seen at the next `refresh_modes`, a
+    promotion made through the bridge's own service at once."""
+    site = trust_site(tmp_path)
+    bridge = TrustService(site)
+    bridge.initialise_modes()
+    loitering = bridge.configured_skills()[1].routing
+    assert bridge.routing(alert(1), loitering).mode == "shadow"
+
+    command = TrustService(site)
+    command.promote(CAMERA, LOITERING, "Paul", reason="acceptance test")
+    command.close()
+    assert bridge.routing(alert(2), loitering).mode == "shadow", "memory only: no store read per alert"
+    bridge.refresh_modes()
+    assert bridge.routing(alert(3), loitering).mode == "live"
+
+    bridge.demote(CAMERA, LOITERING, "Paul", "back to review")
+    assert bridge.routing(alert(4), loitering).mode == "shadow"
+    bridge.close()

@@ -39,7 +39,8 @@ from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
 from genetec_bridge.health.server import HealthServer
-from genetec_bridge.health.status import AlarmResponses, BridgeStatus
+from genetec_bridge.health.snapshots import StatusKeeper
+from genetec_bridge.health.status import AlarmResponses, BridgeStatus, DeliveryStatus, SkillTrust
 from genetec_bridge.ingest.reader import CameraReader, ReaderSettings, camera_reader, site_readers
 from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
@@ -50,6 +51,7 @@ from genetec_bridge.supervision import Loops
 from genetec_bridge.trust.service import TrustService
 from genetec_bridge.websdk.client import WebSdkClient
 from genetec_bridge.websdk.keeper import WebSdkKeeper
+from genetec_bridge.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,9 @@ class Bridge:
         self._readers_settings = ReaderSettings(transport=site.media_gateway.transport)
         self._readers = site_readers(site, self._link.submit, self._readers_settings, self._loops)
         token = site.health.token.get_secret_value() if site.health.token else None
+        # The status is gathered every second in a thread of its own: health requests only read it.
+        self._health_pool = WorkerPool("health-status", 1)
+        self._status = StatusKeeper(self._gather_status)
         self._health = HealthServer(self.snapshot, site.health.listen, site.health.port, token)
         self._history = TrackHistory()
         self._applying = asyncio.Lock()
@@ -195,6 +200,18 @@ class Bridge:
         return changed
 
     def snapshot(self) -> BridgeStatus:
+        """The last status gathered (about a second old at most; `taken_at` says when): what /readyz,
+        /status, /metrics and the box show, read in constant time."""
+        return self._status.latest
+
+    async def _gather_status(self) -> BridgeStatus:
+        # The in-memory parts are read on the loop, where they change; the stores and the trust
+        # figures in the health thread, so that no request and no refresh stalls the loop.
+        status = self._live_status()
+        delivery, alarms, skills = await self._health_pool.run(self._stored_status)
+        return status.model_copy(update={"delivery": delivery, "alarms": alarms, "skills": skills})
+
+    def _live_status(self) -> BridgeStatus:
         cameras = []
         for reader in self._readers:
             status = reader.status()
@@ -209,7 +226,6 @@ class Bridge:
                 )
             )
         websdk = self._keeper.status
-        alarms: list[AlarmResponses] = []
         if self._acknowledgements is not None:
             websdk = websdk.model_copy(
                 update={
@@ -217,18 +233,18 @@ class Bridge:
                     "event_stream_error": self._acknowledgements.last_error,
                 }
             )
-            alarms = self._outbox.alarm_responses()
         return BridgeStatus(
             websdk=websdk,
             daemon=self._supervisor.status(),
-            delivery=self._delivery.status(),
             cameras=cameras,
             line_crossings=self._counts.crossings(),
-            alarms=alarms,
             loops=self._loops.status(),
-            skills=self._trust.status(),
             stores=self.store_health.problems(),
         )
+
+    def _stored_status(self) -> tuple[DeliveryStatus, list[AlarmResponses], list[SkillTrust]]:
+        alarms = self._outbox.alarm_responses() if self._acknowledgements is not None else []
+        return self._delivery.status(), alarms, self._trust.status()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set, then stop everything: readers, daemon, delivery, servers."""
@@ -243,6 +259,7 @@ class Bridge:
                 self._site, self._audit, self._statistics, self._trust.store
             ),
             "statistics": self._keep_statistics,
+            "health status": self._status.run,
         }
         if self._acknowledgements is not None:
             loops["alarm event stream"] = self._acknowledgements.run
@@ -271,6 +288,7 @@ class Bridge:
             await asyncio.gather(*tasks, return_exceptions=True)
             self._link.close()
             await self._health.stop()
+            self._health_pool.close()
             if self.box is not None:
                 await self.box.stop()
             await self._websdk.aclose()

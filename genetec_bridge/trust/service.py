@@ -8,12 +8,19 @@ Box side: `review_queue` / `review_item`, `record_verdict`, `figures` (with the 
 Every verdict, promotion, demotion and degradation is written to the audit trail. After each verdict
 the watch judges the skill's last verdicts; a degraded live skill is logged for the maintainer once,
 and sent back to shadow if the site asked for it.
+
+The statistics of a skill (its rate's bounds, the gate, the watch) are computed when a verdict or a
+mode change of that skill calls for them, and kept per skill (`JudgedCache`): /status and /metrics,
+refreshed every second, and the review page reuse them, and a new alert changes only the counts,
+which the store counts in one query. A verdict given from another process (`genetec-bridge trust`)
+is seen when it changes the skill's true or false count.
 """
 
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TextIO
@@ -24,9 +31,18 @@ from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.delivery.alert_text import bookmark_text
 from genetec_bridge.health.status import SkillTrust
-from genetec_bridge.trust.figures import GateCheck, SkillFigures, gate_check, skill_figures, tally, write_csv
+from genetec_bridge.trust.figures import (
+    GateCheck,
+    Judged,
+    SkillFigures,
+    gate_check,
+    judged,
+    skill_figures,
+    tally,
+    write_csv,
+)
 from genetec_bridge.trust.review import ReviewItem, review_item
-from genetec_bridge.trust.store import ModeState, TrustStore
+from genetec_bridge.trust.store import Judgement, ModeState, SkillTally, TrustStore
 from genetec_bridge.trust.verdicts import (
     FalseReason,
     Verdict,
@@ -57,6 +73,42 @@ class ConfiguredSkill:
     routing: AlertRouting
 
 
+SkillKey = tuple[str, str]
+# What a skill's statistics depend on: its mode, its true and false counts, and how many verdicts and
+# mode changes this process made (a verdict replaced by another can leave both counts as they were).
+Stamp = tuple[Mode, int, int, int]
+
+
+class JudgedCache:
+    """Each skill's `Judged` figures with the stamp they were computed for. Thread-safe: the health
+    snapshot reads it from its worker thread while the box records verdicts from another."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._changes: Counter[SkillKey] = Counter()
+        self._kept: dict[SkillKey, tuple[Stamp, Judged]] = {}
+
+    def changed(self, key: SkillKey) -> None:
+        """A verdict or the mode of `key` changed in the store: its figures are computed again."""
+        with self._lock:
+            self._changes[key] += 1
+
+    def changes(self) -> Counter[SkillKey]:
+        """Read before the store: a change made meanwhile gives a later stamp, never a stale hit."""
+        with self._lock:
+            return self._changes.copy()
+
+    def get(self, key: SkillKey, stamp: Stamp, compute: Callable[[], Judged]) -> Judged:
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        value = compute()
+        with self._lock:
+            self._kept[key] = (stamp, value)
+        return value
+
+
 def is_alert(event: AnalyticsEvent, routing: AlertRouting) -> bool:
     """An event operators would see as an alert: a routed phase, except the `end` closing a routed start."""
     if event.phase not in routing.phases:
@@ -79,6 +131,7 @@ class TrustService:
         self._take_skills(site)
         self._degraded: set[tuple[str, str]] = set()
         self._watch_lock = threading.Lock()
+        self._cache = JudgedCache()
 
     def _take_skills(self, site: SiteConfig) -> None:
         self._skills = {
@@ -151,6 +204,7 @@ class TrustService:
                 f" {gate.target:.0%}: {self._gate_summary(gate)}. Going live anyway needs a written reason."
             )
         state = self.store.set_mode(camera_id, skill, "live", actor, reason)
+        self._cache.changed((camera_id, skill))
         self.audit.append(
             actor,
             "skill.promote" if gate.offered else "skill.promote_without_gate",
@@ -167,6 +221,7 @@ class TrustService:
         if self.mode(camera_id, skill).mode == "shadow":
             raise TrustError(f"skill {skill} on camera {camera_id} is already in shadow")
         state = self.store.set_mode(camera_id, skill, "shadow", actor, reason.strip())
+        self._cache.changed((camera_id, skill))
         self.audit.append(actor, "skill.demote", f"{camera_id}/{skill}", {"reason": reason.strip()})
         log.warning("skill %s on camera %s back to shadow (%s): %s", skill, camera_id, actor, reason.strip())
         return state
@@ -241,6 +296,7 @@ class TrustService:
             datetime.fromtimestamp(self._clock(), UTC),
         )
         self.store.set_verdict(record)
+        self._cache.changed((alert.event.camera, alert.event.skill))
         self.audit.append(
             record.reviewer,
             "alert.verdict",
@@ -276,28 +332,40 @@ class TrustService:
         write_csv(self.figures(), out)
 
     def status(self) -> list[SkillTrust]:
-        """What /status and /metrics show per skill and camera."""
+        """What /status and /metrics show per skill and camera: the store's counts (one query) and each
+        skill's statistics as kept since its last verdict or mode change."""
+        changes = self._cache.changes()
+        modes = self.store.modes()
+        tallies = self.store.tallies()
         rows = []
-        for figures in self.figures():
-            rate = figures.tally.rate
+        for key in sorted(set(self._skills) | set(modes) | set(tallies)):
+            camera_id, skill = key
+            mode = modes.get(key) or self._configured_mode(key)
+            counts = tallies.get(key, SkillTally())
+            verdicts = self._cache.get(
+                key,
+                (mode, counts.true, counts.false, changes[key]),
+                lambda c=camera_id, s=skill, m=mode: self._judged(self.store.judgements(c, s), m),
+            )
+            rate = verdicts.gate.rate
             rows.append(
                 SkillTrust(
-                    camera_id=figures.camera_id,
-                    skill=figures.skill,
-                    mode=figures.mode,
-                    degraded=figures.watch.degraded,
-                    alerts=figures.tally.alerts,
-                    live_alerts=figures.live_alerts,
-                    verdicts_true=figures.tally.true,
-                    verdicts_false=figures.tally.false,
-                    verdicts_cannot_tell=figures.tally.cannot_tell,
+                    camera_id=camera_id,
+                    skill=skill,
+                    mode=mode,
+                    degraded=verdicts.watch.degraded,
+                    alerts=counts.alerts,
+                    live_alerts=counts.live_alerts,
+                    verdicts_true=counts.true,
+                    verdicts_false=counts.false,
+                    verdicts_cannot_tell=counts.cannot_tell,
                     false_alert_rate=rate.rate,
                     exact_upper=rate.exact_upper,
                     exact_lower=rate.exact_lower,
                     wilson_low=rate.wilson_low,
                     wilson_high=rate.wilson_high,
-                    promotion_offered=figures.gate.offered,
-                    recent_exact_lower=figures.watch.rate.exact_lower,
+                    promotion_offered=verdicts.gate.offered,
+                    recent_exact_lower=verdicts.watch.rate.exact_lower,
                     target=self._config.target_false_alert_rate,
                 )
             )
@@ -314,18 +382,24 @@ class TrustService:
             )
         return configured
 
+    def _configured_mode(self, key: SkillKey) -> Mode:
+        configured = self._skills.get(key)
+        return configured.routing.mode if configured else "shadow"
+
+    def _judged(self, alerts: Sequence[Judgement], mode: Mode) -> Judged:
+        return judged(alerts, mode, self._config.target_false_alert_rate, self._config.watch_verdicts)
+
     def _figures(self, camera_id: str, skill: str) -> SkillFigures:
+        key = (camera_id, skill)
+        change = self._cache.changes()[key]
         state = self.store.mode(camera_id, skill)
-        mode: Mode = state.mode if state else self._skills[camera_id, skill].routing.mode
-        return skill_figures(
-            camera_id,
-            self._camera_names.get(camera_id, ""),
-            skill,
-            mode,
-            self.store.judgements(camera_id, skill),
-            self._config.target_false_alert_rate,
-            self._config.watch_verdicts,
+        mode: Mode = state.mode if state else self._configured_mode(key)
+        alerts = self.store.judgements(camera_id, skill)
+        counts = tally(alerts)
+        verdicts = self._cache.get(
+            key, (mode, counts.true, counts.false, change), lambda: self._judged(alerts, mode)
         )
+        return skill_figures(camera_id, self._camera_names.get(camera_id, ""), skill, mode, alerts, verdicts)
 
     def _watch(self, camera_id: str, skill: str) -> None:
         if (camera_id, skill) not in self._skills:

@@ -90,6 +90,17 @@ class Judgement:
 
 
 @dataclass(frozen=True, slots=True)
+class SkillTally:
+    """A skill's alerts and verdicts, counted by the store (what /status shows of it, cheaply)."""
+
+    alerts: int = 0
+    live_alerts: int = 0
+    true: int = 0
+    false: int = 0
+    cannot_tell: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class PrunedTrust:
     alerts: int
     verdicts: int
@@ -222,6 +233,22 @@ class TrustStore:
         )
         tail = f" LIMIT {int(limit)}" if limit is not None else ""
         return self._alerts(where + order + tail, tuple(params))
+
+    def modes(self) -> dict[tuple[str, str], Mode]:
+        """Every stored mode by (camera, skill)."""
+        with self._lock:
+            rows = self._db.execute("SELECT camera, skill, mode FROM modes").fetchall()
+        return {(row[0], row[1]): row[2] for row in rows}
+
+    def tallies(self) -> dict[tuple[str, str], SkillTally]:
+        """Every skill's counts by (camera, skill), in one query: no alert is read back."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT a.camera, a.skill, count(*), sum(a.mode = 'live'), sum(v.verdict = 'true'),"
+                " sum(v.verdict = 'false'), sum(v.verdict = 'cannot_tell')"
+                " FROM alerts a LEFT JOIN verdicts v USING (event_id) GROUP BY a.camera, a.skill"
+            ).fetchall()
+        return {(row[0], row[1]): SkillTally(*(int(n or 0) for n in row[2:])) for row in rows}
 
     def judgements(self, camera: str, skill: str) -> list[Judgement]:
         """The skill's alerts in time order, reduced to what the figures count."""

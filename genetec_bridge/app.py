@@ -16,6 +16,9 @@ operators only if its skill is live there; a shadow skill's events bring at most
 
 Configuration box (genetec_bridge.box, `[box] enabled`): served from this process; `apply` takes a saved
 file's cameras and schedules without a restart, touching only the cameras that changed.
+
+Health (genetec_bridge.health): the status is gathered every second in the background, the stores and
+the trust figures in a thread of its own; /readyz, /status, /metrics and the box read the last one.
 """
 
 import asyncio

@@ -11,9 +11,10 @@ and sent back to shadow if the site asked for it.
 
 The statistics of a skill (its rate's bounds, the gate, the watch) are computed when a verdict or a
 mode change of that skill calls for them, and kept per skill (`JudgedCache`): /status and /metrics,
-refreshed every second, and the review page reuse them, and a new alert changes only the counts,
-which the store counts in one query. A verdict given from another process (`genetec-bridge trust`)
-is seen when it changes the skill's true or false count.
+refreshed every second, and the review page reuse them. A new alert changes only a count: alerts are
+counted once, then by the rows stored since (`AlertCounts`), again in full after a prune by this
+process. A verdict given from another process (`genetec-bridge trust`) is seen when it changes the
+skill's true or false count; a prune by another process, when this one restarts.
 """
 
 import logging
@@ -42,7 +43,7 @@ from genetec_bridge.trust.figures import (
     write_csv,
 )
 from genetec_bridge.trust.review import ReviewItem, review_item
-from genetec_bridge.trust.store import Judgement, ModeState, SkillTally, TrustStore
+from genetec_bridge.trust.store import Judgement, ModeState, TrustStore
 from genetec_bridge.trust.verdicts import (
     FalseReason,
     Verdict,
@@ -109,6 +110,28 @@ class JudgedCache:
         return value
 
 
+class AlertCounts:
+    """Each skill's alerts and live alerts, counted in full once (and after a prune), then by the rows
+    stored since: a refresh every second reads a second's new alerts, not the year the store keeps."""
+
+    def __init__(self, store: TrustStore) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._prunes = -1
+        self._after = 0
+        self._counts: dict[SkillKey, tuple[int, int]] = {}
+
+    def read(self) -> dict[SkillKey, tuple[int, int]]:
+        with self._lock:
+            if self._store.prunes != self._prunes:
+                self._prunes, self._after, self._counts = self._store.prunes, 0, {}
+            self._after, added = self._store.alert_counts(self._after)
+            for key, (alerts, live) in added.items():
+                before = self._counts.get(key, (0, 0))
+                self._counts[key] = (before[0] + alerts, before[1] + live)
+            return dict(self._counts)
+
+
 def is_alert(event: AnalyticsEvent, routing: AlertRouting) -> bool:
     """An event operators would see as an alert: a routed phase, except the `end` closing a routed start."""
     if event.phase not in routing.phases:
@@ -132,6 +155,7 @@ class TrustService:
         self._degraded: set[tuple[str, str]] = set()
         self._watch_lock = threading.Lock()
         self._cache = JudgedCache()
+        self._alert_counts = AlertCounts(self.store)
 
     def _take_skills(self, site: SiteConfig) -> None:
         self._skills = {
@@ -332,19 +356,21 @@ class TrustService:
         write_csv(self.figures(), out)
 
     def status(self) -> list[SkillTrust]:
-        """What /status and /metrics show per skill and camera: the store's counts (one query) and each
-        skill's statistics as kept since its last verdict or mode change."""
+        """What /status and /metrics show per skill and camera: the alerts counted as they are stored,
+        the verdicts counted in one query, and each skill's statistics as kept since its last verdict
+        or mode change."""
         changes = self._cache.changes()
         modes = self.store.modes()
-        tallies = self.store.tallies()
+        alerts = self._alert_counts.read()
+        judged = self.store.verdict_counts()
         rows = []
-        for key in sorted(set(self._skills) | set(modes) | set(tallies)):
+        for key in sorted(set(self._skills) | set(modes) | set(alerts)):
             camera_id, skill = key
             mode = modes.get(key) or self._configured_mode(key)
-            counts = tallies.get(key, SkillTally())
+            (count, live), (true, false, cannot_tell) = alerts.get(key, (0, 0)), judged.get(key, (0, 0, 0))
             verdicts = self._cache.get(
                 key,
-                (mode, counts.true, counts.false, changes[key]),
+                (mode, true, false, changes[key]),
                 lambda c=camera_id, s=skill, m=mode: self._judged(self.store.judgements(c, s), m),
             )
             rate = verdicts.gate.rate
@@ -354,11 +380,11 @@ class TrustService:
                     skill=skill,
                     mode=mode,
                     degraded=verdicts.watch.degraded,
-                    alerts=counts.alerts,
-                    live_alerts=counts.live_alerts,
-                    verdicts_true=counts.true,
-                    verdicts_false=counts.false,
-                    verdicts_cannot_tell=counts.cannot_tell,
+                    alerts=count,
+                    live_alerts=live,
+                    verdicts_true=true,
+                    verdicts_false=false,
+                    verdicts_cannot_tell=cannot_tell,
                     false_alert_rate=rate.rate,
                     exact_upper=rate.exact_upper,
                     exact_lower=rate.exact_lower,

@@ -15,7 +15,7 @@ site beyond component errors.
 Every response is built from `snapshot()`, the last status the bridge gathered in the background
 (genetec_bridge.health.snapshots): a request reads no store and computes no figure, /readyz answers on
 the loop from that snapshot, and /status and /metrics are rendered in the server's own worker thread
-(not the loop, not a store's writer). Each carries the snapshot's age. Every response is passed through
+(not the loop, not a store's writer), at most once a second each. Each carries the snapshot's age. Every response is passed through
 credential redaction: component errors may quote a URL, and nothing here may show a secret.
 """
 
@@ -69,13 +69,14 @@ def health_app(snapshot: Snapshot, pool: WorkerPool, token: str | None = None) -
         body = {"ready": not reasons, "reasons": reasons, "snapshot_age_s": last.age_s(time.time())}
         return _json(body, status=503 if reasons else 200)
 
+    metrics_page, status_page = _Rendered(_metrics_text, pool), _Rendered(_status_text, pool)
+
     async def metrics(_request: web.Request) -> web.Response:
-        text = await pool.run(_metrics_text, snapshot())
+        text = await metrics_page.text(snapshot())
         return web.Response(body=text.encode(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     async def status(_request: web.Request) -> web.Response:
-        body = await pool.run(_status_text, snapshot())
-        return web.json_response(text=body)
+        return web.json_response(text=await status_page.text(snapshot()))
 
     app = web.Application()
     app.router.add_get("/healthz", healthz)
@@ -87,6 +88,27 @@ def health_app(snapshot: Snapshot, pool: WorkerPool, token: str | None = None) -
 
 def _json(body: object, status: int = 200) -> web.Response:
     return web.json_response(text=redact_credentials(json.dumps(body)), status=status)
+
+
+class _Rendered:
+    """A page rendered in `pool` at most once a second for one snapshot: a flood of requests costs one
+    rendering a second, and the age it shows is right to the second, also when the refresh is stuck."""
+
+    def __init__(self, render: Callable[[BridgeStatus], str], pool: WorkerPool) -> None:
+        self._render = render
+        self._pool = pool
+        self._kept: tuple[BridgeStatus, int, str] | None = None
+
+    async def text(self, status: BridgeStatus) -> str:
+        second = int(time.time())
+        kept = self._kept
+        # A snapshot is never changed once taken (the keeper replaces it); one without `taken_at` was
+        # not gathered by the keeper and is rendered each time.
+        if kept is not None and kept[0] is status and kept[1] == second and status.taken_at is not None:
+            return kept[2]
+        text = await self._pool.run(self._render, status)
+        self._kept = (status, second, text)
+        return text
 
 
 def _metrics_text(status: BridgeStatus) -> str:

@@ -24,6 +24,9 @@ bridge runs applies within that time (at once when made in the box).
 
 Configuration box (genetec_bridge.box, `[box] enabled`): served from this process; `apply` takes a saved
 file's cameras and schedules without a restart, touching only the cameras that changed.
+
+Health (genetec_bridge.health): the status is gathered every second in the background, the stores and
+the trust figures in a thread of its own; /readyz, /status, /metrics and the box read the last one.
 """
 
 import asyncio
@@ -47,7 +50,8 @@ from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
 from genetec_bridge.health.loop_lag import LoopLag
 from genetec_bridge.health.server import HealthServer
-from genetec_bridge.health.status import AlarmResponses, BridgeStatus
+from genetec_bridge.health.snapshots import StatusKeeper
+from genetec_bridge.health.status import AlarmResponses, BridgeStatus, DeliveryStatus, SkillTrust
 from genetec_bridge.ingest.reader import CameraReader, ReaderSettings, camera_reader, site_readers
 from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
@@ -151,6 +155,9 @@ class Bridge:
         self._readers_settings = ReaderSettings(transport=site.media_gateway.transport)
         self._readers = site_readers(site, self._link.submit, self._readers_settings, self._loops)
         token = site.health.token.get_secret_value() if site.health.token else None
+        # The status is gathered every second in a thread of its own: health requests only read it.
+        self._health_pool = WorkerPool("health-status", 1)
+        self._status = StatusKeeper(self._gather_status)
         self._health = HealthServer(self.snapshot, site.health.listen, site.health.port, token)
         self._history = TrackHistory()
         self._applying = asyncio.Lock()
@@ -222,6 +229,18 @@ class Bridge:
         return changed
 
     def snapshot(self) -> BridgeStatus:
+        """The last status gathered (about a second old at most; `taken_at` says when): what /readyz,
+        /status, /metrics and the box show, read in constant time."""
+        return self._status.latest
+
+    async def _gather_status(self) -> BridgeStatus:
+        # The in-memory parts are read on the loop, where they change; the stores and the trust
+        # figures in the health thread, so that no request and no refresh stalls the loop.
+        status = self._live_status()
+        delivery, alarms, skills = await self._health_pool.run(self._stored_status)
+        return status.model_copy(update={"delivery": delivery, "alarms": alarms, "skills": skills})
+
+    def _live_status(self) -> BridgeStatus:
         cameras = []
         for reader in self._readers:
             status = reader.status()
@@ -236,7 +255,6 @@ class Bridge:
                 )
             )
         websdk = self._keeper.status
-        alarms: list[AlarmResponses] = []
         if self._acknowledgements is not None:
             websdk = websdk.model_copy(
                 update={
@@ -244,19 +262,19 @@ class Bridge:
                     "event_stream_error": self._acknowledgements.last_error,
                 }
             )
-            alarms = self._outbox.alarm_responses()
         return BridgeStatus(
             websdk=websdk,
             daemon=self._supervisor.status(),
-            delivery=self._delivery.status(),
             cameras=cameras,
             line_crossings=self._counts.crossings(),
-            alarms=alarms,
             loops=self._loops.status(),
-            skills=self._trust.status(),
             stores=self.store_health.problems(),
             event_loop=self._loop_lag.status(),
         )
+
+    def _stored_status(self) -> tuple[DeliveryStatus, list[AlarmResponses], list[SkillTrust]]:
+        alarms = self._outbox.alarm_responses() if self._acknowledgements is not None else []
+        return self._delivery.status(), alarms, self._trust.status()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set, then stop everything: readers, daemon, delivery, servers."""
@@ -275,6 +293,7 @@ class Bridge:
             "trust writer": self._trust_writer.run,
             "audit writer": self._audit_writer.run,
             "trust modes": self._refresh_trust_modes,
+            "health status": self._status.run,
         }
         if self._acknowledgements is not None:
             loops["alarm event stream"] = self._acknowledgements.run
@@ -303,6 +322,7 @@ class Bridge:
             await asyncio.gather(*tasks, return_exceptions=True)
             self._link.close()
             await self._health.stop()
+            self._health_pool.close()
             if self.box is not None:
                 await self.box.stop()
             await self._websdk.aclose()

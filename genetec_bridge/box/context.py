@@ -12,6 +12,7 @@ from genetec_bridge.box.accounts import AccountStore
 from genetec_bridge.box.config import BoxConfig
 from genetec_bridge.box.sessions import LoginThrottle, SessionStore
 from genetec_bridge.box.site_file import SiteFile
+from genetec_bridge.box.work import BoxWork
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.health.status import BridgeStatus
 from genetec_bridge.trust.service import TrustService
@@ -25,7 +26,9 @@ class RunningBridge(Protocol):
     @property
     def site(self) -> SiteConfig: ...
 
-    def snapshot(self) -> BridgeStatus: ...
+    def snapshot(self) -> BridgeStatus:
+        """The last status gathered in the background: constant time, safe on the event loop."""
+        ...
 
     def apply(self, site: SiteConfig) -> Awaitable[list[str]]: ...
 
@@ -45,6 +48,7 @@ class BoxContext:
     audit: AuditTrail
     bridge: RunningBridge
     websdk: WebSdkClient
+    work: BoxWork
 
 
 CONTEXT: web.AppKey[BoxContext] = web.AppKey("box", BoxContext)

@@ -1,5 +1,6 @@
 """The box's web server: the aiohttp application, its pages and its listener (HTTPS with a
-certificate in [box], else HTTP), on the bridge's event loop."""
+certificate in [box], else HTTP), on the bridge's event loop. The pages' blocking work runs in the
+box's own bounded pool (genetec_bridge.box.work); a request past its limits is refused at once."""
 
 import importlib
 import logging
@@ -12,10 +13,11 @@ from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.box.accounts import AccountStore
 from genetec_bridge.box.config import BoxConfig
 from genetec_bridge.box.context import CONTEXT, BoxContext, RunningBridge
-from genetec_bridge.box.security import security_middleware
+from genetec_bridge.box.security import Handler, security_middleware
 from genetec_bridge.box.sessions import LoginThrottle, SessionStore
 from genetec_bridge.box.site_file import SiteFile
 from genetec_bridge.box.versions import VersionStore
+from genetec_bridge.box.work import BoxBusy, BoxWork
 from genetec_bridge.websdk.client import WebSdkClient
 
 log = logging.getLogger(__name__)
@@ -35,8 +37,20 @@ PAGE_MODULES = (
 )
 
 
+@web.middleware
+async def busy_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A request past the box's limits: refused with the reason, and when to try again."""
+    try:
+        return await handler(request)
+    except BoxBusy as busy:
+        headers = {"Retry-After": str(busy.retry_after_s)}
+        if request.path.startswith("/api/"):
+            return web.json_response({"error": str(busy)}, status=busy.status, headers=headers)
+        return web.Response(status=busy.status, text=str(busy), headers=headers)
+
+
 def box_app(context: BoxContext) -> web.Application:
-    app = web.Application(middlewares=[security_middleware], client_max_size=2 * 1024 * 1024)
+    app = web.Application(middlewares=[security_middleware, busy_middleware], client_max_size=2 * 1024 * 1024)
     app[CONTEXT] = context
     for module in PAGE_MODULES:
         importlib.import_module(module).register(app)
@@ -58,6 +72,7 @@ def box_context(
         audit=audit,
         bridge=bridge,
         websdk=websdk,
+        work=BoxWork(),
     )
 
 
@@ -71,9 +86,8 @@ class BoxServer:
         websdk: WebSdkClient,
     ) -> None:
         self.config = config
-        self._runner = web.AppRunner(
-            box_app(box_context(config, audit_path, config_path, bridge, websdk)), access_log=None
-        )
+        self.context = box_context(config, audit_path, config_path, bridge, websdk)
+        self._runner = web.AppRunner(box_app(self.context), access_log=None)
         self.host = config.listen
         self.port = config.port
 
@@ -96,3 +110,5 @@ class BoxServer:
 
     async def stop(self) -> None:
         await self._runner.cleanup()
+        # Waits for work already at work (a snapshot ends within its capture timeouts).
+        self.context.work.close()

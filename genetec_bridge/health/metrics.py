@@ -1,5 +1,6 @@
-"""/metrics: the bridge status in Prometheus text format, read from a fresh snapshot at each scrape."""
+"""/metrics: the bridge status in Prometheus text format, rendered from the last snapshot gathered."""
 
+import time
 from collections.abc import Callable, Iterator
 
 from prometheus_client import CollectorRegistry, generate_latest
@@ -36,6 +37,11 @@ class StatusCollector(Collector):
         )
         yield _store_failures(status)
         yield _gauge("problems", "Problems named in /status; 0 when the state is ok.", len(problems(status)))
+        yield _gauge(
+            "status_snapshot_age_seconds",
+            "Seconds since the status shown here was gathered (every second, in the background).",
+            status.age_s(time.time()),
+        )
         yield from _skill_trust_metrics(status)
         yield _gauge(
             "websdk_reachable", "1 when the last Web SDK call succeeded.", float(status.websdk.reachable)

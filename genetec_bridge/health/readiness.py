@@ -8,6 +8,9 @@ camera down, a loop restarting, the alarm stream lost, undelivered events piling
 bridge `degraded` in /status, with one line per problem, without failing /readyz.
 """
 
+import time
+
+from genetec_bridge.health.snapshots import STALE_AFTER_S
 from genetec_bridge.health.status import BridgeStatus, CameraStatus, StatusReport
 
 # A stall this long holds every camera's results and every health probe: worth a maintainer's look.
@@ -35,8 +38,12 @@ def not_ready_reasons(status: BridgeStatus) -> list[str]:
 
 
 def problems(status: BridgeStatus) -> list[str]:
-    """Every problem: the readiness reasons, then cameras down, loops restarting, alarm stream, outbox, delivery."""
+    """Every problem: the readiness reasons, an old snapshot, then cameras down, loops restarting, alarm
+    stream, stores, delivery."""
     found = not_ready_reasons(status)
+    age = status.age_s(time.time())
+    if age is not None and age > STALE_AFTER_S:
+        found.append(f"status gathered {age:.0f} s ago: its refresh is stuck (a store that does not answer?)")
     down = [camera for camera in status.cameras if not camera.streaming]
     if down and len(down) < len(status.cameras):
         found.append(f"{len(down)} of {len(status.cameras)} cameras not streaming")
@@ -70,7 +77,12 @@ def problems(status: BridgeStatus) -> list[str]:
 
 def status_report(status: BridgeStatus) -> StatusReport:
     found = problems(status)
-    return StatusReport(**dict(status), state="degraded" if found else "ok", problems=found)
+    return StatusReport(
+        **dict(status),
+        state="degraded" if found else "ok",
+        problems=found,
+        snapshot_age_s=status.age_s(time.time()),
+    )
 
 
 def _camera_label(camera: CameraStatus) -> str:

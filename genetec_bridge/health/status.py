@@ -1,5 +1,7 @@
 """What the maintainer sees: one snapshot of the bridge, rendered as /readyz, /metrics and JSON.
 
+The snapshot is gathered in the background (genetec_bridge.health.snapshots) and says when.
+
 Each component fills its own part; nothing here may hold a secret.
 """
 
@@ -171,6 +173,12 @@ class BridgeStatus(BaseModel):
     loops: list[LoopStatus] = Field(default_factory=list)
     stores: list[StoreProblem] = Field(default_factory=list)
     event_loop: EventLoopStatus = Field(default_factory=EventLoopStatus)
+    taken_at: float | None = Field(
+        None, description="Unix time this snapshot was gathered (every second, in the background)."
+    )
+
+    def age_s(self, now: float) -> float | None:
+        return None if self.taken_at is None else max(0.0, now - self.taken_at)
 
 
 class StatusReport(BridgeStatus):
@@ -180,3 +188,4 @@ class StatusReport(BridgeStatus):
         description="'ok' when nothing is wrong; 'degraded' names the problems (the bridge may still be ready)."
     )
     problems: list[str] = Field(default_factory=list, description="What is wrong, one line each.")
+    snapshot_age_s: float | None = Field(None, description="Seconds since the snapshot shown was gathered.")

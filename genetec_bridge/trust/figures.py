@@ -2,7 +2,9 @@
 bounds, the promotion gate, the watch, and the weekly series; and their CSV export.
 
 Pure: alerts' judgements (time, mode, verdict) in, figures out. A verdict of "cannot tell" counts as reviewed but not as judged: the
-rate is false / (true + false).
+rate is false / (true + false). The statistics (`Judged`: beta quantiles, the gate's bisection) are the
+costly part and depend only on the verdicts and the mode, so the trust service keeps them per skill
+until a verdict or a mode change; the counts are cheap and always fresh.
 """
 
 import csv
@@ -100,6 +102,19 @@ def weekly(alerts: Iterable[Judgement]) -> list[WeekFigures]:
 
 
 @dataclass(frozen=True, slots=True)
+class Judged:
+    """What a skill's verdicts say: the gate (its rate is the skill's overall rate) and the watch."""
+
+    gate: GateCheck
+    watch: WatchCheck
+
+
+def judged(alerts: Sequence[Judgement], mode: Mode, target: float, watch_window: int) -> Judged:
+    """`alerts` in time order."""
+    return Judged(gate_check(tally(alerts).rate, target), watch_check(alerts, mode, target, watch_window))
+
+
+@dataclass(frozen=True, slots=True)
 class SkillFigures:
     camera_id: str
     camera_name: str
@@ -118,19 +133,18 @@ def skill_figures(
     skill: str,
     mode: Mode,
     alerts: Sequence[Judgement],
-    target: float,
-    watch_window: int,
+    verdicts: Judged,
 ) -> SkillFigures:
-    totals = tally(alerts)
+    """`verdicts`: `judged(alerts, mode, ...)`, computed now or kept from when the verdicts were the same."""
     return SkillFigures(
         camera_id=camera_id,
         camera_name=camera_name,
         skill=skill,
         mode=mode,
-        tally=totals,
+        tally=tally(alerts),
         live_alerts=sum(a.mode == "live" for a in alerts),
-        gate=gate_check(totals.rate, target),
-        watch=watch_check(alerts, mode, target, watch_window),
+        gate=verdicts.gate,
+        watch=verdicts.watch,
         weeks=weekly(alerts),
     )
 

@@ -13,14 +13,23 @@ Box side: `review_queue` / `review_item`, `record_verdict`, `figures` (with the 
 Every verdict, promotion, demotion and degradation is written to the audit trail. After each verdict
 the watch judges the skill's last verdicts; a degraded live skill is logged for the maintainer once,
 and sent back to shadow if the site asked for it.
+
+The statistics of a skill (its rate's bounds, the gate, the watch) are computed when a verdict or a
+mode change of that skill calls for them, and kept per skill (`JudgedCache`): /status and /metrics,
+refreshed every second, and the review page reuse them. A new alert changes only a count: alerts are
+counted once, then by the rows stored since (`AlertCounts`), again in full after a prune by this
+process. A verdict given from another process (`genetec-bridge trust`) is seen when it changes the
+skill's true or false count; a prune by another process, when this one restarts.
 """
 
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import TextIO
 
 from analytics.events import AnalyticsEvent
@@ -30,9 +39,18 @@ from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.delivery.alert_text import bookmark_text
 from genetec_bridge.health.status import SkillTrust
 from genetec_bridge.store_writer import LaterAudit
-from genetec_bridge.trust.figures import GateCheck, SkillFigures, gate_check, skill_figures, tally, write_csv
+from genetec_bridge.trust.figures import (
+    GateCheck,
+    Judged,
+    SkillFigures,
+    gate_check,
+    judged,
+    skill_figures,
+    tally,
+    write_csv,
+)
 from genetec_bridge.trust.review import ReviewItem, review_item
-from genetec_bridge.trust.store import ModeState, TrustStore
+from genetec_bridge.trust.store import Judgement, ModeState, TrustStore
 from genetec_bridge.trust.verdicts import (
     FalseReason,
     Verdict,
@@ -63,6 +81,64 @@ class ConfiguredSkill:
     routing: AlertRouting
 
 
+SkillKey = tuple[str, str]
+# What a skill's statistics depend on: its mode, its true and false counts, and how many verdicts and
+# mode changes this process made (a verdict replaced by another can leave both counts as they were).
+Stamp = tuple[Mode, int, int, int]
+
+
+class JudgedCache:
+    """Each skill's `Judged` figures with the stamp they were computed for. Thread-safe: the health
+    snapshot reads it from its worker thread while the box records verdicts from another."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._changes: Counter[SkillKey] = Counter()
+        self._kept: dict[SkillKey, tuple[Stamp, Judged]] = {}
+
+    def changed(self, key: SkillKey) -> None:
+        """A verdict or the mode of `key` changed in the store: its figures are computed again."""
+        with self._lock:
+            self._changes[key] += 1
+
+    def changes(self) -> Counter[SkillKey]:
+        """Read before the store: a change made meanwhile gives a later stamp, never a stale hit."""
+        with self._lock:
+            return self._changes.copy()
+
+    def get(self, key: SkillKey, stamp: Stamp, compute: Callable[[], Judged]) -> Judged:
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        value = compute()
+        with self._lock:
+            self._kept[key] = (stamp, value)
+        return value
+
+
+class AlertCounts:
+    """Each skill's alerts and live alerts, counted in full once (and after a prune), then by the rows
+    stored since: a refresh every second reads a second's new alerts, not the year the store keeps."""
+
+    def __init__(self, store: TrustStore) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._prunes = -1
+        self._after = 0
+        self._counts: dict[SkillKey, tuple[int, int]] = {}
+
+    def read(self) -> dict[SkillKey, tuple[int, int]]:
+        with self._lock:
+            if self._store.prunes != self._prunes:
+                self._prunes, self._after, self._counts = self._store.prunes, 0, {}
+            self._after, added = self._store.alert_counts(self._after)
+            for key, (alerts, live) in added.items():
+                before = self._counts.get(key, (0, 0))
+                self._counts[key] = (before[0] + alerts, before[1] + live)
+            return dict(self._counts)
+
+
 def is_alert(event: AnalyticsEvent, routing: AlertRouting) -> bool:
     """An event operators would see as an alert: a routed phase, except the `end` closing a routed start."""
     if event.phase not in routing.phases:
@@ -91,6 +167,8 @@ class TrustService:
         self.take_skills(site)
         self._degraded: set[tuple[str, str]] = set()
         self._watch_lock = threading.Lock()
+        self._cache = JudgedCache()
+        self._alert_counts = AlertCounts(self.store)
 
     def take_skills(self, site: SiteConfig) -> None:
         """The cameras and skills of a configuration, at start or applied without a restart (configuration
@@ -274,6 +352,7 @@ class TrustService:
             datetime.fromtimestamp(self._clock(), UTC),
         )
         self.store.set_verdict(record)
+        self._cache.changed((alert.event.camera, alert.event.skill))
         self.audit.append(
             record.reviewer,
             "alert.verdict",
@@ -309,28 +388,42 @@ class TrustService:
         write_csv(self.figures(), out)
 
     def status(self) -> list[SkillTrust]:
-        """What /status and /metrics show per skill and camera."""
+        """What /status and /metrics show per skill and camera: the alerts counted as they are stored,
+        the verdicts counted in one query, and each skill's statistics as kept since its last verdict
+        or mode change."""
+        changes = self._cache.changes()
+        modes = self.store.modes()
+        alerts = self._alert_counts.read()
+        judged = self.store.verdict_counts()
         rows = []
-        for figures in self.figures():
-            rate = figures.tally.rate
+        for key in sorted(set(self._skills) | set(modes) | set(alerts)):
+            camera_id, skill = key
+            mode = modes.get(key) or self._configured_mode(key)
+            (count, live), (true, false, cannot_tell) = alerts.get(key, (0, 0)), judged.get(key, (0, 0, 0))
+            verdicts = self._cache.get(
+                key,
+                (mode, true, false, changes[key]),
+                partial(self._judged_from_store, camera_id, skill, mode),
+            )
+            rate = verdicts.gate.rate
             rows.append(
                 SkillTrust(
-                    camera_id=figures.camera_id,
-                    skill=figures.skill,
-                    mode=figures.mode,
-                    degraded=figures.watch.degraded,
-                    alerts=figures.tally.alerts,
-                    live_alerts=figures.live_alerts,
-                    verdicts_true=figures.tally.true,
-                    verdicts_false=figures.tally.false,
-                    verdicts_cannot_tell=figures.tally.cannot_tell,
+                    camera_id=camera_id,
+                    skill=skill,
+                    mode=mode,
+                    degraded=verdicts.watch.degraded,
+                    alerts=count,
+                    live_alerts=live,
+                    verdicts_true=true,
+                    verdicts_false=false,
+                    verdicts_cannot_tell=cannot_tell,
                     false_alert_rate=rate.rate,
                     exact_upper=rate.exact_upper,
                     exact_lower=rate.exact_lower,
                     wilson_low=rate.wilson_low,
                     wilson_high=rate.wilson_high,
-                    promotion_offered=figures.gate.offered,
-                    recent_exact_lower=figures.watch.rate.exact_lower,
+                    promotion_offered=verdicts.gate.offered,
+                    recent_exact_lower=verdicts.watch.rate.exact_lower,
                     target=self._config.target_false_alert_rate,
                 )
             )
@@ -342,6 +435,7 @@ class TrustService:
         with self._modes_lock:
             state = self.store.set_mode(camera_id, skill, mode, actor, reason)
             self._modes[camera_id, skill] = state
+        self._cache.changed((camera_id, skill))
         return state
 
     def _configured(self, camera_id: str, skill: str) -> ConfiguredSkill:
@@ -353,18 +447,27 @@ class TrustService:
             )
         return configured
 
+    def _configured_mode(self, key: SkillKey) -> Mode:
+        configured = self._skills.get(key)
+        return configured.routing.mode if configured else "shadow"
+
+    def _judged(self, alerts: Sequence[Judgement], mode: Mode) -> Judged:
+        return judged(alerts, mode, self._config.target_false_alert_rate, self._config.watch_verdicts)
+
+    def _judged_from_store(self, camera_id: str, skill: str, mode: Mode) -> Judged:
+        return self._judged(self.store.judgements(camera_id, skill), mode)
+
     def _figures(self, camera_id: str, skill: str) -> SkillFigures:
+        key = (camera_id, skill)
+        change = self._cache.changes()[key]
         state = self.store.mode(camera_id, skill)
-        mode: Mode = state.mode if state else self._skills[camera_id, skill].routing.mode
-        return skill_figures(
-            camera_id,
-            self._camera_names.get(camera_id, ""),
-            skill,
-            mode,
-            self.store.judgements(camera_id, skill),
-            self._config.target_false_alert_rate,
-            self._config.watch_verdicts,
+        mode: Mode = state.mode if state else self._configured_mode(key)
+        alerts = self.store.judgements(camera_id, skill)
+        counts = tally(alerts)
+        verdicts = self._cache.get(
+            key, (mode, counts.true, counts.false, change), lambda: self._judged(alerts, mode)
         )
+        return skill_figures(camera_id, self._camera_names.get(camera_id, ""), skill, mode, alerts, verdicts)
 
     def _watch(self, camera_id: str, skill: str) -> None:
         if (camera_id, skill) not in self._skills:

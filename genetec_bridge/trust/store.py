@@ -112,6 +112,8 @@ class TrustStore:
         self._lock = threading.Lock()
         self._db = connect_durable(Path(path))
         self._db.executescript(_SCHEMA)
+        # Prunes made through this store: whoever keeps counts of its alerts counts them again.
+        self.prunes = 0
 
     def close(self) -> None:
         with self._lock:
@@ -223,6 +225,36 @@ class TrustStore:
         tail = f" LIMIT {int(limit)}" if limit is not None else ""
         return self._alerts(where + order + tail, tuple(params))
 
+    def modes(self) -> dict[tuple[str, str], Mode]:
+        """Every stored mode by (camera, skill)."""
+        with self._lock:
+            rows = self._db.execute("SELECT camera, skill, mode FROM modes").fetchall()
+        return {(row[0], row[1]): row[2] for row in rows}
+
+    def alert_counts(self, after: int = 0) -> tuple[int, dict[tuple[str, str], tuple[int, int]]]:
+        """(alerts, live alerts) per (camera, skill) among the alerts stored after row `after`, and the
+        last row counted: a caller keeping counts reads only the rows added since it last asked (NOT
+        INDEXED: the table's rowid range, not the per-skill index that would read every row)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT camera, skill, count(*), sum(mode = 'live'), max(rowid) FROM alerts NOT INDEXED WHERE rowid > ?"
+                " GROUP BY camera, skill",
+                (after,),
+            ).fetchall()
+        last = max((int(row[4]) for row in rows), default=after)
+        return last, {(row[0], row[1]): (int(row[2]), int(row[3] or 0)) for row in rows}
+
+    def verdict_counts(self) -> dict[tuple[str, str], tuple[int, int, int]]:
+        """(true, false, cannot tell) verdicts per (camera, skill), in one query over the verdicts (far
+        fewer than the alerts: CROSS JOIN keeps them the outer loop)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT a.camera, a.skill, sum(v.verdict = 'true'), sum(v.verdict = 'false'),"
+                " sum(v.verdict = 'cannot_tell') FROM verdicts v CROSS JOIN alerts a ON a.event_id = v.event_id"
+                " GROUP BY a.camera, a.skill"
+            ).fetchall()
+        return {(row[0], row[1]): (int(row[2] or 0), int(row[3] or 0), int(row[4] or 0)) for row in rows}
+
     def judgements(self, camera: str, skill: str) -> list[Judgement]:
         """The skill's alerts in time order, reduced to what the figures count."""
         with self._lock:
@@ -245,6 +277,7 @@ class TrustStore:
                 (before,),
             ).rowcount
             alerts = self._db.execute("DELETE FROM alerts WHERE occurred_at < ?", (before,)).rowcount
+            self.prunes += 1
         return PrunedTrust(alerts, verdicts)
 
     def held(self, start: float, end: float) -> TrustHeld:

@@ -14,6 +14,8 @@ from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.context import CONTEXT
 from genetec_bridge.box.rendering import render
 from genetec_bridge.box.security import SESSION_KEY, requires
+from genetec_bridge.box.site_file import SiteFile
+from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.redaction import redact_credentials
 from genetec_bridge.websdk.client import CameraInfo
 from genetec_bridge.websdk.errors import WebSdkError
@@ -55,6 +57,16 @@ def analysed_fps(frames: list[FrameTracks]) -> float | None:
     return round(len(recent) / RATE_WINDOW.total_seconds(), 1)
 
 
+def _pending(site_file: SiteFile, running: SiteConfig) -> bool:
+    """The saved file's cameras or schedules differ from those running (not applied yet)."""
+    try:
+        saved = site_file.site()
+    except ConfigError:  # the editor and apply report the file's problems; the list still shows
+        return True
+    keys = {"cameras", "schedules"}
+    return saved.model_dump(include=keys) != running.model_dump(include=keys)
+
+
 @requires(Role.VIEWER)
 async def cameras_page(request: web.Request) -> web.Response:
     context = request.app[CONTEXT]
@@ -72,13 +84,7 @@ async def cameras_page(request: web.Request) -> web.Response:
         if camera.id in status:
             row.streaming = status[camera.id].streaming
             row.frames_analysed = status[camera.id].frames_analysed
-    try:
-        saved = context.site_file.site()
-        pending = saved.model_dump(include={"cameras", "schedules"}) != running.model_dump(
-            include={"cameras", "schedules"}
-        )
-    except ConfigError:  # the editor and apply report the file's problems; the list still shows
-        pending = True
+    pending = await context.work.run(request[SESSION_KEY].user, _pending, context.site_file, running)
     ordered = sorted(rows.values(), key=lambda r: (not r.configured, r.name.lower()))
     return render(request, "cameras.html", cameras=ordered, websdk_error=websdk_error, pending=pending)
 
@@ -93,7 +99,8 @@ async def add_camera(request: web.Request) -> web.StreamResponse:
     if info is None:
         raise web.HTTPNotFound(text=f"camera {camera_id} is not in Security Center's list")
     try:
-        await asyncio.to_thread(context.site_file.add_camera, request[SESSION_KEY].user, info.guid, info.name)
+        user = request[SESSION_KEY].user
+        await context.work.run(user, context.site_file.add_camera, user, info.guid, info.name)
     except ConfigError as error:
         return web.Response(status=422, text=str(error))
     raise web.HTTPSeeOther(f"/cameras/{info.guid}")

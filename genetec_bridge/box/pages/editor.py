@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 TIMEZONES = sorted(zoneinfo.available_timezones())
 ALARM_LIST_TIMEOUT_S = 10.0
+# A Media Gateway that does not answer: the page is told after this, while the capture's own
+# timeouts end the thread (which keeps its place in the box's limits until then).
+SNAPSHOT_TIMEOUT_S = 15.0
 
 
 def _problems(error: ConfigError) -> list[dict[str, Any]]:
@@ -74,8 +77,9 @@ async def editor_page(request: web.Request) -> web.Response:
 async def snapshot(request: web.Request) -> web.Response:
     context = request.app[CONTEXT]
     camera_id = request.match_info["camera"]
+    user = request[SESSION_KEY].user
     try:
-        site = context.site_file.site()
+        site = await context.work.run(user, context.site_file.site)
     except ConfigError:
         site = context.bridge.site
     try:
@@ -83,9 +87,14 @@ async def snapshot(request: web.Request) -> web.Response:
     except KeyError:
         raise web.HTTPNotFound(text=f"camera {camera_id} is not configured") from None
     try:
-        jpeg = await asyncio.to_thread(snapshot_jpeg, site, camera)
+        jpeg = await context.work.within(SNAPSHOT_TIMEOUT_S, user, snapshot_jpeg, site, camera)
     except SnapshotError as error:
         return web.json_response({"error": str(error)}, status=503)
+    except TimeoutError:
+        message = (
+            f"no frame from camera {camera_id} within {SNAPSHOT_TIMEOUT_S:.0f} s through the Media Gateway"
+        )
+        return web.json_response({"error": message}, status=504)
     return web.Response(body=jpeg, content_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
 
@@ -109,8 +118,9 @@ async def save_camera(request: web.Request) -> web.Response:
             {"error": "expected JSON {camera: {...}, schedules: {...}, etag: '...'}"}, status=400
         )
     try:
-        version, summary = await asyncio.to_thread(
-            context.site_file.save_camera, request[SESSION_KEY].user, camera_id, camera, schedules, etag
+        user = request[SESSION_KEY].user
+        version, summary = await context.work.run(
+            user, context.site_file.save_camera, user, camera_id, camera, schedules, etag
         )
     except KeyError:
         return web.json_response({"error": f"camera {camera_id} is not in the site file"}, status=404)
@@ -126,7 +136,7 @@ async def save_camera(request: web.Request) -> web.Response:
 async def apply(request: web.Request) -> web.Response:
     context = request.app[CONTEXT]
     try:
-        site = await asyncio.to_thread(context.site_file.site)
+        site = await context.work.run(request[SESSION_KEY].user, context.site_file.site)
     except ConfigError as error:
         return web.json_response({"error": "invalid", "problems": _problems(error)}, status=422)
     restart = restart_needed(context.bridge.site, site)

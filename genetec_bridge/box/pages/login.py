@@ -4,7 +4,6 @@ The login form is protected against cross-site posting by a double-submit token 
 form field that must match), since there is no session yet to hold one.
 """
 
-import asyncio
 import math
 import secrets
 from urllib.parse import urlsplit
@@ -68,7 +67,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     wait_s = context.throttle.retry_after(user, address)
     if wait_s > 0:
         return _login_form(request, 429, t("login.locked", seconds=math.ceil(wait_s)), next_path)
-    account = await asyncio.to_thread(context.accounts.verify, user, password)
+    account = await context.work.check_password(context.accounts.verify, user, password)
     if account is None:
         context.throttle.failed(user, address)
         context.audit.append(user, "account.login_failed", user, {"address": address})

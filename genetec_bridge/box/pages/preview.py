@@ -2,7 +2,6 @@
 the draft would raise now) and the replay of the last hour. Both run the draft over the tracks the
 bridge keeps (no pixels) in a skill engine of their own: nothing reaches Security Center."""
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -14,7 +13,7 @@ from analytics.events import AnalyticsEvent
 from analytics.geometry.plane import anchor_point, point_in_polygon
 from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.context import CONTEXT
-from genetec_bridge.box.security import requires
+from genetec_bridge.box.security import SESSION_KEY, requires
 from genetec_bridge.config.site import SiteConfig
 
 # The live view runs the draft over the last minutes, enough for the usual dwell thresholds, and
@@ -43,7 +42,9 @@ async def _draft(request: web.Request) -> tuple[str, SiteConfig] | web.Response:
     try:
         body = await request.json()
         camera, schedules = body["camera"], body.get("schedules", {})
-        site = await asyncio.to_thread(context.site_file.check_draft, camera_id, camera, schedules)
+        site = await context.work.run(
+            request[SESSION_KEY].user, context.site_file.check_draft, camera_id, camera, schedules
+        )
     except (ValueError, KeyError, TypeError):
         return web.json_response({"error": "expected JSON {camera: {...}, schedules: {...}}"}, status=400)
     except ConfigError as error:
@@ -59,7 +60,9 @@ async def replay(request: web.Request) -> web.Response:
         return draft
     camera_id, site = draft
     frames = request.app[CONTEXT].bridge.history(camera_id)
-    events = await asyncio.to_thread(draft_events, site.camera(camera_id), site.schedules, frames)
+    events = await request.app[CONTEXT].work.run(
+        request[SESSION_KEY].user, draft_events, site.camera(camera_id), site.schedules, frames
+    )
     return web.json_response(
         {
             "frames": len(frames),
@@ -87,7 +90,9 @@ async def live(request: web.Request) -> web.Response:
     newest = frames[-1]
     assert newest.timestamp is not None
     recent = [f for f in frames if f.timestamp is not None and f.timestamp >= newest.timestamp - LIVE_WINDOW]
-    events = await asyncio.to_thread(draft_events, camera, site.schedules, recent)
+    events = await request.app[CONTEXT].work.run(
+        request[SESSION_KEY].user, draft_events, camera, site.schedules, recent
+    )
     anchors = [anchor_point(o.box) for o in newest.objects]
     return web.json_response(
         {

@@ -2,10 +2,11 @@
 camera), in the box's language, as genetec_bridge.privacy renders them: HTML served by the box (its
 own inline style sheet, nothing from elsewhere), Markdown and PDF to download."""
 
-import asyncio
 import base64
 import hashlib
 import re
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 from aiohttp import web
 
@@ -13,20 +14,30 @@ from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.context import CONTEXT
 from genetec_bridge.box.i18n import language
 from genetec_bridge.box.rendering import render
-from genetec_bridge.box.security import SECURITY_HEADERS, requires
+from genetec_bridge.box.security import SECURITY_HEADERS, SESSION_KEY, requires
 from genetec_bridge.privacy.documents import Document, site_documents
 
 _STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 CONTENT_TYPES = {"md": "text/markdown", "pdf": "application/pdf"}
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
-def _documents(request: web.Request) -> list[Document]:
-    return site_documents(request.app[CONTEXT].bridge.site, [language(request)])
+async def _in_box_thread(
+    request: web.Request, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    return await request.app[CONTEXT].work.run(request[SESSION_KEY].user, function, *args, **kwargs)
+
+
+async def _documents(request: web.Request) -> list[Document]:
+    return await _in_box_thread(
+        request, site_documents, request.app[CONTEXT].bridge.site, [language(request)]
+    )
 
 
 @requires(Role.VIEWER)
 async def privacy_page(request: web.Request) -> web.Response:
-    return render(request, "privacy.html", documents=await asyncio.to_thread(_documents, request))
+    return render(request, "privacy.html", documents=await _documents(request))
 
 
 def _document_policy(html: str) -> str:
@@ -41,16 +52,18 @@ def _document_policy(html: str) -> str:
 @requires(Role.VIEWER)
 async def privacy_document(request: web.Request) -> web.Response:
     name, output = request.match_info["name"], request.match_info["format"]
-    documents = await asyncio.to_thread(_documents, request)
+    documents = await _documents(request)
     document = next((d for d in documents if d.name == name), None)
     if document is None:
         raise web.HTTPNotFound(text=f"no privacy document {name}")
     if output == "html":
-        html = await asyncio.to_thread(document.html)
+        html = await _in_box_thread(request, document.html)
         return web.Response(
             text=html, content_type="text/html", headers={"Content-Security-Policy": _document_policy(html)}
         )
-    content = await asyncio.to_thread(document.render, output)  # type: ignore[arg-type]
+    if output not in CONTENT_TYPES:
+        raise web.HTTPNotFound(text=f"no format {output}")
+    content = await _in_box_thread(request, document.render, "pdf" if output == "pdf" else "md")
     body = content.encode() if isinstance(content, str) else content
     return web.Response(
         body=body,

@@ -3,7 +3,6 @@ drawn over a fresh snapshot of the camera: no image of the event is stored) and 
 Security Desk; a verdict is one key press. Below, per skill and camera, the figures and the promotion
 gate: "Go live" when the gate is open, else only with a written reason (integrators, audited)."""
 
-import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -15,8 +14,8 @@ from genetec_bridge.box.rendering import render
 from genetec_bridge.box.security import SESSION_KEY, requires
 from genetec_bridge.trust.figures import SkillFigures
 from genetec_bridge.trust.review import ReviewItem
-from genetec_bridge.trust.service import TrustError
-from genetec_bridge.trust.verdicts import FalseReason, Verdict
+from genetec_bridge.trust.service import TrustError, TrustService
+from genetec_bridge.trust.verdicts import FalseReason, Verdict, VerdictRecord
 
 # The reason keys after `f`, in the order the review queue offers them, with each label's message key.
 REASON_KEYS = {str(number): reason for number, reason in enumerate(FalseReason, start=1)}
@@ -29,7 +28,7 @@ def _percent(value: float | None) -> str:
 
 def figures_row(figures: SkillFigures) -> dict[str, Any]:
     """One skill on one camera as the page shows it (the same strings in the page and after a verdict)."""
-    tally, rate = figures.tally, figures.tally.rate
+    tally, rate = figures.tally, figures.gate.rate
     return {
         "key": f"{figures.camera_id}/{figures.skill}",
         "camera_id": figures.camera_id,
@@ -76,17 +75,23 @@ def _item(item: ReviewItem) -> dict[str, Any]:
     }
 
 
-def _page(
+def _queue_and_figures(trust: TrustService) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    return [_item(item) for item in trust.review_queue()], [figures_row(f) for f in trust.figures()]
+
+
+async def _page(
     request: web.Request, status: int = 200, error: str = "", changed: tuple[str, str] | None = None
 ) -> web.Response:
     trust = request.app[CONTEXT].bridge.trust
-    role = request[SESSION_KEY].role
+    session = request[SESSION_KEY]
+    role = session.role
+    items, figures = await request.app[CONTEXT].work.run(session.user, _queue_and_figures, trust)
     return render(
         request,
         "review.html",
         status=status,
-        items=[_item(item) for item in trust.review_queue()],
-        figures=[figures_row(f) for f in trust.figures()],
+        items=items,
+        figures=figures,
         reasons=[(key, reason.value, REASON_MESSAGES[reason]) for key, reason in REASON_KEYS.items()],
         can_judge=role.allows(Role.REVIEWER),
         can_promote=role.allows(Role.INTEGRATOR),
@@ -97,7 +102,19 @@ def _page(
 
 @requires(Role.VIEWER)
 async def review_page(request: web.Request) -> web.Response:
-    return _page(request)
+    return await _page(request)
+
+
+def _judge(
+    trust: TrustService, event_id: str, verdict: Verdict, user: str, reason: FalseReason | None
+) -> tuple[VerdictRecord, SkillFigures] | None:
+    """The verdict recorded and the skill's figures after it; None when the alert is unknown."""
+    item = trust.review_item(event_id)
+    if item is None:
+        return None
+    record = trust.record_verdict(event_id, verdict, user, reason)
+    [figures] = trust.figures(item.camera_id, item.skill)
+    return record, figures
 
 
 @requires(Role.REVIEWER)
@@ -120,16 +137,14 @@ async def post_verdict(request: web.Request) -> web.Response:
             },
             status=400,
         )
-    item = trust.review_item(event_id)
-    if item is None:
-        return web.json_response({"error": f"no alert {event_id} in the trust store"}, status=404)
+    user = request[SESSION_KEY].user
     try:
-        record = await asyncio.to_thread(
-            trust.record_verdict, event_id, verdict, request[SESSION_KEY].user, reason
-        )
+        judged = await request.app[CONTEXT].work.run(user, _judge, trust, event_id, verdict, user, reason)
     except TrustError as error:
         return web.json_response({"error": str(error)}, status=422)
-    [figures] = trust.figures(item.camera_id, item.skill)
+    if judged is None:
+        return web.json_response({"error": f"no alert {event_id} in the trust store"}, status=404)
+    record, figures = judged
     return web.json_response(
         {
             "event_id": event_id,
@@ -149,16 +164,17 @@ async def change_mode(request: web.Request) -> web.Response:
     camera, skill, action = str(form.get("camera", "")), str(form.get("skill", "")), form.get("action")
     reason = str(form.get("reason", "")).strip()
     user = request[SESSION_KEY].user
+    work = request.app[CONTEXT].work
     try:
         if action == "promote":
-            await asyncio.to_thread(trust.promote, camera, skill, user, reason or None)
+            state = await work.run(user, trust.promote, camera, skill, user, reason or None)
         elif action == "demote":
-            await asyncio.to_thread(trust.demote, camera, skill, user, reason)
+            state = await work.run(user, trust.demote, camera, skill, user, reason)
         else:
-            return _page(request, 400, error=f"unknown action {action!r}")
+            return await _page(request, 400, error=f"unknown action {action!r}")
     except TrustError as error:
-        return _page(request, 409, error=str(error))
-    return _page(request, changed=(skill, trust.mode(camera, skill).mode))
+        return await _page(request, 409, error=str(error))
+    return await _page(request, changed=(skill, state.mode))
 
 
 def register(app: web.Application) -> None:

@@ -6,7 +6,6 @@ NGSI-LD JSON), written by the same code as `genetec-bridge counts export`.
 Days are UTC, like the store. A period never analysed is missing data (`null`), never zero traffic.
 """
 
-import asyncio
 import io
 import tempfile
 import zipfile
@@ -20,7 +19,7 @@ from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.context import CONTEXT
 from genetec_bridge.box.i18n import language
 from genetec_bridge.box.rendering import render
-from genetec_bridge.box.security import requires
+from genetec_bridge.box.security import SESSION_KEY, requires
 from genetec_bridge.commands.counts import PERIODS
 from genetec_bridge.counting import traffic_views
 from genetec_bridge.counting.categories import CATEGORY_NAMES
@@ -70,7 +69,9 @@ async def traffic_page(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text=f"no counting point {chosen}")
     views = None
     if point is not None and site.counting.store_path.is_file():
-        views = await asyncio.to_thread(_views, site.counting.store_path, point, day)
+        views = await request.app[CONTEXT].work.run(
+            request[SESSION_KEY].user, _views, site.counting.store_path, point, day
+        )
     return render(
         request,
         "traffic.html",
@@ -124,8 +125,15 @@ async def export(request: web.Request) -> web.Response:
     if not path.is_file():
         raise web.HTTPNotFound(text="no statistics store yet (counting.store_path)")
     try:
-        name, body = await asyncio.to_thread(
-            _export, path, counting_points(site), _utc(start), _utc(end), period, kind
+        name, body = await request.app[CONTEXT].work.run(
+            request[SESSION_KEY].user,
+            _export,
+            path,
+            counting_points(site),
+            _utc(start),
+            _utc(end),
+            period,
+            kind,
         )
     except ValueError as error:
         raise web.HTTPBadRequest(text=f"{error} (its counting skill's interval_s)") from None

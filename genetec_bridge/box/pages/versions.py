@@ -1,7 +1,5 @@
 """Saved versions of the site file: the list, each version's diff, and rollback (integrators)."""
 
-import asyncio
-
 from aiohttp import web
 
 from analytics.config.loader import ConfigError
@@ -44,7 +42,8 @@ async def rollback(request: web.Request) -> web.StreamResponse:
     context = request.app[CONTEXT]
     number = _number(request)
     try:
-        version = await asyncio.to_thread(context.site_file.rollback, request[SESSION_KEY].user, number)
+        user = request[SESSION_KEY].user
+        version = await context.work.run(user, context.site_file.rollback, user, number)
     except KeyError:
         raise web.HTTPNotFound(text=f"no version {number}") from None
     except ConfigError as error:

@@ -3,8 +3,8 @@
 The event loop does no heavy work: SQLite commits, file appends, password hashes, image decoding and
 statistics run in a `WorkerPool`. Each store has a pool of its own with one thread (its writer: writes
 to it are serialised and in order, and a slow store holds up nobody else), and the configuration box has
-its own bounded pool, so that a person's requests never delay an alert. `asyncio.to_thread` (the loop's
-shared default pool) is not used by the bridge for this reason.
+its own bounded pool, so that a person's requests never delay an alert. The loop's shared default pool
+(`asyncio.to_thread`) is left to joining the camera readers' threads when they stop, which touches no store.
 """
 
 import asyncio

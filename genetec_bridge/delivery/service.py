@@ -270,7 +270,7 @@ class DeliveryService:
         waiting = False
         while True:
             try:
-                await asyncio.to_thread(self.outbox.claim_delivery, BRIDGE_DELIVERER)
+                await self.outbox_pool.run(self.outbox.claim_delivery, BRIDGE_DELIVERER)
             except (DeliveryClaimed, OSError) as refused:
                 # An unusable lock file (disk full before it was ever created) waits too: sending
                 # without the claim could send what another deliverer sends.

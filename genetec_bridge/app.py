@@ -48,6 +48,7 @@ from genetec_bridge.privacy.retention import purge_periodically
 from genetec_bridge.store_health import StoreHealth
 from genetec_bridge.supervision import Loops
 from genetec_bridge.trust.service import TrustService
+from genetec_bridge.trust.store import TrustStore
 from genetec_bridge.websdk.client import WebSdkClient
 from genetec_bridge.websdk.keeper import WebSdkKeeper
 
@@ -91,10 +92,10 @@ class Bridge:
         self._keeper = WebSdkKeeper(
             self._websdk, custom_event_definitions(site), on_created=self._custom_events_created
         )
-        self._outbox = Outbox(site.delivery.outbox_path)
+        self._outbox = Outbox(site.delivery.outbox_path, health=self.store_health)
         self._counts = LiveCounts(site)
         self._audit = AuditTrail(site.audit.path)
-        self._statistics = StatisticsStore(site.counting.store_path)
+        self._statistics = StatisticsStore(site.counting.store_path, health=self.store_health)
         self._delivery = DeliveryService(
             self._websdk,
             self._outbox,
@@ -105,7 +106,9 @@ class Bridge:
             keep_rejected_h=site.delivery.keep_rejected_h,
             audit=self._audit,
         )
-        self._trust = TrustService(site, audit=self._audit)
+        self._trust = TrustService(
+            site, store=TrustStore(site.trust.store_path, health=self.store_health), audit=self._audit
+        )
         self._trust.initialise_modes()
         self._acknowledgements = (
             AlarmAcknowledgements(self._websdk, self._outbox, self._trust)

@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import subprocess
+import threading
 import tracemalloc
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -220,3 +221,19 @@ def test_a_large_trail_is_purged_and_paged_without_reading_it_whole(tmp_path: Pa
     assert trail.path.read_bytes().count(b"\n") == 1 + count - 2_000 + 1  # checkpoint, kept, purge
     # Held in memory at most: a twentieth of the log (about 45 MB here).
     assert purge_peak < size / 20 and page_peak < size / 20, (purge_peak, page_peak, size)
+
+
+def test_a_trail_checked_while_entries_are_appended_is_found_intact(tmp_path: Path) -> None:
+    trail = _trail(tmp_path, count=1000)  # a check long enough for appends to land during it
+    appended = 200
+    writer = threading.Thread(
+        target=lambda: [trail.append("delivery", "alert.delivered", f"camera-{n}") for n in range(appended)]
+    )
+    checks: list[list[str]] = []
+    writer.start()
+    while writer.is_alive():
+        checks.append(AuditTrail(trail.path).verify())
+    writer.join()
+
+    assert len(trail.entries()) == 1000 + appended
+    assert [problems for problems in checks if problems] == [] and len(checks) > 1

@@ -366,11 +366,13 @@ def _backward(log: BinaryIO) -> Iterator[tuple[int, bytes]]:
 def _copy_kept(log: BinaryIO, kept: BinaryIO, cutoff: datetime) -> tuple[int, dict[str, Any]] | None:
     """Copy to `kept` a checkpoint and the lines of `log` after the run of entries older than `cutoff`;
     returns how many entries went and the checkpoint, or None when none is old enough."""
-    removed, checkpoint, held = 0, None, []
+    removed = 0
+    checkpoint: dict[str, Any] | None = None
+    held: list[bytes] = []  # bad lines: kept, unless an entry after them goes too
     for line in log:
         stored = _parse(line) if line.strip() else _BadLine(0, "blank")
         if isinstance(stored, _BadLine):
-            held.append(line)  # kept, unless an entry after it goes too
+            held.append(line)
             continue
         if stored.entry is None:
             continue  # the previous checkpoint: the new one replaces it

@@ -24,7 +24,6 @@ window of traffic, with no vacuum to run and no change to existing files.
 """
 
 import json
-import logging
 import sqlite3
 import threading
 import time
@@ -37,8 +36,6 @@ from genetec_bridge.delivery.lanes import lane_of
 from genetec_bridge.durable_sqlite import open_checked
 from genetec_bridge.health.status import AlarmResponses, ParkedEvent
 from genetec_bridge.store_health import StoreHealth
-
-log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (

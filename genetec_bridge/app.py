@@ -61,6 +61,7 @@ from genetec_bridge.store_health import StoreHealth
 from genetec_bridge.store_writer import STORAGE_ERRORS, LaterAudit, StoreWriter
 from genetec_bridge.supervision import Loops
 from genetec_bridge.trust.service import TrustService
+from genetec_bridge.trust.store import TrustStore
 from genetec_bridge.websdk.client import WebSdkClient
 from genetec_bridge.websdk.keeper import WebSdkKeeper
 from genetec_bridge.workers import WorkerPool
@@ -108,10 +109,10 @@ class Bridge:
         self._keeper = WebSdkKeeper(
             self._websdk, custom_event_definitions(site), on_created=self._custom_events_created
         )
-        self._outbox = Outbox(site.delivery.outbox_path)
+        self._outbox = Outbox(site.delivery.outbox_path, health=self.store_health)
         self._counts = LiveCounts(site)
         self._audit = AuditTrail(site.audit.path)
-        self._statistics = StatisticsStore(site.counting.store_path)
+        self._statistics = StatisticsStore(site.counting.store_path, health=self.store_health)
         self._statistics_pool = WorkerPool("statistics")
         self._trust_writer = StoreWriter("trust", self.store_health)
         self._audit_writer = StoreWriter("audit", self.store_health)
@@ -127,7 +128,12 @@ class Bridge:
             audit=self._later_audit,
             store_health=self.store_health,
         )
-        self._trust = TrustService(site, audit=self._audit, later_audit=self._later_audit)
+        self._trust = TrustService(
+            site,
+            store=TrustStore(site.trust.store_path, health=self.store_health),
+            audit=self._audit,
+            later_audit=self._later_audit,
+        )
         self._load_trust_modes()
         self._trust_writer.submit(self._trust.initialise_modes)
         self._acknowledgements = (

@@ -9,21 +9,33 @@ Retention: `purge` removes the oldest entries and puts a checkpoint line first i
 sequence number and hash of the last entry removed, so the first entry kept still chains to something
 known. The purge is itself an entry (`audit.purge`) naming that checkpoint, so a checkpoint that no
 purge recorded (someone cutting the head of the log and writing their own) fails `verify`. The log is
-rewritten to a temporary file and renamed over the old one: a crash leaves the old log or the new one.
+rewritten, streamed line by line (never held whole in memory), to a temporary file and renamed over the
+old one: a crash leaves the old log or the new one.
+
+Damage does not break the trail for good. Every write (append, purge) first recovers, under the lock,
+where the chain stands from the log's last valid line, read from the end: a torn tail (half a line, left
+by a full disk or a kill in the middle of a write) is cut off and the file fsynced; a head file that is
+missing, empty or behind the log (a crash between the line and its head) is rewritten from the log. What
+was repaired is recorded as an entry of its own (`audit.recovered`), so the chain says so. A head ahead
+of the log (newest entries removed) is kept, and the next entry follows it: that removal stays visible
+to `verify`. Readers never raise on a bad line: `entries` and the purge pass over it, `verify` names it.
+The head is written to a temporary file, fsynced, renamed, and the directory fsynced, as is a new log.
+`newest` reads only the end of the log, for the box's audit page.
 """
 
 import csv
 import fcntl
 import hashlib
+import io
 import json
 import os
 import shutil
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 GENESIS = "0" * 64
 PURGE_ACTION = "audit.purge"
@@ -31,6 +43,10 @@ PURGE_ACTION = "audit.purge"
 CUSTOM_EVENTS_CREATED = "websdk.custom_events.created"
 # The key of the checkpoint line a purge puts first in the log; entries never have it.
 CHECKPOINT_KEY = "checkpoint"
+# What a write that found (and repaired) damage records first.
+RECOVERED_ACTION = "audit.recovered"
+# The end of the log is read backward in blocks of this size.
+_BLOCK = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -44,7 +60,9 @@ class AuditEntry:
     prev: str = GENESIS
 
     def digest(self) -> str:
-        canonical = json.dumps(asdict(self), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        # The fields as they are: `asdict` would copy `details` first, four times slower, and `verify`
+        # hashes every entry of the year.
+        canonical = json.dumps(vars(self), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -65,68 +83,73 @@ class AuditTrail:
         at: datetime | None = None,
     ) -> AuditEntry:
         with self._locked():
-            entry = self._next_entry(actor, action, subject, details, at)
-            with self.path.open("a", encoding="utf-8") as log:
-                log.write(_line(entry) + "\n")
-                log.flush()
-                os.fsync(log.fileno())
-            self._write_head(entry.seq, entry.digest())
+            entry = self._next_entry(self._recover(), actor, action, subject, details, at)
+            self._write(entry)
             return entry
 
     def entries(self) -> list[AuditEntry]:
-        entries = []
-        for line in self._lines():
-            record = json.loads(line)
-            if CHECKPOINT_KEY in record:
-                continue
-            record.pop("hash", None)
-            entries.append(AuditEntry(**record))
-        return entries
+        """Every entry, oldest first; a line that is not an entry is passed over (`verify` names it)."""
+        with _open_log(self.path) as log:
+            return [line.entry for line in _read(log) if isinstance(line, _Stored) and line.entry]
+
+    def newest(self, count: int, skip: int = 0) -> list[AuditEntry]:
+        """The `count` newest entries after the `skip` newest, newest first, read from the end of the log."""
+        found: list[AuditEntry] = []
+        with _open_log(self.path) as log:
+            for _, raw in _backward(log):
+                stored = _parse(raw)
+                if not isinstance(stored, _Stored) or stored.entry is None:
+                    continue
+                if skip:
+                    skip -= 1
+                    continue
+                found.append(stored.entry)
+                if len(found) == count:
+                    break
+        return found
 
     def purge(self, before: datetime, actor: str = "retention") -> int:
         """Remove the entries written before `before` (the oldest ones); returns how many went.
 
         Entries are in time order, so only a run at the start of the log is removed; the purge is
-        recorded as a new entry, which is never itself removed by this call."""
+        recorded as a new entry, which is never itself removed by this call. Bad lines within the run
+        go with it; the log is copied line by line, never read whole."""
         cutoff = before.astimezone(UTC)
         with self._locked():
-            lines = [line for line in self._lines() if CHECKPOINT_KEY not in json.loads(line)]
-            removed = 0
-            for line in lines:
-                if datetime.fromisoformat(json.loads(line)["at"]) >= cutoff:
-                    break
-                removed += 1
-            if not removed:
-                return 0
-            last = json.loads(lines[removed - 1])
-            checkpoint = {"seq": last["seq"], "hash": last["hash"]}
-            entry = self._next_entry(
-                actor,
-                PURGE_ACTION,
-                self.path.name,
-                {"removed": removed, "before": cutoff.isoformat(timespec="seconds"), **checkpoint},
-                None,
-            )
-            kept = [json.dumps({CHECKPOINT_KEY: checkpoint}), *lines[removed:], _line(entry)]
+            last = self._recover()
             temporary = self.path.with_name(self.path.name + ".tmp")
-            with temporary.open("w", encoding="utf-8") as log:
-                log.write("\n".join(kept) + "\n")
-                log.flush()
-                os.fsync(log.fileno())
+            with _open_log(self.path) as log, temporary.open("wb") as kept:
+                removed = _copy_kept(log, kept, cutoff)
+                if removed is None:
+                    temporary.unlink()
+                    return 0
+                count, checkpoint = removed
+                entry = self._next_entry(
+                    last,
+                    actor,
+                    PURGE_ACTION,
+                    self.path.name,
+                    {"removed": count, "before": cutoff.isoformat(timespec="seconds"), **checkpoint},
+                    None,
+                )
+                kept.write(_line(entry).encode() + b"\n")
+                kept.flush()
+                os.fsync(kept.fileno())
             os.replace(temporary, self.path)
+            _fsync_directory(self.path.parent)
             self._write_head(entry.seq, entry.digest())
-            return removed
+            return count
 
     def export(self, directory: Path) -> list[Path]:
         """Copy the trail for an auditor: the log and head as kept, a CSV of the entries, and the result
         of `verify` with the log's SHA-256. Returns the files written."""
         directory.mkdir(parents=True, exist_ok=True)
-        with self._locked():
+        with self._locked(), ExitStack() as stack:
             written = []
             for source in (self.path, self._head):
                 if source.exists():
                     written.append(Path(shutil.copy2(source, directory / source.name)))
-            entries, problems = self.entries(), self.verify()
+            entries, problems = self.entries(), _problems(*self._snapshot(stack))
         table = directory / (self.path.stem + ".csv")
         with table.open("w", encoding="utf-8", newline="") as file:
             writer = csv.writer(file)
@@ -137,7 +160,8 @@ class AuditTrail:
                     [entry.seq, entry.at, entry.actor, entry.action, entry.subject, details, entry.prev]
                 )
         report = directory / (self.path.stem + "-verification.json")
-        log_bytes = self.path.read_bytes() if self.path.exists() else b""
+        with _open_log(self.path) as log:
+            log_sha256 = hashlib.file_digest(log, "sha256").hexdigest()
         report.write_text(
             json.dumps(
                 {
@@ -145,7 +169,7 @@ class AuditTrail:
                     "entries": len(entries),
                     "first_seq": entries[0].seq if entries else None,
                     "last_seq": entries[-1].seq if entries else None,
-                    "log_sha256": hashlib.sha256(log_bytes).hexdigest(),
+                    "log_sha256": log_sha256,
                     "intact": not problems,
                     "problems": problems,
                 },
@@ -162,58 +186,82 @@ class AuditTrail:
         return [path for path in (self.path, self._head, self._lock) if path.exists()]
 
     def verify(self) -> list[str]:
-        """Every break in the chain, in words; empty when the trail is intact."""
-        problems: list[str] = []
-        prev, expected_seq = GENESIS, 1
-        checkpoint: dict[str, Any] | None = None
-        purges: list[AuditEntry] = []
-        lines = self._lines()
-        for number, line in enumerate(lines, start=1):
-            try:
-                record = json.loads(line)
-                if number == 1 and CHECKPOINT_KEY in record:
-                    checkpoint = record[CHECKPOINT_KEY]
-                    prev, expected_seq = str(checkpoint["hash"]), int(checkpoint["seq"]) + 1
-                    continue
-                stored_hash = record.pop("hash")
-                entry = AuditEntry(**record)
-            except (ValueError, TypeError, KeyError) as error:
-                problems.append(f"line {number}: unreadable entry ({error})")
-                continue
-            if entry.seq != expected_seq:
-                problems.append(
-                    f"line {number}: entry {entry.seq} follows {expected_seq - 1} (removed or moved)"
-                )
-            if entry.prev != prev:
-                problems.append(f"line {number}: entry {entry.seq} does not chain to the entry before it")
-            if entry.digest() != stored_hash:
-                problems.append(f"line {number}: entry {entry.seq} was altered (hash mismatch)")
-            if entry.action == PURGE_ACTION:
-                purges.append(entry)
-            prev, expected_seq = stored_hash, entry.seq + 1
-        if checkpoint is not None and not any(
-            purge.details.get("seq") == checkpoint.get("seq")
-            and purge.details.get("hash") == checkpoint.get("hash")
-            for purge in purges
-        ):
-            problems.append(f"the checkpoint at entry {checkpoint.get('seq')} was recorded by no purge")
-        head_seq, head_hash = self._read_head()
-        last_seq = expected_seq - 1
-        if last_seq < head_seq:
-            problems.append(f"the trail ends before its recorded last entry {head_seq} (at {last_seq})")
-        elif last_seq > head_seq or (head_seq and head_hash != prev):
-            problems.append(f"the trail's last entry {last_seq} is not the recorded last entry {head_seq}")
-        return problems
+        """Every break in the chain and every line that is not an entry, in words; empty when intact."""
+        with ExitStack() as stack:
+            with self._locked():
+                # Entries appended while the check runs are left out of it, and a purge's rename leaves
+                # the open log whole: the check sees the log as it stood when its head was read.
+                log, size, head = self._snapshot(stack)
+            return _problems(log, size, head)
+
+    def _snapshot(self, stack: ExitStack) -> tuple[BinaryIO, int, tuple[int, str] | None]:
+        """Under the lock: the log, open (closed with `stack`), its size, and the head."""
+        log = stack.enter_context(_open_log(self.path))
+        size = log.seek(0, os.SEEK_END)
+        log.seek(0)
+        return log, size, self._read_head()
+
+    def _recover(self) -> tuple[int, str]:
+        """Under the lock: the sequence number and hash the next entry follows. A torn tail is cut off and
+        a head missing, unreadable or behind the log is replaced, with an `audit.recovered` entry."""
+        last, torn = self._repair_tail()
+        head = self._read_head()
+        repairs: dict[str, Any] = {"torn_bytes": torn} if torn else {}
+        if head is None or head[0] < last[0]:
+            # The log is further on than its head: the crash came between a line and its head.
+            if last[0]:
+                repairs["head"] = "missing or unreadable" if head is None else f"behind the log, at {head[0]}"
+            head = last
+        if not repairs:
+            return head
+        entry = self._next_entry(head, "audit", RECOVERED_ACTION, self.path.name, repairs, None)
+        self._write(entry)
+        return entry.seq, entry.digest()
+
+    def _repair_tail(self) -> tuple[tuple[int, str], int]:
+        """The log's last valid line (its sequence number and hash), and how many bytes after it, not
+        a line of the log, were cut off (fsynced); a last line that lacks only its newline gets it."""
+        if not self.path.exists():
+            return (0, GENESIS), 0
+        with self.path.open("r+b") as log:
+            size = log.seek(0, os.SEEK_END)
+            last, end = (0, GENESIS), 0
+            for offset, raw in _backward(log):
+                stored = _parse(raw)
+                if isinstance(stored, _Stored):
+                    last, end = (stored.seq, stored.hash), offset + len(raw) + 1
+                    break
+            if end == size:
+                return last, 0
+            if end > size:
+                log.seek(size)
+                log.write(b"\n")
+            else:
+                log.truncate(end)
+            log.flush()
+            os.fsync(log.fileno())
+            return last, max(0, size - end)
+
+    def _write(self, entry: AuditEntry) -> None:
+        created = not self.path.exists()
+        with self.path.open("a", encoding="utf-8") as log:
+            log.write(_line(entry) + "\n")
+            log.flush()
+            os.fsync(log.fileno())
+        if created:
+            _fsync_directory(self.path.parent)
+        self._write_head(entry.seq, entry.digest())
 
     def _next_entry(
         self,
+        last: tuple[int, str],
         actor: str,
         action: str,
         subject: str,
         details: Mapping[str, Any] | None,
         at: datetime | None,
     ) -> AuditEntry:
-        seq, prev = self._read_head()
+        seq, prev = last
         return AuditEntry(
             seq=seq + 1,
             at=(at or datetime.now(UTC)).isoformat(timespec="seconds"),
@@ -224,19 +272,22 @@ class AuditTrail:
             prev=prev,
         )
 
-    def _lines(self) -> list[str]:
-        return self.path.read_text(encoding="utf-8").splitlines() if self.path.exists() else []
-
-    def _read_head(self) -> tuple[int, str]:
-        if not self._head.exists():
-            return 0, GENESIS
-        head = json.loads(self._head.read_text())
-        return int(head["seq"]), str(head["hash"])
+    def _read_head(self) -> tuple[int, str] | None:
+        """The recorded last entry; None when the head file is missing or unreadable."""
+        try:
+            head = json.loads(self._head.read_text(encoding="utf-8"))
+            return int(head["seq"]), str(head["hash"])
+        except (FileNotFoundError, ValueError, TypeError, KeyError):
+            return None
 
     def _write_head(self, seq: int, digest: str) -> None:
         temporary = self._head.with_name(self._head.name + ".tmp")
-        temporary.write_text(json.dumps({"seq": seq, "hash": digest}))
+        with temporary.open("w", encoding="utf-8") as head:
+            head.write(json.dumps({"seq": seq, "hash": digest}))
+            head.flush()
+            os.fsync(head.fileno())
         os.replace(temporary, self._head)
+        _fsync_directory(self._head.parent)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -247,6 +298,165 @@ class AuditTrail:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A valid line: an entry with its stored hash, or (`entry` None) the checkpoint a purge wrote."""
+
+    number: int
+    seq: int
+    hash: str
+    entry: AuditEntry | None
+
+
+@dataclass(frozen=True)
+class _BadLine:
+    number: int
+    reason: str
+
+
+def _parse(raw: bytes, number: int = 0) -> _Stored | _BadLine:
+    try:
+        record = json.loads(raw)
+        if CHECKPOINT_KEY in record:
+            checkpoint = record[CHECKPOINT_KEY]
+            return _Stored(number, int(checkpoint["seq"]), str(checkpoint["hash"]), None)
+        stored_hash = str(record.pop("hash"))
+        entry = AuditEntry(**record)
+        if datetime.fromisoformat(entry.at).tzinfo is None:
+            raise ValueError(f"time without a zone: {entry.at}")
+        return _Stored(number, entry.seq, stored_hash, entry)
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        return _BadLine(number, f"{type(error).__name__}: {error}")
+
+
+def _read(log: BinaryIO, size: int | None = None) -> Iterator[_Stored | _BadLine]:
+    """The log's lines, oldest first, one at a time (blank lines are passed over), up to `size` bytes."""
+    read = 0
+    for number, raw in enumerate(log, start=1):
+        read += len(raw)
+        if size is not None and read > size:
+            return  # written after the log's size was taken
+        if raw.strip():
+            yield _parse(raw, number)
+
+
+def _backward(log: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """The log's non-blank lines (and what follows the last newline), newest first, with the offset
+    each starts at, reading blocks from the end."""
+    position = log.seek(0, os.SEEK_END)
+    pending = b""
+    while position > 0:
+        start = max(0, position - _BLOCK)
+        log.seek(start)
+        pending = log.read(position - start) + pending
+        position = start
+        first, *complete = pending.split(b"\n")
+        offset = position + len(pending)
+        for raw in reversed(complete):
+            offset -= len(raw) + 1
+            if raw.strip():
+                yield offset + 1, raw
+        pending = first
+    if pending.strip():
+        yield 0, pending
+
+
+def _copy_kept(log: BinaryIO, kept: BinaryIO, cutoff: datetime) -> tuple[int, dict[str, Any]] | None:
+    """Copy to `kept` a checkpoint and the lines of `log` after the run of entries older than `cutoff`;
+    returns how many entries went and the checkpoint, or None when none is old enough."""
+    removed = 0
+    checkpoint: dict[str, Any] | None = None
+    held: list[bytes] = []  # bad lines: kept, unless an entry after them goes too
+    for line in log:
+        stored = _parse(line) if line.strip() else _BadLine(0, "blank")
+        if isinstance(stored, _BadLine):
+            held.append(line)
+            continue
+        if stored.entry is None:
+            continue  # the previous checkpoint: the new one replaces it
+        if datetime.fromisoformat(stored.entry.at) >= cutoff:
+            held.append(line)
+            break
+        removed, checkpoint, held = removed + 1, {"seq": stored.seq, "hash": stored.hash}, []
+    if checkpoint is None:
+        return None
+    kept.write(json.dumps({CHECKPOINT_KEY: checkpoint}).encode() + b"\n")
+    kept.writelines(held)
+    kept.writelines(log)  # the rest, as it is
+    return removed, checkpoint
+
+
+def _problems(log: BinaryIO, size: int, head: tuple[int, str] | None) -> list[str]:
+    """What `verify` reports on the first `size` bytes of `log` and the `head` read with them."""
+    problems, last_seq, prev = _chain_problems(_read(log, size))
+    head_seq, head_hash = head or (0, GENESIS)
+    if head is None and last_seq:
+        problems.append("the head file is missing or unreadable (rewritten at the next entry)")
+    elif last_seq < head_seq:
+        problems.append(f"the trail ends before its recorded last entry {head_seq} (at {last_seq})")
+    elif last_seq > head_seq or (head_seq and head_hash != prev):
+        problems.append(f"the trail's last entry {last_seq} is not the recorded last entry {head_seq}")
+    return problems
+
+
+def _chain_problems(lines: Iterable[_Stored | _BadLine]) -> tuple[list[str], int, str]:
+    """The breaks in the chain of `lines`, the last sequence number and the last hash."""
+    problems: list[str] = []
+    prev, expected_seq = GENESIS, 1
+    checkpoint: _Stored | None = None
+    purges: list[AuditEntry] = []
+    for line in lines:
+        if isinstance(line, _BadLine):
+            problems.append(f"line {line.number}: unreadable entry ({line.reason})")
+            continue
+        entry = line.entry
+        if entry is None:
+            if line.number == 1:
+                checkpoint = line
+                prev, expected_seq = line.hash, line.seq + 1
+            else:
+                problems.append(f"line {line.number}: a checkpoint that is not the first line")
+            continue
+        if entry.seq != expected_seq:
+            problems.append(
+                f"line {line.number}: entry {entry.seq} follows {expected_seq - 1} (removed or moved)"
+            )
+        if entry.prev != prev:
+            problems.append(f"line {line.number}: entry {entry.seq} does not chain to the entry before it")
+        if entry.digest() != line.hash:
+            problems.append(f"line {line.number}: entry {entry.seq} was altered (hash mismatch)")
+        if entry.action == PURGE_ACTION:
+            purges.append(entry)
+        prev, expected_seq = line.hash, entry.seq + 1
+    if checkpoint is not None and not any(
+        purge.details.get("seq") == checkpoint.seq and purge.details.get("hash") == checkpoint.hash
+        for purge in purges
+    ):
+        problems.append(f"the checkpoint at entry {checkpoint.seq} was recorded by no purge")
+    return problems, expected_seq - 1, prev
+
+
+@contextmanager
+def _open_log(path: Path) -> Iterator[io.BufferedReader | io.BytesIO]:
+    """The log for reading; an empty one when there is none yet."""
+    try:
+        log = path.open("rb")
+    except FileNotFoundError:
+        yield io.BytesIO()
+        return
+    with log:
+        yield log
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make a file created or renamed in `directory` survive a power cut."""
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _line(entry: AuditEntry) -> str:

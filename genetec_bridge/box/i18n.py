@@ -126,6 +126,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit.details": {"en": "Details", "fr": "Détails"},
     "audit.intact": {"en": "Chain intact.", "fr": "Chaîne intacte."},
     "audit.broken": {"en": "Chain broken:", "fr": "Chaîne rompue :"},
+    "audit.newer": {"en": "Newer entries", "fr": "Entrées plus récentes"},
+    "audit.older": {"en": "Older entries", "fr": "Entrées plus anciennes"},
     "error.forbidden": {"en": "Your role does not allow this.", "fr": "Votre rôle ne le permet pas."},
     "error.csrf": {"en": "Form token missing or wrong.", "fr": "Jeton de formulaire absent ou faux."},
     "editor.title": {"en": "Camera editor", "fr": "Éditeur de caméra"},

@@ -13,16 +13,19 @@ one transaction, so a crash loses both together and an interval's coverage alway
   events within a day; the monthly report needs them for a month).
 
 Only anonymous tallies are kept: no track, box or image. `prune` applies the retention
-([retention] counts_days, by genetec_bridge.privacy.retention).
+([retention] counts_days, by genetec_bridge.privacy.retention). A damaged file is moved aside at open
+and a fresh store started (durable_sqlite.py's `open_checked`): the tallies start again, the bridge runs.
 """
 
+import sqlite3
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from genetec_bridge.durable_sqlite import connect_durable
+from genetec_bridge.durable_sqlite import open_checked
+from genetec_bridge.store_health import StoreHealth
 
 ANALYSED_BIN_S = 60.0
 AVAILABILITY_BIN_S = 3600.0
@@ -80,6 +83,10 @@ def split_span(start: float, end: float, bin_s: float) -> list[tuple[float, floa
     return parts
 
 
+def _prepare(db: sqlite3.Connection) -> None:
+    db.executescript(_SCHEMA)
+
+
 @dataclass
 class StatisticsBatch:
     """What the bridge gathered since its last commit; `commit` adds it to the store's totals."""
@@ -132,11 +139,12 @@ class Availability:
 
 
 class StatisticsStore:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, health: StoreHealth | None = None) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
-        self._db = connect_durable(Path(path))
-        self._db.executescript(_SCHEMA)
+        opened = open_checked("statistics", self.path, _prepare, health)
+        self._db = opened.db
+        self.moved_aside = opened.moved_aside
 
     def close(self) -> None:
         with self._lock:

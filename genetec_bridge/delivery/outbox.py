@@ -18,7 +18,8 @@ may still open the outbox and change rows (store events, list, requeue or prune 
 change is one SQLite transaction, and the deliverer reads the rows afresh for every event it sends.
 
 A file SQLite cannot read at start (not a database, malformed) is renamed `<name>.corrupt-<UTC time>`
-with a log line, and a fresh outbox is started: the bridge keeps running. Other SQLite errors (disk
+with a log line and reported to the bridge's store health, and a fresh outbox is started: the bridge keeps
+running (durable_sqlite.py's `open_checked`, shared with the other stores). Other SQLite errors (disk
 full, database locked) are raised to the caller, which keeps what it was storing and retries.
 
 Retention (privacy by design): `prune` deletes delivered and rejected events, with their actions and
@@ -42,8 +43,9 @@ from typing import Any
 
 from analytics.events import AnalyticsEvent
 from genetec_bridge.delivery.lanes import lane_of
-from genetec_bridge.durable_sqlite import connect_durable
+from genetec_bridge.durable_sqlite import open_checked
 from genetec_bridge.health.status import AlarmResponses, ParkedEvent
+from genetec_bridge.store_health import StoreHealth
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +107,20 @@ _PENDING = "delivered_at IS NULL AND rejected_at IS NULL"
 _EXPIRED = "delivered_at < ? OR (delivered_at IS NULL AND rejected_at < ?)"
 
 
+def _prepare(db: sqlite3.Connection) -> None:
+    """The schema, with the columns and indexes added since the first outboxes."""
+    db.executescript(_SCHEMA)
+    columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
+    with db:
+        for name, definition in _ADDED_COLUMNS.items():
+            if name not in columns:
+                db.execute(f"ALTER TABLE events ADD COLUMN {name} {definition}")
+        if "doubt" not in columns:
+            # Written before `doubt` existed: a `sending` mark is one request that got no answer.
+            db.execute("UPDATE events SET doubt = 1 WHERE sending IS NOT NULL")
+    db.executescript(_INDEXES)
+
+
 def delivery_lock_path(outbox_path: Path) -> Path:
     """The file whose lock makes one process the outbox's deliverer (see the module docstring)."""
     return outbox_path.with_name(f"{outbox_path.name}.lock")
@@ -161,59 +177,21 @@ class OutboxStats:
 
 
 class Outbox:
-    def __init__(self, path: str | Path, clock: Any = time.time, busy_timeout_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        clock: Any = time.time,
+        busy_timeout_s: float = 30.0,
+        health: StoreHealth | None = None,
+    ) -> None:
         self.path = Path(path)
         self._clock = clock
         self._lock = threading.Lock()
-        self._busy_timeout_s = busy_timeout_s
-        self.moved_aside: Path | None = None
         self.lock_path = delivery_lock_path(self.path)
         self._claim: int | None = None  # the lock file's descriptor while this outbox delivers
-        try:
-            self._db = self._open()
-        except sqlite3.OperationalError:
-            raise  # locked, unreadable, disk full: not corruption, the file must stay where it is
-        except sqlite3.DatabaseError as error:
-            self.moved_aside = self._move_aside(error)
-            self._db = self._open()
-
-    def _open(self) -> sqlite3.Connection:
-        db = connect_durable(self.path, self._busy_timeout_s)
-        try:
-            problems = [row[0] for row in db.execute("PRAGMA quick_check")]
-            if problems != ["ok"]:
-                raise sqlite3.DatabaseError("; ".join(problems[:3]))
-            db.executescript(_SCHEMA)
-            columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
-            with db:
-                for name, definition in _ADDED_COLUMNS.items():
-                    if name not in columns:
-                        db.execute(f"ALTER TABLE events ADD COLUMN {name} {definition}")
-                if "doubt" not in columns:
-                    # Written before `doubt` existed: a `sending` mark is one request that got no answer.
-                    db.execute("UPDATE events SET doubt = 1 WHERE sending IS NOT NULL")
-            db.executescript(_INDEXES)
-        except sqlite3.Error:
-            db.close()
-            raise
-        return db
-
-    def _move_aside(self, error: sqlite3.DatabaseError) -> Path:
-        """Rename the unreadable file (and its WAL) out of the way, so that a fresh one can start."""
-        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(self._clock()))
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        for suffix in ("", "-wal", "-shm"):
-            source = Path(f"{self.path}{suffix}")
-            if source.exists():
-                source.rename(f"{aside}{suffix}")
-        log.error(
-            "outbox %s is corrupt (%s): moved aside to %s and a fresh outbox started; events still"
-            " undelivered in it are not sent (open it with sqlite3 to recover them)",
-            self.path,
-            error,
-            aside.name,
-        )
-        return aside
+        opened = open_checked("outbox", self.path, _prepare, health, busy_timeout_s, clock)
+        self._db = opened.db
+        self.moved_aside = opened.moved_aside
 
     def close(self) -> None:
         with self._lock:

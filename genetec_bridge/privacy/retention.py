@@ -22,6 +22,7 @@ from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.trust.store import PrunedTrust, TrustStore
+from genetec_bridge.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -150,10 +151,12 @@ async def purge_periodically(
     statistics: StatisticsStore | None = None,
     trust: TrustStore | None = None,
 ) -> None:
-    """The bridge's retention task: purge now, then every `purge_every_min`; failures are retried."""
+    """The bridge's retention task: purge now, then every `purge_every_min`; failures are retried. The purge
+    runs in a thread of its own: it streams a year of audit trail, which must not wait behind the box."""
+    pool = WorkerPool("retention")
     while True:
         try:
-            result = await asyncio.to_thread(purge_expired, site, trail, statistics=statistics, trust=trust)
+            result = await pool.run(purge_expired, site, trail, statistics=statistics, trust=trust)
         except (OSError, sqlite3.Error) as error:
             log.error("retention purge failed (retried next time): %s", error)
         else:

@@ -5,9 +5,12 @@ The mode lives here, not in the config, so that a promotion or a demotion surviv
 only gives a skill's first mode. An alert is stored as its analytics event (track positions, time, zone
 or line, dwell, class, confidence threshold): no image. One verdict per alert, the latest: a reviewer
 may overrule an operator's acknowledgement; the audit trail keeps every one. Thread-safe, and shared
-by the bridge and the `genetec-bridge trust` command (WAL: readers never block the writer).
+by the bridge and the `genetec-bridge trust` command (WAL: readers never block the writer). A damaged
+file is moved aside at open and a fresh store started (durable_sqlite.py's `open_checked`): the skills
+start again from the config's modes, and the bridge keeps raising alerts.
 """
 
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,7 +22,8 @@ from typing import Any
 
 from analytics.events import AnalyticsEvent
 from analytics.skills.base import Mode
-from genetec_bridge.durable_sqlite import connect_durable
+from genetec_bridge.durable_sqlite import open_checked
+from genetec_bridge.store_health import StoreHealth
 from genetec_bridge.trust.verdicts import FalseReason, Verdict, VerdictRecord
 
 _SCHEMA = """
@@ -102,16 +106,23 @@ class TrustHeld:
     reviewers: list[str]
 
 
+def _prepare(db: sqlite3.Connection) -> None:
+    db.executescript(_SCHEMA)
+
+
 def _utc(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
 class TrustStore:
-    def __init__(self, path: str | Path, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, path: str | Path, clock: Callable[[], float] = time.time, health: StoreHealth | None = None
+    ) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        self._db = connect_durable(Path(path))
-        self._db.executescript(_SCHEMA)
+        opened = open_checked("trust", Path(path), _prepare, health, clock=clock)
+        self._db = opened.db
+        self.moved_aside = opened.moved_aside
         # Prunes made through this store: whoever keeps counts of its alerts counts them again.
         self.prunes = 0
 

@@ -78,7 +78,7 @@ def test_a_corrupt_outbox_is_moved_aside_and_a_fresh_one_started(tmp_path, caplo
             file.write(b"\xde\xad\xbe\xef" * 2048)
     damaged = path.read_bytes()
 
-    with caplog.at_level(logging.ERROR, logger="genetec_bridge.delivery.outbox"):
+    with caplog.at_level(logging.ERROR, logger="genetec_bridge.durable_sqlite"):
         outbox = Outbox(path)
 
     assert outbox.moved_aside is not None and outbox.moved_aside.read_bytes() == damaged

@@ -4,9 +4,10 @@ The running bridge calls `purge_expired` every `[retention] purge_every_min`; `g
 does it once (for a stopped bridge, or from cron). The outbox is pruned by the delivery service as it
 runs, so the bridge leaves it out here; the command includes it. The statistics store (counts, analysed
 time, availability, alerts) keeps `counts_days`, and its analysed time is rolled up from minutes into
-hours after ROLL_UP_AFTER (a store sized by hours, not minutes, at 90 cameras); the trust store keeps alerts (with their evidence) and
-their verdicts `verdicts_days`, and each skill's mode for good (configuration, not personal data). Track
-history has its setting in [retention] for the component that will keep it.
+hours after ROLL_UP_AFTER (a store sized by hours, not minutes, at 90 cameras); the trust store keeps
+alerts (with their evidence) and their verdicts `verdicts_days`, and each skill's mode for good
+(configuration, not personal data). Track history is held in memory only, never past
+`track_history_h` nor an hour (genetec_bridge.link.track_history): a restart clears it.
 """
 
 import asyncio

@@ -34,9 +34,9 @@ import functools
 import logging
 import time
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
-from analytics.frame_tracks import FrameTracks
 from analytics.link.link_messages import FrameResult
 from analytics.skills.base import AlertRouting
 from genetec_bridge.alarm_acknowledgements import AlarmAcknowledgements
@@ -55,7 +55,7 @@ from genetec_bridge.health.status import AlarmResponses, BridgeStatus, DeliveryS
 from genetec_bridge.ingest.reader import CameraReader, ReaderSettings, camera_reader, site_readers
 from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
-from genetec_bridge.link.track_history import TrackHistory
+from genetec_bridge.link.track_history import KEEP_S, Frames, TrackHistory
 from genetec_bridge.privacy.retention import purge_periodically
 from genetec_bridge.store_health import StoreHealth
 from genetec_bridge.store_writer import STORAGE_ERRORS, LaterAudit, StoreWriter
@@ -165,7 +165,7 @@ class Bridge:
         self._health_pool = WorkerPool("health-status", 1)
         self._status = StatusKeeper(self._gather_status)
         self._health = HealthServer(self.snapshot, site.health.listen, site.health.port, token)
-        self._history = TrackHistory()
+        self._history = TrackHistory(keep_s=min(KEEP_S, site.retention.track_history_h * 3600.0))
         self._applying = asyncio.Lock()
         self.box = (
             BoxServer(site.box, site.audit.path, config_path, self, self._websdk)
@@ -347,9 +347,10 @@ class Bridge:
             self._trust.close()
             log.info("bridge stopped")
 
-    def history(self, camera_id: str) -> list[FrameTracks]:
-        """The camera's tracks over the last hour, oldest first (for the box's live view and replay)."""
-        return self._history.frames(camera_id)
+    def history(self, camera_id: str, within: timedelta | None = None) -> Frames:
+        """The camera's tracks of the last `within` (all of its history if None), oldest first, for the
+        box's live view, replay and frame rate; see link.track_history for what a camera keeps."""
+        return self._history.frames(camera_id, within)
 
     async def _on_result(self, result: FrameResult) -> None:
         self._history.add(result)

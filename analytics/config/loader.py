@@ -4,9 +4,10 @@ Both processes read the same file: the bridge the whole site, `analytics run` on
 cameras. Every problem found is reported at once, as `cameras[1].zones[0].polygon (line 42): ...`.
 """
 
+import math
 import re
 import tomllib
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -67,10 +68,20 @@ def parse_model(text: str, path: Path, model_cls: type[M], tables: Collection[st
     else:
         if tables is not None:
             data = {name: value for name, value in data.items() if name in tables}
+        lines = key_lines(text)
+        problems = [
+            Problem(dotted(key), line_of(lines, key), f"{value} is not a finite number")
+            for key, value in _non_finite(data)
+        ]
         try:
-            return model_cls.model_validate(data, context={CONFIG_DIR: path.parent})
+            model = model_cls.model_validate(data, context={CONFIG_DIR: path.parent})
         except ValidationError as error:
-            problems = _problems(error, data, key_lines(text))
+            # A non-finite value also breaks its field's bounds: said once, as not finite.
+            flagged = {problem.key for problem in problems}
+            problems += [p for p in _problems(error, data, lines) if p.key not in flagged]
+        else:
+            if not problems:
+                return model
         # Raised outside the except clause so that the pydantic error, whose inputs may hold a resolved
         # secret, is not chained to the ConfigError.
         raise ConfigError(path, problems)
@@ -100,6 +111,19 @@ def _syntax_problem(path: Path, message: str) -> Problem:
     position = _TOML_POSITION.search(message)
     line = int(position.group(1)) if position else None
     return Problem(path.name, line, f"not valid TOML: {_TOML_POSITION.sub('', message)}")
+
+
+def _non_finite(node: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, float]]:
+    """Every inf or nan of the file (TOML has them): no setting of the runtime is meant to be one, and
+    a field without an upper bound would take them."""
+    if isinstance(node, float) and not math.isfinite(node):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _non_finite(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _non_finite(value, (*path, index))
 
 
 def _problems(error: ValidationError, data: dict[str, Any], lines: dict[KeyPath, int]) -> list[Problem]:

@@ -46,7 +46,9 @@ class CountingConfig(LineSkillConfig):
         min_length=1,
         description="Classes counted.",
     )
-    interval_s: float = Field(900.0, gt=0, description="Aggregation interval of the counts, seconds.")
+    interval_s: float = Field(
+        900.0, gt=0, le=86_400, description="Aggregation interval of the counts, seconds (a day at most)."
+    )
     hysteresis: float = Field(
         0.01, ge=0, description="Normalised distance the anchor must reach beyond the line for a crossing."
     )

@@ -1,7 +1,8 @@
 """What every page of the box reaches through `request.app[CONTEXT]`."""
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
 from aiohttp import web
@@ -21,7 +22,7 @@ from genetec_bridge.websdk.client import WebSdkClient
 
 class RunningBridge(Protocol):
     """The bridge as the box sees it: its running configuration, its status, live apply, the last
-    hour of each camera's tracks, and its trust loop (review queue, verdicts, modes)."""
+    tracks of each camera, and its trust loop (review queue, verdicts, modes)."""
 
     @property
     def site(self) -> SiteConfig: ...
@@ -32,7 +33,7 @@ class RunningBridge(Protocol):
 
     def apply(self, site: SiteConfig) -> Awaitable[list[str]]: ...
 
-    def history(self, camera_id: str) -> list[FrameTracks]: ...
+    def history(self, camera_id: str, within: timedelta | None = None) -> Sequence[FrameTracks]: ...
 
     @property
     def trust(self) -> TrustService: ...

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from genetec_bridge.commands import INVALID_CONFIG, load_site_or_report
 from genetec_bridge.counting.export_files import FORMATS, write_exports
-from genetec_bridge.counting.series import DAY_S, HOUR_S, counting_points, site_measures
+from genetec_bridge.counting.series import DAY_S, HOUR_S, counting_points
 from genetec_bridge.counting.store import StatisticsStore
 
 PERIODS = {"interval": None, "hour": HOUR_S, "day": DAY_S}
@@ -55,18 +55,24 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"counts export: no statistics store at {path} (counting.store_path)", file=sys.stderr)
         return 1
+    stem = f"{args.start.date()}-{args.end.date()}-{args.period}"
     store = StatisticsStore(path)
-    points = counting_points(site)
     try:
-        series = site_measures(
-            store, points, args.start.timestamp(), args.end.timestamp(), PERIODS[args.period]
+        written = write_exports(
+            args.out,
+            store,
+            counting_points(site),
+            args.start.timestamp(),
+            args.end.timestamp(),
+            PERIODS[args.period],
+            stem,
+            (args.format,),
         )
     except ValueError as error:
         print(f"counts export: {error} (its counting skill's interval_s)", file=sys.stderr)
         return 2
     finally:
         store.close()
-    stem = f"{args.start.date()}-{args.end.date()}-{args.period}"
-    for file in write_exports(args.out, points, series, stem, (args.format,)):
+    for file in written:
         print(file)
     return 0

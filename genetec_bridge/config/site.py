@@ -25,6 +25,11 @@ from genetec_bridge.redaction import redact_credentials
 DEV_APPLICATION_ID = "KxsD11z743Hf5Gq9mv3+5ekxzemlCiUXkTFY5ba1NOGcLCmGstt2n0zYE9NsNimv"
 
 Port = Annotated[int, Field(ge=1, le=65535)]
+# Upper bounds the runtime can live with: a date this many days back still exists, a delay this long
+# is still a timer. A value beyond them (999999 meant as "for ever", inf) is refused at load.
+MAX_DAYS = 36_500
+MAX_HOURS = MAX_DAYS * 24
+MAX_SECONDS = 86_400.0
 
 
 def _http_url(value: str, example: str = "https://host:4590/WebSdk") -> str:
@@ -73,11 +78,13 @@ class GenetecConfig(StrictModel):
     timeout_s: float = Field(
         10.0,
         gt=0,
+        le=MAX_SECONDS,
         description="Timeout to connect to the Web SDK, and to get the answer to a read (ping, lists), seconds.",
     )
     answer_timeout_s: float = Field(
         120.0,
         gt=0,
+        le=MAX_SECONDS,
         description="How long a request that raises something in Security Center (custom event, alarm,"
         " bookmark) waits for its answer once sent. It is not sent again meanwhile, so a slow or briefly"
         " hung Security Center raises nothing twice; after it, the request is re-sent at most once.",
@@ -146,7 +153,10 @@ class TritonConfig(StrictModel):
     )
     model_name: str = Field("yolox_nano", min_length=1, description="Model name in Triton's repository.")
     timeout_s: float = Field(
-        2.0, gt=0, description="Seconds one inference request may take; a later answer counts as a failure."
+        2.0,
+        gt=0,
+        le=MAX_SECONDS,
+        description="Seconds one inference request may take; a later answer counts as a failure.",
     )
     retry_max_s: float = Field(
         5.0,
@@ -228,17 +238,23 @@ class DeliveryConfig(StrictModel):
     max_events_per_minute_per_camera: int = Field(
         30, ge=1, description="Events sent per camera and minute at most; the rest wait in the outbox."
     )
-    retry_initial_s: float = Field(1.0, gt=0, description="First retry delay after a failed delivery.")
-    retry_max_s: float = Field(60.0, gt=0, description="Longest retry delay; delays double up to it.")
+    retry_initial_s: float = Field(
+        1.0, gt=0, le=MAX_SECONDS, description="First retry delay after a failed delivery."
+    )
+    retry_max_s: float = Field(
+        60.0, gt=0, le=MAX_SECONDS, description="Longest retry delay; delays double up to it."
+    )
     keep_delivered_h: float = Field(
         24.0,
         gt=0,
+        le=MAX_HOURS,
         description="Hours a delivered event (and its alarm) stays in the outbox: time to check what was"
         " sent and to match operators' alarm acknowledgements. Then it is deleted.",
     )
     keep_rejected_h: float = Field(
         168.0,
         gt=0,
+        le=MAX_HOURS,
         description="Hours an event Security Center refused stays in the outbox, for"
         " `genetec-bridge deliver --requeue-rejected`. Then it is deleted. Pending events are never deleted.",
     )
@@ -279,12 +295,14 @@ class RetentionConfig(StrictModel):
     audit_days: int = Field(
         365,
         ge=183,
+        le=MAX_DAYS,
         description="Days audit entries are kept, then purged (the purge itself is recorded). At least"
         " 183: the EU AI Act (Art. 26(6)) asks deployers to keep logs six months or more.",
     )
     counts_days: int = Field(
         730,
         ge=1,
+        le=MAX_DAYS,
         description="Days the statistics store (counting.store_path) keeps its anonymous tallies: traffic"
         " counts, analysed time, availability, alerts raised. The city's statistics usually compare a year"
         " with the one before.",
@@ -292,6 +310,7 @@ class RetentionConfig(StrictModel):
     verdicts_days: int = Field(
         365,
         ge=1,
+        le=MAX_DAYS,
         description="Days operators' review verdicts on alerts (true or false alert) are kept for the"
         " false-alert rates of the trust loop.",
     )
@@ -303,7 +322,10 @@ class RetentionConfig(StrictModel):
         " replay and diagnosis; at most a week.",
     )
     purge_every_min: float = Field(
-        60.0, gt=0, description="Minutes between two automatic purges by the running bridge."
+        60.0,
+        gt=0,
+        le=MAX_SECONDS / 60,
+        description="Minutes between two automatic purges by the running bridge.",
     )
 
 
@@ -374,6 +396,7 @@ class AnalysisHostConfig(StrictModel):
     capacity: float = Field(
         1.0,
         gt=0,
+        le=1000,
         description="Relative analysis capacity, for `assign-hosts` (2.0: twice the cameras' load).",
     )
 

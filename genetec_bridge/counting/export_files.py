@@ -1,30 +1,92 @@
-"""The counts exports as files: what `genetec-bridge counts export` writes, and the end of contract too."""
+"""The counts exports as files: what `genetec-bridge counts export` writes, the box's traffic page
+sends, and the end of contract hands over.
 
+The store is read a CHUNK_S at a time and each chunk's rows written before the next is read: the memory
+an export takes does not grow with its range (a year of a counting point is a few megabytes of it, for a
+file of tens).
+"""
+
+import csv
 import json
+import math
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
-from genetec_bridge.counting.exports import counts_csv, ngsi_ld, points_csv
-from genetec_bridge.counting.series import CountingPoint, Measure
+from genetec_bridge.counting.exports import COUNTS_HEADER, counts_rows, ngsi_ld_entities, points_csv
+from genetec_bridge.counting.series import CountingPoint, Measure, site_measures
+from genetec_bridge.counting.store import StatisticsStore, bin_start
 
 FORMATS = ("csv", "ngsi-ld")
 POINTS_FILE = "points-comptage.csv"
+CHUNK_S = 7 * 86400.0
 
 
 def write_exports(
     out: Path,
+    store: StatisticsStore,
     points: list[CountingPoint],
-    series: list[Measure],
+    start: float,
+    end: float,
+    period_s: float | None,
     stem: str,
     formats: tuple[str, ...] = FORMATS,
 ) -> list[Path]:
-    """CSV: the points file and comptages-STEM.csv; NGSI-LD: trafficflowobserved-STEM.json. The files written."""
+    """The points' intervals starting in [start, end), or (with `period_s`) their sums per period.
+    CSV: the points file and comptages-STEM.csv; NGSI-LD: trafficflowobserved-STEM.json. The files written.
+
+    Raises ValueError naming the point, before writing anything, when a period is not a whole number of
+    its intervals."""
+    for point in points:
+        if period_s is not None and period_s % point.interval_s:
+            raise ValueError(
+                f"{point.id}: a period of {period_s:g} s is not a whole number of {point.interval_s:g} s intervals"
+            )
     out.mkdir(parents=True, exist_ok=True)
     written = []
     if "csv" in formats:
         written += [out / POINTS_FILE, out / f"comptages-{stem}.csv"]
         written[-2].write_text(points_csv(points), encoding="utf-8")
-        written[-1].write_text(counts_csv(series), encoding="utf-8")
+        with written[-1].open("w", encoding="utf-8", newline="") as file:
+            writer = csv.writer(file, lineterminator="\n")
+            writer.writerow(COUNTS_HEADER)
+            for chunk in _chunks(store, points, start, end, period_s):
+                writer.writerows(counts_rows(chunk))
     if "ngsi-ld" in formats:
         written.append(out / f"trafficflowobserved-{stem}.json")
-        written[-1].write_text(json.dumps(ngsi_ld(series), indent=1, ensure_ascii=False), encoding="utf-8")
+        with written[-1].open("w", encoding="utf-8") as file:
+            _write_json_array(file, store, points, start, end, period_s)
     return written
+
+
+def _chunks(
+    store: StatisticsStore, points: list[CountingPoint], start: float, end: float, period_s: float | None
+) -> Iterator[list[Measure]]:
+    """Each point's measures, point after point, a chunk at a time. Chunks end on multiples of the
+    period (or interval), so that no interval or period is cut in two."""
+    for point in points:
+        unit = period_s or point.interval_s
+        size = math.ceil(CHUNK_S / unit) * unit
+        at = start
+        while at < end:
+            until = min(end, bin_start(at, unit) + size)
+            yield site_measures(store, [point], at, until, period_s)
+            at = until
+
+
+def _write_json_array(
+    file: TextIO,
+    store: StatisticsStore,
+    points: list[CountingPoint],
+    start: float,
+    end: float,
+    period_s: float | None,
+) -> None:
+    """The entities as one JSON array, as json.dumps(entities, indent=1) writes it, an entity at a time."""
+    first = True
+    for chunk in _chunks(store, points, start, end, period_s):
+        for entity in ngsi_ld_entities(chunk):
+            text = json.dumps(entity, indent=1, ensure_ascii=False)
+            file.write(("[\n " if first else ",\n ") + text.replace("\n", "\n "))
+            first = False
+    file.write("[]" if first else "\n]")

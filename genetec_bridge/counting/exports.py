@@ -11,11 +11,14 @@ JSON as NGSI-LD entities of the FIWARE smart data model `TrafficFlowObserved` (n
 point, period, direction and vehicle type; `intensity` is the count. Intervals never analysed are left
 out (nothing was observed); `laneDirection` is forward for A->B. People are no vehicle type of the
 model and stay in the CSV only.
+
+Rows and entities are produced one measure at a time (`counts_rows`, `ngsi_ld_entities`): the files
+are written as they come (genetec_bridge.counting.export_files), never held whole.
 """
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 from analytics.skills.interval_counts import utc_iso
@@ -50,7 +53,11 @@ def points_csv(points: Iterable[CountingPoint]) -> str:
 
 
 def counts_csv(series: Iterable[Measure]) -> str:
-    rows = []
+    return _csv(COUNTS_HEADER, counts_rows(series))
+
+
+def counts_rows(series: Iterable[Measure]) -> Iterator[tuple[Any, ...]]:
+    """The CSV rows of the measures, header aside."""
     for measure in series:
         tally = measure.by_category()
         categories: list[Category | Literal["TV"]] = list(measure.point.categories)
@@ -61,24 +68,24 @@ def counts_csv(series: Iterable[Measure]) -> str:
             for category in categories:
                 members = MOTOR_VEHICLES if category == "TV" else (category,)
                 value = sum(tally[(member, direction)] for member in members) if coverage else ""
-                rows.append(
-                    (
-                        measure.point.id,
-                        utc_iso(measure.start),
-                        utc_iso(measure.end),
-                        f"{measure.end - measure.start:g}",
-                        direction,
-                        category,
-                        "debit",
-                        value,
-                        coverage,
-                    )
+                yield (
+                    measure.point.id,
+                    utc_iso(measure.start),
+                    utc_iso(measure.end),
+                    f"{measure.end - measure.start:g}",
+                    direction,
+                    category,
+                    "debit",
+                    value,
+                    coverage,
                 )
-    return _csv(COUNTS_HEADER, rows)
 
 
 def ngsi_ld(series: Iterable[Measure]) -> list[dict[str, Any]]:
-    entities = []
+    return list(ngsi_ld_entities(series))
+
+
+def ngsi_ld_entities(series: Iterable[Measure]) -> Iterator[dict[str, Any]]:
     for measure in series:
         if not measure.analysed_s:
             continue
@@ -88,8 +95,7 @@ def ngsi_ld(series: Iterable[Measure]) -> list[dict[str, Any]]:
                 vehicle_type = NGSI_VEHICLE_TYPE.get(class_name)
                 if vehicle_type is None:
                     continue
-                entities.append(_entity(measure, direction, class_name, vehicle_type))
-    return entities
+                yield _entity(measure, direction, class_name, vehicle_type)
 
 
 def _entity(measure: Measure, direction: str, class_name: str, vehicle_type: str) -> dict[str, Any]:
@@ -127,7 +133,7 @@ def _urn_part(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-._" else "-" for c in text)
 
 
-def _csv(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
+def _csv(header: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)

@@ -7,6 +7,8 @@ one transaction, so a crash loses both together and an interval's coverage alway
 - counts: crossings per camera, line, interval (the counting skill's `interval_s`, on UTC multiples),
   detector class and direction;
 - analysed: seconds each camera was really analysed, per UTC minute: the coverage of any interval;
+  after a day (`roll_up`, from the retention), per UTC hour in analysed_hourly, a row an hour instead
+  of sixty: the totals stay, an interval shorter than an hour is then given its share of its hour;
 - availability: seconds the bridge observed, and found up, its daemon and its Security Center link,
   per UTC hour (a component is observed only while the bridge runs);
 - alerts: alerts raised to Security Center per camera, skill and UTC hour (the outbox prunes delivered
@@ -28,9 +30,12 @@ from genetec_bridge.durable_sqlite import open_checked
 from genetec_bridge.store_health import StoreHealth
 
 ANALYSED_BIN_S = 60.0
+ROLLED_UP_BIN_S = 3600.0
 AVAILABILITY_BIN_S = 3600.0
 ALERT_BIN_S = 3600.0
 TABLES = ("counts", "analysed", "availability", "alerts")
+# The tables holding each of TABLES: analysed time is in minutes for a day, then in hours.
+STORED_IN = {**{table: (table,) for table in TABLES}, "analysed": ("analysed", "analysed_hourly")}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS counts (
@@ -44,6 +49,12 @@ CREATE TABLE IF NOT EXISTS counts (
     PRIMARY KEY (camera, line, start, class, direction)
 );
 CREATE TABLE IF NOT EXISTS analysed (
+    camera TEXT NOT NULL,
+    start REAL NOT NULL,
+    seconds REAL NOT NULL,
+    PRIMARY KEY (camera, start)
+);
+CREATE TABLE IF NOT EXISTS analysed_hourly (
     camera TEXT NOT NULL,
     start REAL NOT NULL,
     seconds REAL NOT NULL,
@@ -183,13 +194,25 @@ class StatisticsStore:
         )
         return [CountRow(*row) for row in rows]
 
-    def analysed(self, camera: str, start: float, end: float) -> dict[float, float]:
-        """Seconds analysed per UTC minute starting in [start, end)."""
-        rows = self._query(
+    def analysed(
+        self, camera: str, start: float, end: float, bin_s: float = ANALYSED_BIN_S
+    ) -> dict[float, float]:
+        """Seconds analysed per UTC bin of `bin_s` (a multiple of a minute), of the minutes starting in
+        [start, end). A rolled-up hour is spread evenly over its minutes."""
+        analysed: Counter[float] = Counter()
+        for minute, seconds in self._query(
             "SELECT start, seconds FROM analysed WHERE camera = ? AND start >= ? AND start < ?",
             (camera, start, end),
-        )
-        return dict(rows)
+        ):
+            analysed[bin_start(minute, bin_s)] += seconds
+        for hour, seconds in self._query(
+            "SELECT start, seconds FROM analysed_hourly WHERE camera = ? AND start > ? AND start < ?",
+            (camera, start - ROLLED_UP_BIN_S, end),
+        ):
+            share = seconds / ROLLED_UP_BIN_S
+            for first, length in split_span(max(hour, start), min(hour + ROLLED_UP_BIN_S, end), bin_s):
+                analysed[first] += share * length
+        return dict(analysed)
 
     def availability(self, start: float, end: float) -> dict[str, Availability]:
         rows = self._query(
@@ -210,17 +233,19 @@ class StatisticsStore:
 
     def held(self, start: float, end: float) -> dict[str, int]:
         """Rows per table whose bin starts in [start, end): what a breach report counts."""
-        held = {}
-        for table in TABLES:
-            sql = f"SELECT COUNT(*) FROM {table} WHERE start >= ? AND start < ?"
-            held[table] = self._query(sql, (start, end))[0][0]
+        held = dict.fromkeys(TABLES, 0)
+        for table, stored in STORED_IN.items():
+            for name in stored:
+                sql = f"SELECT COUNT(*) FROM {name} WHERE start >= ? AND start < ?"
+                held[table] += self._query(sql, (start, end))[0][0]
         return held
 
     def span(self) -> tuple[float, float] | None:
         """Start of the oldest bin and of the newest one held, in any table; None when empty."""
         held = [
             row
-            for table in TABLES
+            for stored in STORED_IN.values()
+            for table in stored
             for row in self._query(f"SELECT MIN(start), MAX(start) FROM {table}", ())
             if row[0] is not None
         ]
@@ -232,9 +257,23 @@ class StatisticsStore:
         """Delete everything of the bins that started before `before` (the retention); rows deleted."""
         deleted = 0
         with self._lock, self._db:
-            for table in TABLES:
-                deleted += self._db.execute(f"DELETE FROM {table} WHERE start < ?", (before,)).rowcount
+            for stored in STORED_IN.values():
+                for table in stored:
+                    deleted += self._db.execute(f"DELETE FROM {table} WHERE start < ?", (before,)).rowcount
         return deleted
+
+    def roll_up(self, before: float) -> int:
+        """Merge the analysed minutes of the hours that ended by `before` into hourly rows, adding to an
+        hour already rolled up; minute rows removed. A store holds a row per camera and hour past it."""
+        cutoff = bin_start(before, ROLLED_UP_BIN_S)
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT INTO analysed_hourly SELECT camera, start - start % ?, SUM(seconds) FROM analysed"
+                " WHERE start < ? GROUP BY 1, 2 ORDER BY 1, 2 ON CONFLICT (camera, start)"
+                " DO UPDATE SET seconds = seconds + excluded.seconds",
+                (ROLLED_UP_BIN_S, cutoff),
+            )
+            return self._db.execute("DELETE FROM analysed WHERE start < ?", (cutoff,)).rowcount
 
     def _query(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         with self._lock:

@@ -21,7 +21,7 @@ from genetec_bridge.app import custom_event_definitions
 from genetec_bridge.audit.trail import CUSTOM_EVENTS_CREATED, AuditTrail
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.export_files import write_exports
-from genetec_bridge.counting.series import counting_points, site_measures
+from genetec_bridge.counting.series import counting_points
 from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox, delivery_lock_path
 from genetec_bridge.privacy.documents import site_documents, write_documents
@@ -112,9 +112,11 @@ def _statistics(site: SiteConfig, trail: AuditTrail, directory: Path) -> list[Pa
         last = datetime.fromtimestamp(held[1], UTC).date()
         start = datetime.combine(first, datetime.min.time(), UTC)
         end = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
+        stem = f"{first}-{end.date()}-interval"
         points = counting_points(site)
-        series = site_measures(store, points, start.timestamp(), end.timestamp(), None)
-        written = write_exports(directory / "counts", points, series, f"{first}-{end.date()}-interval")
+        written = write_exports(
+            directory / "counts", store, points, start.timestamp(), end.timestamp(), None, stem
+        )
         now = datetime.now(UTC)
         with existing_trust_store(site.trust.store_path) as trust:
             for month in _months(first, last):

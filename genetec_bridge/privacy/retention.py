@@ -3,9 +3,11 @@
 The running bridge calls `purge_expired` every `[retention] purge_every_min`; `genetec-bridge purge`
 does it once (for a stopped bridge, or from cron). The outbox is pruned by the delivery service as it
 runs, so the bridge leaves it out here; the command includes it. The statistics store (counts, analysed
-time, availability, alerts) keeps `counts_days`; the trust store keeps alerts (with their evidence) and
-their verdicts `verdicts_days`, and each skill's mode for good (configuration, not personal data). Track
-history has its setting in [retention] for the component that will keep it.
+time, availability, alerts) keeps `counts_days`, and its analysed time is rolled up from minutes into
+hours after ROLL_UP_AFTER (a store sized by hours, not minutes, at 90 cameras); the trust store keeps
+alerts (with their evidence) and their verdicts `verdicts_days`, and each skill's mode for good
+(configuration, not personal data). Track history is held in memory only, never past
+`track_history_h` nor an hour (genetec_bridge.link.track_history): a restart clears it.
 """
 
 import asyncio
@@ -27,6 +29,7 @@ from genetec_bridge.workers import WorkerPool
 log = logging.getLogger(__name__)
 
 ACTOR = "retention"
+ROLL_UP_AFTER = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -35,13 +38,15 @@ class PurgeResult:
     outbox_rejected: int = 0
     audit_entries: int = 0
     statistics_rows: int = 0
+    statistics_rolled_up: int = 0
     trust_alerts: int = 0
     trust_verdicts: int = 0
 
     def summary(self) -> str:
         return (
             f"outbox: {self.outbox_delivered} delivered and {self.outbox_rejected} refused events; "
-            f"audit: {self.audit_entries} entries; statistics: {self.statistics_rows} rows; "
+            f"audit: {self.audit_entries} entries; statistics: {self.statistics_rows} rows"
+            f" ({self.statistics_rolled_up} minutes rolled up into hours); "
             f"trust: {self.trust_alerts} alerts and {self.trust_verdicts} verdicts"
         )
 
@@ -80,13 +85,28 @@ def purge_expired(
     )
     # Bins (intervals, minutes, hours) that started before the cutoff go.
     statistics_before = now - timedelta(days=retention.counts_days)
-    statistics_rows = _prune(
-        statistics, site.counting.store_path, StatisticsStore, statistics_before.timestamp(), 0
+    statistics_rows = _on_store(
+        statistics,
+        site.counting.store_path,
+        StatisticsStore,
+        lambda store: store.prune(statistics_before.timestamp()),
+        0,
+    )
+    rolled_up = _on_store(
+        statistics,
+        site.counting.store_path,
+        StatisticsStore,
+        lambda store: store.roll_up((now - ROLL_UP_AFTER).timestamp()),
+        0,
     )
     # Alerts that occurred before the cutoff go, with their verdicts.
     trust_before = now - timedelta(days=retention.verdicts_days)
-    trust_pruned = _prune(
-        trust, site.trust.store_path, TrustStore, trust_before.timestamp(), PrunedTrust(0, 0)
+    trust_pruned = _on_store(
+        trust,
+        site.trust.store_path,
+        TrustStore,
+        lambda store: store.prune(trust_before.timestamp()),
+        PrunedTrust(0, 0),
     )
     audit_entries = trail.purge(before=now - timedelta(days=retention.audit_days), actor=ACTOR)
     result = PurgeResult(
@@ -94,6 +114,7 @@ def purge_expired(
         outbox_rejected=pruned.rejected if pruned else 0,
         audit_entries=audit_entries,
         statistics_rows=statistics_rows,
+        statistics_rolled_up=rolled_up,
         trust_alerts=trust_pruned.alerts,
         trust_verdicts=trust_pruned.verdicts,
     )
@@ -115,32 +136,26 @@ def purge_expired(
     return result
 
 
-_Pruned = TypeVar("_Pruned", covariant=True)
+S = TypeVar("S", bound="_Closable")
 T = TypeVar("T")
 
 
-class _Prunable(Protocol[_Pruned]):
-    def prune(self, before: float) -> _Pruned: ...
-
+class _Closable(Protocol):
     def close(self) -> None: ...
 
 
-def _prune(
-    store: _Prunable[T] | None,
-    path: Path,
-    open_store: Callable[[Path], _Prunable[T]],
-    before: float,
-    nothing: T,
+def _on_store(
+    store: S | None, path: Path, open_store: Callable[[Path], S], work: Callable[[S], T], nothing: T
 ) -> T:
-    """Prune the open `store`, or the one at `path` if it exists (opened and closed here): a purge never
-    creates a store."""
+    """`work` on the open `store`, or on the one at `path` if it exists (opened and closed here): a purge
+    never creates a store."""
     if store is not None:
-        return store.prune(before)
+        return work(store)
     if not path.is_file():
         return nothing
     opened = open_store(path)
     try:
-        return opened.prune(before)
+        return work(opened)
     finally:
         opened.close()
 

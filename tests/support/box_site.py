@@ -7,6 +7,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -37,8 +38,12 @@ class StandInBridge:
     applied: list[list[str]] = field(default_factory=list)
     tracks: dict[str, list[FrameTracks]] = field(default_factory=dict)
 
-    def history(self, camera_id: str) -> list[FrameTracks]:
-        return self.tracks.get(camera_id, [])
+    def history(self, camera_id: str, within: timedelta | None = None) -> list[FrameTracks]:
+        frames = self.tracks.get(camera_id, [])
+        if within is None or not frames or frames[-1].timestamp is None:
+            return frames
+        newest = frames[-1].timestamp
+        return [f for f in frames if f.timestamp is not None and f.timestamp >= newest - within]
 
     def snapshot(self) -> BridgeStatus:
         return BridgeStatus()

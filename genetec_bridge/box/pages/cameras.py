@@ -3,6 +3,7 @@ the bridge does with each (streaming, frames analysed, skills running)."""
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -48,7 +49,7 @@ async def security_center_cameras(request: web.Request) -> tuple[list[CameraInfo
     return cameras, None
 
 
-def analysed_fps(frames: list[FrameTracks]) -> float | None:
+def analysed_fps(frames: Sequence[FrameTracks]) -> float | None:
     """Frames analysed per second over the newest RATE_WINDOW; None before any result."""
     if not frames or frames[-1].timestamp is None:
         return None
@@ -80,7 +81,7 @@ async def cameras_page(request: web.Request) -> web.Response:
         row.fps = camera.fps
         row.skills = [skill.label for skill in camera.skills]
         row.name = row.name or camera.name
-        row.analysed_fps = analysed_fps(context.bridge.history(camera.id))
+        row.analysed_fps = analysed_fps(context.bridge.history(camera.id, RATE_WINDOW))
         if camera.id in status:
             row.streaming = status[camera.id].streaming
             row.frames_analysed = status[camera.id].frames_analysed

@@ -1,6 +1,7 @@
 """Trying a draft before saving it: the live view (newest tracks, zones occupied, what each skill of
-the draft would raise now) and the replay of the last hour. Both run the draft over the tracks the
-bridge keeps (no pixels) in a skill engine of their own: nothing reaches Security Center."""
+the draft would raise now) and the replay of the tracks the bridge kept (up to the last hour, since the
+camera's live view or replay was opened: genetec_bridge.link.track_history). Both run the draft over
+those tracks (no pixels) in a skill engine of their own: nothing reaches Security Center."""
 
 from datetime import timedelta
 from typing import Any
@@ -84,14 +85,13 @@ async def live(request: web.Request) -> web.Response:
         return draft
     camera_id, site = draft
     camera = site.camera(camera_id)
-    frames = request.app[CONTEXT].bridge.history(camera_id)
+    frames = request.app[CONTEXT].bridge.history(camera_id, LIVE_WINDOW)
     if not frames or frames[-1].timestamp is None:
         return web.json_response({"at": None, "objects": [], "zones": {}, "firing": []})
     newest = frames[-1]
     assert newest.timestamp is not None
-    recent = [f for f in frames if f.timestamp is not None and f.timestamp >= newest.timestamp - LIVE_WINDOW]
     events = await request.app[CONTEXT].work.run(
-        request[SESSION_KEY].user, draft_events, camera, site.schedules, recent
+        request[SESSION_KEY].user, draft_events, camera, site.schedules, frames
     )
     anchors = [anchor_point(o.box) for o in newest.objects]
     return web.json_response(

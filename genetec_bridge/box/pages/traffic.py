@@ -1,12 +1,12 @@
 """Traffic of one counting point (every role): the day's hourly profile per category, the week against
 the one before, the split per direction and the coverage, each drawn by the vendored Chart.js and
 listed in a table; and the open-data exports of a date range (CSV: points and measures, zipped; or
-NGSI-LD JSON), written by the same code as `genetec-bridge counts export`.
+NGSI-LD JSON), written by the same code as `genetec-bridge counts export`: to a temporary file, in
+bounded memory, then sent from it; at most MAX_EXPORT_DAYS a request.
 
 Days are UTC, like the store. A period never analysed is missing data (`null`), never zero traffic.
 """
 
-import io
 import tempfile
 import zipfile
 from datetime import UTC, date, datetime, timedelta
@@ -24,10 +24,10 @@ from genetec_bridge.commands.counts import PERIODS
 from genetec_bridge.counting import traffic_views
 from genetec_bridge.counting.categories import CATEGORY_NAMES
 from genetec_bridge.counting.export_files import FORMATS, write_exports
-from genetec_bridge.counting.series import CountingPoint, counting_points, site_measures
+from genetec_bridge.counting.series import CountingPoint, counting_points
 from genetec_bridge.counting.store import StatisticsStore
 
-MAX_EXPORT_DAYS = 366  # one request builds the whole file in memory
+MAX_EXPORT_DAYS = 366  # a year, a leap one too: what a city compares; longer is the command's work
 
 
 def _day(text: str | None, default: date, key: str) -> date:
@@ -88,27 +88,41 @@ async def traffic_page(request: web.Request) -> web.Response:
 
 
 def _export(
-    path: Path, points: list[CountingPoint], start: datetime, end: datetime, period: str, kind: str
-) -> tuple[str, bytes]:
+    directory: Path,
+    path: Path,
+    points: list[CountingPoint],
+    start: datetime,
+    end: datetime,
+    period: str,
+    kind: str,
+) -> Path:
+    """The export's file in `directory`: the JSON file, or the CSV files zipped."""
+    stem = f"{start.date()}-{end.date()}-{period}"
     store = StatisticsStore(path)
     try:
-        series = site_measures(store, points, start.timestamp(), end.timestamp(), PERIODS[period])
+        files = write_exports(
+            directory / "files",
+            store,
+            points,
+            start.timestamp(),
+            end.timestamp(),
+            PERIODS[period],
+            stem,
+            (kind,),
+        )
     finally:
         store.close()
-    stem = f"{start.date()}-{end.date()}-{period}"
-    with tempfile.TemporaryDirectory() as directory:
-        files = write_exports(Path(directory), points, series, stem, (kind,))
-        if len(files) == 1:
-            return files[0].name, files[0].read_bytes()
-        archive = io.BytesIO()
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
-            for file in files:
-                zipped.write(file, file.name)
-        return f"comptages-{stem}.zip", archive.getvalue()
+    if len(files) == 1:
+        return files[0]
+    archive = directory / f"comptages-{stem}.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for file in files:
+            zipped.write(file, file.name)
+    return archive
 
 
 @requires(Role.VIEWER)
-async def export(request: web.Request) -> web.Response:
+async def export(request: web.Request) -> web.StreamResponse:
     site = request.app[CONTEXT].bridge.site
     query = request.query
     today = datetime.now(UTC).date()
@@ -124,24 +138,31 @@ async def export(request: web.Request) -> web.Response:
     path = site.counting.store_path
     if not path.is_file():
         raise web.HTTPNotFound(text="no statistics store yet (counting.store_path)")
-    try:
-        name, body = await request.app[CONTEXT].work.run(
-            request[SESSION_KEY].user,
-            _export,
-            path,
-            counting_points(site),
-            _utc(start),
-            _utc(end),
-            period,
-            kind,
+    with tempfile.TemporaryDirectory() as directory:
+        try:
+            file = await request.app[CONTEXT].work.run(
+                request[SESSION_KEY].user,
+                _export,
+                Path(directory),
+                path,
+                counting_points(site),
+                _utc(start),
+                _utc(end),
+                period,
+                kind,
+            )
+        except ValueError as error:
+            raise web.HTTPBadRequest(text=f"{error} (its counting skill's interval_s)") from None
+        response = web.FileResponse(
+            file,
+            headers={
+                "Content-Type": "application/zip" if file.suffix == ".zip" else "application/json",
+                "Content-Disposition": f'attachment; filename="{file.name}"',
+            },
         )
-    except ValueError as error:
-        raise web.HTTPBadRequest(text=f"{error} (its counting skill's interval_s)") from None
-    return web.Response(
-        body=body,
-        content_type="application/zip" if name.endswith(".zip") else "application/json",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+        # Sent whole before the directory goes.
+        await response.prepare(request)
+        return response
 
 
 def register(app: web.Application) -> None:

@@ -233,8 +233,15 @@ async def test_export_needs_a_session_names_the_bad_parameter_and_says_when_noth
                 ({"from": DAY, "to": "2026-03-03", "format": "xml"}, "format"),
                 ({"from": DAY, "to": DAY}, "to"),
                 ({"from": "02/03/2026"}, "from"),
+                ({"from": DAY, "to": "2027-03-04"}, "to"),  # 367 days: beyond the most a request exports
             ):
                 answer = await viewer.get("/traffic/export", params=params)
                 assert answer.status_code == 400 and answer.text.startswith(f"{key}:"), (params, answer.text)
+            assert "at most 366 days" in answer.text
+            year = await viewer.get(
+                "/traffic/export", params={"from": DAY, "to": "2027-03-03", "format": "ngsi-ld"}
+            )
+            assert year.status_code == 200 and year.headers["content-type"] == "application/json"
+            assert len(year.json()) > 0
             unknown = await viewer.get("/traffic", params={"point": "nowhere:nothing", "day": DAY})
             assert unknown.status_code == 404

@@ -30,12 +30,26 @@ import httpx
 from analytics.assets import REPO_ROOT
 from genetec_bridge.lab.demo import start_child, wait_for_line
 from genetec_bridge.lab.process_group import free_port, stop_process_group
-from genetec_bridge.lab.soak import WEBSDK_PASSWORD_ENV, WEBSDK_USER, camera_guid, rss_mb, write_cameras
+from genetec_bridge.lab.soak import (
+    WEBSDK_PASSWORD_ENV,
+    WEBSDK_USER,
+    camera_guid,
+    local_sections,
+    rss_mb,
+    websdk_section,
+    write_cameras,
+)
 from genetec_bridge.lab.soak_report import DeliveryFigures, delivery_figures, read_record
 
 PROBE_EVERY_S = 0.1
 DRAIN_S = 180.0
-SKILLS_PER_CAMERA = 3
+# Each camera's alerting skills: kind, custom event, options.
+SKILLS = (
+    ("intrusion", 8201, ""),
+    ("loitering", 8202, "min_dwell_s = 10\n"),
+    ("parking", 8203, 'classes = ["car"]\nmax_parking_s = 300\n'),
+)
+SKILLS_PER_CAMERA = len(SKILLS)
 BARS = {"readyz_p95_ms": 100.0, "status_p95_ms": 100.0, "longest_stall_ms": 250.0, "bridge_rss_mb": 1024.0}
 SQUARE = "[[0.1, 0.1], [0.9, 0.1], [0.9, 0.9], [0.1, 0.9]]"
 
@@ -73,13 +87,7 @@ class ScaleFigures:
 
 def site_text(websdk_url: str, dead_rtsp_port: int, health_port: int, cameras: int) -> str:
     head = f"""# Written by `genetec-lab bridge-scale`.
-[genetec]
-url = "{websdk_url}"
-allow_plain_http = true        # the fake Web SDK serves plain HTTP on 127.0.0.1
-username = "{WEBSDK_USER}"
-password = {{ env = "{WEBSDK_PASSWORD_ENV}" }}
-timeout_s = 5
-
+{websdk_section(websdk_url)}
 [media_gateway]
 host = "127.0.0.1"
 port = {dead_rtsp_port}        # nothing listens: every reader retries, as when cameras are down
@@ -89,26 +97,26 @@ password = "not-used"
 [daemon]
 managed = false
 socket_path = "run/analytics.sock"
-
-[health]
-listen = "127.0.0.1"
-port = {health_port}
-
-[delivery]
-outbox_path = "outbox.sqlite3"
-
-[counting]
-store_path = "statistics.sqlite3"
-
+{local_sections(health_port)}
 [trust]
 store_path = "trust.sqlite3"
 
 [audit]
 path = "audit/audit.jsonl"
 """
-    blocks = []
-    for index in range(cameras):
-        blocks.append(f"""
+    skills = "".join(
+        f"""
+[[cameras.skills]]
+kind = "{kind}"
+zone = "square"
+{options}[cameras.skills.alert]
+mode = "live"
+custom_event_id = {custom_event}
+"""
+        for kind, custom_event, options in SKILLS
+    )
+    blocks = [
+        f"""
 [[cameras]]
 id = "{camera_guid(index)}"
 name = "Scale camera {index}"
@@ -117,31 +125,9 @@ fps = 5
 [[cameras.zones]]
 name = "square"
 polygon = {SQUARE}
-
-[[cameras.skills]]
-kind = "intrusion"
-zone = "square"
-[cameras.skills.alert]
-mode = "live"
-custom_event_id = 8201
-
-[[cameras.skills]]
-kind = "loitering"
-zone = "square"
-min_dwell_s = 10
-[cameras.skills.alert]
-mode = "live"
-custom_event_id = 8202
-
-[[cameras.skills]]
-kind = "parking"
-zone = "square"
-classes = ["car"]
-max_parking_s = 300
-[cameras.skills.alert]
-mode = "live"
-custom_event_id = 8203
-""")
+{skills}"""
+        for index in range(cameras)
+    ]
     return head + "".join(blocks)
 
 

@@ -83,15 +83,35 @@ def write_cameras(path: Path, cameras: int) -> None:
     path.write_text(json.dumps({"cameras": entities, "alarms": [], "custom_events": []}), encoding="utf-8")
 
 
-def site_text(websdk_url: str, rtsp_port: int, lone_rtsp_port: int, health_port: int, cameras: int) -> str:
-    head = f"""# Written by `genetec-lab soak`.
-[genetec]
+def websdk_section(websdk_url: str) -> str:
+    """[genetec] for the lab's fake Web SDK (its password from WEBSDK_PASSWORD_ENV)."""
+    return f"""[genetec]
 url = "{websdk_url}"
 allow_plain_http = true        # the fake Web SDK serves plain HTTP on 127.0.0.1
 username = "{WEBSDK_USER}"
 password = {{ env = "{WEBSDK_PASSWORD_ENV}" }}
 timeout_s = 3
+"""
 
+
+def local_sections(health_port: int) -> str:
+    """[health] on loopback, and the outbox and statistics store beside the site file."""
+    return f"""
+[health]
+listen = "127.0.0.1"
+port = {health_port}
+
+[delivery]
+outbox_path = "outbox.sqlite3"
+
+[counting]
+store_path = "statistics.sqlite3"
+"""
+
+
+def site_text(websdk_url: str, rtsp_port: int, lone_rtsp_port: int, health_port: int, cameras: int) -> str:
+    head = f"""# Written by `genetec-lab soak`.
+{websdk_section(websdk_url)}
 [media_gateway]
 host = "127.0.0.1"
 port = {rtsp_port}
@@ -103,17 +123,7 @@ transport = "tcp"
 [daemon]
 device = "cpu"
 socket_path = "run/analytics.sock"
-
-[health]
-listen = "127.0.0.1"
-port = {health_port}
-
-[delivery]
-outbox_path = "outbox.sqlite3"
-
-[counting]
-store_path = "statistics.sqlite3"
-"""
+{local_sections(health_port)}"""
     blocks = []
     for index in range(cameras):
         own_gateway = (

@@ -4,10 +4,8 @@ delivering process, and refused credentials. Exactly-once is checked on the fake
 import asyncio
 import json
 import logging
-import os
 import signal
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
 from genetec_bridge.websdk.client import WebSdkClient
 from tests.support.analytics_events import loitering
+from tests.support.deliver_command import deliver_command, deliver_env
 from tests.support.fake_websdk_process import CAMERA_GUIDS, REPO_ROOT, FakeWebSdkProcess, wait_until
 
 pytestmark = pytest.mark.integration
@@ -81,30 +80,13 @@ async def test_events_produced_during_a_60_s_outage_are_all_delivered_once(tmp_p
 
 
 def start_deliver(fake: FakeWebSdkProcess, outbox: Path, *extra: str) -> subprocess.Popen[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "genetec_bridge.cli",
-        "deliver",
-        "--url",
-        fake.base_url,
-        "--username",
-        fake.username,
-    ]
-    command += [
-        "--outbox",
-        str(outbox),
-        "--retry-initial",
-        "0.2",
-        "--retry-max",
-        "1",
-        "--max-per-minute",
-        "100000",
-        *extra,
-    ]
-    env = {**os.environ, "GENETEC_PASSWORD": fake.password}
     return subprocess.Popen(
-        command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        deliver_command(fake, outbox, *extra),
+        cwd=REPO_ROOT,
+        env=deliver_env(fake),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 

@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from genetec_bridge.delivery.outbox import DeliveryClaimed, Outbox
 from genetec_bridge.delivery.service import BRIDGE_DELIVERER, DeliveryService
 from genetec_bridge.websdk.client import WebSdkClient
 from tests.support.analytics_events import intrusion
+from tests.support.deliver_command import deliver_command, deliver_env
 from tests.support.fake_websdk_process import CAMERA_GUIDS, REPO_ROOT, FakeWebSdkProcess, wait_until
 
 pytestmark = pytest.mark.integration
@@ -35,30 +35,6 @@ def outbox_with_pending(path: Path) -> tuple[Outbox, list[str]]:
     events = [intrusion(i, CAMERA) for i in range(PENDING)]
     assert all(outbox.add(event, plan_actions(event, ROUTING)) for event in events)
     return outbox, [event.id for event in events]
-
-
-def deliver_command(fake: FakeWebSdkProcess, outbox: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "genetec_bridge.cli",
-        "deliver",
-        "--url",
-        fake.base_url,
-        "--username",
-        fake.username,
-        "--outbox",
-        str(outbox),
-        "--max-per-minute",
-        "100000",
-        "--retry-initial",
-        "0.1",
-        *extra,
-    ]
-
-
-def deliver_env(fake: FakeWebSdkProcess) -> dict[str, str]:
-    return {**os.environ, "GENETEC_PASSWORD": fake.password}
 
 
 def raised(fake: FakeWebSdkProcess) -> Counter[str]:

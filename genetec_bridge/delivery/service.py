@@ -50,7 +50,7 @@ from analytics.events import AnalyticsEvent
 from analytics.skills.base import AlertRouting
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.backoff import Backoff
-from genetec_bridge.delivery.alert_text import plan_actions
+from genetec_bridge.delivery.alert_text import BOOKMARK_ACTIONS, plan_actions
 from genetec_bridge.delivery.lanes import Lane, lane_of
 from genetec_bridge.delivery.outbox import Outbox, OutboxStats, PendingEvent
 from genetec_bridge.delivery.rate_limit import CameraRateLimiter
@@ -377,7 +377,7 @@ class DeliveryService:
                 )
             elif kind == "alarm":
                 return await self._client.trigger_alarm(action["alarm"], pending.camera)
-            elif kind == "bookmark":
+            elif kind in BOOKMARK_ACTIONS:
                 await self._client.add_bookmark(
                     pending.camera, datetime.fromisoformat(action["time"]), action["text"]
                 )

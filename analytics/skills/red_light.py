@@ -30,12 +30,13 @@ wheel is over the paint. Each subject (see `subjects`) goes through a small stat
 
 The alert is dated when the front crossed the line (straddling) and carries both moments (frame,
 time, the point judged, the signal state, the time into red and the read's confidence at each) and
-the subject's path from its first sighting, capped at `PATH_KEPT` points. A red-light alert is a
+the subject's path (its anchor, the rear) over its last `PATH_KEPT` sightings up to the run. A red-light alert is a
 case for a person to review, never a fine: the bridge bookmarks both moments (see
 `genetec_bridge.delivery.alert_text`).
 """
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Literal, Self
 
@@ -60,16 +61,18 @@ LampColour = Literal["red", "amber", "green"]
 # smaller box, within the proceed window, are one vehicle. Two riders side by side overlap far less.
 SAME_VEHICLE_OVERLAP = 0.5
 # Where the front wheels touch the road, as a share of the box's height from its bottom, for traffic
-# moving away from the camera. Measured on the Giang Vo junction (fixtures/redlight-hanoi, a camera
-# on a building, 640×480): a motorbike seen from behind, rider included, touches the road with its
-# front wheel about 0.3 of its box up; a car's bonnet hides its front wheels at about half its box.
+# moving away from the camera; read by eye on two cameras at different heights and tilts, both near
+# a third: a motorbike seen from behind, rider included, about 0.3 of its box up (Giang Vo, a
+# building-side camera at 640×480); a hatchback and a saloon about 0.34 (the UAE enforcement camera
+# at 1280×720, wheels against a painted line). Where a camera is looked at from much higher or lower,
+# read it again on a frame with a vehicle at the line.
 DEFAULT_FRONT_SHARE: dict[ClassName, float] = {
     "motorcycle": 0.3,
     "bicycle": 0.3,
     "person": 0.3,
-    "car": 0.5,
-    "truck": 0.5,
-    "bus": 0.5,
+    "car": 0.35,
+    "truck": 0.35,
+    "bus": 0.35,
 }
 
 
@@ -148,7 +151,8 @@ class RedLightConfig(LineSkillConfig):
         return self
 
 
-# Points of a subject's path an alert carries: from well before the line to the junction at 25 fps.
+# Sightings of a subject's path an alert carries: at 25 fps, the 5 s from well before the line to
+# the junction; at 6 fps, 20 s.
 PATH_KEPT = 120
 
 
@@ -163,7 +167,12 @@ class _Passage:
     seen_s: float = 0.0  # when the subject was last seen since its rear passed
     proceeded: bool = False
     settled: bool = False  # a run counted, or a passage that can no longer become one
-    path: list[Point] = field(default_factory=list)
+    # (time, rear, front) of the latest sightings: the points a moment dated a few frames back shows.
+    path: deque[tuple[float, Point, Point]] = field(default_factory=lambda: deque(maxlen=PATH_KEPT))
+
+    def at(self, time_s: float) -> tuple[Point, Point]:
+        """The rear and the front seen at `time_s` (the latest sighting when it is no longer kept)."""
+        return next(((rear, front) for t, rear, front in self.path if t == time_s), self.path[-1][1:])
 
 
 @dataclass(slots=True)
@@ -233,8 +242,7 @@ class RedLightSkill(Skill):
                 and 0.0 <= along_segment(front, self._line) <= 1.0
             ):
                 self._straddle(passage, front, Instant.of(frame))
-        if len(passage.path) < PATH_KEPT:
-            passage.path.append((round(sighting.anchor[0], 4), round(sighting.anchor[1], 4)))
+        passage.path.append((frame.time_s, sighting.anchor, front))
 
     def _front_crossed(self, crossing: Crossing) -> None:
         passage = self._passages[crossing.subject.key]
@@ -243,7 +251,7 @@ class RedLightSkill(Skill):
         if crossing.direction != self.config.direction:
             passage.straddling = passage.straddling_at = None  # backed off the line
         elif crossing.step_s <= self.config.grace_s:
-            self._straddle(passage, self._front(crossing.subject), Instant.of(crossing.at))
+            self._straddle(passage, passage.at(crossing.at.time_s)[1], Instant.of(crossing.at))
 
     def _straddle(self, passage: _Passage, front: Point, at: Instant) -> None:
         passage.straddling_at = at
@@ -256,8 +264,8 @@ class RedLightSkill(Skill):
             return
         at = Instant.of(crossing.at)
         if passage.straddling is None:  # front and rear over together: seen coming towards the camera
-            self._straddle(passage, crossing.subject.anchor, at)
-        passage.past = self._moment("past", at, crossing.subject.anchor)
+            self._straddle(passage, passage.at(at.time_s)[0], at)
+        passage.past = self._moment("past", at, passage.at(at.time_s)[0])
         passage.seen_s = crossing.subject.last_seen_s
 
     def _moment(self, stage: Literal["straddling", "past"], at: Instant, point: Point) -> Moment:
@@ -312,7 +320,7 @@ class RedLightSkill(Skill):
             direction=self.config.direction,
             signal_state=str(SignalState.RED),
             moments=[passage.straddling, passage.past],
-            positions=passage.path,
+            positions=[(round(x, 4), round(y, 4)) for _, (x, y), _ in passage.path],
         )
 
 

@@ -123,13 +123,16 @@ class RedLightConfig(LineSkillConfig):
     )
     signal: SignalConfig = Field(description="Where the signal state comes from (video region or external).")
     hysteresis: float = Field(
-        0.01, ge=0, description="Normalised distance the anchor must reach beyond the line for a crossing."
+        0.01,
+        ge=0,
+        description="Normalised distance the point judged (the front, then the rear) must reach beyond "
+        "the line for a crossing.",
     )
     proceed_distance: float = Field(
         0.08,
         ge=0,
-        description="Normalised distance beyond the stop line (at right angles to it) the anchor must "
-        "reach after crossing on red: where the junction begins, e.g. the far edge of the crosswalk.",
+        description="Normalised distance beyond the stop line (at right angles to it) the rear (the "
+        "anchor) must reach after passing it on red: where the junction begins, e.g. the far edge of the crosswalk.",
     )
     proceed_within_s: float = Field(
         3.0, gt=0, description="Seconds after its rear passed the line within which it must get that far."

@@ -5,7 +5,7 @@ What a traffic officer signs is a vehicle that entered the junction against the 
 wheel is over the paint. Each subject (see `subjects`) goes through a small state machine:
 
     approaching ──front over the line──▶ straddling ──rear over the line──▶ past
-    past ──rear `proceed_distance` beyond the line within `proceed_within_s`, the rear's passing on red──▶ run
+    past ──rear `proceed_distance` beyond within `proceed_within_s`, passed on red──▶ run
 
 - The front is the part that crosses first. For traffic moving away from the camera (the line's
   beyond side is up the image) it is the point `front_share` of the box's height up from its bottom,
@@ -30,9 +30,9 @@ wheel is over the paint. Each subject (see `subjects`) goes through a small stat
 
 The alert is dated when the front crossed the line (straddling) and carries both moments (frame,
 time, the point judged, the signal state, the time into red and the read's confidence at each) and
-the subject's path (its anchor, the rear) over its last `PATH_KEPT` sightings up to the run. A red-light alert is a
-case for a person to review, never a fine: the bridge bookmarks both moments (see
-`genetec_bridge.delivery.alert_text`).
+the subject's path (its anchor, the rear) over its last `PATH_KEPT` sightings up to the run. A
+red-light alert is a case for a person to review, never a fine: the bridge bookmarks both moments
+(see `genetec_bridge.delivery.alert_text`).
 """
 
 import math
@@ -132,7 +132,8 @@ class RedLightConfig(LineSkillConfig):
         0.08,
         ge=0,
         description="Normalised distance beyond the stop line (at right angles to it) the rear (the "
-        "anchor) must reach after passing it on red: where the junction begins, e.g. the far edge of the crosswalk.",
+        "anchor) must reach after passing it on red: where the junction begins, e.g. the far edge of "
+        "the crosswalk.",
     )
     proceed_within_s: float = Field(
         3.0, gt=0, description="Seconds after its rear passed the line within which it must get that far."

@@ -93,6 +93,7 @@ class CameraPipeline:
             objects=self._objects,
             timestamp=timestamp,
             signals={label: reader.read(image, time_s) for label, reader in self._signals.items()},
+            signal_confidence={label: reader.confidence for label, reader in self._signals.items()},
         )
         with self._clock.measure("skills"):
             return tracks, self._engine.process(tracks)

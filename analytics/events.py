@@ -14,6 +14,28 @@ EventKind = Literal["loitering", "intrusion", "parking", "red_light", "lane_misu
 Phase = Literal["start", "end", "instant"]
 
 
+class Moment(StrictModel):
+    """One moment of a red-light run that an officer checks on the recording (the type approvals'
+    two images): the vehicle straddling the stop line, then wholly past it."""
+
+    stage: Literal["straddling", "past"]
+    frame: int = Field(description="1-based index of the frame in its source.")
+    time_s: float = Field(description="Seconds since the start of the stream or file.")
+    position: tuple[float, float] = Field(
+        description="Normalised point judged against the line: the vehicle's front when straddling, "
+        "its rear (the box's anchor) when past."
+    )
+    signal_state: str = Field(description="The signal state reported at this moment.")
+    into_red_s: float | None = Field(
+        None, description="Seconds since the lamp turned red (absent when the state was not red)."
+    )
+    signal_confidence: float | None = Field(
+        None,
+        description="Share of the last second's lamp reads that agreed with the state (signals read "
+        "from video only).",
+    )
+
+
 class Evidence(StrictModel):
     """Why the event was raised, in terms an operator or an auditor can check."""
 
@@ -42,6 +64,9 @@ class Evidence(StrictModel):
         None, description="Measured vehicle height, metres, when the track's views allowed it."
     )
     speed_kmh: float | None = Field(None, description="Speed along the track on the ground plane, km/h.")
+    moments: list[Moment] = Field(
+        default_factory=list, description="Red light: the moments straddling and past the stop line."
+    )
 
 
 class AnalyticsEvent(StrictModel):

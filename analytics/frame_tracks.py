@@ -41,7 +41,9 @@ class FrameTracks:
     `time_s` is seconds since the start of the stream or file, from frame timestamps (never a frame
     count); `frame` is the 1-based index of the frame in its source; `timestamp` is the UTC capture
     time for live streams and None offline. `signals` maps a red-light skill's name to the state its
-    signal region showed in this frame (read from pixels at the edge, or from an external input).
+    signal region showed in this frame (read from pixels at the edge, or from an external input);
+    `signal_confidence` the share of its lamp reads over the last second that agree with that state
+    (only signals read from pixels have one).
     """
 
     camera_id: str
@@ -50,3 +52,4 @@ class FrameTracks:
     objects: tuple[TrackedObject, ...]
     timestamp: datetime | None = None
     signals: Mapping[str, SignalState] = field(default_factory=dict)
+    signal_confidence: Mapping[str, float] = field(default_factory=dict)

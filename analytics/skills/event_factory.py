@@ -62,10 +62,13 @@ class EventFactory:
             frame=at.frame,
             time_s=round(at.time_s, 3),
             timestamp=at.timestamp,
-            evidence=Evidence(
-                min_confidence=self._config.confidence_for(subject.class_name),
-                positions=list(subject.positions),
-                track_ids=list(subject.track_ids),
-                **evidence,  # type: ignore[arg-type]
+            # A skill may give its own `positions` (a longer path than the subject's last few).
+            evidence=Evidence.model_validate(
+                {
+                    "min_confidence": self._config.confidence_for(subject.class_name),
+                    "positions": list(subject.positions),
+                    "track_ids": list(subject.track_ids),
+                }
+                | evidence
             ),
         )

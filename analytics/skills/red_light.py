@@ -2,33 +2,57 @@
 the junction.
 
 What a traffic officer signs is a vehicle that entered the junction against the red, not one whose
-wheel is over the paint. A crossing of the stop line in `direction`, at a frame where the signal was
-red, is therefore only a candidate; it becomes a violation once the anchor has gone
-`proceed_distance` beyond the line within `proceed_within_s`. A rider who creeps onto or just past
-the line and waits, cross traffic (it runs along the line, not over it in `direction`) and a vehicle
-already past the line when the red began (its crossing is dated on green or amber) raise nothing.
+wheel is over the paint. Each subject (see `subjects`) goes through a small state machine:
 
-The vehicle must be seen doing it: followed over the line and on into the junction without being
-lost for longer than the skill's `grace_s`. A queued vehicle hidden behind others, whose tracker id
-comes back seconds later on a box beyond the line (often cross traffic in the junction), keeps its
-side of the line (see `subjects`), so the line reports a crossing, but nobody saw it cross on red.
+    approaching ──front over the line──▶ straddling ──rear over the line──▶ past
+    past ──rear `proceed_distance` beyond within `proceed_within_s`, passed on red──▶ run
+
+- The front is the part that crosses first. For traffic moving away from the camera (the line's
+  beyond side is up the image) it is the point `front_share` of the box's height up from its bottom,
+  where the front wheels touch the road; for traffic coming towards the camera or across the image
+  it is the box's anchor (bottom centre), which is already its front. The rear is the anchor.
+- A subject first seen with its front over the line and its rear behind it starts straddling then
+  (a car already over the line when the camera started, or when the track began).
+- A run is counted once per subject: a rider who crosses the line and the crosswalk, waits at the
+  edge of the junction and goes on later raises one alert, at the run.
+- A creep that stops at or just over the line (straddling, or past with the rear not yet
+  `proceed_distance` beyond within `proceed_within_s`) is never counted, even if it goes on later:
+  what happens after such a pause is for a person to judge from the recording.
+- The signal is judged at the rear's passing (`past`): red then and still red `hold_s` later
+  (`signal_clock`), so a late read within the hold after a change to green raises nothing. A vehicle
+  that straddled during amber and passed on red is a run; one already past when the red began is
+  not. An unknown signal (dark, amber, unreadable) never alerts: a wrong alert costs an operator
+  more than a missed one here.
+- The vehicle must be seen doing it: followed over the line (each step over it within `grace_s`) and
+  on into the junction without being lost for longer than `grace_s`. A queued vehicle hidden behind
+  others, whose tracker id comes back seconds later on a box beyond the line, keeps its side of the
+  line (see `subjects`), so the line reports a crossing, but nobody saw it cross on red.
+
+The alert is dated when the front crossed the line (straddling) and carries both moments (frame,
+time, the point judged, the signal state, the time into red and the read's confidence at each) and
+the subject's path (its anchor, the rear) over its last `PATH_KEPT` sightings up to the run. A
+red-light alert is a case for a person to review, never a fine: the bridge bookmarks both moments
+(see `genetec_bridge.delivery.alert_text`).
 """
 
-from dataclasses import dataclass
+import math
+from collections import deque
+from dataclasses import dataclass, field
 from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
 from analytics.config.strict_model import StrictModel
-from analytics.events import AnalyticsEvent
+from analytics.events import AnalyticsEvent, Moment
 from analytics.frame_tracks import FrameTracks, SignalState
-from analytics.geometry.coordinates import Box, Polygon, Segment
-from analytics.geometry.plane import signed_distance
-from analytics.skills.base import ClassName, LineSkillConfig
-from analytics.skills.crossings import Crossing, LineCrossingSkill
+from analytics.geometry.coordinates import Box, Point, Polygon, Segment
+from analytics.geometry.plane import along_segment, signed_distance
+from analytics.skills.base import ClassName, LineSkillConfig, Skill
+from analytics.skills.crossings import Crossing, LineSides
 from analytics.skills.event_factory import EventFactory
-from analytics.skills.subjects import Subject
+from analytics.skills.subjects import Sighting, Subject, SubjectTracker
 from analytics.skills.visits import Instant
+from analytics.traffic_light.signal_clock import SignalClock
 
 LampColour = Literal["red", "amber", "green"]
 
@@ -36,6 +60,20 @@ LampColour = Literal["red", "amber", "green"]
 # 'motorcycle', as two tracks: two violators whose boxes overlap by at least this share of the
 # smaller box, within the proceed window, are one vehicle. Two riders side by side overlap far less.
 SAME_VEHICLE_OVERLAP = 0.5
+# Where the front wheels touch the road, as a share of the box's height from its bottom, for traffic
+# moving away from the camera; read by eye on two cameras at different heights and tilts, both near
+# a third: a motorbike seen from behind, rider included, about 0.3 of its box up (Giang Vo, a
+# building-side camera at 640×480); a hatchback and a saloon about 0.34 (the UAE enforcement camera
+# at 1280×720, wheels against a painted line). Where a camera is looked at from much higher or lower,
+# read it again on a frame with a vehicle at the line.
+DEFAULT_FRONT_SHARE: dict[ClassName, float] = {
+    "motorcycle": 0.3,
+    "bicycle": 0.3,
+    "person": 0.3,
+    "car": 0.35,
+    "truck": 0.35,
+    "bus": 0.35,
+}
 
 
 class SignalConfig(StrictModel):
@@ -85,23 +123,60 @@ class RedLightConfig(LineSkillConfig):
     )
     signal: SignalConfig = Field(description="Where the signal state comes from (video region or external).")
     hysteresis: float = Field(
-        0.01, ge=0, description="Normalised distance the anchor must reach beyond the line for a crossing."
+        0.01,
+        ge=0,
+        description="Normalised distance the point judged (the front, then the rear) must reach beyond "
+        "the line for a crossing.",
     )
     proceed_distance: float = Field(
         0.08,
         ge=0,
-        description="Normalised distance beyond the stop line (at right angles to it) the anchor must "
-        "reach after crossing on red: where the junction begins, e.g. the far edge of the crosswalk.",
+        description="Normalised distance beyond the stop line (at right angles to it) the rear (the "
+        "anchor) must reach after passing it on red: where the junction begins, e.g. the far edge of "
+        "the crosswalk.",
     )
     proceed_within_s: float = Field(
-        3.0, gt=0, description="Seconds after the crossing within which it must get that far."
+        3.0, gt=0, description="Seconds after its rear passed the line within which it must get that far."
     )
+    front_share: dict[ClassName, float] = Field(
+        default_factory=lambda: dict(DEFAULT_FRONT_SHARE),
+        description="Traffic moving away from the camera: where the front wheels touch the road, as a "
+        "share of the box's height up from its bottom, by class (read on a frame with a vehicle at the "
+        "line; it depends on the camera's height and tilt). A class not listed is judged by its anchor.",
+    )
+
+    @model_validator(mode="after")
+    def _shares_within_the_box(self) -> Self:
+        outside = {name: share for name, share in self.front_share.items() if not 0 <= share < 1}
+        if outside:
+            raise ValueError(
+                f"`front_share` must be at least 0 and below 1 (the box's bottom to top): {outside}"
+            )
+        return self
+
+
+# Sightings of a subject's path an alert carries: at 25 fps, the 5 s from well before the line to
+# the junction; at 6 fps, 20 s.
+PATH_KEPT = 120
 
 
 @dataclass(slots=True)
-class _Candidate:
-    crossing: Crossing
-    seen_s: float  # when the subject was last seen since the crossing
+class _Passage:
+    """One subject's way over the line: the state machine of the module docstring."""
+
+    subject: Subject
+    straddling: Moment | None = None
+    straddling_at: Instant | None = None
+    past: Moment | None = None
+    seen_s: float = 0.0  # when the subject was last seen since its rear passed
+    proceeded: bool = False
+    settled: bool = False  # a run counted, or a passage that can no longer become one
+    # (time, rear, front) of the latest sightings: the points a moment dated a few frames back shows.
+    path: deque[tuple[float, Point, Point]] = field(default_factory=lambda: deque(maxlen=PATH_KEPT))
+
+    def at(self, time_s: float) -> tuple[Point, Point]:
+        """The rear and the front seen at `time_s` (the latest sighting when it is no longer kept)."""
+        return next(((rear, front) for t, rear, front in self.path if t == time_s), self.path[-1][1:])
 
 
 @dataclass(slots=True)
@@ -110,64 +185,147 @@ class _Violation:
     time_s: float
 
 
-class RedLightSkill(LineCrossingSkill):
-    """A `red_light` instant, dated when the vehicle crossed the stop line, once it has proceeded.
-
-    An unknown signal (dark, amber, unreadable) never alerts: a wrong alert costs an operator more
-    than a missed one here.
-    """
+class RedLightSkill(Skill):
+    """A `red_light` instant, dated when the vehicle's front crossed the stop line, once it has run."""
 
     def __init__(self, config: RedLightConfig, camera_id: str, line: Segment) -> None:
-        super().__init__(config, camera_id, line, config.hysteresis)
-        self._config = config
+        self.config = config
         self._line = line
+        self._subjects = SubjectTracker(config.anchor, config.grace_s)
+        self._fronts = LineSides(line, config.hysteresis)
+        self._rears = LineSides(line, config.hysteresis)
+        self._events = EventFactory(camera_id, config, line=config.line)
+        hold_s = config.signal.hold_s if config.signal.source == "video" else 0.0
+        self._hold_s = hold_s
+        self._clock = SignalClock(hold_s)
         # Beyond the line in the violating direction: A->B starts on the positive side.
         self._forward = -1.0 if config.direction == "A->B" else 1.0
-        self._candidates: dict[int, _Candidate] = {}  # by subject key: crossed on red, not yet proceeded
+        (xa, ya), (xb, yb) = line
+        # How far up the image "beyond" points: 1 for a line crossed straight up, 0 across the image.
+        self._away = max(0.0, -self._forward * (xb - xa) / math.hypot(xb - xa, yb - ya))
+        self._front_share: dict[str, float] = {name: share for name, share in config.front_share.items()}
+        self._passages: dict[int, _Passage] = {}
         self._violations: list[_Violation] = []
 
-    def on_crossing(self, crossing: Crossing, events: EventFactory) -> list[AnalyticsEvent]:
-        signal = crossing.at.signals.get(self._config.label, SignalState.UNKNOWN)
-        seen = crossing.step_s <= self._config.grace_s
-        if crossing.direction == self._config.direction and signal == SignalState.RED and seen:
-            self._candidates[crossing.subject.key] = _Candidate(crossing, crossing.subject.last_seen_s)
-        return []
-
     def update(self, frame: FrameTracks) -> list[AnalyticsEvent]:
-        super().update(frame)
-        now = frame.time_s
-        self._violations = [v for v in self._violations if now - v.time_s <= self._config.proceed_within_s]
+        label = self.config.label
+        self._clock.update(
+            frame.time_s, frame.signals.get(label, SignalState.UNKNOWN), frame.signal_confidence.get(label)
+        )
+        sightings = self._subjects.update(frame)
+        fronts = [Sighting(s.subject, self._front(s.subject)) for s in sightings]
+        for sighting, front in zip(sightings, fronts, strict=True):
+            self._follow(sighting, front.anchor, frame)
+        for crossing in self._fronts.update(frame, fronts):
+            self._front_crossed(crossing)
+        for crossing in self._rears.update(frame, sightings):
+            self._rear_crossed(crossing)
+        remembered = self._subjects.keys()
+        self._fronts.forget_except(remembered)
+        self._rears.forget_except(remembered)
+        for key in [k for k in self._passages if k not in remembered]:
+            del self._passages[key]
+        return self._judge(frame.time_s)
+
+    def _front(self, subject: Subject) -> Point:
+        height = subject.box[3] - subject.box[1]
+        share = self._front_share.get(subject.class_name, 0.0) * self._away
+        return (subject.anchor[0], subject.anchor[1] - share * height)
+
+    def _beyond(self, point: Point) -> float:
+        return self._forward * signed_distance(point, self._line)
+
+    def _follow(self, sighting: Sighting, front: Point, frame: FrameTracks) -> None:
+        """Extends the subject's path; a subject first seen straddling the line starts straddling."""
+        passage = self._passages.get(sighting.subject.key)
+        if passage is None:
+            passage = self._passages[sighting.subject.key] = _Passage(sighting.subject)
+            margin = self.config.hysteresis
+            if (
+                self._beyond(front) >= margin
+                and self._beyond(sighting.anchor) <= -margin
+                and 0.0 <= along_segment(front, self._line) <= 1.0
+            ):
+                self._straddle(passage, front, Instant.of(frame))
+        passage.path.append((frame.time_s, sighting.anchor, front))
+
+    def _front_crossed(self, crossing: Crossing) -> None:
+        passage = self._passages[crossing.subject.key]
+        if passage.past is not None:
+            return
+        if crossing.direction != self.config.direction:
+            passage.straddling = passage.straddling_at = None  # backed off the line
+        elif crossing.step_s <= self.config.grace_s:
+            self._straddle(passage, passage.at(crossing.at.time_s)[1], Instant.of(crossing.at))
+
+    def _straddle(self, passage: _Passage, front: Point, at: Instant) -> None:
+        passage.straddling_at = at
+        passage.straddling = self._moment("straddling", at, front)
+
+    def _rear_crossed(self, crossing: Crossing) -> None:
+        passage = self._passages[crossing.subject.key]
+        seen = crossing.step_s <= self.config.grace_s
+        if crossing.direction != self.config.direction or passage.settled or not seen:
+            return
+        at = Instant.of(crossing.at)
+        if passage.straddling is None:  # front and rear over together: seen coming towards the camera
+            self._straddle(passage, passage.at(at.time_s)[0], at)
+        passage.past = self._moment("past", at, passage.at(at.time_s)[0])
+        passage.seen_s = crossing.subject.last_seen_s
+
+    def _moment(self, stage: Literal["straddling", "past"], at: Instant, point: Point) -> Moment:
+        signal = self._clock.at(at.time_s)
+        return Moment(
+            stage=stage,
+            frame=at.frame,
+            time_s=round(at.time_s, 3),
+            position=(round(point[0], 4), round(point[1], 4)),
+            signal_state=str(signal.state),
+            into_red_s=signal.into_red_s,
+            signal_confidence=None if signal.confidence is None else round(signal.confidence, 2),
+        )
+
+    def _judge(self, now: float) -> list[AnalyticsEvent]:
+        self._violations = [v for v in self._violations if now - v.time_s <= self.config.proceed_within_s]
         events = []
-        for key, candidate in list(self._candidates.items()):
-            crossing, subject = candidate.crossing, candidate.crossing.subject
-            if now - crossing.at.time_s > self._config.proceed_within_s:
-                del self._candidates[key]
+        for passage in self._passages.values():
+            if passage.past is None or passage.settled:
                 continue
-            if subject.last_seen_s != now:
-                continue
-            lost_s, candidate.seen_s = now - candidate.seen_s, now
-            if lost_s > self._config.grace_s:
-                del self._candidates[key]  # lost on the way: what came back is no evidence
-            elif self._beyond(subject) >= self._config.proceed_distance:
-                del self._candidates[key]
-                if not any(_same_vehicle(subject.box, v.subject.box) for v in self._violations):
+            subject = passage.subject
+            if not passage.proceeded:
+                if now - passage.past.time_s > self.config.proceed_within_s:
+                    passage.settled = True  # a creep: stopped at or just over the line
+                    continue
+                if subject.last_seen_s != now:
+                    continue
+                lost_s, passage.seen_s = now - passage.seen_s, now
+                if lost_s > self.config.grace_s:
+                    passage.settled = True  # lost on the way: what came back is no evidence
+                    continue
+                passage.proceeded = self._beyond(subject.anchor) >= self.config.proceed_distance
+            if passage.proceeded and now >= passage.past.time_s + self._hold_s:
+                passage.settled = True
+                if self._clock.red_at(passage.past.time_s) and not any(
+                    _same_vehicle(subject.box, v.subject.box) for v in self._violations
+                ):
                     self._violations.append(_Violation(subject, now))
-                    events.append(self._event(crossing))
+                    events.append(self._event(passage))
         return events
 
-    def _beyond(self, subject: Subject) -> float:
-        return self._forward * signed_distance(subject.anchor, self._line)
-
-    def _event(self, crossing: Crossing) -> AnalyticsEvent:
-        at = Instant.of(crossing.at)
+    def _event(self, passage: _Passage) -> AnalyticsEvent:
+        assert passage.straddling is not None and passage.straddling_at is not None
+        assert passage.past is not None
+        at = passage.straddling_at
         return self._events.make(
             "red_light",
             "instant",
-            crossing.subject,
+            passage.subject,
             at,
             at,
-            direction=crossing.direction,
+            direction=self.config.direction,
             signal_state=str(SignalState.RED),
+            moments=[passage.straddling, passage.past],
+            positions=[(round(x, 4), round(y, 4)) for _, (x, y), _ in passage.path],
         )
 
 

@@ -18,7 +18,14 @@ its cell against the head itself, and not elsewhere in the head:
 Exactly one lit lamp gives the state; amber, no lamp or two lamps give `unknown`, which never
 alerts and is never taken as green. A new state must hold for `hold_s` before it is reported, so a
 passing bus or one noisy frame does not flip the signal.
+
+Each read also gives its `confidence`: the share of the lamp reads of the last second (this frame's
+included) that showed the reported state. A steady lamp reads 1.0; a state just reported after its
+hold, a flickering LED or a head half hidden by a passing truck read less, and an alert carries the
+figure so that the person who reviews it sees how sure the read was.
 """
+
+from collections import deque
 
 import cv2
 import numpy as np
@@ -32,6 +39,8 @@ from analytics.skills.red_light import LampColour, RedLightConfig, SignalConfig
 _LAMP_PERCENTILE = 90
 # Colour differences below this many levels (of 255) are compression noise and housing texture.
 _NOISE_LEVELS = 8.0
+# The window of lamp reads the confidence is the agreement of.
+CONFIDENCE_WINDOW_S = 1.0
 _STATE_OF_LAMP = {"red": SignalState.RED, "green": SignalState.GREEN, "amber": SignalState.UNKNOWN}
 
 
@@ -57,6 +66,7 @@ class SignalReader:
         self._state = SignalState.UNKNOWN
         self._candidate = SignalState.UNKNOWN
         self._candidate_since_s = 0.0
+        self._recent: deque[tuple[float, SignalState]] = deque()
 
     def read(self, image_bgr: np.ndarray, time_s: float) -> SignalState:
         seen = self.lamp_state(image_bgr)
@@ -64,7 +74,17 @@ class SignalReader:
             self._candidate, self._candidate_since_s = seen, time_s
         if time_s - self._candidate_since_s >= self.config.hold_s:
             self._state = self._candidate
+        self._recent.append((time_s, seen))
+        while self._recent[0][0] <= time_s - CONFIDENCE_WINDOW_S:
+            self._recent.popleft()
         return self._state
+
+    @property
+    def confidence(self) -> float:
+        """The share of the last second's lamp reads that agree with the reported state."""
+        if not self._recent:
+            return 0.0
+        return sum(seen == self._state for _, seen in self._recent) / len(self._recent)
 
     def lamp_state(self, image_bgr: np.ndarray) -> SignalState:
         """The state this one image shows, before any holding."""

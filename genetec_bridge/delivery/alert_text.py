@@ -4,9 +4,14 @@ the outbox alone says what is left to send.
 
 A skill in shadow mode (routing.mode, the current one from the trust store) never reaches operators: no
 custom event and no alarm, only the bookmark if the routing asks for one, marked as shadow so that a
-reviewer finds the moment in Security Center's archive and an operator does not take it for an alarm."""
+reviewer finds the moment in Security Center's archive and an operator does not take it for an alarm.
 
-from datetime import UTC, datetime
+A red-light alert carries its two moments (the vehicle straddling the stop line, then past it) and brings
+one bookmark at each, whatever the routing's `bookmark` says: a red-light alert is a case a person
+reviews on the recording, never a fine, and the two images are what that person needs. The outbox
+records each action done by its name, so the two are named apart (`BOOKMARK_ACTIONS`)."""
+
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from analytics.events import AnalyticsEvent
@@ -44,6 +49,9 @@ def message_for(event: AnalyticsEvent) -> str:
 
 
 SHADOW_PREFIX = "Shadow, review only: "
+# The action names of bookmarks, the first one at the event (or a red-light run's straddling moment).
+BOOKMARK_ACTIONS = ("bookmark", "bookmark_past")
+_MOMENT_WORDS = {"straddling": "straddling the line", "past": "past the line"}
 
 
 def bookmark_text(event: AnalyticsEvent, routing: AlertRouting) -> str:
@@ -71,8 +79,15 @@ def plan_actions(
         )
         if routing.alarm:
             actions.append({"action": "alarm", "alarm": routing.alarm})
-    if routing.bookmark:
-        # Offline events have no capture time: the bookmark then marks when the event was queued.
-        moment = event.timestamp or now or datetime.now(UTC)
-        actions.append({"action": "bookmark", "time": iso_utc(moment), "text": bookmark_text(event, routing)})
+    # Offline events have no capture time: the bookmark then marks when the event was queued.
+    at = event.timestamp or now or datetime.now(UTC)
+    if event.evidence.moments:
+        text = bookmark_text(event, routing)
+        for name, moment in zip(BOOKMARK_ACTIONS, event.evidence.moments, strict=False):
+            into_red = "" if moment.into_red_s is None else f", {moment.into_red_s:.1f} s into red"
+            when = at + timedelta(seconds=moment.time_s - event.time_s)
+            words = f"{_MOMENT_WORDS[moment.stage]}, signal {moment.signal_state}{into_red}"
+            actions.append({"action": name, "time": iso_utc(when), "text": f"{text} - {words}"})
+    elif routing.bookmark:
+        actions.append({"action": "bookmark", "time": iso_utc(at), "text": bookmark_text(event, routing)})
     return actions

@@ -59,7 +59,7 @@ from typing import Any, TypeVar
 from analytics.events import AnalyticsEvent
 from analytics.skills.base import AlertRouting
 from genetec_bridge.backoff import Backoff
-from genetec_bridge.delivery.alert_text import plan_actions
+from genetec_bridge.delivery.alert_text import BOOKMARK_ACTIONS, plan_actions
 from genetec_bridge.delivery.lanes import Lane, lane_of
 from genetec_bridge.delivery.outbox import DeliveryClaimed, Outbox, OutboxStats, PendingEvent
 from genetec_bridge.delivery.rate_limit import CameraRateLimiter
@@ -426,7 +426,7 @@ class DeliveryService:
                 )
             elif kind == "alarm":
                 return await self._client.trigger_alarm(action["alarm"], pending.camera)
-            elif kind == "bookmark":
+            elif kind in BOOKMARK_ACTIONS:
                 await self._client.add_bookmark(
                     pending.camera, datetime.fromisoformat(action["time"]), action["text"]
                 )

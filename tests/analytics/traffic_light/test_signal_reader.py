@@ -100,3 +100,14 @@ def test_a_horizontal_head_is_read_left_to_right() -> None:
     assert SignalReader(config).lamp_state(image) == SignalState.GREEN
     flipped = config.model_copy(update={"lamps": ["green", "amber", "red"]})
     assert SignalReader(flipped).lamp_state(image) == SignalState.UNKNOWN  # green light in the red cell
+
+
+def test_the_confidence_is_the_share_of_the_last_second_that_agrees_with_the_reported_state(images) -> None:
+    reader = SignalReader(configured_signal())  # hold 0.3 s
+    red, green = images[100], images[3]
+    reads = [(reader.read(red, k * 0.25), reader.confidence) for k in range(4)]
+    assert reads[-1] == (SignalState.RED, 1.0)
+    assert (reader.read(green, 1.1), reader.confidence) == (SignalState.RED, 0.75)  # 3 of 4 reads red
+    reader.read(green, 1.3)
+    # Green once held: the reads of 0.5 and 0.75 s (red) are still within the second, 1.1-1.45 s green.
+    assert (reader.read(green, 1.45), reader.confidence) == (SignalState.GREEN, 0.6)

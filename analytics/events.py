@@ -67,6 +67,21 @@ class Evidence(StrictModel):
     moments: list[Moment] = Field(
         default_factory=list, description="Red light: the moments straddling and past the stop line."
     )
+    origin: str | None = Field(
+        None,
+        description="Origin line the vehicle crossed last before this counting line (turning movements).",
+    )
+    origin_direction: str | None = Field(
+        None, description="Direction it crossed the origin line, 'A->B' or 'B->A'."
+    )
+    line_distance_m: float | None = Field(
+        None,
+        description="Ground distance between where the vehicle crossed the origin line and this line, metres.",
+    )
+    line_speed_kmh: float | None = Field(
+        None,
+        description="Speed between the origin line and this line: line_distance_m over the time between, km/h.",
+    )
 
 
 class AnalyticsEvent(StrictModel):

@@ -116,6 +116,14 @@ class CameraConfig(StrictModel):
                 problems.append((("skills", index, "zone"), f"no zone named '{skill.zone}' (known: {zones})"))
             if isinstance(skill, LineSkillConfig) and skill.line not in lines:
                 problems.append((("skills", index, "line"), f"no line named '{skill.line}' (known: {lines})"))
+            for at, origin in enumerate(getattr(skill, "origins", [])):
+                if origin not in lines or origin == getattr(skill, "line", None):
+                    problems.append(
+                        (
+                            ("skills", index, "origins", at),
+                            f"no other line named '{origin}' (known: {lines}; not the counting line itself)",
+                        )
+                    )
         if problems:
             raise cross_reference_error(problems)
         return self

@@ -4,11 +4,16 @@ Each `line_cross` event carries the vehicle's French class (analytics.skills.veh
 how it was reached (`classified_by`): on a camera with a ground calibration, from the length
 measured over the track and the detector's class, with the speed and length in the evidence; on a
 camera without one, from the detector's class alone, and no length or speed is claimed.
+
+A counting line may name `origins` (turning movements, analytics.skills.movements): its events then
+say the origin line the vehicle crossed last before it, with the direction, and on a calibrated
+camera the speed between the two lines.
 """
 
 import csv
 import io
 from collections import deque
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -21,6 +26,8 @@ from analytics.skills.base import ClassName, LineSkillConfig
 from analytics.skills.crossings import Crossing, LineCrossingSkill
 from analytics.skills.event_factory import EventFactory
 from analytics.skills.interval_counts import IntervalCounts, utc_iso
+from analytics.skills.movements import OriginLines, between, passage
+from analytics.skills.subjects import Sighting
 from analytics.skills.vehicle_size import Sample, detector_class, french_class, measure
 from analytics.skills.visits import Instant
 
@@ -52,6 +59,12 @@ class CountingConfig(LineSkillConfig):
     hysteresis: float = Field(
         0.01, ge=0, description="Normalised distance the anchor must reach beyond the line for a crossing."
     )
+    origins: list[str] = Field(
+        default_factory=list,
+        description="Other lines of this camera a vehicle may come from (turning movements: the entries of"
+        " a junction, the lanes upstream). Each crossing of this line then says the origin line the"
+        " vehicle crossed last before it and, on a calibrated camera, its speed between the two lines.",
+    )
     location: tuple[Longitude, Latitude] | None = Field(
         None,
         description="WGS84 [longitude, latitude] of the counting point, for the exports (points file,"
@@ -69,9 +82,16 @@ class CountingSkill(LineCrossingSkill):
     """
 
     def __init__(
-        self, config: CountingConfig, camera_id: str, line: Segment, ground: GroundPlane | None = None
+        self,
+        config: CountingConfig,
+        camera_id: str,
+        line: Segment,
+        ground: GroundPlane | None = None,
+        origins: Mapping[str, Segment] | None = None,
     ) -> None:
         super().__init__(config, camera_id, line, config.hysteresis)
+        self._line = line
+        self._origins = OriginLines(origins or {}, config.hysteresis, ground)
         self._tallies: IntervalCounts[tuple[str, str]] = IntervalCounts(config.interval_s)
         # A stream is either live (every frame has its UTC time) or a file (none has).
         self._live = False
@@ -91,6 +111,12 @@ class CountingSkill(LineCrossingSkill):
             self._tallies.drop_ended(frame.timestamp.timestamp() - LIVE_SETTLE_S)
         return events
 
+    def observe(self, frame: FrameTracks, sightings: list[Sighting]) -> None:
+        self._origins.update(frame, sightings)
+
+    def forget_except(self, keys: set[int]) -> None:
+        self._origins.forget_except(keys)
+
     def tallied_intervals(self) -> int:
         """How many (interval, class, direction) tallies are held: flat live, growing offline."""
         return len(self._tallies)
@@ -109,8 +135,17 @@ class CountingSkill(LineCrossingSkill):
                 at,
                 direction=crossing.direction,
                 **self._vehicle(crossing),
+                **self._movement(crossing),
             )
         ]
+
+    def _movement(self, crossing: Crossing) -> dict[str, object]:
+        """Where the vehicle came from (its latest origin line) and its speed since, if measurable."""
+        origin = self._origins.take(crossing.subject.key)
+        if origin is None:
+            return {}
+        here = passage(self.config.line, crossing, self._line, self._ground)
+        return {"origin": origin.line, "origin_direction": origin.direction, **between(origin, here)}
 
     def _vehicle(self, crossing: Crossing) -> dict[str, object]:
         """The evidence about the vehicle itself: its French class, how it was reached, its size and speed."""

@@ -7,6 +7,9 @@ near the line (the new id inherits the subject's side, see `subjects`) therefore
 A crossing counts only where it passes within the drawn segment, not its extension.
 Each crossing says how long the step over the line took (`step_s`): a subject whose id came back
 on the other side after an occlusion crossed unseen, which counting accepts and red light does not.
+It also carries the step itself (`step`: the anchor's last sighting before the line and first beyond,
+with their times), from which a calibrated camera places the passage between frames (see
+analytics.skills.movements).
 """
 
 from abc import abstractmethod
@@ -22,11 +25,22 @@ from analytics.skills.subjects import Sighting, Subject, SubjectTracker
 
 
 @dataclass(frozen=True, slots=True)
+class Step:
+    """The anchor's move over the line: last sighting before it, first beyond it, with their times."""
+
+    before: Point
+    before_s: float
+    beyond: Point
+    beyond_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class Crossing:
     subject: Subject
     direction: str
     at: FrameTracks
     step_s: float  # from the last sighting before the line to the first beyond it
+    step: Step | None = None  # None when the subject was first seen beyond the line
 
 
 @dataclass(slots=True)
@@ -35,6 +49,7 @@ class _SideState:
     passed_at: FrameTracks | None = None
     passed_within: bool = False
     passed_step_s: float = 0.0
+    passed_step: Step | None = None
     last: tuple[Point, float] | None = None  # the anchor seen last and its signed distance
     last_seen_s: float | None = None
 
@@ -64,6 +79,11 @@ class LineSides:
                 )
                 state.passed_within = 0.0 <= along_segment(passed, self._segment) <= 1.0
                 state.passed_step_s = 0.0 if state.last_seen_s is None else frame.time_s - state.last_seen_s
+                state.passed_step = (
+                    None
+                    if state.last is None or state.last_seen_s is None
+                    else Step(state.last[0], state.last_seen_s, sighting.anchor, frame.time_s)
+                )
             elif geometric == state.side:
                 state.passed_at = None
             state.last = (sighting.anchor, signed)
@@ -73,7 +93,13 @@ class LineSides:
                 if state.passed_within:
                     direction = "A->B" if state.side > 0 else "B->A"
                     crossings.append(
-                        Crossing(sighting.subject, direction, state.passed_at, state.passed_step_s)
+                        Crossing(
+                            sighting.subject,
+                            direction,
+                            state.passed_at,
+                            state.passed_step_s,
+                            state.passed_step,
+                        )
                     )
                 state.passed_at = None
             state.side = side
@@ -93,14 +119,23 @@ class LineCrossingSkill(Skill):
         self._sides = LineSides(line, margin)
         self._events = EventFactory(camera_id, config, line=config.line)
 
+    def observe(self, frame: FrameTracks, sightings: list[Sighting]) -> None:
+        """Sees every frame's sightings before the skill's line is judged (counting's origin lines)."""
+
+    def forget_except(self, keys: set[int]) -> None:
+        """Drops what the skill holds about subjects no longer remembered."""
+
     @abstractmethod
     def on_crossing(self, crossing: Crossing, events: EventFactory) -> list[AnalyticsEvent]:
         """Events (and, for counting, tallies) caused by one confirmed crossing."""
 
     def update(self, frame: FrameTracks) -> list[AnalyticsEvent]:
         sightings = self._subjects.update(frame)
+        self.observe(frame, sightings)
         events = []
         for crossing in self._sides.update(frame, sightings):
             events += self.on_crossing(crossing, self._events)
-        self._sides.forget_except(self._subjects.keys())
+        remembered = self._subjects.keys()
+        self._sides.forget_except(remembered)
+        self.forget_except(remembered)
         return events

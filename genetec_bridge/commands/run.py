@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import gc
 import signal
 import sys
 from pathlib import Path
@@ -38,7 +39,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"genetec-bridge run: {error.args[0]}", file=sys.stderr)
             return INVALID_CONFIG
     configure_logging("bridge")
-    asyncio.run(_serve(Bridge(site, Path(args.config))))
+    bridge = Bridge(site, Path(args.config))
+    # What start-up built (modules, the site's models, 90 cameras' readers) lives as long as the bridge:
+    # kept out of the collector's full passes, which would otherwise walk it and hold the event loop.
+    gc.freeze()
+    asyncio.run(_serve(bridge))
     return 0
 
 

@@ -1,11 +1,14 @@
 """`genetec-lab bridge-scale`: the bridge alone at a site's size, with a stand-in daemon and the fake Web SDK.
 
-    genetec-lab bridge-scale [--cameras 90] [--simulated-minutes 60] [--speed N] [--json FILE]
+    genetec-lab bridge-scale [--cameras 90] [--simulated-minutes 60] [--speed 3] [--json FILE]
 
 Real processes over real sockets: the fake Web SDK stands in for Security Center, the stand-in daemon
 (standin_daemon.py, a process of its own) writes an hour of simulated results for every camera (5 fps, 10
 tracked objects each, each of the camera's 3 alerting skills raising an event every 2 simulated minutes)
-over the real link, and the bridge (`genetec-bridge run`, daemon not managed) handles them. The cameras'
+over the real link, at 3 times a real site's pace (`--speed`; the hour takes 20 minutes), and the bridge
+(`genetec-bridge run`, daemon not managed) handles them. A real daemon answers only the frames it is
+sent, which bounds what waits in the bridge; the stand-in answers none, so an unpaced run
+(`--speed 0`) measures how fast the bridge reads, with a backlog growing in its memory. The cameras'
 Media Gateway does not answer, so their readers keep retrying, as at a site whose cameras are down.
 
 Meanwhile /readyz and /status are asked in turn, as a monitoring probe would, and timed. At the end: the
@@ -314,7 +317,9 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def _bridge_scale(args: argparse.Namespace) -> int:
-    figures = run(args.var.resolve(), args.cameras, args.simulated_minutes, args.speed, args.alert_every_s)
+    figures = run(
+        args.var.resolve(), args.cameras, args.simulated_minutes, args.speed or None, args.alert_every_s
+    )
     print(report(figures))
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)

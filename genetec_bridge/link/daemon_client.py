@@ -238,6 +238,9 @@ class DaemonClient:
                 elif isinstance(message, LinkError):
                     self.last_error = message.message
                     log.warning("daemon: %s", message.message)
+                # A buffered link yields no message-free wait: without this the loop would read a whole
+                # burst (megabytes) before a health probe or the result handler got a turn.
+                await asyncio.sleep(0)
         finally:
             self._writer = None
             # What was read is handed on before the link is given up: its events must reach the
@@ -274,6 +277,7 @@ class DaemonClient:
                 log.exception("handling the result of camera %s frame %d failed", result.camera, result.frame)
             finally:
                 self._waiting -= 1
+            await asyncio.sleep(0)  # a result with no event awaits nothing: let the loop breathe between
 
     def abort(self) -> None:
         """End the link now, unsent frames and all (a stalled daemon the bridge cannot stop): reading

@@ -239,6 +239,10 @@ class Bridge:
         /status, /metrics and the box show, read in constant time."""
         return self._status.latest
 
+    async def refresh_snapshot(self) -> BridgeStatus:
+        """Gather the status now rather than at the health loop's next turn (a bridge not yet running)."""
+        return await self._status.refresh()
+
     async def _gather_status(self) -> BridgeStatus:
         # The in-memory parts are read on the loop, where they change; the stores and the trust
         # figures in the health thread, so that no request and no refresh stalls the loop.

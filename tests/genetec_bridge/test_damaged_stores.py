@@ -57,6 +57,7 @@ async def test_a_bridge_with_a_damaged_trust_and_statistics_store_starts_and_sta
     }
 
     bridge = Bridge(site)
+    await bridge.refresh_snapshot()  # the bridge is not run here: no health loop gathers it
     health = HealthServer(bridge.snapshot, port=0)
     await health.start()
     try:

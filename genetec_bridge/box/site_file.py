@@ -3,7 +3,8 @@
 A save is refused with a conflict when the camera changed since the editor loaded it (its etag), is
 validated by the same typed models as `check-config` before anything is written, rewrites the file
 through tomlkit so that comments and layout stay, is kept as a new version and goes into the audit
-trail with a summary of what changed.
+trail with a summary of what changed. A conflict is settled by the person who hit it: `compare`
+gives the saved version beside theirs, with what differs, for them to keep theirs or take it.
 """
 
 import hashlib
@@ -83,6 +84,13 @@ class SiteFile:
         camera = _camera_table(document, camera_id).unwrap()
         schedules = document.get("schedules", tomlkit.table()).unwrap()
         return CameraDraft(camera, schedules, etag(camera, schedules))
+
+    def compare(
+        self, camera_id: str, camera: Mapping[str, Any], schedules: Mapping[str, Any]
+    ) -> tuple[CameraDraft, list[str]]:
+        """The camera as saved now, and what an editor's version changes from it."""
+        saved = self.draft(camera_id)
+        return saved, changes(saved.camera, camera) + schedule_changes(saved.schedules, schedules)
 
     def check_draft(self, camera_id: str, camera: dict[str, Any], schedules: dict[str, Any]) -> SiteConfig:
         """The site as it would be with this camera and these schedules; nothing is written.

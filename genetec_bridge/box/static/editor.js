@@ -496,6 +496,7 @@
       case "alarm": {
         const { wrapper, id } = field(container, key, fieldLabel(descriptor), descriptor.description);
         const input = document.createElement("input");
+        input.type = "text";
         input.id = id;
         input.value = skill[descriptor.name] ?? "";
         input.placeholder = descriptor.default ?? "";
@@ -555,12 +556,14 @@
         area.rows = 3;
         area.value = skill[descriptor.name] === undefined ? "" : JSON.stringify(skill[descriptor.name]);
         area.disabled = !canEdit;
-        area.addEventListener("change", () => {
+        area.addEventListener("change", (event) => {
           try {
             const value = area.value.trim() ? JSON.parse(area.value) : undefined;
             changed(() => setOrDelete(skill, descriptor.name, value))();
             showError(wrapper, "");
           } catch (error) {
+            // Not passed on to the page's "a corrected field loses its error" handler: it is not corrected.
+            event.stopPropagation();
             showError(wrapper, String(error.message));
           }
         });

@@ -5,17 +5,23 @@ again; a prompt before leaving; a conflict view that keeps both versions). The b
 example site file in front of a stand-in bridge that records what is applied.
 Screenshots under var/test-artifacts/box/ (editing-*)."""
 
+import asyncio
 import json
 import os
 import tomllib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, expect
 
+from genetec_bridge.app import custom_event_definitions
+from genetec_bridge.config.site import SiteConfig, load_site_config
+from genetec_bridge.websdk.client import WebSdkClient
 from tests.support.box_site import PASSWORDS, box_in_background, write_box_site
 from tests.support.browser import shot
+from tests.support.fake_websdk_process import FakeWebSdkProcess
 from tests.support.site_config_files import PASSWORD_ENV
 
 pytestmark = pytest.mark.integration
@@ -245,3 +251,46 @@ def test_a_draft_kept_over_a_session_end_comes_back_after_the_login_page_and_is_
         assert json.loads(page.evaluate("() => JSON.stringify(Object.keys(localStorage))")) == [
             f"box-draft:ines:{CAMERA}"
         ]
+
+
+def test_names_typed_as_plain_text_reach_security_center(tmp_path: Path, browser: Browser) -> None:
+    path = write_box_site(tmp_path)
+    with box_in_background(path) as (url, _):
+        page = browser.new_page(viewport=SIZES["1366x768"])  # type: ignore[arg-type]
+        _log_in(page, url, "ines")
+        _open_editor(page, url)
+        page.select_option("#new-skill-kind", "intrusion")
+        page.click("[data-action=add-skill]")
+        skill = page.locator("fieldset.skill").last
+        key = skill.get_attribute("data-key")
+        assert not skill.get_by_text("(JSON)").count(), "a name asked as JSON"
+        skill.locator(f"[data-key='{key}.name'] input").fill("Bench watch")
+        skill.locator(".alert-toggle").check()
+        skill.locator(f"[data-key='{key}.alert.custom_event_id'] input").fill("8123")
+        name = skill.locator(f"[data-key='{key}.alert.custom_event_name'] input")
+        expect(name).to_have_attribute("type", "text")  # a plain input, not a JSON area
+        name.fill("Flânerie au parvis, nuit")
+        name.press("Tab")
+        shot(page, "editing-05-plain-names")
+        page.click("[data-action=save]")
+        expect(page.locator("#status")).to_contain_text("Saved as version")
+
+    saved = tomllib.loads(path.read_text())["cameras"][0]["skills"][-1]
+    assert saved["name"] == "Bench watch"
+    assert saved["alert"]["custom_event_name"] == "Flânerie au parvis, nuit"
+    # What the bridge creates in Security Center from the saved file, through the fake Web SDK.
+    # In a thread of its own: Playwright's synchronous API holds this thread's event loop.
+    with FakeWebSdkProcess() as fake, ThreadPoolExecutor(1) as thread:
+        definitions = thread.submit(asyncio.run, _created_custom_events(fake, load_site_config(path))).result(
+            60
+        )
+    assert definitions[8123] == "Flânerie au parvis, nuit"
+
+
+async def _created_custom_events(fake: FakeWebSdkProcess, site: SiteConfig) -> dict[int, str]:
+    client = WebSdkClient(fake.base_url, fake.username, fake.password, timeout=10)
+    try:
+        await client.ensure_custom_events(custom_event_definitions(site))
+        return {definition.id: definition.name for definition in await client.list_custom_events()}
+    finally:
+        await client.aclose()

@@ -20,6 +20,7 @@ import tomlkit
 
 from analytics.config.loader import ConfigError, Problem, parse_model
 from genetec_bridge.audit.trail import AuditTrail
+from genetec_bridge.box.redaction import restore
 from genetec_bridge.box.toml_merge import merge
 from genetec_bridge.box.versions import Version, VersionStore
 from genetec_bridge.config.site import SiteConfig
@@ -160,10 +161,17 @@ class SiteFile:
             )
 
     def rollback(self, actor: str, number: int) -> Version:
+        """Back to version `number`, with the secrets the file holds now (versions keep none)."""
         with self._lock:
-            text = self.versions.text_of(number)
-            parse_model(text, self.path, SiteConfig)
             current = self.path.read_text(encoding="utf-8")
+            try:
+                text = restore(self.versions.text_of(number), current)
+            except KeyError as missing:
+                message = (
+                    f"version {number} had a secret here, which versions do not keep: set it in the file"
+                )
+                raise ConfigError(self.path, [Problem(missing.args[0], None, message)]) from None
+            parse_model(text, self.path, SiteConfig)
             return self._write(text, current, actor, "config.rollback", f"version {number}", [])
 
     def _write(

@@ -97,8 +97,29 @@ class GenetecConfig(StrictModel):
         return self
 
 
+class OtherMediaGatewayRole(StrictModel):
+    """Another Media Gateway role of the site (Security Center 5.10+), that cameras may be read from."""
+
+    host: PrintableText = Field(min_length=1, description="Host name or address of that role.")
+    username: PrintableText | None = Field(
+        None, description="Its own RTSP user; default: [media_gateway]'s user and password are sent to it."
+    )
+    password: Secret | None = Field(None, description="Its own RTSP password, with username.")
+
+    @model_validator(mode="after")
+    def _credentials_paired(self) -> Self:
+        if (self.username is None) != (self.password is None):
+            missing = "password" if self.password is None else "username"
+            raise ValueError(f"username and password go together; {missing} is missing")
+        return self
+
+
 class MediaGatewayConfig(StrictModel):
-    """Security Center's Media Gateway role, read as RTSP: rtsp://host:port/<camera GUID>/<stream>."""
+    """Security Center's Media Gateway role, read as RTSP: rtsp://host:port/<camera GUID>/<stream>.
+
+    The site's RTSP credentials go to this role's host and to the `other_roles` declared here only: a
+    camera's own `media_gateway.host` must be one of them (refused at load otherwise), so that a host
+    typed on one camera (in the box, by an integrator) never receives them."""
 
     host: PrintableText = Field(min_length=1, description="Media Gateway server host name or address.")
     port: Port = Field(654, description="RTSP port of the Media Gateway role (not the Media Router's 554).")
@@ -123,12 +144,31 @@ class MediaGatewayConfig(StrictModel):
         " system's.",
     )
 
+    other_roles: list[OtherMediaGatewayRole] = Field(
+        default_factory=list,
+        description="Other Media Gateway roles cameras are read from (a camera's media_gateway = { host,"
+        " port }); each with its own username and password, or this role's.",
+    )
+
     @model_validator(mode="after")
     def _credentials_paired(self) -> Self:
         if (self.username is None) != (self.password is None):
             missing = "password" if self.password is None else "username"
             raise ValueError(f"username and password go together; {missing} is missing")
         return self
+
+    def role(self, host: str) -> "MediaGatewayConfig | None":
+        """This role, or the declared other role on `host` with its credentials; None if undeclared."""
+        if host.lower() == self.host.lower():
+            return self
+        for other in self.other_roles:
+            if host.lower() == other.host.lower():
+                if other.username is None:
+                    return self.model_copy(update={"host": other.host})
+                return self.model_copy(
+                    update={"host": other.host, "username": other.username, "password": other.password}
+                )
+        return None
 
 
 def _grpc_address(value: str) -> str:
@@ -406,6 +446,17 @@ class SiteConfig(AnalyticsSite):
             if name in names[:i]
         ]
         for i, camera in enumerate(self.cameras):
+            own = camera.media_gateway
+            if own is not None and self.media_gateway.role(own.host) is None:
+                declared = [self.media_gateway.host] + [r.host for r in self.media_gateway.other_roles]
+                problems.append(
+                    (
+                        ("cameras", i, "media_gateway", "host"),
+                        f"'{own.host}' is not a Media Gateway role of this site ({declared}): declare it in"
+                        " [media_gateway].other_roles, with its own username and password if it has other"
+                        " credentials (the site's are sent only to declared roles)",
+                    )
+                )
             if camera.analysis_host is None and names:
                 problems.append((("cameras", i, "analysis_host"), f"missing: the site has hosts {names}"))
             elif camera.analysis_host is not None and camera.analysis_host not in names:
@@ -437,10 +488,13 @@ class SiteConfig(AnalyticsSite):
     box: BoxConfig = Field(default_factory=BoxConfig)
 
     def gateway_for(self, camera: CameraConfig) -> MediaGatewayConfig:
-        """The Media Gateway a camera is read from: the site's, at the camera's own role's address if set."""
+        """The Media Gateway a camera is read from: the site's, or the declared role at the camera's own
+        address, with that role's credentials (load refused a role that is not declared)."""
         if camera.media_gateway is None:
             return self.media_gateway
-        return self.media_gateway.model_copy(update=camera.media_gateway.model_dump())
+        role = self.media_gateway.role(camera.media_gateway.host)
+        assert role is not None, "an undeclared Media Gateway host is refused at load"
+        return role.model_copy(update={"port": camera.media_gateway.port})
 
 
 def load_site_config(path: str | Path) -> SiteConfig:

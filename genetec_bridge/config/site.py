@@ -12,7 +12,7 @@ from analytics.config.camera import AnalyticsSite, CameraConfig, StreamName
 from analytics.config.cross_references import RelativePath, cross_reference_error
 from analytics.config.loader import ConfigError, load_model
 from analytics.config.printable import PrintableText
-from analytics.config.state_paths import default_model_path, runtime_dir, state_dir
+from analytics.config.state_paths import default_model_path, default_model_source, runtime_dir, state_dir
 from analytics.config.strict_model import StrictModel
 from analytics.daemon.inference_choice import InferenceChoice
 from genetec_bridge.box.config import BoxConfig
@@ -209,8 +209,9 @@ class DaemonConfig(StrictModel):
 
     model: ConfigPath = Field(
         default_factory=default_model_path,
-        description="Detector ONNX model; default: models/yolox_nano.onnx in the state directory"
-        " (where `make install` puts it in a development checkout).",
+        description="Detector ONNX model; default: $GENETEC_ANALYTICS_MODEL, else models/yolox_nano.onnx in"
+        " the state directory (where `make install` puts it in a development checkout). A daemon the bridge"
+        " starts with onnxruntime needs it: a missing model is refused at load, saying where it was looked for.",
     )
     device: Literal["auto", "cpu", "cuda", "tensorrt"] = Field(
         "auto", description="Inference device; 'auto' takes the best available (TensorRT, CUDA, CPU)."
@@ -436,6 +437,25 @@ class SiteConfig(AnalyticsSite):
         description="Analysis hosts when the site's cameras are spread over several ([[hosts]]); empty: one"
         " host analyses every camera.",
     )
+
+    @model_validator(mode="after")
+    def _model_present(self) -> Self:
+        """A daemon started without its model crash-loops while every camera looks healthy: refused here."""
+        daemon = self.daemon
+        if daemon.managed and daemon.inference == "onnxruntime" and not daemon.model.is_file():
+            source = (
+                "daemon.model in this file" if "model" in daemon.model_fields_set else default_model_source()
+            )
+            raise cross_reference_error(
+                [
+                    (
+                        ("daemon", "model"),
+                        f"no detector model at {daemon.model} (looked for from {source}): install it"
+                        " (make install) or set daemon.model or GENETEC_ANALYTICS_MODEL",
+                    )
+                ]
+            )
+        return self
 
     @model_validator(mode="after")
     def _cameras_on_known_hosts(self) -> Self:

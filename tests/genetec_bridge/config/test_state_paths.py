@@ -1,24 +1,31 @@
-"""Production defaults lie in the state directory, never in the source checkout."""
+"""Production defaults lie in the state directory, never in the source checkout; the detector model
+is found whatever the state directory (GENETEC_ANALYTICS_MODEL), or the file is refused saying where
+it was looked for."""
 
 from pathlib import Path
 
 import pytest
 
 from analytics.assets import REPO_ROOT
-from analytics.config.state_paths import PRODUCTION_STATE_DIR, STATE_DIR_ENV
+from analytics.config.loader import ConfigError
+from analytics.config.state_paths import MODEL_ENV, PRODUCTION_STATE_DIR, STATE_DIR_ENV
 from genetec_bridge.config.site import load_site_config
-from tests.support.site_config_files import PASSWORD_ENV, example_text, write_site
+from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
+
+MANAGED = "managed = true "
+# A daemon run by systemd: the bridge never starts it, so its model is not the bridge's to check.
+UNMANAGED = "managed = false"
 
 
 @pytest.fixture
 def production_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(PASSWORD_ENV, "example-password")
-    for name in (STATE_DIR_ENV, "STATE_DIRECTORY", "RUNTIME_DIRECTORY"):
+    for name in (STATE_DIR_ENV, "STATE_DIRECTORY", "RUNTIME_DIRECTORY", MODEL_ENV):
         monkeypatch.delenv(name, raising=False)
 
 
 def _default_paths(tmp_path: Path) -> dict[str, Path]:
-    config = load_site_config(write_site(tmp_path, example_text()))
+    config = load_site_config(write_site(tmp_path, edited(example_text(), MANAGED, UNMANAGED)))
     return {
         "daemon.model": config.daemon.model,
         "daemon.socket_path": config.daemon.socket_path,
@@ -43,3 +50,39 @@ def test_systemd_state_and_runtime_directories_are_followed(tmp_path, monkeypatc
 
     assert paths["delivery.outbox_path"] == Path("/var/lib/genetec-analytics-b/outbox.sqlite3")
     assert paths["daemon.socket_path"] == Path("/run/genetec-analytics-b/analytics.sock")
+
+
+def test_the_model_named_by_the_environment_is_used_whatever_the_state_directory(
+    tmp_path, monkeypatch
+) -> None:
+    model = tmp_path / "installed/yolox_nano.onnx"
+    model.parent.mkdir()
+    model.write_bytes(b"a model")
+    monkeypatch.setenv(PASSWORD_ENV, "example-password")
+    monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "fresh-state"))  # a fresh folder: no model in it
+    monkeypatch.setenv(MODEL_ENV, str(model))
+
+    config = load_site_config(write_site(tmp_path, example_text()))
+
+    assert config.daemon.model == model
+
+
+def test_without_a_model_the_bridge_refuses_to_start_saying_where_it_looked(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, "example-password")
+    monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "fresh-state"))
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+
+    with pytest.raises(ConfigError) as refused:
+        load_site_config(write_site(tmp_path, example_text()))
+
+    problems = {problem.key: problem.message for problem in refused.value.problems}
+    message = problems["daemon.model"]
+    assert str(tmp_path / "fresh-state/models/yolox_nano.onnx") in message
+    assert MODEL_ENV in message
+
+    monkeypatch.setenv(MODEL_ENV, str(tmp_path / "nowhere.onnx"))
+    with pytest.raises(ConfigError) as refused:
+        load_site_config(write_site(tmp_path, example_text()))
+    assert f"no detector model at {tmp_path / 'nowhere.onnx'} (looked for from {MODEL_ENV})" in str(
+        refused.value
+    )

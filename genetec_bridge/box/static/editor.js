@@ -1103,7 +1103,10 @@
   image.addEventListener("error", () => {
     image.hidden = true;
     svg.classList.add("standalone");
-    setStatus(t("snapshot_failed"), "warning");
+    // Beside the picture, not in the status line: arriving late, it would hide "Saved" or "session ended".
+    const note = document.getElementById("snapshot-note");
+    note.textContent = t("snapshot_failed");
+    note.hidden = false;
     renderAll();
   });
   if (image.complete && image.naturalWidth) sized();

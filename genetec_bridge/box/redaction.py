@@ -18,7 +18,7 @@ from tomlkit.items import AoT, Array, String, StringType, Table
 from genetec_bridge.config.site import SiteConfig
 
 REDACTED = "(secret, not kept in versions)"
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 
 
 def _types(annotation: Any) -> Iterator[Any]:
@@ -43,7 +43,7 @@ def _secret_keys(model: type[BaseModel]) -> set[str]:
 SECRET_KEYS = frozenset(_secret_keys(SiteConfig))
 
 
-def _strings(container: Any, path: Path = ()) -> Iterator[tuple[Any, str, Path]]:
+def _strings(container: Any, path: KeyPath = ()) -> Iterator[tuple[Any, str, KeyPath]]:
     """(container, key, path) of every inline string under a secret key."""
     if isinstance(container, (AoT, Array, list)):
         for index, item in enumerate(container):
@@ -70,13 +70,13 @@ def redact(text: str) -> str:
     return tomlkit.dumps(document)
 
 
-def _at(document: Any, path: Path) -> Any:
+def _at(document: Any, path: KeyPath) -> Any:
     for step in path:
         document = document[step]
     return document
 
 
-def key_name(path: Path) -> str:
+def key_name(path: KeyPath) -> str:
     """`genetec.password`, `hosts[1].token`: the key as the config loader names it."""
     return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path).lstrip(".")
 

@@ -303,3 +303,21 @@ async def _created_custom_events(fake: FakeWebSdkProcess, site: SiteConfig) -> d
         return {definition.id: definition.name for definition in await client.list_custom_events()}
     finally:
         await client.aclose()
+
+
+def test_a_json_value_that_does_not_parse_keeps_its_error_until_corrected(
+    tmp_path: Path, browser: Browser
+) -> None:
+    path = write_box_site(tmp_path)
+    with box_in_background(path) as (url, _):
+        page = browser.new_page(viewport=SIZES["1366x768"])  # type: ignore[arg-type]
+        _log_in(page, url, "ines")
+        page.goto(f"{url}/cameras/00000002-0000-babe-0000-00408ca1eb96")
+        location = page.locator("[data-key='skills[0].location']")
+        location.locator("textarea").fill("[2.35, ")
+        location.locator("textarea").press("Tab")
+        expect(location.locator(".field-error")).to_be_visible()
+        location.locator("textarea").fill("[2.35, 48.85]")
+        location.locator("textarea").press("Tab")
+        expect(location.locator(".field-error")).to_have_count(0)
+        expect(page.locator("[data-action=apply]")).to_be_disabled()  # a real change, not yet saved

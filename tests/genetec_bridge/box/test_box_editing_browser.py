@@ -321,3 +321,33 @@ def test_a_json_value_that_does_not_parse_keeps_its_error_until_corrected(
         location.locator("textarea").press("Tab")
         expect(location.locator(".field-error")).to_have_count(0)
         expect(page.locator("[data-action=apply]")).to_be_disabled()  # a real change, not yet saved
+
+
+def test_a_draft_started_before_someone_else_s_save_comes_back_beside_theirs(
+    tmp_path: Path, browser: Browser
+) -> None:
+    path = write_box_site(tmp_path)
+    with box_in_background(path) as (url, _):
+        mine_context = browser.new_context(viewport=SIZES["1366x768"])  # type: ignore[arg-type]
+        theirs_context = browser.new_context(viewport=SIZES["1366x768"])  # type: ignore[arg-type]
+        mine, theirs = mine_context.new_page(), theirs_context.new_page()
+        _log_in(mine, url, "ines")
+        _open_editor(mine, url)
+        _set_fps(mine, "2")  # kept as a draft, not saved
+        _log_in(theirs, url, "ivan")
+        _open_editor(theirs, url)
+        _set_fps(theirs, "4")
+        theirs.click("[data-action=save]")
+        expect(theirs.locator("#status")).to_contain_text("Saved as version")
+
+        mine.once("dialog", lambda dialog: dialog.accept())
+        mine.reload()
+        expect(mine.locator("#camera-fps")).to_have_value("2")
+        expect(mine.locator("#conflict")).to_contain_text("fps: 4 -> 2")
+        expect(mine.locator("[data-action=apply]")).to_be_disabled()
+        mine.click("[data-action=keep-mine]")
+        mine.click("[data-action=save]")
+        expect(mine.locator("#status")).to_contain_text("Saved as version")
+        assert _fps_in_file(path) == 2
+        mine_context.close()
+        theirs_context.close()

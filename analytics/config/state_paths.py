@@ -42,5 +42,5 @@ def default_model_path() -> Path:
 def default_model_source() -> str:
     """Where `default_model_path` was taken from, for a message saying where the model was looked for."""
     if os.environ.get(MODEL_ENV):
-        return f"{MODEL_ENV}"
-    return f"models/yolox_nano.onnx in the state directory {state_dir()} ({MODEL_ENV} is not set)"
+        return MODEL_ENV
+    return f"the state directory, {MODEL_ENV} being unset"

@@ -210,8 +210,8 @@ class DaemonConfig(StrictModel):
     model: ConfigPath = Field(
         default_factory=default_model_path,
         description="Detector ONNX model; default: $GENETEC_ANALYTICS_MODEL, else models/yolox_nano.onnx in"
-        " the state directory (where `make install` puts it in a development checkout). A daemon the bridge"
-        " starts with onnxruntime needs it: a missing model is refused at load, saying where it was looked for.",
+        " the state directory (where `make install` puts it in a development checkout). Without it the bridge"
+        " refuses to start its daemon (onnxruntime), saying where it looked.",
     )
     device: Literal["auto", "cpu", "cuda", "tensorrt"] = Field(
         "auto", description="Inference device; 'auto' takes the best available (TensorRT, CUDA, CPU)."
@@ -225,6 +225,19 @@ class DaemonConfig(StrictModel):
         True,
         description="true: the bridge starts and restarts the daemon; false: it connects to one run by systemd.",
     )
+
+    def missing_model(self) -> str | None:
+        """Why a daemon the bridge starts would have no model (it would crash-loop while every camera
+        looks healthy), saying where the model was looked for; None when it is there or not needed."""
+        if not self.managed or self.inference != "onnxruntime" or self.model.is_file():
+            return None
+        source = (
+            "daemon.model in the site file" if "model" in self.model_fields_set else default_model_source()
+        )
+        return (
+            f"daemon.model: no detector model at {self.model} (from {source}); install it (make install),"
+            " or set daemon.model or GENETEC_ANALYTICS_MODEL"
+        )
 
     def inference_choice(self) -> InferenceChoice:
         return InferenceChoice(
@@ -437,25 +450,6 @@ class SiteConfig(AnalyticsSite):
         description="Analysis hosts when the site's cameras are spread over several ([[hosts]]); empty: one"
         " host analyses every camera.",
     )
-
-    @model_validator(mode="after")
-    def _model_present(self) -> Self:
-        """A daemon started without its model crash-loops while every camera looks healthy: refused here."""
-        daemon = self.daemon
-        if daemon.managed and daemon.inference == "onnxruntime" and not daemon.model.is_file():
-            source = (
-                "daemon.model in this file" if "model" in daemon.model_fields_set else default_model_source()
-            )
-            raise cross_reference_error(
-                [
-                    (
-                        ("daemon", "model"),
-                        f"no detector model at {daemon.model} (looked for from {source}): install it"
-                        " (make install) or set daemon.model or GENETEC_ANALYTICS_MODEL",
-                    )
-                ]
-            )
-        return self
 
     @model_validator(mode="after")
     def _cameras_on_known_hosts(self) -> Self:

@@ -1,20 +1,17 @@
 """Production defaults lie in the state directory, never in the source checkout; the detector model
-is found whatever the state directory (GENETEC_ANALYTICS_MODEL), or the file is refused saying where
-it was looked for."""
+is found whatever the state directory (GENETEC_ANALYTICS_MODEL), or the bridge refuses to start saying
+where it looked."""
 
 from pathlib import Path
 
 import pytest
 
 from analytics.assets import REPO_ROOT
-from analytics.config.loader import ConfigError
 from analytics.config.state_paths import MODEL_ENV, PRODUCTION_STATE_DIR, STATE_DIR_ENV
+from genetec_bridge.commands import INVALID_CONFIG
 from genetec_bridge.config.site import load_site_config
-from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
-
-MANAGED = "managed = true "
-# A daemon run by systemd: the bridge never starts it, so its model is not the bridge's to check.
-UNMANAGED = "managed = false"
+from tests.support.single_command import run_command
+from tests.support.site_config_files import PASSWORD_ENV, example_text, write_site
 
 
 @pytest.fixture
@@ -25,7 +22,7 @@ def production_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _default_paths(tmp_path: Path) -> dict[str, Path]:
-    config = load_site_config(write_site(tmp_path, edited(example_text(), MANAGED, UNMANAGED)))
+    config = load_site_config(write_site(tmp_path, example_text()))
     return {
         "daemon.model": config.daemon.model,
         "daemon.socket_path": config.daemon.socket_path,
@@ -67,22 +64,21 @@ def test_the_model_named_by_the_environment_is_used_whatever_the_state_directory
     assert config.daemon.model == model
 
 
-def test_without_a_model_the_bridge_refuses_to_start_saying_where_it_looked(tmp_path, monkeypatch) -> None:
+def test_without_a_model_the_bridge_refuses_to_start_saying_where_it_looked(
+    tmp_path, monkeypatch, capsys
+) -> None:
     monkeypatch.setenv(PASSWORD_ENV, "example-password")
     monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "fresh-state"))
     monkeypatch.delenv(MODEL_ENV, raising=False)
+    path = write_site(tmp_path, example_text())
 
-    with pytest.raises(ConfigError) as refused:
-        load_site_config(write_site(tmp_path, example_text()))
-
-    problems = {problem.key: problem.message for problem in refused.value.problems}
-    message = problems["daemon.model"]
-    assert str(tmp_path / "fresh-state/models/yolox_nano.onnx") in message
-    assert MODEL_ENV in message
+    assert run_command("genetec_bridge.commands.run", ["run", "--config", str(path)]) == INVALID_CONFIG
+    said = capsys.readouterr().err
+    assert f"daemon.model: no detector model at {tmp_path / 'fresh-state/models/yolox_nano.onnx'}" in said
+    assert f"the state directory, {MODEL_ENV} being unset" in said
 
     monkeypatch.setenv(MODEL_ENV, str(tmp_path / "nowhere.onnx"))
-    with pytest.raises(ConfigError) as refused:
-        load_site_config(write_site(tmp_path, example_text()))
-    assert f"no detector model at {tmp_path / 'nowhere.onnx'} (looked for from {MODEL_ENV})" in str(
-        refused.value
-    )
+    assert run_command("genetec_bridge.commands.run", ["run", "--config", str(path)]) == INVALID_CONFIG
+    assert f"no detector model at {tmp_path / 'nowhere.onnx'} (from {MODEL_ENV})" in capsys.readouterr().err
+    # The file itself stays valid: other commands (check-config, box add-user) still read it.
+    assert load_site_config(path).daemon.model == tmp_path / "nowhere.onnx"

@@ -1100,7 +1100,7 @@
     renderAll();
   }
   image.addEventListener("load", sized);
-  image.addEventListener("error", () => {
+  function snapshotFailed() {
     image.hidden = true;
     svg.classList.add("standalone");
     // Beside the picture, not in the status line: arriving late, it would hide "Saved" or "session ended".
@@ -1108,8 +1108,11 @@
     note.textContent = t("snapshot_failed");
     note.hidden = false;
     renderAll();
-  });
+  }
+  image.addEventListener("error", snapshotFailed);
+  // A snapshot that failed before this script ran fires no error event any more: seen as complete.
   if (image.complete && image.naturalWidth) sized();
+  else if (image.complete) snapshotFailed();
   else renderAll();
   savedText = shownText();
   restoreDraft();

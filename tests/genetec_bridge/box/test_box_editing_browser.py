@@ -63,6 +63,9 @@ def _log_in(page: Page, url: str, user: str, next_path: str = "") -> None:
 def _open_editor(page: Page, url: str) -> None:
     page.goto(f"{url}/cameras/{CAMERA}")
     expect(page.locator("#shape-list li").first).to_be_visible()
+    # The example's Media Gateway does not exist: the shapes are drawn on a blank frame, said so.
+    expect(page.locator("#snapshot-note")).to_contain_text("No snapshot from the Media Gateway")
+    expect(page.locator("polygon.zone").first).to_be_visible()
 
 
 def _set_fps(page: Page, fps: str) -> None:

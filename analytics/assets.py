@@ -33,5 +33,5 @@ def asset(relative: str) -> Path:
 
 def model_path() -> Path:
     """The detector model installed by `make install`, or the asset directory's copy."""
-    installed = Path(os.environ.get("GENETEC_ANALYTICS_MODEL", default_model_path()))
+    installed = default_model_path()
     return installed if installed.exists() else asset("models/yolox_nano.onnx")

@@ -4,12 +4,16 @@ Under systemd, `StateDirectory=` and `RuntimeDirectory=` set `$STATE_DIRECTORY` 
 elsewhere production falls back to /var/lib/genetec-analytics. A development checkout points
 `GENETEC_ANALYTICS_STATE_DIR` at its own var/ (the Makefile and the tests do). The site file can
 override every path these defaults give.
+
+The detector model is `GENETEC_ANALYTICS_MODEL` when set, whatever the state directory (a fresh
+state directory holds no model), else models/yolox_nano.onnx in the state directory.
 """
 
 import os
 from pathlib import Path
 
 STATE_DIR_ENV = "GENETEC_ANALYTICS_STATE_DIR"
+MODEL_ENV = "GENETEC_ANALYTICS_MODEL"
 PRODUCTION_STATE_DIR = Path("/var/lib/genetec-analytics")
 
 
@@ -32,4 +36,11 @@ def runtime_dir() -> Path:
 
 
 def default_model_path() -> Path:
-    return state_dir() / "models/yolox_nano.onnx"
+    return Path(os.environ.get(MODEL_ENV) or state_dir() / "models/yolox_nano.onnx")
+
+
+def default_model_source() -> str:
+    """Where `default_model_path` was taken from, for a message saying where the model was looked for."""
+    if os.environ.get(MODEL_ENV):
+        return MODEL_ENV
+    return f"the state directory, {MODEL_ENV} being unset"

@@ -202,8 +202,55 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Non enregistré : {count} problème(s), indiqués à côté des champs.",
     },
     "editor.conflict": {
-        "en": "Not saved: someone else saved this camera since you opened it. Reload to see their version.",
-        "fr": "Non enregistré : quelqu'un a enregistré cette caméra depuis son ouverture. Rechargez pour voir sa version.",
+        "en": "Not saved: someone else saved this camera since you began. Both versions are kept: choose below.",
+        "fr": "Non enregistré : quelqu'un a enregistré cette caméra depuis que vous avez commencé. Les deux versions sont gardées : choisissez ci-dessous.",
+    },
+    "editor.conflict_title": {"en": "Two versions of this camera", "fr": "Deux versions de cette caméra"},
+    "editor.conflict_explained": {
+        "en": "What your version changes from the one saved meanwhile:",
+        "fr": "Ce que votre version change par rapport à celle enregistrée entre-temps :",
+    },
+    "editor.no_difference": {"en": "(no difference)", "fr": "(aucune différence)"},
+    "editor.keep_mine": {
+        "en": "Keep mine (Save then writes it over theirs)",
+        "fr": "Garder la mienne (Enregistrer l'écrit alors par-dessus)",
+    },
+    "editor.take_theirs": {
+        "en": "Take theirs (mine stays one Undo away)",
+        "fr": "Prendre la leur (la mienne reste à un Annuler)",
+    },
+    "editor.kept_mine": {
+        "en": "Your version is kept: Save to write it over theirs.",
+        "fr": "Votre version est gardée : enregistrez pour l'écrire par-dessus.",
+    },
+    "editor.took_theirs": {
+        "en": "Their version is shown; Undo brings yours back.",
+        "fr": "Leur version est affichée ; Annuler ramène la vôtre.",
+    },
+    "editor.draft_restored": {
+        "en": "Your unsaved changes of {at} were restored (kept in this browser until saved).",
+        "fr": "Vos modifications non enregistrées du {at} ont été restaurées (gardées dans ce navigateur jusqu'à l'enregistrement).",
+    },
+    "editor.discard_draft": {"en": "Discard them", "fr": "Les abandonner"},
+    "editor.apply_unsaved": {
+        "en": "Save first: Apply runs the saved file, and this page has unsaved changes.",
+        "fr": "Enregistrez d'abord : Appliquer exécute le fichier enregistré, et cette page a des modifications non enregistrées.",
+    },
+    "editor.apply_conflict": {
+        "en": "Choose a version first: this page and the saved file differ.",
+        "fr": "Choisissez d'abord une version : cette page et le fichier enregistré diffèrent.",
+    },
+    "editor.apply_not_shown": {
+        "en": "Not applied: the saved file holds another version of this camera than this page. Reload to see it.",
+        "fr": "Non appliqué : le fichier enregistré contient une autre version de cette caméra que cette page. Rechargez pour la voir.",
+    },
+    "editor.session_ended": {
+        "en": "Your session ended; your changes are kept in this browser.",
+        "fr": "Votre session a pris fin ; vos modifications sont gardées dans ce navigateur.",
+    },
+    "editor.log_in_again": {
+        "en": "Log in again (new tab), then Save here.",
+        "fr": "Reconnectez-vous (nouvel onglet), puis enregistrez ici.",
     },
     "editor.unsaved": {"en": "Unsaved changes", "fr": "Modifications non enregistrées"},
     "editor.days": {"en": "Mon Tue Wed Thu Fri Sat Sun", "fr": "Lun Mar Mer Jeu Ven Sam Dim"},

@@ -3,7 +3,8 @@
 A save is refused with a conflict when the camera changed since the editor loaded it (its etag), is
 validated by the same typed models as `check-config` before anything is written, rewrites the file
 through tomlkit so that comments and layout stay, is kept as a new version and goes into the audit
-trail with a summary of what changed.
+trail with a summary of what changed. A conflict is settled by the person who hit it: `compare`
+gives the saved version beside theirs, with what differs, for them to keep theirs or take it.
 """
 
 import hashlib
@@ -19,6 +20,7 @@ import tomlkit
 
 from analytics.config.loader import ConfigError, Problem, parse_model
 from genetec_bridge.audit.trail import AuditTrail
+from genetec_bridge.box.redaction import restore
 from genetec_bridge.box.toml_merge import merge
 from genetec_bridge.box.versions import Version, VersionStore
 from genetec_bridge.config.site import SiteConfig
@@ -83,6 +85,13 @@ class SiteFile:
         camera = _camera_table(document, camera_id).unwrap()
         schedules = document.get("schedules", tomlkit.table()).unwrap()
         return CameraDraft(camera, schedules, etag(camera, schedules))
+
+    def compare(
+        self, camera_id: str, camera: Mapping[str, Any], schedules: Mapping[str, Any]
+    ) -> tuple[CameraDraft, list[str]]:
+        """The camera as saved now, and what an editor's version changes from it."""
+        saved = self.draft(camera_id)
+        return saved, changes(saved.camera, camera) + schedule_changes(saved.schedules, schedules)
 
     def check_draft(self, camera_id: str, camera: dict[str, Any], schedules: dict[str, Any]) -> SiteConfig:
         """The site as it would be with this camera and these schedules; nothing is written.
@@ -152,10 +161,17 @@ class SiteFile:
             )
 
     def rollback(self, actor: str, number: int) -> Version:
+        """Back to version `number`, with the secrets the file holds now (versions keep none)."""
         with self._lock:
-            text = self.versions.text_of(number)
-            parse_model(text, self.path, SiteConfig)
             current = self.path.read_text(encoding="utf-8")
+            try:
+                text = restore(self.versions.text_of(number), current)
+            except KeyError as missing:
+                message = (
+                    f"version {number} had a secret here, which versions do not keep: set it in the file"
+                )
+                raise ConfigError(self.path, [Problem(missing.args[0], None, message)]) from None
+            parse_model(text, self.path, SiteConfig)
             return self._write(text, current, actor, "config.rollback", f"version {number}", [])
 
     def _write(

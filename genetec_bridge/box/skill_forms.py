@@ -3,7 +3,8 @@ skill or a new parameter appears in the box without touching the box.
 
 Each field becomes a descriptor the editor script knows how to show: a number with its bounds, a
 choice, the watched classes, per-class numbers, the zone or line, the schedule, the alert routing,
-or, for anything else (a red light's signal), a JSON text area the server validates like the rest.
+a plain text input for names (a custom event's, a skill's), or, for anything else (a red light's
+signal), a JSON text area the server validates like the rest.
 """
 
 import types
@@ -32,10 +33,13 @@ _SPECIAL = {
 
 
 def _without_none(annotation: Any) -> Any:
+    """The type a person fills in: `PrintableText | None` is text (the validators stay the server's)."""
     if get_origin(annotation) in (typing.Union, types.UnionType):
         members = [a for a in get_args(annotation) if a is not type(None)]
         if len(members) == 1:
-            return members[0]
+            annotation = members[0]
+    if get_origin(annotation) is typing.Annotated:
+        return get_args(annotation)[0]
     return annotation
 
 

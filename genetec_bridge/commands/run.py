@@ -16,7 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "run",
         help="run the bridge: cameras, analytics daemon, delivery to Security Center, health",
-        description="Validate the site config (exit 2 listing the problems), then run until SIGTERM or SIGINT.",
+        description="Validate the site config (exit 2 listing the problems; also when the daemon's model is"
+        " missing, saying where it was looked for), then run until SIGTERM or SIGINT.",
     )
     parser.add_argument("--config", required=True, help="the site config file (TOML)")
     parser.add_argument(
@@ -38,6 +39,10 @@ def run(args: argparse.Namespace) -> int:
         except KeyError as error:
             print(f"genetec-bridge run: {error.args[0]}", file=sys.stderr)
             return INVALID_CONFIG
+    missing = site.daemon.missing_model()
+    if missing is not None:
+        print(f"genetec-bridge run: {missing}", file=sys.stderr)
+        return INVALID_CONFIG
     configure_logging("bridge")
     bridge = Bridge(site, Path(args.config))
     # What start-up built (modules, the site's models, 90 cameras' readers) lives as long as the bridge:

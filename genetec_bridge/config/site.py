@@ -12,7 +12,7 @@ from analytics.config.camera import AnalyticsSite, CameraConfig, StreamName
 from analytics.config.cross_references import RelativePath, cross_reference_error
 from analytics.config.loader import ConfigError, load_model
 from analytics.config.printable import PrintableText
-from analytics.config.state_paths import default_model_path, runtime_dir, state_dir
+from analytics.config.state_paths import default_model_path, default_model_source, runtime_dir, state_dir
 from analytics.config.strict_model import StrictModel
 from analytics.daemon.inference_choice import InferenceChoice
 from genetec_bridge.box.config import BoxConfig
@@ -104,8 +104,29 @@ class GenetecConfig(StrictModel):
         return self
 
 
+class OtherMediaGatewayRole(StrictModel):
+    """Another Media Gateway role of the site (Security Center 5.10+), that cameras may be read from."""
+
+    host: PrintableText = Field(min_length=1, description="Host name or address of that role.")
+    username: PrintableText | None = Field(
+        None, description="Its own RTSP user; default: [media_gateway]'s user and password are sent to it."
+    )
+    password: Secret | None = Field(None, description="Its own RTSP password, with username.")
+
+    @model_validator(mode="after")
+    def _credentials_paired(self) -> Self:
+        if (self.username is None) != (self.password is None):
+            missing = "password" if self.password is None else "username"
+            raise ValueError(f"username and password go together; {missing} is missing")
+        return self
+
+
 class MediaGatewayConfig(StrictModel):
-    """Security Center's Media Gateway role, read as RTSP: rtsp://host:port/<camera GUID>/<stream>."""
+    """Security Center's Media Gateway role, read as RTSP: rtsp://host:port/<camera GUID>/<stream>.
+
+    The site's RTSP credentials go to this role's host and to the `other_roles` declared here only: a
+    camera's own `media_gateway.host` must be one of them (refused at load otherwise), so that a host
+    typed on one camera (in the box, by an integrator) never receives them."""
 
     host: PrintableText = Field(min_length=1, description="Media Gateway server host name or address.")
     port: Port = Field(654, description="RTSP port of the Media Gateway role (not the Media Router's 554).")
@@ -130,12 +151,31 @@ class MediaGatewayConfig(StrictModel):
         " system's.",
     )
 
+    other_roles: list[OtherMediaGatewayRole] = Field(
+        default_factory=list,
+        description="Other Media Gateway roles cameras are read from (a camera's media_gateway = { host,"
+        " port }); each with its own username and password, or this role's.",
+    )
+
     @model_validator(mode="after")
     def _credentials_paired(self) -> Self:
         if (self.username is None) != (self.password is None):
             missing = "password" if self.password is None else "username"
             raise ValueError(f"username and password go together; {missing} is missing")
         return self
+
+    def role(self, host: str) -> "MediaGatewayConfig | None":
+        """This role, or the declared other role on `host` with its credentials; None if undeclared."""
+        if host.lower() == self.host.lower():
+            return self
+        for other in self.other_roles:
+            if host.lower() == other.host.lower():
+                if other.username is None:
+                    return self.model_copy(update={"host": other.host})
+                return self.model_copy(
+                    update={"host": other.host, "username": other.username, "password": other.password}
+                )
+        return None
 
 
 def _grpc_address(value: str) -> str:
@@ -179,8 +219,9 @@ class DaemonConfig(StrictModel):
 
     model: ConfigPath = Field(
         default_factory=default_model_path,
-        description="Detector ONNX model; default: models/yolox_nano.onnx in the state directory"
-        " (where `make install` puts it in a development checkout).",
+        description="Detector ONNX model; default: $GENETEC_ANALYTICS_MODEL, else models/yolox_nano.onnx in"
+        " the state directory (where `make install` puts it in a development checkout). Without it the bridge"
+        " refuses to start its daemon (onnxruntime), saying where it looked.",
     )
     device: Literal["auto", "cpu", "cuda", "tensorrt"] = Field(
         "auto", description="Inference device; 'auto' takes the best available (TensorRT, CUDA, CPU)."
@@ -194,6 +235,19 @@ class DaemonConfig(StrictModel):
         True,
         description="true: the bridge starts and restarts the daemon; false: it connects to one run by systemd.",
     )
+
+    def missing_model(self) -> str | None:
+        """Why a daemon the bridge starts would have no model (it would crash-loop while every camera
+        looks healthy), saying where the model was looked for; None when it is there or not needed."""
+        if not self.managed or self.inference != "onnxruntime" or self.model.is_file():
+            return None
+        source = (
+            "daemon.model in the site file" if "model" in self.model_fields_set else default_model_source()
+        )
+        return (
+            f"daemon.model: no detector model at {self.model} (from {source}); install it (make install),"
+            " or set daemon.model or GENETEC_ANALYTICS_MODEL"
+        )
 
     def inference_choice(self) -> InferenceChoice:
         return InferenceChoice(
@@ -429,6 +483,17 @@ class SiteConfig(AnalyticsSite):
             if name in names[:i]
         ]
         for i, camera in enumerate(self.cameras):
+            own = camera.media_gateway
+            if own is not None and self.media_gateway.role(own.host) is None:
+                declared = [self.media_gateway.host] + [r.host for r in self.media_gateway.other_roles]
+                problems.append(
+                    (
+                        ("cameras", i, "media_gateway", "host"),
+                        f"'{own.host}' is not a Media Gateway role of this site ({declared}): declare it in"
+                        " [media_gateway].other_roles, with its own username and password if it has other"
+                        " credentials (the site's are sent only to declared roles)",
+                    )
+                )
             if camera.analysis_host is None and names:
                 problems.append((("cameras", i, "analysis_host"), f"missing: the site has hosts {names}"))
             elif camera.analysis_host is not None and camera.analysis_host not in names:
@@ -460,10 +525,13 @@ class SiteConfig(AnalyticsSite):
     box: BoxConfig = Field(default_factory=BoxConfig)
 
     def gateway_for(self, camera: CameraConfig) -> MediaGatewayConfig:
-        """The Media Gateway a camera is read from: the site's, at the camera's own role's address if set."""
+        """The Media Gateway a camera is read from: the site's, or the declared role at the camera's own
+        address, with that role's credentials (load refused a role that is not declared)."""
         if camera.media_gateway is None:
             return self.media_gateway
-        return self.media_gateway.model_copy(update=camera.media_gateway.model_dump())
+        role = self.media_gateway.role(camera.media_gateway.host)
+        assert role is not None, "an undeclared Media Gateway host is refused at load"
+        return role.model_copy(update={"port": camera.media_gateway.port})
 
 
 def load_site_config(path: str | Path) -> SiteConfig:

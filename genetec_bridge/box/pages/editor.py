@@ -3,6 +3,11 @@
 The page gets the camera as it is in the file (only the keys written there) with its etag; a save
 sends the whole camera and the schedules back with that etag. Problems come back as the config
 loader reports them (`cameras[0].zones[2].polygon`), for the editor to show next to the fields.
+
+What you see is what runs: the editor's Apply sends the etag of the camera it shows, and is refused
+(409) when the saved file holds another version of it (an unsaved page, or another tab's save).
+A refused save gets the saved version and what differs (`compare`), for the editor's conflict view.
+The page reads the session's current CSRF token again (`/api/session`) after its user logged in anew.
 """
 
 import asyncio
@@ -18,7 +23,7 @@ from genetec_bridge.box.context import CONTEXT
 from genetec_bridge.box.i18n import catalogue, language
 from genetec_bridge.box.rendering import render
 from genetec_bridge.box.security import SESSION_KEY, requires
-from genetec_bridge.box.site_file import EditConflict
+from genetec_bridge.box.site_file import CameraDraft, EditConflict
 from genetec_bridge.box.skill_forms import skill_forms
 from genetec_bridge.box.snapshot import SnapshotError, snapshot_jpeg
 from genetec_bridge.config.changes import restart_needed
@@ -66,6 +71,7 @@ async def editor_page(request: web.Request) -> web.Response:
         "forms": skill_forms(),
         "alarms": await _alarms(request),
         "can_edit": session.role.allows(Role.INTEGRATOR),
+        "user": session.user,
         "messages": catalogue(language(request), "editor.") | catalogue(language(request), "field."),
     }
     return render(
@@ -125,20 +131,82 @@ async def save_camera(request: web.Request) -> web.Response:
     except KeyError:
         return web.json_response({"error": f"camera {camera_id} is not in the site file"}, status=404)
     except EditConflict as conflict:
-        return web.json_response({"error": "conflict", "message": str(conflict)}, status=409)
+        saved, differences = await asyncio.to_thread(context.site_file.compare, camera_id, camera, schedules)
+        return web.json_response(
+            {"error": "conflict", "message": str(conflict), **_theirs(saved, differences)}, status=409
+        )
     except ConfigError as error:
         return web.json_response({"error": "invalid", "problems": _problems(error)}, status=422)
     draft = context.site_file.draft(camera_id)
     return web.json_response({"version": version.number, "etag": draft.etag, "changes": summary})
 
 
+def _theirs(saved: CameraDraft, differences: list[str]) -> dict[str, Any]:
+    return {
+        "theirs": {"camera": saved.camera, "schedules": saved.schedules, "etag": saved.etag},
+        "differences": differences,
+    }
+
+
+@requires(Role.INTEGRATOR)
+async def compare(request: web.Request) -> web.Response:
+    """The saved camera beside the editor's version: what the conflict view shows."""
+    context = request.app[CONTEXT]
+    camera_id = request.match_info["camera"]
+    try:
+        body = await request.json()
+        camera, schedules = body["camera"], body.get("schedules", {})
+        if not isinstance(camera, dict) or not isinstance(schedules, dict):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return web.json_response({"error": "expected JSON {camera: {...}, schedules: {...}}"}, status=400)
+    try:
+        saved, differences = await asyncio.to_thread(context.site_file.compare, camera_id, camera, schedules)
+    except KeyError:
+        return web.json_response({"error": f"camera {camera_id} is not in the site file"}, status=404)
+    return web.json_response(_theirs(saved, differences))
+
+
+@requires(Role.VIEWER)
+async def current_session(request: web.Request) -> web.Response:
+    session = request[SESSION_KEY]
+    return web.json_response({"user": session.user, "role": session.role.value, "csrf": session.csrf})
+
+
+async def _shown(request: web.Request) -> tuple[str, str] | None:
+    """The camera and etag the editor shows, when it says (an API client without a body applies the file)."""
+    if not request.can_read_body:
+        return None
+    try:
+        body = await request.json()
+        camera_id, etag = body["camera"], body["etag"]
+    except (ValueError, KeyError, TypeError):
+        raise web.HTTPBadRequest(text="expected JSON {camera: 'GUID', etag: '...'} or no body") from None
+    if not isinstance(camera_id, str) or not isinstance(etag, str):
+        raise web.HTTPBadRequest(text="camera and etag are strings")
+    return camera_id, etag
+
+
 @requires(Role.INTEGRATOR)
 async def apply(request: web.Request) -> web.Response:
     context = request.app[CONTEXT]
+    shown = await _shown(request)
     try:
         site = await context.work.run(request[SESSION_KEY].user, context.site_file.site)
     except ConfigError as error:
         return web.json_response({"error": "invalid", "problems": _problems(error)}, status=422)
+    if shown is not None:
+        # Checked after the read: a save landing in between changes the etag and refuses the apply.
+        camera_id, etag = shown
+        try:
+            saved = await asyncio.to_thread(context.site_file.draft, camera_id)
+        except KeyError:
+            return web.json_response({"error": f"camera {camera_id} is not in the site file"}, status=404)
+        if saved.etag != etag:
+            return web.json_response(
+                {"error": "not_shown", "message": "the saved file holds another version of this camera"},
+                status=409,
+            )
     restart = restart_needed(context.bridge.site, site)
     changed = await context.bridge.apply(site)
     context.audit.append(
@@ -152,4 +220,6 @@ def register(app: web.Application) -> None:
     app.router.add_get("/cameras/{camera}/snapshot.jpg", snapshot)
     app.router.add_get("/api/cameras/{camera}", camera_draft)
     app.router.add_post("/api/cameras/{camera}", save_camera)
+    app.router.add_post("/api/cameras/{camera}/compare", compare)
+    app.router.add_get("/api/session", current_session)
     app.router.add_post("/api/apply", apply)

@@ -1,4 +1,5 @@
-"""Saved versions of the site file: the list, each version's diff, and rollback (integrators)."""
+"""Saved versions of the site file: the list (everyone), each version's diff and rollback
+(integrators only: a diff shows the whole file, its secrets redacted, but still every address)."""
 
 from aiohttp import web
 
@@ -20,21 +21,22 @@ def _number(request: web.Request) -> int:
 async def versions_page(request: web.Request) -> web.Response:
     versions = request.app[CONTEXT].site_file.versions.versions()
     return render(
-        request, "versions.html", versions=list(reversed(versions)), notice=request.query.get("done")
+        request,
+        "versions.html",
+        versions=list(reversed(versions)),
+        notice=request.query.get("done"),
+        can_see_diff=request[SESSION_KEY].role.allows(Role.INTEGRATOR),
     )
 
 
-@requires(Role.VIEWER)
+@requires(Role.INTEGRATOR)
 async def version_page(request: web.Request) -> web.Response:
     store = request.app[CONTEXT].site_file.versions
     number = _number(request)
     version = next((v for v in store.versions() if v.number == number), None)
     if version is None:
         raise web.HTTPNotFound(text=f"no version {number}")
-    can_roll_back = request[SESSION_KEY].role.allows(Role.INTEGRATOR)
-    return render(
-        request, "version.html", version=version, diff=store.diff(number), can_roll_back=can_roll_back
-    )
+    return render(request, "version.html", version=version, diff=store.diff(number))
 
 
 @requires(Role.INTEGRATOR)

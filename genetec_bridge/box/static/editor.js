@@ -1,10 +1,15 @@
 // The camera editor: zones, lines and privacy masks drawn on the snapshot (SVG), the skills' forms
 // (built from descriptors the server derives from the typed config models), the weekly schedules,
 // and save/apply. Plain script, no build step, nothing loaded from elsewhere.
+//
+// Nothing typed is lost: every change is kept as a local draft (this browser's localStorage, per user
+// and camera; the camera's tables, which hold no secret) until it is saved, and restored on reload or
+// after logging in again; leaving with unsaved changes asks first. Apply runs only what the page
+// shows: it is disabled, with the reason, while the page holds unsaved or conflicting changes.
 "use strict";
 (() => {
   const data = JSON.parse(document.getElementById("editor-data").textContent);
-  const csrf = document.getElementById("csrf").value;
+  let csrf = document.getElementById("csrf").value;
   const t = (key, values) => {
     let text = data.messages["editor." + key] || key;
     for (const [name, value] of Object.entries(values || {})) text = text.replace("{" + name + "}", value);
@@ -21,6 +26,9 @@
   const original = JSON.parse(JSON.stringify(data.camera));
   let state = { camera: data.camera, schedules: data.schedules };
   let etag = data.etag;
+  let savedText = ""; // the page's state as last loaded or saved (set once `cleaned` exists)
+  let conflict = null; // {theirs, differences} while a save was refused for someone else's
+  const draftKey = `box-draft:${data.user}:${data.camera_id}`;
   let undoStack = [];
   let redoStack = [];
   let selected = null; // {type, index}
@@ -58,6 +66,22 @@
   const redo = () => restore(redoStack, undoStack);
   function markDirty() {
     setStatus(t("unsaved"), "notice");
+    queueMicrotask(updateState); // after the change that called remember() is made
+  }
+  const shownText = () => JSON.stringify({ camera: cleaned(), schedules: state.schedules });
+  const isDirty = () => shownText() !== savedText;
+  // The draft is kept while it differs from the saved camera, with the version it started from.
+  function updateState() {
+    const dirty = isDirty();
+    if (dirty && canEdit) {
+      localStorage.setItem(draftKey, JSON.stringify({ base: etag, at: new Date().toISOString(), state: { camera: cleaned(), schedules: state.schedules } }));
+    } else if (!conflict) {
+      localStorage.removeItem(draftKey);
+    }
+    const apply = document.querySelector("[data-action=apply]");
+    const reason = conflict ? t("apply_conflict") : dirty ? t("apply_unsaved") : "";
+    apply.disabled = Boolean(reason);
+    document.getElementById("apply-reason").textContent = reason;
   }
   function setStatus(text, kind) {
     statusBox.textContent = text;
@@ -472,6 +496,7 @@
       case "alarm": {
         const { wrapper, id } = field(container, key, fieldLabel(descriptor), descriptor.description);
         const input = document.createElement("input");
+        input.type = "text";
         input.id = id;
         input.value = skill[descriptor.name] ?? "";
         input.placeholder = descriptor.default ?? "";
@@ -531,12 +556,14 @@
         area.rows = 3;
         area.value = skill[descriptor.name] === undefined ? "" : JSON.stringify(skill[descriptor.name]);
         area.disabled = !canEdit;
-        area.addEventListener("change", () => {
+        area.addEventListener("change", (event) => {
           try {
             const value = area.value.trim() ? JSON.parse(area.value) : undefined;
             changed(() => setOrDelete(skill, descriptor.name, value))();
             showError(wrapper, "");
           } catch (error) {
+            // Not passed on to the page's "a corrected field loses its error" handler: it is not corrected.
+            event.stopPropagation();
             showError(wrapper, String(error.message));
           }
         });
@@ -768,7 +795,7 @@
     }
     return camera;
   }
-  async function post(url, body) {
+  async function send(url, body) {
     const response = await fetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
@@ -783,14 +810,41 @@
     }
     return { status: response.status, payload };
   }
+  // After the session ended and its user logged in again (another tab), the page's CSRF token is the
+  // old session's: it is read again from the new session, and the request sent once more.
+  async function post(url, body) {
+    let answer = await send(url, body);
+    if (answer.status === 403 && /CSRF/.test(answer.payload.error || "")) {
+      const session = await fetch("/api/session", { credentials: "same-origin" });
+      if (session.ok) {
+        csrf = (await session.json()).csrf;
+        answer = await send(url, body);
+      }
+    }
+    if (answer.status === 401) showSessionEnded();
+    return answer;
+  }
+  function showSessionEnded() {
+    const link = document.createElement("a");
+    link.href = `/login?next=${encodeURIComponent(location.pathname)}`;
+    link.target = "_blank";
+    link.textContent = t("log_in_again");
+    statusBox.replaceChildren(document.createTextNode(t("session_ended") + " "), link);
+    statusBox.className = "status error";
+  }
   async function save() {
+    const shown = shownText();
     const { status, payload } = await post(`/api/cameras/${data.camera_id}`, { camera: cleaned(), schedules: state.schedules, etag });
     if (status === 200) {
       etag = payload.etag;
+      savedText = shown;
       clearErrors();
       setStatus(t("saved", { n: payload.version }), "ok");
+      updateState();
     } else if (status === 409) {
-      setStatus(t("conflict"), "error");
+      showConflict(payload);
+    } else if (status === 401) {
+      return; // the message says to log in again; the draft stays
     } else if (status === 422) {
       showProblems(payload.problems);
       setStatus(t("invalid", { count: payload.problems.length }), "error");
@@ -799,11 +853,16 @@
     }
   }
   async function apply() {
-    const { status, payload } = await post("/api/apply", {});
+    if (isDirty() || conflict) return updateState();
+    const { status, payload } = await post("/api/apply", { camera: data.camera_id, etag });
     if (status === 200) {
       let text = t("applied", { cameras: payload.changed.length });
       if (payload.restart_needed.length) text += " " + t("restart_needed", { sections: payload.restart_needed.join(", ") });
       setStatus(text, "ok");
+    } else if (status === 409) {
+      setStatus(t("apply_not_shown"), "error");
+    } else if (status === 401) {
+      return;
     } else if (status === 422) {
       showProblems(payload.problems);
       setStatus(t("invalid", { count: payload.problems.length }), "error");
@@ -811,6 +870,69 @@
       setStatus(payload.error || `HTTP ${status}`, "error");
     }
   }
+
+  // -- conflicts and the local draft --------------------------------------------------------------------
+  // Both versions stay until the user chooses: "keep mine" saves over theirs at the next Save (theirs
+  // stays in the versions), "take theirs" loads theirs (mine stays one Undo away).
+  function showConflict(payload) {
+    conflict = payload;
+    const view = document.getElementById("conflict");
+    const list = document.getElementById("conflict-differences");
+    list.replaceChildren();
+    for (const line of payload.differences.length ? payload.differences : [t("no_difference")]) {
+      const item = document.createElement("li");
+      item.textContent = line;
+      list.appendChild(item);
+    }
+    view.hidden = false;
+    setStatus(t("conflict"), "error");
+    updateState();
+    view.scrollIntoView({ block: "nearest" });
+  }
+  function settleConflict(takeTheirs) {
+    const theirs = conflict.theirs;
+    conflict = null;
+    document.getElementById("conflict").hidden = true;
+    etag = theirs.etag;
+    savedText = JSON.stringify({ camera: theirs.camera, schedules: theirs.schedules });
+    if (takeTheirs) {
+      remember();
+      state = { camera: theirs.camera, schedules: theirs.schedules };
+      setStatus(t("took_theirs"), "notice");
+    } else {
+      setStatus(t("kept_mine"), "notice");
+    }
+    renderAll();
+    updateState();
+  }
+  async function restoreDraft() {
+    const kept = JSON.parse(localStorage.getItem(draftKey) || "null");
+    if (!kept || !canEdit || JSON.stringify(kept.state) === savedText) return;
+    state = kept.state;
+    const note = document.getElementById("draft-note");
+    note.querySelector("span").textContent = t("draft_restored", { at: new Date(kept.at).toLocaleString() });
+    note.hidden = false;
+    if (kept.base !== etag) {
+      // Started from a version someone has since replaced: both are shown, the user chooses.
+      const { status, payload } = await post(`/api/cameras/${data.camera_id}/compare`, kept.state);
+      if (status === 200) showConflict(payload);
+    }
+    renderAll();
+    updateState();
+  }
+  function discardDraft() {
+    remember();
+    state = JSON.parse(savedText);
+    document.getElementById("draft-note").hidden = true;
+    localStorage.removeItem(draftKey);
+    renderAll();
+    updateState();
+  }
+  window.addEventListener("beforeunload", (event) => {
+    if (!canEdit || !isDirty()) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
 
   // -- live view and replay of the draft ------------------------------------------------------------
   function eventTable(events) {
@@ -940,6 +1062,9 @@
     apply,
     live: toggleLive,
     replay,
+    "keep-mine": () => settleConflict(false),
+    "take-theirs": () => settleConflict(true),
+    "discard-draft": discardDraft,
   };
   document.querySelectorAll("[data-action]").forEach((button) => {
     button.addEventListener("click", (event) => actions[button.dataset.action](event));
@@ -975,12 +1100,21 @@
     renderAll();
   }
   image.addEventListener("load", sized);
-  image.addEventListener("error", () => {
+  function snapshotFailed() {
     image.hidden = true;
     svg.classList.add("standalone");
-    setStatus(t("snapshot_failed"), "warning");
+    // Beside the picture, not in the status line: arriving late, it would hide "Saved" or "session ended".
+    const note = document.getElementById("snapshot-note");
+    note.textContent = t("snapshot_failed");
+    note.hidden = false;
     renderAll();
-  });
+  }
+  image.addEventListener("error", snapshotFailed);
+  // A snapshot that failed before this script ran fires no error event any more: seen as complete.
   if (image.complete && image.naturalWidth) sized();
+  else if (image.complete) snapshotFailed();
   else renderAll();
+  savedText = shownText();
+  restoreDraft();
+  updateState();
 })();

@@ -114,6 +114,9 @@ def test_every_skill_kind_has_a_form_with_its_target_first() -> None:
     assert loitering["min_dwell_s"]["widget"] == "number" and loitering["min_dwell_s"]["gt"] == 0
     assert loitering["class_min_dwell_s"]["widget"] == "class_numbers"
     assert {f["name"]: f["widget"] for f in forms["alert"]}["alarm"] == "alarm"
+    # Names are typed as text, never as JSON.
+    assert loitering["name"]["widget"] == "text"
+    assert {f["name"]: f["widget"] for f in forms["alert"]}["custom_event_name"] == "text"
 
 
 def test_the_box_beyond_this_machine_needs_tls(tmp_path: Path) -> None:

@@ -16,6 +16,11 @@ that has just exited fails alone, and the reading side still reads what the daem
 went, to the end of stream. A result whose handling fails is logged, and the next one handled.
 The stall clock (`unanswered_since`) runs only while the daemon owes a result and none is waiting:
 a bridge that is slow to store results never makes a healthy daemon look stalled.
+
+A daemon that writes more than it was asked for (a bug, or the lab's stand-in, which answers no frame)
+would grow the backlog without bound: past BACKLOG_LIMIT waiting results the link stops reading until
+the handler has caught up to half of it, and the socket holds the daemon back. Nothing is dropped (the
+results wait in the socket), and the results waiting keep the stall clock stopped meanwhile.
 """
 
 import asyncio
@@ -51,6 +56,9 @@ SLOTS_PER_CAMERA = 4
 # Results read but not yet handled (their events stored) beyond which new frames are dropped at
 # submit: a slow disk holds up the cameras' frames, never the daemon's results.
 RESULTS_WAITING = 256
+# Waiting results beyond which the link stops reading (see the module docstring): far above what the
+# frames in flight can bring, a few MB of results.
+BACKLOG_LIMIT = 16 * RESULTS_WAITING
 
 
 @dataclass(slots=True)
@@ -114,6 +122,12 @@ class DaemonClient:
         self._unanswered_since: float | None = None
         # Results read and not yet handled; an int, so a reader thread may look at it without a lock.
         self._waiting = 0
+        self._room = asyncio.Event()  # set while the backlog has room: reading goes on
+
+    @property
+    def waiting(self) -> int:
+        """Results read and not yet handled."""
+        return self._waiting
 
     @property
     def connected(self) -> bool:
@@ -224,6 +238,7 @@ class DaemonClient:
         """Frames go out on `writer`; every message is read as it comes, results into the backlog."""
         # Unbounded here: submit bounds it, by sending no frame while RESULTS_WAITING results wait.
         backlog: asyncio.Queue[FrameResult | None] = asyncio.Queue()
+        self._room.set()
         handling = asyncio.create_task(self._handle(backlog))
         self._writer = writer
         try:
@@ -241,6 +256,9 @@ class DaemonClient:
                 # A buffered link yields no message-free wait: without this the loop would read a whole
                 # burst (megabytes) before a health probe or the result handler got a turn.
                 await asyncio.sleep(0)
+                if self._waiting >= BACKLOG_LIMIT:
+                    self._room.clear()
+                    await self._room.wait()
         finally:
             self._writer = None
             # What was read is handed on before the link is given up: its events must reach the
@@ -277,6 +295,8 @@ class DaemonClient:
                 log.exception("handling the result of camera %s frame %d failed", result.camera, result.frame)
             finally:
                 self._waiting -= 1
+                if self._waiting <= BACKLOG_LIMIT // 2:
+                    self._room.set()
             await asyncio.sleep(0)  # a result with no event awaits nothing: let the loop breathe between
 
     def abort(self) -> None:

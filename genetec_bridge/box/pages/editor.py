@@ -131,7 +131,9 @@ async def save_camera(request: web.Request) -> web.Response:
     except KeyError:
         return web.json_response({"error": f"camera {camera_id} is not in the site file"}, status=404)
     except EditConflict as conflict:
-        saved, differences = await asyncio.to_thread(context.site_file.compare, camera_id, camera, schedules)
+        saved, differences = await context.work.run(
+            request[SESSION_KEY].user, context.site_file.compare, camera_id, camera, schedules
+        )
         return web.json_response(
             {"error": "conflict", "message": str(conflict), **_theirs(saved, differences)}, status=409
         )
@@ -161,7 +163,9 @@ async def compare(request: web.Request) -> web.Response:
     except (ValueError, KeyError, TypeError):
         return web.json_response({"error": "expected JSON {camera: {...}, schedules: {...}}"}, status=400)
     try:
-        saved, differences = await asyncio.to_thread(context.site_file.compare, camera_id, camera, schedules)
+        saved, differences = await context.work.run(
+            request[SESSION_KEY].user, context.site_file.compare, camera_id, camera, schedules
+        )
     except KeyError:
         return web.json_response({"error": f"camera {camera_id} is not in the site file"}, status=404)
     return web.json_response(_theirs(saved, differences))
@@ -199,7 +203,7 @@ async def apply(request: web.Request) -> web.Response:
         # Checked after the read: a save landing in between changes the etag and refuses the apply.
         camera_id, etag = shown
         try:
-            saved = await asyncio.to_thread(context.site_file.draft, camera_id)
+            saved = await context.work.run(request[SESSION_KEY].user, context.site_file.draft, camera_id)
         except KeyError:
             return web.json_response({"error": f"camera {camera_id} is not in the site file"}, status=404)
         if saved.etag != etag:

@@ -15,7 +15,7 @@ import pytest
 from analytics.config.camera import AnalyticsSite, CameraConfig
 from analytics.link.link_messages import FrameResult
 from genetec_bridge.ingest.captured_frame import CapturedFrame
-from genetec_bridge.link.daemon_client import DaemonClient
+from genetec_bridge.link.daemon_client import BACKLOG_LIMIT, DaemonClient
 from genetec_bridge.link.supervisor import DaemonSupervisor
 from tests.support.standin_daemon import START, StandInLaunch, Then
 
@@ -286,3 +286,28 @@ async def test_a_silent_daemon_the_bridge_does_not_run_is_cut_off_after_its_resu
         if daemon.returncode is None:
             daemon.kill()
             await daemon.wait()
+
+
+async def test_a_daemon_writing_more_than_asked_is_held_back_by_the_socket_not_by_the_bridges_memory(
+    tmp_path: Path,
+) -> None:
+    """A daemon that writes results nobody asked for, faster than they are handled: the link stops
+    reading past BACKLOG_LIMIT waiting results, so the bridge's memory stays bounded, and every result is
+    still handled, in order, without the daemon being taken for stalled."""
+    burst = 3 * BACKLOG_LIMIT
+    handled = Handled(each_s=0.0005)
+    most_waiting = 0
+
+    def observe() -> bool:
+        nonlocal most_waiting
+        most_waiting = max(most_waiting, client.waiting)
+        return len(handled.frames[BURST_CAMERA]) == burst
+
+    client, supervisor, _restarts, running = await _supervise(tmp_path, handled, burst=burst, then="answer")
+    try:
+        await _until(observe, 60)
+        assert handled.frames[BURST_CAMERA] == list(range(1, burst + 1))
+        assert BACKLOG_LIMIT // 2 < most_waiting <= BACKLOG_LIMIT
+        assert supervisor.restarts == 0
+    finally:
+        await _stop(running, client)

@@ -27,6 +27,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 PAGE_MODULES = (
     "genetec_bridge.box.pages.login",
     "genetec_bridge.box.pages.cameras",
+    "genetec_bridge.box.pages.health",
     "genetec_bridge.box.pages.editor",
     "genetec_bridge.box.pages.preview",
     "genetec_bridge.box.pages.versions",

@@ -22,6 +22,9 @@ class CameraStatus(BaseModel):
     )
     frames_dropped: int = 0
     last_frame_age_s: float | None = None
+    last_result_age_s: float | None = Field(
+        None, description="Seconds since the daemon's last result for this camera; null before any."
+    )
     reconnects: int = 0
     last_error: str | None = None
 

@@ -1,11 +1,13 @@
 """The configuration box on a copy of the example site file, run on a real local socket, in front of
-a stand-in for the running bridge (its configuration, an empty status, apply recorded, and a trust loop
+a stand-in for the running bridge (its configuration, a status the test sets (empty by default), apply recorded, and a trust loop
 on the file's own trust store)."""
 
+import asyncio
 import os
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -37,6 +39,7 @@ class StandInBridge:
     trust: TrustService
     applied: list[list[str]] = field(default_factory=list)
     tracks: dict[str, list[FrameTracks]] = field(default_factory=dict)
+    status: BridgeStatus = field(default_factory=BridgeStatus)
 
     def history(self, camera_id: str, within: timedelta | None = None) -> list[FrameTracks]:
         frames = self.tracks.get(camera_id, [])
@@ -46,7 +49,7 @@ class StandInBridge:
         return [f for f in frames if f.timestamp is not None and f.timestamp >= newest - within]
 
     def snapshot(self) -> BridgeStatus:
-        return BridgeStatus()
+        return self.status
 
     async def apply(self, site: SiteConfig) -> list[str]:
         changed = changed_cameras(self.site, site)
@@ -110,6 +113,23 @@ async def running_box(
         await server.stop()
         await websdk.aclose()
         bridge.trust.close()
+
+
+@contextmanager
+def box_in_background(path: Path) -> Iterator[tuple[str, StandInBridge]]:
+    """The box served from its own event loop in a thread, while Playwright drives this one."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    box = running_box(path)
+    server, bridge = asyncio.run_coroutine_threadsafe(box.__aenter__(), loop).result(30)
+    try:
+        yield server.url.rstrip("/"), bridge
+    finally:
+        asyncio.run_coroutine_threadsafe(box.__aexit__(None, None, None), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
 
 
 async def login(client: httpx.AsyncClient, user: str, password: str | None = None) -> httpx.Response:

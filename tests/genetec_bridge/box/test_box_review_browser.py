@@ -5,10 +5,7 @@ figures on the page follow. A lighter fixture than the whole chain: the box on t
 file in front of a stand-in bridge whose trust store is filled through `TrustService.admit`.
 Screenshots under var/test-artifacts/box/ (review-*, privacy-*)."""
 
-import asyncio
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from analytics.evaluation.rates import false_alert_rate
 from genetec_bridge.trust.verdicts import FalseReason, Verdict
-from tests.support.box_site import PASSWORDS, StandInBridge, running_box, write_box_site
+from tests.support.box_site import PASSWORDS, box_in_background, write_box_site
 from tests.support.browser import shot
 from tests.support.fake_websdk_process import CAMERA_GUIDS
 from tests.support.review_alerts import admit_alerts
@@ -26,23 +23,6 @@ from tests.support.site_config_files import edited
 pytestmark = pytest.mark.integration
 
 EXAMPLE_GATEWAY = 'host = "sc-media.city.local"\nport = 654'
-
-
-@contextmanager
-def box_in_background(path: Path) -> Iterator[tuple[str, StandInBridge]]:
-    """The box served from its own event loop in a thread, while Playwright drives this one."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    box = running_box(path)
-    server, bridge = asyncio.run_coroutine_threadsafe(box.__aenter__(), loop).result(30)
-    try:
-        yield server.url.rstrip("/"), bridge
-    finally:
-        asyncio.run_coroutine_threadsafe(box.__aexit__(None, None, None), loop).result(30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
 
 
 def _log_in(page: Page, url: str, user: str) -> None:

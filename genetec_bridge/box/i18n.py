@@ -54,6 +54,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Modifications enregistrées mais pas encore appliquées à l'analyse en cours.",
     },
     "nav.health": {"en": "Health", "fr": "État"},
+    "cameras.alias": {"en": "(site file: {alias})", "fr": "(fichier du site : {alias})"},
+    "review.asks_live": {
+        "en": "The site file asks for live: in shadow until a named person promotes it here (through the"
+        " gate, or with a written reason).",
+        "fr": "Le fichier du site demande le mode live : en shadow jusqu'à ce qu'une personne nommée le mette"
+        " en service ici (par la porte, ou avec une raison écrite).",
+    },
+    "field.live_decided_by": {"en": "Live decided by (name)", "fr": "Mise en service décidée par (nom)"},
+    "field.live_reason": {
+        "en": "Why live before the trust gate",
+        "fr": "Pourquoi en service avant la porte de confiance",
+    },
     "health.title": {"en": "Health of the analysis", "fr": "État de l'analyse"},
     "health.analysing": {"en": "streaming, analysed", "fr": "flux reçu, analysé"},
     "health.starting": {"en": "starting", "fr": "démarrage"},

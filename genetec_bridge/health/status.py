@@ -126,6 +126,11 @@ class SkillTrust(BaseModel):
     camera_id: str
     skill: str
     mode: str = Field(description="'shadow' (alerts kept for review only) or 'live' (raised to operators).")
+    live_requested: bool = Field(
+        False,
+        description="In shadow while the site file says mode 'live': waiting for a named decision (a"
+        " promotion from the review page or `genetec-bridge trust promote`).",
+    )
     degraded: bool = Field(
         False, description="Live, and its recent verdicts put its false-alert rate above the target."
     )

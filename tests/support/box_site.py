@@ -1,5 +1,5 @@
 """The configuration box on a copy of the example site file, run on a real local socket, in front of
-a stand-in for the running bridge (its configuration, a status the test sets (empty by default), apply recorded, and a trust loop
+a stand-in for the running bridge (its configuration, a status the test sets (empty by default), apply recorded (the trust loop taking the new skills as the bridge's does), and a trust loop
 on the file's own trust store)."""
 
 import asyncio
@@ -54,6 +54,9 @@ class StandInBridge:
     async def apply(self, site: SiteConfig) -> list[str]:
         changed = changed_cameras(self.site, site)
         self.site = site
+        # As the bridge does: the trust loop takes the new skills and stores their first modes.
+        self.trust.take_skills(site)
+        self.trust.initialise_modes()
         self.applied.append(changed)
         return changed
 

@@ -1,7 +1,8 @@
 """The review queue of the trust loop: each alert awaiting a verdict with its evidence (the track
 drawn over a fresh snapshot of the camera: no image of the event is stored) and where to find it in
 Security Desk; a verdict is one key press. Below, per skill and camera, the figures and the promotion
-gate: "Go live" when the gate is open, else only with a written reason (integrators, audited)."""
+gate: "Go live" when the gate is open, else only with a written reason (integrators, audited). A skill
+the site file asks to be live without a named decision waits here in shadow, and says so."""
 
 from datetime import datetime
 from typing import Any
@@ -76,7 +77,11 @@ def _item(item: ReviewItem) -> dict[str, Any]:
 
 
 def _queue_and_figures(trust: TrustService) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    return [_item(item) for item in trust.review_queue()], [figures_row(f) for f in trust.figures()]
+    figures = [
+        figures_row(f) | {"asks_live": f.mode == "shadow" and trust.asks_for_live(f.camera_id, f.skill)}
+        for f in trust.figures()
+    ]
+    return [_item(item) for item in trust.review_queue()], figures
 
 
 async def _page(

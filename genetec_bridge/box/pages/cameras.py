@@ -15,6 +15,7 @@ from analytics.config.loader import ConfigError
 from analytics.frame_tracks import FrameTracks
 from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.camera_health import Badge, badge_text, camera_badge
+from genetec_bridge.box.camera_names import camera_name
 from genetec_bridge.box.context import CONTEXT
 from genetec_bridge.box.rendering import render
 from genetec_bridge.box.security import SESSION_KEY, requires
@@ -35,6 +36,7 @@ RATE_WINDOW = timedelta(seconds=10)
 class CameraRow:
     guid: str
     name: str
+    alias: str | None = None
     online: bool | None = None
     configured: bool = False
     badge: Badge | None = None
@@ -49,6 +51,7 @@ async def security_center_cameras(request: web.Request) -> tuple[list[CameraInfo
         cameras = await asyncio.wait_for(request.app[CONTEXT].websdk.list_cameras(), WEBSDK_LIST_TIMEOUT_S)
     except (WebSdkError, TimeoutError) as error:
         return [], redact_credentials(str(error) or type(error).__name__)
+    request.app[CONTEXT].camera_names.remember(cameras)
     return cameras, None
 
 
@@ -85,7 +88,8 @@ async def cameras_page(request: web.Request) -> web.Response:
         row.configured = True
         row.fps = camera.fps
         row.skills = [skill.label for skill in camera.skills]
-        row.name = row.name or camera.name
+        named = camera_name(camera.id, row.name, camera.name)
+        row.name, row.alias = named.name, named.alias
         row.analysed_fps = analysed_fps(context.bridge.history(camera.id, RATE_WINDOW))
         row.badge = camera_badge(snapshot, camera.id, camera.fps, snapshot_age)
         if camera.id in status:

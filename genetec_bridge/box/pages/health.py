@@ -15,6 +15,7 @@ from aiohttp import web
 
 from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.camera_health import Badge, badge_text, camera_badge
+from genetec_bridge.box.camera_names import CameraName, camera_name
 from genetec_bridge.box.context import CONTEXT, BoxContext
 from genetec_bridge.box.i18n import language, translator
 from genetec_bridge.box.pages.cameras import RATE_WINDOW, analysed_fps
@@ -27,20 +28,22 @@ from genetec_bridge.health.status import BridgeStatus, CameraStatus
 @dataclass(frozen=True, slots=True)
 class CameraHealth:
     camera_id: str
-    name: str
+    name: CameraName
     fps: float
     badge: Badge
     status: CameraStatus | None
 
 
-def camera_health(context: BoxContext, status: BridgeStatus, now: float) -> list[CameraHealth]:
+def camera_health(
+    context: BoxContext, status: BridgeStatus, now: float, names: dict[str, CameraName]
+) -> list[CameraHealth]:
     """The running configuration's cameras, in its order, each with its badge."""
     age = status.age_s(now)
     by_id = {camera.camera_id: camera for camera in status.cameras}
     return [
         CameraHealth(
             camera.id,
-            camera.name,
+            names.get(camera.id) or camera_name(camera.id, None, camera.name),
             camera.fps,
             camera_badge(status, camera.id, camera.fps, age),
             by_id.get(camera.id),
@@ -60,7 +63,8 @@ async def health_page(request: web.Request) -> web.Response:
     context = request.app[CONTEXT]
     status = context.bridge.snapshot()
     now = time.time()
-    cameras = camera_health(context, status, now)
+    names = await context.camera_names.names(context.bridge.site)
+    cameras = camera_health(context, status, now, names)
     fps = {c.camera_id: analysed_fps(context.bridge.history(c.camera_id, RATE_WINDOW)) for c in cameras}
     return render(
         request,
@@ -71,7 +75,7 @@ async def health_page(request: web.Request) -> web.Response:
         problems=problems(status) if status.taken_at is not None else [],
         snapshot_age=status.age_s(now),
         now=now,
-        names={camera.id: camera.name for camera in context.bridge.site.cameras},
+        names=names,
         badge_text=badge_text,
     )
 
@@ -92,7 +96,7 @@ async def health_api(request: web.Request) -> web.Response:
             "last_result": _result_age_text(t, c.status),
             "frames": t("cameras.frames_analysed", count=c.status.frames_analysed if c.status else 0),
         }
-        for c in camera_health(context, status, now)
+        for c in camera_health(context, status, now, {})
     }
     age = status.age_s(now)
     return web.json_response(

@@ -119,12 +119,12 @@ async def running_box(
 
 
 @contextmanager
-def box_in_background(path: Path) -> Iterator[tuple[str, StandInBridge]]:
+def box_in_background(path: Path, websdk: WebSdkClient | None = None) -> Iterator[tuple[str, StandInBridge]]:
     """The box served from its own event loop in a thread, while Playwright drives this one."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
-    box = running_box(path)
+    box = running_box(path, websdk)
     server, bridge = asyncio.run_coroutine_threadsafe(box.__aenter__(), loop).result(30)
     try:
         yield server.url.rstrip("/"), bridge

@@ -122,7 +122,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Retrying cannot deliver these; `genetec-bridge deliver` requeues them once fixed.",
         "fr": "Réessayer ne les remettra pas ; `genetec-bridge deliver` les remet en file une fois corrigé.",
     },
-    "health.none": {"en": "None.", "fr": "Aucun."},
+    "health.none": {"en": "Nothing.", "fr": "Rien."},
     "health.stores": {"en": "Store problems", "fr": "Problèmes de stockage"},
     "health.store": {"en": "Store", "fr": "Stockage"},
     "health.failures": {"en": "Failures", "fr": "Échecs"},

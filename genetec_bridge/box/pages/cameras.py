@@ -82,7 +82,7 @@ async def cameras_page(request: web.Request) -> web.Response:
     snapshot = context.bridge.snapshot()
     snapshot_age = snapshot.age_s(time.time())
     status = {camera.camera_id: camera for camera in snapshot.cameras}
-    rows = {info.guid: CameraRow(info.guid, info.name, info.is_online) for info in known}
+    rows = {info.guid: CameraRow(info.guid, info.name, online=info.is_online) for info in known}
     for camera in running.cameras:
         row = rows.setdefault(camera.id, CameraRow(camera.id, camera.name))
         row.configured = True

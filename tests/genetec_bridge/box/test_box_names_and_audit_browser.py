@@ -74,6 +74,10 @@ def test_security_centers_camera_name_everywhere_and_a_readable_filtered_audit_p
             row = page.locator(f"#cameras tr[data-camera='{CAMERA}']")
             expect(row.locator("strong")).to_have_text(SECURITY_CENTER_NAME)
             expect(row).to_contain_text(f"(site file: {SITE_FILE_NAME})")
+            # A camera only Security Center knows: its name alone, its online state beside it.
+            other = page.locator(f"#cameras tr[data-camera='{CAMERA_GUIDS[1]}']")
+            expect(other).to_contain_text("online")
+            expect(other).not_to_contain_text("site file")
             shot(page, "names-01-cameras")
 
             page.goto(f"{url}/health")

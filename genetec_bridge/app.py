@@ -261,6 +261,7 @@ class Bridge:
                         "frames_analysed": link.analysed,
                         "frames_detected": link.detected,
                         "frames_dropped": status.frames_dropped + link.dropped,
+                        "last_result_age_s": link.last_result_age_s(),
                     }
                 )
             )

@@ -1,9 +1,9 @@
 """What every skill shares: its common configuration and the one method the daemon calls."""
 
 from abc import ABC, abstractmethod
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from analytics.config.printable import PrintableText
 from analytics.config.strict_model import StrictModel
@@ -25,7 +25,20 @@ class AlertRouting(StrictModel):
         "shadow",
         description="'shadow': alerts are kept for review and never reach operators (no custom event, no"
         " alarm; a bookmark if asked); 'live': they are raised. Only the initial mode: once the bridge has"
-        " seen the skill, `genetec-bridge trust promote|demote` changes it and the trust store keeps it.",
+        " seen the skill, `genetec-bridge trust promote|demote` changes it and the trust store keeps it."
+        " 'live' needs live_decided_by and live_reason: without them a new skill starts in shadow and waits"
+        " for a promotion (review page or `genetec-bridge trust promote`).",
+    )
+    live_decided_by: str | None = Field(
+        None,
+        max_length=200,
+        description="With mode 'live': the name of the person who decides that this new skill goes live"
+        " before passing the trust gate (audited as the actor).",
+    )
+    live_reason: str | None = Field(
+        None,
+        max_length=2000,
+        description="With mode 'live': why it goes live before passing the trust gate (audited).",
     )
 
     custom_event_id: int = Field(
@@ -44,6 +57,22 @@ class AlertRouting(StrictModel):
         default_factory=lambda: list[Literal["start", "end", "instant"]](["start", "instant"]),
         description="Which event phases are sent to Security Center ('end' closes loitering and parking).",
     )
+
+    @model_validator(mode="after")
+    def _live_is_a_named_decision(self) -> Self:
+        named = (self.live_decided_by or "").strip(), (self.live_reason or "").strip()
+        given = [value is not None for value in (self.live_decided_by, self.live_reason)]
+        if any(given) and self.mode != "live":
+            raise ValueError('`live_decided_by` and `live_reason` go with `mode = "live"` only')
+        if any(given) and not all(named):
+            missing = "live_decided_by" if not named[0] else "live_reason"
+            raise ValueError(f"`{missing}` is empty: going live needs both a name and a reason")
+        return self
+
+    @property
+    def decided_live(self) -> bool:
+        """Live by a named, reasoned decision of the site file (else a new skill starts in shadow)."""
+        return self.mode == "live" and self.live_decided_by is not None
 
 
 class SkillConfigBase(StrictModel):

@@ -30,7 +30,7 @@ import io
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -92,13 +92,18 @@ class AuditTrail:
         with _open_log(self.path) as log:
             return [line.entry for line in _read(log) if isinstance(line, _Stored) and line.entry]
 
-    def newest(self, count: int, skip: int = 0) -> list[AuditEntry]:
-        """The `count` newest entries after the `skip` newest, newest first, read from the end of the log."""
+    def newest(
+        self, count: int, skip: int = 0, keep: Callable[[AuditEntry], bool] | None = None
+    ) -> list[AuditEntry]:
+        """The `count` newest entries after the `skip` newest, newest first, read from the end of the log;
+        with `keep`, among those it keeps only (read further back until `count` are found, or the start)."""
         found: list[AuditEntry] = []
         with _open_log(self.path) as log:
             for _, raw in _backward(log):
                 stored = _parse(raw)
                 if not isinstance(stored, _Stored) or stored.entry is None:
+                    continue
+                if keep is not None and not keep(stored.entry):
                     continue
                 if skip:
                     skip -= 1

@@ -10,6 +10,7 @@ from aiohttp import web
 from analytics.frame_tracks import FrameTracks
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.box.accounts import AccountStore
+from genetec_bridge.box.camera_names import CameraNames
 from genetec_bridge.box.config import BoxConfig
 from genetec_bridge.box.sessions import LoginThrottle, SessionStore
 from genetec_bridge.box.site_file import SiteFile
@@ -50,6 +51,7 @@ class BoxContext:
     bridge: RunningBridge
     websdk: WebSdkClient
     work: BoxWork
+    camera_names: CameraNames
 
 
 CONTEXT: web.AppKey[BoxContext] = web.AppKey("box", BoxContext)

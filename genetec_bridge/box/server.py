@@ -11,6 +11,7 @@ from aiohttp import web
 
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.box.accounts import AccountStore
+from genetec_bridge.box.camera_names import CameraNames
 from genetec_bridge.box.config import BoxConfig
 from genetec_bridge.box.context import CONTEXT, BoxContext, RunningBridge
 from genetec_bridge.box.security import Handler, security_middleware
@@ -27,6 +28,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 PAGE_MODULES = (
     "genetec_bridge.box.pages.login",
     "genetec_bridge.box.pages.cameras",
+    "genetec_bridge.box.pages.health",
     "genetec_bridge.box.pages.editor",
     "genetec_bridge.box.pages.preview",
     "genetec_bridge.box.pages.versions",
@@ -73,6 +75,7 @@ def box_context(
         bridge=bridge,
         websdk=websdk,
         work=BoxWork(),
+        camera_names=CameraNames(websdk),
     )
 
 

@@ -22,6 +22,9 @@ class CameraStatus(BaseModel):
     )
     frames_dropped: int = 0
     last_frame_age_s: float | None = None
+    last_result_age_s: float | None = Field(
+        None, description="Seconds since the daemon's last result for this camera; null before any."
+    )
     reconnects: int = 0
     last_error: str | None = None
 
@@ -123,6 +126,11 @@ class SkillTrust(BaseModel):
     camera_id: str
     skill: str
     mode: str = Field(description="'shadow' (alerts kept for review only) or 'live' (raised to operators).")
+    live_requested: bool = Field(
+        False,
+        description="In shadow while the site file says mode 'live': waiting for a named decision (a"
+        " promotion from the review page or `genetec-bridge trust promote`).",
+    )
     degraded: bool = Field(
         False, description="Live, and its recent verdicts put its false-alert rate above the target."
     )

@@ -114,6 +114,8 @@ kind = "{kind}"
 zone = "square"
 {options}[cameras.skills.alert]
 mode = "live"
+live_decided_by = "bridge scale bench"
+live_reason = "measuring delivery needs live alerts"
 custom_event_id = {custom_event}
 """
         for kind, custom_event, options in SKILLS

@@ -150,6 +150,8 @@ classes = ["person"]
 cooldown_s = 5
 [cameras.skills.alert]
 mode = "live"
+live_decided_by = "soak test"
+live_reason = "the soak counts live deliveries"
 custom_event_id = {INTRUSION_EVENT}
 custom_event_name = "Soak: intrusion"
 
@@ -161,6 +163,8 @@ min_dwell_s = 5
 cooldown_s = 10
 [cameras.skills.alert]
 mode = "live"
+live_decided_by = "soak test"
+live_reason = "the soak counts live deliveries"
 custom_event_id = {LOITERING_EVENT}
 custom_event_name = "Soak: loitering"
 """)

@@ -27,6 +27,7 @@ import asyncio
 import logging
 import socket
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -69,6 +70,9 @@ class CameraCounters:
     analysed: int = 0
     detected: int = 0
     dropped: int = 0
+    # Monotonic time of the last result: a camera whose results stopped (daemon stalled, crash-looping)
+    # must not look healthy because its stream still arrives.
+    last_result_at: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, submitted: int = 0, analysed: int = 0, dropped: int = 0, detected: int = 0) -> None:
@@ -77,6 +81,13 @@ class CameraCounters:
             self.analysed += analysed
             self.detected += detected
             self.dropped += dropped
+            if analysed:
+                self.last_result_at = time.monotonic()
+
+    def last_result_age_s(self) -> float | None:
+        """Seconds since the daemon's last result for this camera; None before any."""
+        at = self.last_result_at
+        return None if at is None else round(time.monotonic() - at, 1)
 
 
 class _SendOnly(asyncio.StreamReaderProtocol):

@@ -6,8 +6,16 @@ the alert is in the outbox; `keep` then stores it for review, on the trust store
 both, for tools); `record_acknowledgement` turns an operator's acknowledgement of one of our alarms into
 a verdict. The modes are cached: read at start (`refresh_modes`, again every few seconds by the bridge,
 which sees a promotion made by `genetec-bridge trust` in another process), written through by
-`promote` and `demote`. A skill whose mode was never stored goes out in the config's mode until its
-initialisation (`initialise_modes`) succeeds.
+`promote` and `demote`. A skill whose mode was never stored goes out in its first mode until its
+initialisation (`initialise_modes`) stores it.
+
+One path to live: a skill goes live through the gate (a named person's promotion once its false-alert
+rate is proven), or by a named, reasoned, audited decision: a promotion with a written reason (review
+page, `genetec-bridge trust promote`), or the site file's `live_decided_by` and `live_reason` beside
+`mode = "live"` for a new skill (audited as `skill.live_from_config` with that name as the actor).
+`mode = "live"` alone, as an editor or a hand-written file may leave it, starts the skill in shadow
+(audited as `skill.live_requested`); /status (`live_requested`) and the review page say that the
+site file asks for live, pending a named decision.
 Box side: `review_queue` / `review_item`, `record_verdict`, `figures` (with the weekly series),
 `gate`, `promote` / `demote`, `export_csv`; `status` for /status and /metrics.
 Every verdict, promotion, demotion and degradation is written to the audit trail. After each verdict
@@ -139,6 +147,12 @@ class AlertCounts:
             return dict(self._counts)
 
 
+def first_mode(routing: AlertRouting) -> Mode:
+    """A skill's mode before the trust store holds one: live only by the site file's named, reasoned
+    decision (`live_decided_by`, `live_reason`); `mode = "live"` alone waits in shadow for a promotion."""
+    return "live" if routing.decided_live else "shadow"
+
+
 def is_alert(event: AnalyticsEvent, routing: AlertRouting) -> bool:
     """An event operators would see as an alert: a routed phase, except the `end` closing a routed start."""
     if event.phase not in routing.phases:
@@ -191,23 +205,30 @@ class TrustService:
         return [self._skills[key] for key in sorted(self._skills)]
 
     def mode(self, camera_id: str, skill: str) -> ModeState:
-        """The skill's current mode; the config's mode becomes the first one the first time it is asked."""
-        configured = self._configured(camera_id, skill)
+        """The skill's current mode; the first time it is asked, the first mode the config gives
+        (`first_mode`) is stored: live only by the site file's named, reasoned decision."""
+        routing = self._configured(camera_id, skill).routing
         with self._modes_lock:
             state = self.store.mode(camera_id, skill)
             created = False
             if state is None:
-                state, created = self.store.initialise_mode(camera_id, skill, configured.routing.mode)
+                state, created = self.store.initialise_mode(
+                    camera_id,
+                    skill,
+                    first_mode(routing),
+                    routing.live_decided_by or "config",
+                    routing.live_reason if routing.decided_live else None,
+                )
             self._modes[camera_id, skill] = state
-        if created and state.mode == "live":
-            # Not through the gate: an integrator wrote `mode = "live"`. Kept visible for the audit.
-            (self._later_audit or self.audit).append(
-                "config",
-                "skill.live_from_config",
-                f"{camera_id}/{skill}",
-                {"gate": self._gate_details(self.gate(camera_id, skill))},
-            )
+        if created and routing.mode == "live":
+            self._audit_first_mode(camera_id, skill, state, routing)
         return state
+
+    def asks_for_live(self, camera_id: str, skill: str) -> bool:
+        """The site file says `mode = "live"` for this skill (decided or not): shown beside a skill that
+        is in shadow, waiting for a named decision."""
+        configured = self._skills.get((camera_id, skill))
+        return configured is not None and configured.routing.mode == "live"
 
     def refresh_modes(self) -> None:
         """Read the configured skills' stored modes into the cache (a read: a full disk does not stop it)."""
@@ -272,9 +293,9 @@ class TrustService:
 
     def routing(self, event: AnalyticsEvent, routing: AlertRouting) -> AlertRouting:
         """The routing to deliver the event with, in its skill's current mode, from memory alone: the mode
-        last read from or written to the trust store, the config's while the store has none."""
+        last read from or written to the trust store, the config's first mode while the store has none."""
         state = self._modes.get((event.camera, event.skill))
-        mode = state.mode if state is not None else routing.mode
+        mode = state.mode if state is not None else first_mode(routing)
         return routing if routing.mode == mode else routing.model_copy(update={"mode": mode})
 
     def keep(self, routed: list[tuple[AnalyticsEvent, AlertRouting]]) -> None:
@@ -411,6 +432,7 @@ class TrustService:
                     camera_id=camera_id,
                     skill=skill,
                     mode=mode,
+                    live_requested=mode == "shadow" and self.asks_for_live(camera_id, skill),
                     degraded=verdicts.watch.degraded,
                     alerts=count,
                     live_alerts=live,
@@ -449,7 +471,28 @@ class TrustService:
 
     def _configured_mode(self, key: SkillKey) -> Mode:
         configured = self._skills.get(key)
-        return configured.routing.mode if configured else "shadow"
+        return first_mode(configured.routing) if configured else "shadow"
+
+    def _audit_first_mode(self, camera_id: str, skill: str, state: ModeState, routing: AlertRouting) -> None:
+        """The site file asked for live: by a named decision (live at once, the name as the actor), or
+        without one (in shadow, waiting for a promotion). Either way in the audit trail."""
+        gate = self._gate_details(self.gate(camera_id, skill))
+        audit = self._later_audit or self.audit
+        if state.mode == "live":
+            audit.append(
+                state.changed_by,
+                "skill.live_from_config",
+                f"{camera_id}/{skill}",
+                {"reason": state.reason, "gate": gate},
+            )
+            return
+        audit.append("config", "skill.live_requested", f"{camera_id}/{skill}", {"gate": gate})
+        log.warning(
+            "skill %s on camera %s: the site file asks for live without live_decided_by and live_reason;"
+            " it runs in shadow until someone promotes it (review page or `genetec-bridge trust promote`)",
+            skill,
+            camera_id,
+        )
 
     def _judged(self, alerts: Sequence[Judgement], mode: Mode) -> Judged:
         return judged(alerts, mode, self._config.target_false_alert_rate, self._config.watch_verdicts)

@@ -140,12 +140,14 @@ class TrustStore:
             ).fetchone()
         return ModeState(row[0], row[1], row[2], _utc(row[3]), row[4], row[5]) if row else None
 
-    def initialise_mode(self, camera: str, skill: str, mode: Mode) -> tuple[ModeState, bool]:
-        """The stored mode; the config's `mode` is stored first if there is none. True when it was."""
+    def initialise_mode(
+        self, camera: str, skill: str, mode: Mode, changed_by: str = "config", reason: str | None = None
+    ) -> tuple[ModeState, bool]:
+        """The stored mode; the first `mode` is stored if there is none. True when it was."""
         with self._lock, self._db:
             created = self._db.execute(
-                "INSERT OR IGNORE INTO modes (camera, skill, mode, since, changed_by) VALUES (?, ?, ?, ?, 'config')",
-                (camera, skill, mode, self._clock()),
+                "INSERT OR IGNORE INTO modes (camera, skill, mode, since, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                (camera, skill, mode, self._clock(), changed_by, reason),
             ).rowcount
         state = self.mode(camera, skill)
         assert state is not None

@@ -286,7 +286,7 @@ async def test_a_new_skills_alerts_go_out_in_the_configs_mode_while_its_mode_can
         await run.until(lambda: run.review_records() == ALERTS)
         await run.until(lambda: run.bridge.trust.store.mode(NEW_CAMERA, LOITERING) is not None)
         state = run.bridge.trust.store.mode(NEW_CAMERA, LOITERING)
-        assert state is not None and (state.mode, state.changed_by) == ("live", "config")
+        assert state is not None and (state.mode, state.changed_by) == ("live", "Test site")
         trail = AuditTrail(site.audit.path)
         subject = f"{NEW_CAMERA}/{LOITERING}"
         await run.until(lambda: any(e.subject == subject for e in trail.entries()))

@@ -53,11 +53,11 @@ polygon = {json.dumps(zone)}
 kind = "loitering"
 zone = "junction_right"
 min_dwell_s = 5
-alert = {{ custom_event_id = {LOITERING_EVENT}, bookmark = true, mode = "live" }}
+alert = {{ custom_event_id = {LOITERING_EVENT}, bookmark = true, mode = "live", live_decided_by = "Test site", live_reason = "the test asks for live" }}
 [[cameras.skills]]
 kind = "intrusion"
 zone = "junction_right"
-alert = {{ custom_event_id = {INTRUSION_EVENT}, alarm = "{ALARM_GUID}", mode = "live" }}
+alert = {{ custom_event_id = {INTRUSION_EVENT}, alarm = "{ALARM_GUID}", mode = "live", live_decided_by = "Test site", live_reason = "the test asks for live" }}
 """
     return f"""
 [genetec]

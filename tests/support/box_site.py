@@ -1,5 +1,5 @@
 """The configuration box on a copy of the example site file, run on a real local socket, in front of
-a stand-in for the running bridge (its configuration, an empty status, apply recorded, and a trust loop
+a stand-in for the running bridge (its configuration, a status the test sets (empty by default), apply recorded (the trust loop taking the new skills as the bridge's does), and a trust loop
 on the file's own trust store)."""
 
 import asyncio
@@ -39,6 +39,7 @@ class StandInBridge:
     trust: TrustService
     applied: list[list[str]] = field(default_factory=list)
     tracks: dict[str, list[FrameTracks]] = field(default_factory=dict)
+    status: BridgeStatus = field(default_factory=BridgeStatus)
 
     def history(self, camera_id: str, within: timedelta | None = None) -> list[FrameTracks]:
         frames = self.tracks.get(camera_id, [])
@@ -48,11 +49,14 @@ class StandInBridge:
         return [f for f in frames if f.timestamp is not None and f.timestamp >= newest - within]
 
     def snapshot(self) -> BridgeStatus:
-        return BridgeStatus()
+        return self.status
 
     async def apply(self, site: SiteConfig) -> list[str]:
         changed = changed_cameras(self.site, site)
         self.site = site
+        # As the bridge does: the trust loop takes the new skills and stores their first modes.
+        self.trust.take_skills(site)
+        self.trust.initialise_modes()
         self.applied.append(changed)
         return changed
 
@@ -112,6 +116,23 @@ async def running_box(
         await server.stop()
         await websdk.aclose()
         bridge.trust.close()
+
+
+@contextmanager
+def box_in_background(path: Path, websdk: WebSdkClient | None = None) -> Iterator[tuple[str, StandInBridge]]:
+    """The box served from its own event loop in a thread, while Playwright drives this one."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    box = running_box(path, websdk)
+    server, bridge = asyncio.run_coroutine_threadsafe(box.__aenter__(), loop).result(30)
+    try:
+        yield server.url.rstrip("/"), bridge
+    finally:
+        asyncio.run_coroutine_threadsafe(box.__aexit__(None, None, None), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
 
 
 async def login(client: httpx.AsyncClient, user: str, password: str | None = None) -> httpx.Response:

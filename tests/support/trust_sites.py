@@ -16,11 +16,20 @@ LOITERING = "loitering:Parvis"
 INTRUSION = "intrusion:Parvis"
 
 
+def _alert(custom_event_id: int, mode: str, decided: bool, **routing: Any) -> dict[str, Any]:
+    """A live skill here is live by the site file's named decision (`decided`), as a test of its mode
+    means it; undecided, `mode = "live"` alone."""
+    named = {"live_decided_by": "Test site", "live_reason": "the test asks for live"}
+    decision = named if mode == "live" and decided else {}
+    return {"custom_event_id": custom_event_id, "mode": mode, **routing, **decision}
+
+
 def trust_site(
     directory: Path,
     loitering_mode: str = "shadow",
     intrusion_mode: str = "shadow",
     websdk_url: str = "https://127.0.0.1:4590/WebSdk",
+    decided: bool = True,
     **trust: Any,
 ) -> SiteConfig:
     return SiteConfig.model_validate(
@@ -47,12 +56,12 @@ def trust_site(
                             "kind": "loitering",
                             "zone": "Parvis",
                             "min_dwell_s": 20,
-                            "alert": {"custom_event_id": 5000, "alarm": ALARM_GUID, "mode": loitering_mode},
+                            "alert": _alert(5000, loitering_mode, decided, alarm=ALARM_GUID),
                         },
                         {
                             "kind": "intrusion",
                             "zone": "Parvis",
-                            "alert": {"custom_event_id": 5001, "bookmark": True, "mode": intrusion_mode},
+                            "alert": _alert(5001, intrusion_mode, decided, bookmark=True),
                         },
                     ],
                 }

@@ -1,8 +1,10 @@
 """The cameras page: Security Center's cameras (name, online state through the Web SDK) beside what
-the bridge does with each (streaming, frames analysed, skills running)."""
+the bridge does with each (its analysis badge, frames analysed, skills running). The badge is green
+only while results arrive (genetec_bridge.box.camera_health) and refreshes itself from /api/health."""
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -12,6 +14,8 @@ from aiohttp import web
 from analytics.config.loader import ConfigError
 from analytics.frame_tracks import FrameTracks
 from genetec_bridge.box.accounts import Role
+from genetec_bridge.box.camera_health import Badge, badge_text, camera_badge
+from genetec_bridge.box.camera_names import camera_name
 from genetec_bridge.box.context import CONTEXT
 from genetec_bridge.box.rendering import render
 from genetec_bridge.box.security import SESSION_KEY, requires
@@ -32,9 +36,10 @@ RATE_WINDOW = timedelta(seconds=10)
 class CameraRow:
     guid: str
     name: str
+    alias: str | None = None
     online: bool | None = None
     configured: bool = False
-    streaming: bool = False
+    badge: Badge | None = None
     frames_analysed: int = 0
     fps: float | None = None
     analysed_fps: float | None = None
@@ -46,6 +51,7 @@ async def security_center_cameras(request: web.Request) -> tuple[list[CameraInfo
         cameras = await asyncio.wait_for(request.app[CONTEXT].websdk.list_cameras(), WEBSDK_LIST_TIMEOUT_S)
     except (WebSdkError, TimeoutError) as error:
         return [], redact_credentials(str(error) or type(error).__name__)
+    request.app[CONTEXT].camera_names.remember(cameras)
     return cameras, None
 
 
@@ -73,21 +79,31 @@ async def cameras_page(request: web.Request) -> web.Response:
     context = request.app[CONTEXT]
     known, websdk_error = await security_center_cameras(request)
     running = context.bridge.site
-    status = {camera.camera_id: camera for camera in context.bridge.snapshot().cameras}
-    rows = {info.guid: CameraRow(info.guid, info.name, info.is_online) for info in known}
+    snapshot = context.bridge.snapshot()
+    snapshot_age = snapshot.age_s(time.time())
+    status = {camera.camera_id: camera for camera in snapshot.cameras}
+    rows = {info.guid: CameraRow(info.guid, info.name, online=info.is_online) for info in known}
     for camera in running.cameras:
         row = rows.setdefault(camera.id, CameraRow(camera.id, camera.name))
         row.configured = True
         row.fps = camera.fps
         row.skills = [skill.label for skill in camera.skills]
-        row.name = row.name or camera.name
+        named = camera_name(camera.id, row.name, camera.name)
+        row.name, row.alias = named.name, named.alias
         row.analysed_fps = analysed_fps(context.bridge.history(camera.id, RATE_WINDOW))
+        row.badge = camera_badge(snapshot, camera.id, camera.fps, snapshot_age)
         if camera.id in status:
-            row.streaming = status[camera.id].streaming
             row.frames_analysed = status[camera.id].frames_analysed
     pending = await context.work.run(request[SESSION_KEY].user, _pending, context.site_file, running)
     ordered = sorted(rows.values(), key=lambda r: (not r.configured, r.name.lower()))
-    return render(request, "cameras.html", cameras=ordered, websdk_error=websdk_error, pending=pending)
+    return render(
+        request,
+        "cameras.html",
+        cameras=ordered,
+        websdk_error=websdk_error,
+        pending=pending,
+        badge_text=badge_text,
+    )
 
 
 @requires(Role.INTEGRATOR)

@@ -1,7 +1,9 @@
 """The review queue of the trust loop: each alert awaiting a verdict with its evidence (the track
 drawn over a fresh snapshot of the camera: no image of the event is stored) and where to find it in
-Security Desk; a verdict is one key press. Below, per skill and camera, the figures and the promotion
-gate: "Go live" when the gate is open, else only with a written reason (integrators, audited)."""
+Security Desk (by Security Center's name of the camera, the site file's beside it); a verdict is one
+key press. Below, per skill and camera, the figures and the promotion gate: "Go live" when the gate is
+open, else only with a written reason (integrators, audited). A skill the site file asks to be live
+without a named decision waits here in shadow, and says so."""
 
 from datetime import datetime
 from typing import Any
@@ -76,7 +78,11 @@ def _item(item: ReviewItem) -> dict[str, Any]:
 
 
 def _queue_and_figures(trust: TrustService) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    return [_item(item) for item in trust.review_queue()], [figures_row(f) for f in trust.figures()]
+    figures = [
+        figures_row(f) | {"asks_live": f.mode == "shadow" and trust.asks_for_live(f.camera_id, f.skill)}
+        for f in trust.figures()
+    ]
+    return [_item(item) for item in trust.review_queue()], figures
 
 
 async def _page(
@@ -86,6 +92,11 @@ async def _page(
     session = request[SESSION_KEY]
     role = session.role
     items, figures = await request.app[CONTEXT].work.run(session.user, _queue_and_figures, trust)
+    names = await request.app[CONTEXT].camera_names.names(request.app[CONTEXT].bridge.site)
+    for row in items + figures:
+        # Security Center's name: what the reviewer searches Security Desk for.
+        named = names.get(row["camera_id"])
+        row["camera"], row["alias"] = (named.name, named.alias) if named else (row["camera"], None)
     return render(
         request,
         "review.html",

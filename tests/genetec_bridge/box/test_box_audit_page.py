@@ -4,6 +4,7 @@ event loop, and a torn line shown as a break in the chain instead of an error pa
 import re
 import threading
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -29,9 +30,9 @@ async def test_the_audit_page_pages_a_long_trail_and_shows_a_torn_line_as_a_brea
     readers: list[str] = []
     newest = AuditTrail.newest
 
-    def recorded(self: AuditTrail, count: int, skip: int = 0) -> list:
+    def recorded(self: AuditTrail, count: int, skip: int = 0, keep: Any = None) -> list:
         readers.append(threading.current_thread().name)
-        return newest(self, count, skip)
+        return newest(self, count, skip, keep)
 
     monkeypatch.setattr(AuditTrail, "newest", recorded)
 

@@ -36,6 +36,7 @@ CAMERA = CAMERA_GUIDS[0]
 NEW_EVENT = 7001
 PASSWORD = "integrator-password-for-the-test"
 KEPT_COMMENT = "# the junction, kept through every save"
+LIVE_REASON = "acceptance of the square with the operators"
 ANALYSED_BEFORE_REPLAY = 40  # frames: 8 s at 5 fps, people walk through the zone drawn below all along
 
 
@@ -240,8 +241,12 @@ def test_new_user_draws_a_zone_saves_applies_and_its_events_reach_security_cente
             skill.locator(".alert-toggle").check()
             page.fill("[data-key='skills[0].alert.custom_event_id'] input", str(NEW_EVENT))
             page.locator("[data-key='skills[0].alert.custom_event_id'] input").press("Tab")
-            # Live from the start (an integrator's choice, audited): shadow alerts never reach Security Center.
+            # Live from the start: shadow alerts never reach Security Center, and live before the trust
+            # gate is a named, reasoned decision (audited); without it the skill would start in shadow.
             page.locator("[data-key='skills[0].alert.mode'] select").select_option("live")
+            for key, value in (("live_decided_by", "Ines Martin"), ("live_reason", LIVE_REASON)):
+                page.fill(f"[data-key='skills[0].alert.{key}'] input", value)
+                page.locator(f"[data-key='skills[0].alert.{key}'] input").press("Tab")
 
             # A wrong value is refused, next to its field; nothing is written.
             page.click("[data-action=save]")
@@ -288,7 +293,12 @@ def test_new_user_draws_a_zone_saves_applies_and_its_events_reach_security_cente
                 "schedule": "always",
                 "cooldown_s": 30,
                 "min_dwell_s": 2,
-                "alert": {"mode": "live", "custom_event_id": NEW_EVENT},
+                "alert": {
+                    "mode": "live",
+                    "custom_event_id": NEW_EVENT,
+                    "live_decided_by": "Ines Martin",
+                    "live_reason": LIVE_REASON,
+                },
             }
             assert written["schedules"]["always"]["timezone"] == "Europe/Paris"
             entries = AuditTrail(tmp_path / "box/audit.jsonl").entries()
@@ -300,9 +310,11 @@ def test_new_user_draws_a_zone_saves_applies_and_its_events_reach_security_cente
                 "schedules: added always",
             } <= set(save.details["changes"])
             assert any(e.action == "config.apply" and e.actor == "ines" for e in entries)
-            # The trust loop took the new skill at the apply: live from the config, kept visible.
+            # The trust loop took the new skill at the apply: live by the decision saved with it.
             assert any(
-                e.action == "skill.live_from_config" and e.subject == f"{CAMERA}/loitering:square"
+                e.action == "skill.live_from_config"
+                and e.subject == f"{CAMERA}/loitering:square"
+                and (e.actor, e.details["reason"]) == ("Ines Martin", LIVE_REASON)
                 for e in entries
             )
 

@@ -49,7 +49,7 @@ kind = "intrusion"
 zone = "all"
 classes = ["person"]
 cooldown_s = 0
-alert = {{ custom_event_id = {INTRUSION_EVENT}, mode = "live" }}
+alert = {{ custom_event_id = {INTRUSION_EVENT}, mode = "live", live_decided_by = "Test site", live_reason = "the test asks for live" }}
 """
         for camera, host in HOST_OF.items()
     )

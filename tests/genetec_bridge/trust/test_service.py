@@ -135,6 +135,71 @@ def test_live_from_config_is_audited_and_the_watch_judges_the_last_verdicts(
     assert status.degraded and status.mode == "live" and status.verdicts_false == 4
 
 
+def test_mode_live_alone_starts_in_shadow_and_goes_live_only_by_a_named_reasoned_promotion(
+    tmp_path: Path,
+) -> None:
+    """`mode = "live"` without live_decided_by and live_reason (what an editor or a hand-written file
+    may leave): the skill's alerts go out in shadow from the first one, /status says the site file asks
+    for live, and only a named person's promotion with a reason makes it live, audited."""
+    service = TrustService(trust_site(tmp_path, loitering_mode="live", decided=False))
+    loitering = service.configured_skills()[1].routing
+    assert service.routing(alert(1), loitering).mode == "shadow", "before its mode is stored"
+    service.initialise_modes()
+    state = service.mode(CAMERA, LOITERING)
+    assert (state.mode, state.changed_by, state.reason) == ("shadow", "config", None)
+    assert service.routing(alert(2), loitering).mode == "shadow"
+    assert [(e.actor, e.action) for e in service.audit.entries()] == [("config", "skill.live_requested")]
+    [status] = [s for s in service.status() if s.skill == LOITERING]
+    assert status.mode == "shadow" and status.live_requested
+    assert service.asks_for_live(CAMERA, LOITERING) and not service.asks_for_live(CAMERA, INTRUSION)
+
+    with pytest.raises(GateClosed):
+        service.promote(CAMERA, LOITERING, "Ines")
+    service.promote(CAMERA, LOITERING, "Ines", reason="night closure, operators asked for it")
+    assert service.routing(alert(3), loitering).mode == "live"
+    entry = service.audit.entries()[-1]
+    assert (entry.actor, entry.action, entry.details["reason"]) == (
+        "Ines",
+        "skill.promote_without_gate",
+        "night closure, operators asked for it",
+    )
+    [status] = [s for s in service.status() if s.skill == LOITERING]
+    assert status.mode == "live" and not status.live_requested
+    service.close()
+
+
+def test_the_site_files_named_decision_makes_a_new_skill_live_audited_with_its_name(tmp_path: Path) -> None:
+    service = TrustService(trust_site(tmp_path, loitering_mode="live"))
+    loitering = service.configured_skills()[1].routing
+    assert service.routing(alert(1), loitering).mode == "live"
+    service.initialise_modes()
+    state = service.mode(CAMERA, LOITERING)
+    assert (state.mode, state.changed_by, state.reason) == ("live", "Test site", "the test asks for live")
+    [entry] = service.audit.entries()
+    assert (entry.actor, entry.action, entry.details["reason"]) == (
+        "Test site",
+        "skill.live_from_config",
+        "the test asks for live",
+    )
+    assert entry.details["gate"]["offered"] is False
+    service.close()
+
+
+@pytest.mark.parametrize(
+    ("alert_table", "named"),
+    [
+        ({"mode": "shadow", "live_decided_by": "Ines", "live_reason": "r"}, 'go with `mode = "live"` only'),
+        ({"mode": "live", "live_decided_by": "Ines"}, "`live_reason` is empty"),
+        ({"mode": "live", "live_decided_by": " ", "live_reason": "r"}, "`live_decided_by` is empty"),
+    ],
+)
+def test_a_live_decision_needs_a_name_and_a_reason_and_the_live_mode(
+    alert_table: dict[str, str], named: str
+) -> None:
+    with pytest.raises(ValueError, match=named):
+        AlertRouting.model_validate({"custom_event_id": 5000, **alert_table})
+
+
 def test_figures_weekly_series_and_csv(tmp_path: Path) -> None:
     service = TrustService(trust_site(tmp_path))
     routing = service.configured_skills()[1].routing

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TextIO
 
 from genetec_bridge.counting.exports import COUNTS_HEADER, counts_rows, ngsi_ld_entities, points_csv
+from genetec_bridge.counting.local_time import floor
 from genetec_bridge.counting.series import CountingPoint, Measure, site_measures
-from genetec_bridge.counting.store import StatisticsStore, bin_start
+from genetec_bridge.counting.store import StatisticsStore
 
 FORMATS = ("csv", "ngsi-ld")
 POINTS_FILE = "points-comptage.csv"
@@ -62,14 +63,14 @@ def write_exports(
 def _chunks(
     store: StatisticsStore, points: list[CountingPoint], start: float, end: float, period_s: float | None
 ) -> Iterator[list[Measure]]:
-    """Each point's measures, point after point, a chunk at a time. Chunks end on multiples of the
-    period (or interval), so that no interval or period is cut in two."""
+    """Each point's measures, point after point, a chunk at a time. Chunks end where a local period
+    (or interval) starts, so that no interval or period is cut in two."""
     for point in points:
         unit = period_s or point.interval_s
         size = math.ceil(CHUNK_S / unit) * unit
         at = start
         while at < end:
-            until = min(end, bin_start(at, unit) + size)
+            until = min(end, floor(at + size, unit, point.zone))
             yield site_measures(store, [point], at, until, period_s)
             at = until
 

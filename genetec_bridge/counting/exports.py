@@ -7,6 +7,10 @@ A measure is the number of crossings (`debit`) of one category in one direction 
 interval the camera was not analysed has an empty value (missing), never 0. `TV` (tous véhicules) is
 VL + PL + 2RM, as French counts report it; bicycles and pedestrians are apart.
 
+Times (`debut`, `fin`, NGSI-LD's dateObserved) are ISO 8601 local times of the site's time zone with
+their offset (2026-03-29T03:00:00+02:00): periods are local hours and days ([counting] timezone), and
+`periode_s` says how long each was (82800 for the day the clocks go forward).
+
 JSON as NGSI-LD entities of the FIWARE smart data model `TrafficFlowObserved` (normalised form): one per
 point, period, direction and vehicle type; `intensity` is the count. Intervals never analysed are left
 out (nothing was observed); `laneDirection` is forward for A->B. People are no vehicle type of the
@@ -21,8 +25,8 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
-from analytics.skills.interval_counts import utc_iso
 from genetec_bridge.counting.categories import NGSI_VEHICLE_TYPE, Category
+from genetec_bridge.counting.local_time import local_iso
 from genetec_bridge.counting.series import DIRECTIONS, CountingPoint, Measure
 
 POINTS_HEADER = ("idmes", "libelle", "camera", "ligne", "x", "y", "segment_image")
@@ -70,8 +74,8 @@ def counts_rows(series: Iterable[Measure]) -> Iterator[tuple[Any, ...]]:
                 value = sum(tally[(member, direction)] for member in members) if coverage else ""
                 yield (
                     measure.point.id,
-                    utc_iso(measure.start),
-                    utc_iso(measure.end),
+                    local_iso(measure.start, measure.point.zone),
+                    local_iso(measure.end, measure.point.zone),
                     f"{measure.end - measure.start:g}",
                     direction,
                     category,
@@ -99,7 +103,8 @@ def ngsi_ld_entities(series: Iterable[Measure]) -> Iterator[dict[str, Any]]:
 
 
 def _entity(measure: Measure, direction: str, class_name: str, vehicle_type: str) -> dict[str, Any]:
-    point, start, end = measure.point, utc_iso(measure.start), utc_iso(measure.end)
+    point = measure.point
+    start, end = local_iso(measure.start, point.zone), local_iso(measure.end, point.zone)
     lane = "forward" if direction == "A->B" else "backward"
     entity: dict[str, Any] = {
         "id": f"urn:ngsi-ld:TrafficFlowObserved:{_urn_part(point.id)}:{lane}:{vehicle_type}:{start}",

@@ -3,7 +3,9 @@ direction and interval, with the time each camera was really analysed, gathered 
 
 Intervals are those of the counting skill (its `interval_s`, aligned on wall-clock boundaries of the
 site's time zone, [counting] timezone: local_time.py) and a crossing falls in the interval of its own
-time, even when reported late (stop-and-go, id switches): the store adds it to that interval's total.
+time, even when reported late (stop-and-go, id switches): the store adds it to that interval's total,
+with its category (French class where the event has one), its speed (between lines, else along the
+track; none on an uncalibrated camera) and its origin line (turning movements).
 
 Analysed time is what makes an outage show as missing data rather than as no traffic: the span between
 two consecutive analysed frames of a camera counts as analysed when it is no longer than a few frames
@@ -20,6 +22,7 @@ from analytics.events import AnalyticsEvent
 from analytics.link.link_messages import FrameResult
 from analytics.skills.counting import CountingConfig
 from genetec_bridge.config.site import SiteConfig
+from genetec_bridge.counting.categories import category_of_crossing
 from genetec_bridge.counting.local_time import floor
 from genetec_bridge.counting.store import StatisticsBatch
 from genetec_bridge.health.status import LineCrossings
@@ -92,3 +95,9 @@ class LiveCounts:
         at = event.timestamp.timestamp() if event.timestamp is not None else now
         key = (event.camera, line, floor(at, interval_s, self._zone), interval_s, event.class_name, direction)
         self.pending.crossings[key] += 1
+        evidence = event.evidence
+        category = category_of_crossing(event.class_name, evidence.french_class)
+        # Between two lines where the event has it (timed over metres of road), else along the track.
+        speed = evidence.line_speed_kmh if evidence.line_speed_kmh is not None else evidence.speed_kmh
+        self.pending.add_speed(key, category, speed)
+        self.pending.add_movement(key, category, evidence.origin)

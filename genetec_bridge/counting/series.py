@@ -10,6 +10,7 @@ interval analysed in part holds the crossings seen while it was; its coverage sa
 (no extrapolation here: that is the reader's choice, made visible).
 """
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from genetec_bridge.counting.categories import CATEGORIES, Category, category_of
 from genetec_bridge.counting.local_time import DAY_S as DAY_S  # the periods of roll_up, for its callers
 from genetec_bridge.counting.local_time import HOUR_S as HOUR_S
 from genetec_bridge.counting.local_time import floor, following, periods
-from genetec_bridge.counting.store import StatisticsStore
+from genetec_bridge.counting.store import NOT_MEASURED, StatisticsStore
 
 DIRECTIONS = ("A->B", "B->A")
 
@@ -39,6 +40,7 @@ class CountingPoint:
     segment: tuple[tuple[float, float], tuple[float, float]]  # normalised image coordinates, A to B
     location: tuple[float, float] | None  # WGS84 longitude, latitude
     zone: ZoneInfo  # the site's: local intervals, hours and days
+    origins: tuple[str, ...] = ()  # the lines of its turning movements
 
     @property
     def categories(self) -> tuple[Category, ...]:
@@ -63,20 +65,46 @@ def counting_points(site: SiteConfig) -> list[CountingPoint]:
                         segment=((a[0], a[1]), (b[0], b[1])),
                         location=skill.location,
                         zone=site.counting.zone,
+                        origins=tuple(skill.origins),
                     )
                 )
     return points
 
 
+V85_SHARE = 0.85
+
+
+@dataclass(frozen=True)
+class Speeds:
+    """The speeds of one category's vehicles in one direction over a period."""
+
+    vehicles: int  # crossings of the category, measured or not
+    measured: int
+    mean_kmh: float | None  # None when no vehicle was measured
+    v85_kmh: int | None
+
+    @property
+    def measured_share(self) -> float:
+        return self.measured / self.vehicles if self.vehicles else 0.0
+
+
+SpeedTally = Mapping[tuple[str, str, int], tuple[int, float]]  # (category, direction, km/h) -> n, sum km/h
+
+
 @dataclass(frozen=True)
 class Measure:
-    """The crossings of one counting point over [start, end), per detector class and direction."""
+    """The crossings of one counting point over [start, end), per detector class and direction, with
+    their speeds and origins per category."""
 
     point: CountingPoint
     start: float
     end: float
     analysed_s: float
     counts: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (class, direction) -> n
+    speeds: SpeedTally = field(default_factory=dict)
+    movements: Mapping[tuple[str, str, str], int] = field(
+        default_factory=dict
+    )  # (category, origin, dir) -> n
 
     @property
     def coverage(self) -> float:
@@ -92,6 +120,19 @@ class Measure:
     def total(self) -> int:
         return sum(self.counts.values())
 
+    def speed(self, category: str, direction: str) -> Speeds:
+        bins = sorted(
+            (kmh, tally) for (c, d, kmh), tally in self.speeds.items() if (c, d) == (category, direction)
+        )
+        vehicles = sum(n for _, (n, _) in bins)
+        measured = [(kmh, n, total) for kmh, (n, total) in bins if kmh != NOT_MEASURED]
+        count = sum(n for _, n, _ in measured)
+        if not count:
+            return Speeds(vehicles, 0, None, None)
+        rank, seen = math.ceil(V85_SHARE * count), 0
+        v85 = next(kmh for kmh, n, _ in measured if (seen := seen + n) >= rank)
+        return Speeds(vehicles, count, sum(total for _, _, total in measured) / count, v85)
+
 
 def measures(store: StatisticsStore, point: CountingPoint, start: float, end: float) -> list[Measure]:
     """Every interval of the point starting in [start, end), analysed or not, oldest first."""
@@ -106,7 +147,27 @@ def measures(store: StatisticsStore, point: CountingPoint, start: float, end: fl
     counts: dict[float, Counter[tuple[str, str]]] = {}
     for row in store.counts(point.camera_id, point.line, first, end):
         counts.setdefault(row.start, Counter())[(row.class_name, row.direction)] += row.count
-    return [Measure(point, at, until, analysed[at], dict(counts.get(at, {}))) for at, until in intervals]
+    speeds: dict[float, dict[tuple[str, str, int], tuple[int, float]]] = {}
+    for speed in store.speeds(point.camera_id, point.line, first, end):
+        speeds.setdefault(speed.start, {})[(speed.category, speed.direction, speed.kmh)] = (
+            speed.count,
+            speed.sum_kmh,
+        )
+    movements: dict[float, dict[tuple[str, str, str], int]] = {}
+    for move in store.movements(point.camera_id, point.line, first, end):
+        movements.setdefault(move.start, {})[(move.category, move.origin, move.direction)] = move.count
+    return [
+        Measure(
+            point,
+            at,
+            until,
+            analysed[at],
+            dict(counts.get(at, {})),
+            speeds.get(at, {}),
+            movements.get(at, {}),
+        )
+        for at, until in intervals
+    ]
 
 
 def roll_up(series: list[Measure], period_s: float) -> list[Measure]:
@@ -124,12 +185,19 @@ def roll_up(series: list[Measure], period_s: float) -> list[Measure]:
 
 
 def combine(series: list[Measure], start: float, end: float) -> Measure:
-    """One measure over [start, end) from the intervals in it: counts and analysed time added."""
+    """One measure over [start, end) from the intervals in it: counts, speeds, movements and analysed
+    time added."""
     counts: Counter[tuple[str, str]] = Counter()
+    movements: Counter[tuple[str, str, str]] = Counter()
+    speeds: dict[tuple[str, str, int], tuple[int, float]] = {}
     for measure in series:
         counts.update(measure.counts)
+        movements.update(measure.movements)
+        for key, (n, total) in measure.speeds.items():
+            before = speeds.get(key, (0, 0.0))
+            speeds[key] = (before[0] + n, before[1] + total)
     analysed = sum(measure.analysed_s for measure in series)
-    return Measure(series[0].point, start, end, analysed, dict(counts))
+    return Measure(series[0].point, start, end, analysed, dict(counts), speeds, dict(movements))
 
 
 def site_measures(

@@ -175,7 +175,9 @@ def test_traffic_page_draws_the_day_lists_hand_counted_figures_shows_the_outage_
         with zipfile.ZipFile(download.value.path()) as zipped:
             assert sorted(zipped.namelist()) == [
                 "comptages-2026-03-02-2026-03-03-hour.csv",
+                "mouvements-2026-03-02-2026-03-03-hour.csv",
                 "points-comptage.csv",
+                "vitesses-2026-03-02-2026-03-03-hour.csv",
             ]
             points = list(csv.DictReader(io.StringIO(zipped.read("points-comptage.csv").decode())))
             rows = list(

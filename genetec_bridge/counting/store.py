@@ -4,8 +4,8 @@ A sibling of the outbox (same durability: WAL, synchronous=FULL). The bridge add
 (`StatisticsBatch`): the crossings of a batch and the analysed time of the same frames are committed in
 one transaction, so a crash loses both together and an interval's coverage always matches its counts.
 
-- counts: crossings per camera, line, interval (the counting skill's `interval_s`, on UTC multiples),
-  detector class and direction;
+- counts: crossings per camera, line, interval (the counting skill's `interval_s`, starting on local
+  wall-clock multiples of the site's time zone: counting/local_time.py), detector class and direction;
 - speeds: the same crossings per category (the vehicle's French class where the event has one) and
   direction, by speed rounded to the km/h (-1: no speed measured), with the exact speeds' sum: an
   interval's mean, 85th percentile (V85) and share of vehicles measured, and the same of any roll-up;
@@ -18,6 +18,10 @@ one transaction, so a crash loses both together and an interval's coverage alway
   per UTC hour (a component is observed only while the bridge runs);
 - alerts: alerts raised to Security Center per camera, skill and UTC hour (the outbox prunes delivered
   events within a day; the monthly report needs them for a month).
+
+UTC minutes and hours are local ones wherever the site's offset is a whole number of hours (all of
+Europe); in a zone offset by a half or quarter hour, a local month's availability and alerts are those
+of the UTC hours starting in it.
 
 Only anonymous tallies are kept: no track, box or image. `prune` applies the retention
 ([retention] counts_days, by genetec_bridge.privacy.retention). A damaged file is moved aside at open

@@ -1,7 +1,9 @@
 """When a skill runs: weekly time windows in a site time zone; a window may cross midnight."""
 
+import os
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,6 +32,23 @@ def _zone(value: str) -> str:
 
 
 Clock = Annotated[str, AfterValidator(_clock)]
+# An IANA time zone name, checked at load: the schedules' and the statistics' ([counting] timezone).
+TimeZoneName = Annotated[str, AfterValidator(_zone)]
+
+
+def host_time_zone() -> str:
+    """The host's IANA time zone: $TZ when it names one, else the zone /etc/localtime links to; UTC
+    when neither says (a container without zone data)."""
+    candidates = [os.environ.get("TZ", "").removeprefix(":")]
+    localtime = Path("/etc/localtime")
+    if localtime.is_symlink():
+        candidates.append(str(localtime.resolve()).partition("/zoneinfo/")[2])
+    for name in candidates:
+        try:
+            return _zone(name)
+        except ValueError:
+            continue
+    return "UTC"
 
 
 def _minutes(clock: str) -> int:
@@ -60,7 +79,7 @@ class TimeWindow(StrictModel):
 class Schedule(StrictModel):
     """A named set of weekly windows, e.g. nights and week-ends."""
 
-    timezone: Annotated[str, AfterValidator(_zone)] = Field(
+    timezone: TimeZoneName = Field(
         "UTC", description="IANA time zone the windows are written in, e.g. 'Europe/Paris'."
     )
     windows: list[TimeWindow] = Field(min_length=1, description="The skill runs inside any of these windows.")

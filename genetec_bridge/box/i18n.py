@@ -138,12 +138,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Aucune statistique enregistrée pour l'instant (counting.store_path).",
     },
     "traffic.point": {"en": "Counting point", "fr": "Point de comptage"},
-    "traffic.day": {"en": "Day (UTC)", "fr": "Jour (UTC)"},
+    "traffic.day": {"en": "Day ({zone})", "fr": "Jour ({zone})"},
     "traffic.show": {"en": "Show", "fr": "Afficher"},
     "traffic.explain": {
-        "en": "Times are UTC. Coverage is the share of the period the camera was analysed; counts are"
+        "en": "Local days and hours ({zone}): a day has 23 or 25 hours when the clocks change. Coverage is"
+        " the share of the period the camera was analysed; counts are"
         " not extrapolated, and a period never analysed is shown as missing, not as zero.",
-        "fr": "Heures en UTC. La couverture est la part de la période où la caméra a été analysée ; les"
+        "fr": "Jours et heures locaux ({zone}) : un jour compte 23 ou 25 heures au changement d'heure. La"
+        " couverture est la part de la période où la caméra a été analysée ; les"
         " comptages ne sont pas extrapolés, et une période jamais analysée apparaît comme manquante, pas à zéro.",
     },
     "traffic.profile": {"en": "Hourly profile of {day}", "fr": "Profil horaire du {day}"},
@@ -168,11 +170,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "traffic.interval": {"en": "Interval", "fr": "Intervalle"},
     "traffic.export": {"en": "Open-data export", "fr": "Export open data"},
     "traffic.export_explain": {
-        "en": "Every counting point, from the first day to the day before the last (UTC). CSV: the points"
-        " file and the measures file in a zip, as Cerema recommends; NGSI-LD: TrafficFlowObserved entities.",
-        "fr": "Tous les points de comptage, du premier jour à la veille du dernier (UTC). CSV : le fichier"
-        " des points et celui des mesures dans un zip, selon les recommandations du Cerema ; NGSI-LD :"
-        " entités TrafficFlowObserved.",
+        "en": "Every counting point, from the first day to the day before the last (local days, {zone};"
+        " times with their UTC offset). CSV: the points file and the measures file in a zip, as Cerema"
+        " recommends; NGSI-LD: TrafficFlowObserved entities.",
+        "fr": "Tous les points de comptage, du premier jour à la veille du dernier (jours locaux, {zone} ;"
+        " heures avec leur décalage UTC). CSV : le fichier des points et celui des mesures dans un zip,"
+        " selon les recommandations du Cerema ; NGSI-LD : entités TrafficFlowObserved.",
     },
     "traffic.from": {"en": "From", "fr": "Du"},
     "traffic.to": {"en": "To (excluded)", "fr": "Au (exclu)"},

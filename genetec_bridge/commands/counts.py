@@ -2,17 +2,18 @@
 
     genetec-bridge counts export --config FILE --from 2026-03-01 --to 2026-03-08 --format csv [--period hour]
 
-Dates are UTC; --to is excluded. CSV writes two files in --out: the points (points-comptage.csv) and the
+Dates are local days of the site's time zone ([counting] timezone); --to is excluded. CSV writes two files in --out: the points (points-comptage.csv) and the
 measures (comptages-FROM-TO-PERIOD.csv); NGSI-LD writes trafficflowobserved-FROM-TO-PERIOD.json.
 """
 
 import argparse
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from genetec_bridge.commands import INVALID_CONFIG, load_site_or_report
 from genetec_bridge.counting.export_files import FORMATS, write_exports
+from genetec_bridge.counting.local_time import midnight
 from genetec_bridge.counting.series import DAY_S, HOUR_S, counting_points
 from genetec_bridge.counting.store import StatisticsStore
 
@@ -24,8 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="counts_action", required=True)
     export = actions.add_parser("export", help=__doc__.split("\n\n")[0], description=__doc__)
     export.add_argument("--config", required=True, help="the site config file (TOML)")
-    export.add_argument("--from", dest="start", required=True, type=utc_day, help="first UTC day, YYYY-MM-DD")
-    export.add_argument("--to", dest="end", required=True, type=utc_day, help="UTC day after the last one")
+    export.add_argument("--from", dest="start", required=True, type=day, help="first local day, YYYY-MM-DD")
+    export.add_argument("--to", dest="end", required=True, type=day, help="local day after the last one")
     export.add_argument("--format", choices=FORMATS, default="csv")
     export.add_argument(
         "--period",
@@ -37,9 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.set_defaults(handler=run)
 
 
-def utc_day(text: str) -> datetime:
+def day(text: str) -> date:
     try:
-        return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+        return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a day like 2026-03-01") from None
 
@@ -55,15 +56,15 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"counts export: no statistics store at {path} (counting.store_path)", file=sys.stderr)
         return 1
-    stem = f"{args.start.date()}-{args.end.date()}-{args.period}"
+    stem = f"{args.start}-{args.end}-{args.period}"
     store = StatisticsStore(path)
     try:
         written = write_exports(
             args.out,
             store,
             counting_points(site),
-            args.start.timestamp(),
-            args.end.timestamp(),
+            midnight(args.start, site.counting.zone),
+            midnight(args.end, site.counting.zone),
             PERIODS[args.period],
             stem,
             (args.format,),

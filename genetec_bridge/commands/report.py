@@ -23,7 +23,12 @@ from genetec_bridge.trust.store import existing_trust_store
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("report", help=__doc__.split("\n\n")[0], description=__doc__)
     parser.add_argument("--config", required=True, help="the site config file (TOML)")
-    parser.add_argument("--month", required=True, type=_month, help="the month, YYYY-MM (UTC)")
+    parser.add_argument(
+        "--month",
+        required=True,
+        type=_month,
+        help="the month, YYYY-MM, in the site's time zone ([counting] timezone)",
+    )
     parser.add_argument("--language", choices=(*LANGUAGES, "all"), default="all")
     parser.add_argument("--out", type=Path, default=Path("."), help="directory the report is written to")
     parser.add_argument(

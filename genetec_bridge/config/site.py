@@ -5,6 +5,7 @@ the bridge calls at start."""
 from pathlib import Path
 from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -12,6 +13,7 @@ from analytics.config.camera import AnalyticsSite, CameraConfig, StreamName
 from analytics.config.cross_references import RelativePath, cross_reference_error
 from analytics.config.loader import ConfigError, load_model
 from analytics.config.printable import PrintableText
+from analytics.config.schedule import TimeZoneName, host_time_zone
 from analytics.config.state_paths import default_model_path, default_model_source, runtime_dir, state_dir
 from analytics.config.strict_model import StrictModel
 from analytics.daemon.inference_choice import InferenceChoice
@@ -322,13 +324,23 @@ class DeliveryConfig(StrictModel):
 
 class CountingStoreConfig(StrictModel):
     """Where the traffic counts (and the availability the monthly report shows) are kept; how long is
-    [retention] counts_days."""
+    [retention] counts_days; the time zone of their days and hours."""
 
     store_path: ConfigPath = Field(
         default_factory=lambda: state_dir() / "statistics.sqlite3",
         description="SQLite file of the traffic counts, analysed time, availability and alert tallies;"
         " default statistics.sqlite3 in the state directory. Kept retention.counts_days.",
     )
+    timezone: TimeZoneName = Field(
+        default_factory=host_time_zone,
+        description="IANA time zone of the statistics, e.g. 'Europe/Paris': the counting intervals, hours,"
+        " days and months of the traffic page, the exports and the monthly report are local to it (a day"
+        " of 23 or 25 hours at a daylight-saving change). Default: the host's time zone.",
+    )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
 
 class AuditConfig(StrictModel):

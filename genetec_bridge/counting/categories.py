@@ -59,6 +59,24 @@ NGSI_VEHICLE_TYPE: dict[str, str] = {
 }
 
 
+# The events' French class (analytics.skills.vehicle_size) as a category: the same classes, unaccented.
+_FRENCH_CLASS: dict[str, Category] = {
+    "VL": "VL",
+    "PL": "PL",
+    "2RM": "2RM",
+    "vélo": "velo",
+    "piéton": "pieton",
+}
+
+
+def category_of_crossing(class_name: str, french_class: str | None) -> Category:
+    """A counted vehicle's category: its French class where the camera measured it (size and detector,
+    or the detector's class alone), else its detector class's."""
+    if french_class in _FRENCH_CLASS:
+        return _FRENCH_CLASS[french_class]
+    return category_of(class_name)
+
+
 def category_of(class_name: str) -> Category:
     """The category of a detector class; a class outside the mapping is a programming error."""
     return CATEGORY_OF_CLASS[class_name]  # type: ignore[index]

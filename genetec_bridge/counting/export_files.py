@@ -10,12 +10,22 @@ import csv
 import json
 import math
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
 
-from genetec_bridge.counting.exports import COUNTS_HEADER, counts_rows, ngsi_ld_entities, points_csv
+from genetec_bridge.counting.exports import (
+    COUNTS_HEADER,
+    MOVEMENTS_HEADER,
+    counts_rows,
+    movements_rows,
+    ngsi_ld_entities,
+    points_csv,
+    speeds_rows,
+)
+from genetec_bridge.counting.local_time import floor
 from genetec_bridge.counting.series import CountingPoint, Measure, site_measures
-from genetec_bridge.counting.store import StatisticsStore, bin_start
+from genetec_bridge.counting.store import StatisticsStore
 
 FORMATS = ("csv", "ngsi-ld")
 POINTS_FILE = "points-comptage.csv"
@@ -33,7 +43,9 @@ def write_exports(
     formats: tuple[str, ...] = FORMATS,
 ) -> list[Path]:
     """The points' intervals starting in [start, end), or (with `period_s`) their sums per period.
-    CSV: the points file and comptages-STEM.csv; NGSI-LD: trafficflowobserved-STEM.json. The files written.
+    CSV: the points file, comptages-STEM.csv, and vitesses-STEM.csv and mouvements-STEM.csv (speeds,
+    turning movements); NGSI-LD: trafficflowobserved-STEM.json. The files written, in that order but
+    the speeds and movements last.
 
     Raises ValueError naming the point, before writing anything, when a period is not a whole number of
     its intervals."""
@@ -43,33 +55,46 @@ def write_exports(
                 f"{point.id}: a period of {period_s:g} s is not a whole number of {point.interval_s:g} s intervals"
             )
     out.mkdir(parents=True, exist_ok=True)
-    written = []
+    written, more = [], []
     if "csv" in formats:
         written += [out / POINTS_FILE, out / f"comptages-{stem}.csv"]
-        written[-2].write_text(points_csv(points), encoding="utf-8")
-        with written[-1].open("w", encoding="utf-8", newline="") as file:
-            writer = csv.writer(file, lineterminator="\n")
-            writer.writerow(COUNTS_HEADER)
+        more = [out / f"vitesses-{stem}.csv", out / f"mouvements-{stem}.csv"]
+        written[0].write_text(points_csv(points), encoding="utf-8")
+        with ExitStack() as files:
+            counts, speeds, movements = (
+                csv.writer(
+                    files.enter_context(path.open("w", encoding="utf-8", newline="")), lineterminator="\n"
+                )
+                for path in (written[1], *more)
+            )
+            for writer, header in (
+                (counts, COUNTS_HEADER),
+                (speeds, COUNTS_HEADER),
+                (movements, MOVEMENTS_HEADER),
+            ):
+                writer.writerow(header)
             for chunk in _chunks(store, points, start, end, period_s):
-                writer.writerows(counts_rows(chunk))
+                counts.writerows(counts_rows(chunk))
+                speeds.writerows(speeds_rows(chunk))
+                movements.writerows(movements_rows(chunk))
     if "ngsi-ld" in formats:
         written.append(out / f"trafficflowobserved-{stem}.json")
         with written[-1].open("w", encoding="utf-8") as file:
             _write_json_array(file, store, points, start, end, period_s)
-    return written
+    return written + more
 
 
 def _chunks(
     store: StatisticsStore, points: list[CountingPoint], start: float, end: float, period_s: float | None
 ) -> Iterator[list[Measure]]:
-    """Each point's measures, point after point, a chunk at a time. Chunks end on multiples of the
-    period (or interval), so that no interval or period is cut in two."""
+    """Each point's measures, point after point, a chunk at a time. Chunks end where a local period
+    (or interval) starts, so that no interval or period is cut in two."""
     for point in points:
         unit = period_s or point.interval_s
         size = math.ceil(CHUNK_S / unit) * unit
         at = start
         while at < end:
-            until = min(end, bin_start(at, unit) + size)
+            until = min(end, floor(at + size, unit, point.zone))
             yield site_measures(store, [point], at, until, period_s)
             at = until
 

@@ -4,8 +4,13 @@ A sibling of the outbox (same durability: WAL, synchronous=FULL). The bridge add
 (`StatisticsBatch`): the crossings of a batch and the analysed time of the same frames are committed in
 one transaction, so a crash loses both together and an interval's coverage always matches its counts.
 
-- counts: crossings per camera, line, interval (the counting skill's `interval_s`, on UTC multiples),
-  detector class and direction;
+- counts: crossings per camera, line, interval (the counting skill's `interval_s`, starting on local
+  wall-clock multiples of the site's time zone: counting/local_time.py), detector class and direction;
+- speeds: the same crossings per category (the vehicle's French class where the event has one) and
+  direction, by speed rounded to the km/h (-1: no speed measured), with the exact speeds' sum: an
+  interval's mean, 85th percentile (V85) and share of vehicles measured, and the same of any roll-up;
+- movements: the same crossings per category, origin line ('' for none: turning movements) and
+  direction: the origin-destination matrix of each interval;
 - analysed: seconds each camera was really analysed, per UTC minute: the coverage of any interval;
   after a day (`roll_up`, from the retention), per UTC hour in analysed_hourly, a row an hour instead
   of sixty: the totals stay, an interval shorter than an hour is then given its share of its hour;
@@ -13,6 +18,10 @@ one transaction, so a crash loses both together and an interval's coverage alway
   per UTC hour (a component is observed only while the bridge runs);
 - alerts: alerts raised to Security Center per camera, skill and UTC hour (the outbox prunes delivered
   events within a day; the monthly report needs them for a month).
+
+UTC minutes and hours are local ones wherever the site's offset is a whole number of hours (all of
+Europe); in a zone offset by a half or quarter hour, a local month's availability and alerts are those
+of the UTC hours starting in it.
 
 Only anonymous tallies are kept: no track, box or image. `prune` applies the retention
 ([retention] counts_days, by genetec_bridge.privacy.retention). A damaged file is moved aside at open
@@ -34,8 +43,14 @@ ROLLED_UP_BIN_S = 3600.0
 AVAILABILITY_BIN_S = 3600.0
 ALERT_BIN_S = 3600.0
 TABLES = ("counts", "analysed", "availability", "alerts")
-# The tables holding each of TABLES: analysed time is in minutes for a day, then in hours.
-STORED_IN = {**{table: (table,) for table in TABLES}, "analysed": ("analysed", "analysed_hourly")}
+# The tables holding each of TABLES: analysed time is in minutes for a day, then in hours; the crossings'
+# speeds and origins are more of their counts.
+STORED_IN = {
+    **{table: (table,) for table in TABLES},
+    "counts": ("counts", "speeds", "movements"),
+    "analysed": ("analysed", "analysed_hourly"),
+}
+NOT_MEASURED = -1  # the speeds table's km/h of a crossing without a speed
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS counts (
@@ -47,6 +62,29 @@ CREATE TABLE IF NOT EXISTS counts (
     direction TEXT NOT NULL,
     count INTEGER NOT NULL,
     PRIMARY KEY (camera, line, start, class, direction)
+);
+CREATE TABLE IF NOT EXISTS speeds (
+    camera TEXT NOT NULL,
+    line TEXT NOT NULL,
+    start REAL NOT NULL,
+    interval_s REAL NOT NULL,
+    class TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    kmh INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    sum_kmh REAL NOT NULL,
+    PRIMARY KEY (camera, line, start, class, direction, kmh)
+);
+CREATE TABLE IF NOT EXISTS movements (
+    camera TEXT NOT NULL,
+    line TEXT NOT NULL,
+    start REAL NOT NULL,
+    interval_s REAL NOT NULL,
+    class TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (camera, line, start, class, origin, direction)
 );
 CREATE TABLE IF NOT EXISTS analysed (
     camera TEXT NOT NULL,
@@ -77,6 +115,8 @@ CREATE TABLE IF NOT EXISTS alerts (
 """
 
 CrossingKey = tuple[str, str, float, float, str, str]  # camera, line, start, interval_s, class, direction
+SpeedKey = tuple[str, str, float, float, str, str, int]  # ... category, direction, km/h (or NOT_MEASURED)
+MovementKey = tuple[str, str, float, float, str, str, str]  # ... category, origin, direction
 
 
 def bin_start(clock: float, bin_s: float) -> float:
@@ -103,6 +143,9 @@ class StatisticsBatch:
     """What the bridge gathered since its last commit; `commit` adds it to the store's totals."""
 
     crossings: Counter[CrossingKey] = field(default_factory=Counter)
+    speeds: Counter[SpeedKey] = field(default_factory=Counter)
+    speed_sums: defaultdict[SpeedKey, float] = field(default_factory=lambda: defaultdict(float))
+    movements: Counter[MovementKey] = field(default_factory=Counter)
     # Seconds, kept as floats (a Counter's values are typed int): (camera, minute) -> s analysed,
     # (component, hour) -> s observed and s up.
     analysed: defaultdict[tuple[str, float], float] = field(default_factory=lambda: defaultdict(float))
@@ -113,6 +156,26 @@ class StatisticsBatch:
     def add_analysed(self, camera: str, start: float, end: float) -> None:
         for minute, seconds in split_span(start, end, ANALYSED_BIN_S):
             self.analysed[(camera, minute)] += seconds
+
+    def add_speed(self, key: CrossingKey, category: str, kmh: float | None) -> None:
+        """A crossing of the interval `key` (its class aside) by a vehicle of `category`, its speed if
+        measured."""
+        camera, line, start, interval_s, _, direction = key
+        speed_key = (
+            camera,
+            line,
+            start,
+            interval_s,
+            category,
+            direction,
+            NOT_MEASURED if kmh is None else round(kmh),
+        )
+        self.speeds[speed_key] += 1
+        self.speed_sums[speed_key] += kmh or 0.0
+
+    def add_movement(self, key: CrossingKey, category: str, origin: str | None) -> None:
+        camera, line, start, interval_s, _, direction = key
+        self.movements[(camera, line, start, interval_s, category, origin or "", direction)] += 1
 
     def add_availability(self, component: str, start: float, end: float, up: bool) -> None:
         for hour, seconds in split_span(start, end, AVAILABILITY_BIN_S):
@@ -129,7 +192,16 @@ class StatisticsBatch:
                 mine[key] += amount
 
     def _tallies(self) -> tuple[dict[Any, Any], ...]:
-        return (self.crossings, self.analysed, self.observed, self.up, self.alerts)
+        return (
+            self.crossings,
+            self.speeds,
+            self.speed_sums,
+            self.movements,
+            self.analysed,
+            self.observed,
+            self.up,
+            self.alerts,
+        )
 
     def __bool__(self) -> bool:
         return any(self._tallies())
@@ -139,6 +211,25 @@ class StatisticsBatch:
 class CountRow:
     start: float
     class_name: str
+    direction: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SpeedRow:
+    start: float
+    category: str
+    direction: str
+    kmh: int  # rounded; NOT_MEASURED: crossings without a speed
+    count: int
+    sum_kmh: float
+
+
+@dataclass(frozen=True)
+class MovementRow:
+    start: float
+    category: str
+    origin: str  # '' when the vehicle came from no origin line
     direction: str
     count: int
 
@@ -170,6 +261,17 @@ class StatisticsStore:
                 [(*key, n) for key, n in batch.crossings.items()],
             )
             self._db.executemany(
+                "INSERT INTO speeds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT"
+                " (camera, line, start, class, direction, kmh)"
+                " DO UPDATE SET count = count + excluded.count, sum_kmh = sum_kmh + excluded.sum_kmh",
+                [(*key, n, batch.speed_sums.get(key, 0.0)) for key, n in batch.speeds.items()],
+            )
+            self._db.executemany(
+                "INSERT INTO movements VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT"
+                " (camera, line, start, class, origin, direction) DO UPDATE SET count = count + excluded.count",
+                [(*key, n) for key, n in batch.movements.items()],
+            )
+            self._db.executemany(
                 "INSERT INTO analysed VALUES (?, ?, ?) ON CONFLICT (camera, start)"
                 " DO UPDATE SET seconds = seconds + excluded.seconds",
                 [(*key, s) for key, s in batch.analysed.items()],
@@ -193,6 +295,24 @@ class StatisticsStore:
             (camera, line, start, end),
         )
         return [CountRow(*row) for row in rows]
+
+    def speeds(self, camera: str, line: str, start: float, end: float) -> list[SpeedRow]:
+        """The line's crossings by category, direction and km/h, of the intervals starting in [start, end)."""
+        rows = self._query(
+            "SELECT start, class, direction, kmh, count, sum_kmh FROM speeds WHERE camera = ? AND line = ?"
+            " AND start >= ? AND start < ? ORDER BY start, class, direction, kmh",
+            (camera, line, start, end),
+        )
+        return [SpeedRow(*row) for row in rows]
+
+    def movements(self, camera: str, line: str, start: float, end: float) -> list[MovementRow]:
+        """The line's crossings by category, origin and direction, of the intervals starting in [start, end)."""
+        rows = self._query(
+            "SELECT start, class, origin, direction, count FROM movements WHERE camera = ? AND line = ?"
+            " AND start >= ? AND start < ? ORDER BY start, class, origin, direction",
+            (camera, line, start, end),
+        )
+        return [MovementRow(*row) for row in rows]
 
     def analysed(
         self, camera: str, start: float, end: float, bin_s: float = ANALYSED_BIN_S

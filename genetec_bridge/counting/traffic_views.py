@@ -1,4 +1,6 @@
-"""What the box's traffic page shows for one counting point, as JSON-ready dicts (UTC days and hours).
+"""What the box's traffic page shows for one counting point, as JSON-ready dicts: local days and hours
+of the site's time zone ([counting] timezone), times as ISO 8601 with their offset. A day has 23 or 25
+hours when the clocks change (the repeated hour is listed twice, with its two offsets).
 
 Every figure comes with the coverage of its period (share of it the camera was analysed); a period
 never analysed has `null` counts: missing data, not zero traffic. Counts are per category (VL, PL,
@@ -11,11 +13,11 @@ never analysed has `null` counts: missing data, not zero traffic. Counts are per
     coverage(store, point, start, end, period_s)   the coverage of each interval, hour or day
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from analytics.skills.interval_counts import utc_iso
 from genetec_bridge.config.site import SiteConfig
+from genetec_bridge.counting.local_time import local_iso, midnight
 from genetec_bridge.counting.series import (
     DAY_S,
     DIRECTIONS,
@@ -45,15 +47,15 @@ def points(site: SiteConfig) -> list[dict[str, Any]]:
 
 
 def daily_profile(store: StatisticsStore, point: CountingPoint, day: date) -> dict[str, Any]:
-    start = _midnight(day)
-    hours = roll_up(measures(store, point, start, start + DAY_S), HOUR_S)
+    start, end = midnight(day, point.zone), midnight(day + timedelta(days=1), point.zone)
+    hours = roll_up(measures(store, point, start, end), HOUR_S)
     return {"point": point.id, "day": day.isoformat(), "hours": [_by_category(hour) for hour in hours]}
 
 
 def week_over_week(store: StatisticsStore, point: CountingPoint, week_start: date) -> dict[str, Any]:
     def week(first: date) -> list[dict[str, Any]]:
-        start = _midnight(first)
-        return [_by_category(day) for day in roll_up(measures(store, point, start, start + 7 * DAY_S), DAY_S)]
+        start, end = midnight(first, point.zone), midnight(first + timedelta(days=7), point.zone)
+        return [_by_category(day) for day in roll_up(measures(store, point, start, end), DAY_S)]
 
     return {
         "point": point.id,
@@ -94,7 +96,12 @@ def coverage(
     if period_s is not None:
         series = roll_up(series, period_s)
     return [
-        {"start": utc_iso(m.start), "end": utc_iso(m.end), "coverage": round(m.coverage, 4)} for m in series
+        {
+            "start": local_iso(m.start, point.zone),
+            "end": local_iso(m.end, point.zone),
+            "coverage": round(m.coverage, 4),
+        }
+        for m in series
     ]
 
 
@@ -106,12 +113,8 @@ def _by_category(measure: Measure) -> dict[str, Any]:
         else None
     )
     return {
-        "start": utc_iso(measure.start),
-        "end": utc_iso(measure.end),
+        "start": local_iso(measure.start, measure.point.zone),
+        "end": local_iso(measure.end, measure.point.zone),
         "coverage": round(measure.coverage, 4),
         "counts": counts,
     }
-
-
-def _midnight(day: date) -> float:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()

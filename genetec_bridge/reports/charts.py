@@ -1,7 +1,6 @@
 """The report's charts, drawn on the server as SVG (matplotlib) and inlined: no script, no external file."""
 
 import io
-from datetime import UTC, datetime
 
 import matplotlib
 
@@ -9,6 +8,7 @@ matplotlib.use("svg")  # no display, no GUI toolkit: the report is written by a 
 import matplotlib.pyplot as plt
 
 from genetec_bridge.counting.categories import CATEGORY_NAMES
+from genetec_bridge.counting.local_time import local_date
 from genetec_bridge.reports.monthly import PointTraffic
 
 COLOURS = {"VL": "#1f77b4", "PL": "#d62728", "2RM": "#ff7f0e", "velo": "#2ca02c", "pieton": "#7f7f7f"}
@@ -26,7 +26,7 @@ plt.rcParams.update(
 def daily_chart(traffic: PointTraffic, language: str, coverage_label: str) -> str:
     """Stacked bars of crossings per day and category; days never analysed are marked, not drawn as 0."""
     figure, axes = plt.subplots(figsize=SIZE_IN)
-    days = [datetime.fromtimestamp(day.start, UTC).day for day in traffic.days]
+    days = [local_date(day.start, traffic.point.zone).day for day in traffic.days]
     bottom = [0] * len(days)
     for category in traffic.point.categories:
         values = [sum(n for (c, _), n in day.by_category().items() if c == category) for day in traffic.days]

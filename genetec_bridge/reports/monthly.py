@@ -1,12 +1,19 @@
-"""The month's figures, gathered from the statistics store, the audit trail and the trust loop."""
+"""The month's figures, gathered from the statistics store, the audit trail and the trust loop.
+
+The month, its days and the hours of its hourly profile are those of the site's time zone ([counting]
+timezone): March in Paris starts at 00:00 on the 1st local time (23:00 UTC the day before) and its 29th
+has 23 hours; the report's times are written in that zone.
+"""
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from genetec_bridge.audit.trail import AuditEntry, AuditTrail
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.categories import Category
+from genetec_bridge.counting.local_time import local_hour
 from genetec_bridge.counting.series import (
     DAY_S,
     HOUR_S,
@@ -37,13 +44,13 @@ class Month:
             raise ValueError(f"'{text}' is not a month like 2026-03") from None
         return cls(parsed.year, parsed.month)
 
-    @property
-    def start(self) -> datetime:
-        return datetime(self.year, self.month, 1, tzinfo=UTC)
+    def start(self, zone: ZoneInfo) -> datetime:
+        """Midnight of the 1st, local time."""
+        return datetime(self.year, self.month, 1, tzinfo=zone)
 
-    @property
-    def end(self) -> datetime:
-        return datetime(self.year + self.month // 12, self.month % 12 + 1, 1, tzinfo=UTC)
+    def end(self, zone: ZoneInfo) -> datetime:
+        """Midnight of the next month's 1st, local time."""
+        return datetime(self.year + self.month // 12, self.month % 12 + 1, 1, tzinfo=zone)
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
@@ -63,12 +70,13 @@ class PointTraffic:
     days: list[Measure]
     totals: Counter[tuple[Category, str]]
     coverage: float
-    hourly_profile: dict[Category, list[float]]  # crossings per analysed hour, per UTC hour of day
+    hourly_profile: dict[Category, list[float]]  # crossings per analysed hour, per local hour of day
 
 
 @dataclass
 class MonthlyReport:
     month: Month
+    zone: ZoneInfo  # the site's: the month, its days and hours, and every time written
     generated_at: datetime
     until: datetime  # the end of the data: the month's end, or now for the month in progress
     availability: dict[str, float]  # component -> share of the period it was up
@@ -89,7 +97,9 @@ def gather(
     now: datetime,
 ) -> MonthlyReport:
     """`trust` is the site's trust store; None where the site has none (the report then says so)."""
-    start, until = month.start, min(month.end, max(now, month.start))
+    zone = site.counting.zone
+    start, end = month.start(zone), month.end(zone)
+    until = min(end, max(now, start))
     t0, t1 = start.timestamp(), until.timestamp()
     period_s = max(t1 - t0, 1.0)
     up = store.availability(t0, t1)
@@ -120,9 +130,10 @@ def gather(
         if skill.alert
     ]
     traffic = [_point_traffic(store, point, t0, t1) for point in counting_points(site)]
-    changes = [entry for entry in entries if start <= datetime.fromisoformat(entry.at) < month.end]
+    changes = [entry for entry in entries if start <= datetime.fromisoformat(entry.at) < end]
     return MonthlyReport(
         month=month,
+        zone=zone,
         generated_at=now,
         until=until,
         availability=availability,
@@ -141,7 +152,7 @@ def _point_traffic(store: StatisticsStore, point: CountingPoint, t0: float, t1: 
     crossings: dict[Category, list[float]] = {category: [0.0] * 24 for category in point.categories}
     analysed_hours = [0.0] * 24
     for hour in roll_up(series, HOUR_S):
-        of_day = datetime.fromtimestamp(hour.start, UTC).hour
+        of_day = local_hour(hour.start, point.zone)
         analysed_hours[of_day] += hour.coverage
         for (category, _), n in hour.by_category().items():
             crossings[category][of_day] += n

@@ -1,13 +1,13 @@
 """The monthly report as HTML (Jinja2) and PDF (WeasyPrint, from that same HTML)."""
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import jinja2
 import weasyprint
 
 from genetec_bridge.counting.categories import CATEGORY_NAMES
+from genetec_bridge.counting.local_time import local_date
 from genetec_bridge.counting.series import DIRECTIONS, Measure
 from genetec_bridge.reports.charts import daily_chart, hourly_chart
 from genetec_bridge.reports.monthly import MonthlyReport
@@ -21,8 +21,8 @@ _ENVIRONMENT = jinja2.Environment(
 )
 _ENVIRONMENT.filters.update(
     percent=lambda share: f"{share * 100:.1f} %",
-    minute=lambda moment: moment.strftime("%Y-%m-%d %H:%M"),
-    date=lambda epoch: datetime.fromtimestamp(epoch, UTC).date().isoformat(),
+    minute=lambda moment, zone: moment.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+    date=lambda epoch, zone: local_date(epoch, zone).isoformat(),
 )
 
 

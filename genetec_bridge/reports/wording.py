@@ -46,7 +46,7 @@ WORDS: dict[str, dict[str, str]] = {
         "coverage_note": "La couverture est la part du temps où la caméra était analysée ; une panne apparaît"
         " comme une donnée manquante, jamais comme un trafic nul. Les comptes ne sont pas extrapolés.",
         "daily_chart": "Passages par jour et par catégorie",
-        "hourly_chart": "Profil horaire : passages par heure analysée (UTC)",
+        "hourly_chart": "Profil horaire : passages par heure analysée (heure locale)",
         "day": "Jour",
         "no_points": "Aucune ligne de comptage n'est configurée.",
         "categories_note": "Catégories : VL = voitures ; PL = camions et bus ; 2RM = motos. Le détecteur n'a pas"
@@ -60,7 +60,7 @@ WORDS: dict[str, dict[str, str]] = {
         "audit_intact": "Journal d'audit : intact (chaîne de hachage vérifiée).",
         "audit_broken": "Journal d'audit : ANOMALIES détectées",
         "audit_absent": "Journal d'audit : absent.",
-        "times_utc": "Toutes les heures sont en UTC.",
+        "times_local": "Jours et heures locaux, fuseau",
     },
     "en": {
         "colon": ": ",
@@ -105,7 +105,7 @@ WORDS: dict[str, dict[str, str]] = {
         "coverage_note": "Coverage is the share of time the camera was analysed; an outage shows as missing"
         " data, never as zero traffic. Counts are not extrapolated.",
         "daily_chart": "Crossings per day and category",
-        "hourly_chart": "Hourly profile: crossings per analysed hour (UTC)",
+        "hourly_chart": "Hourly profile: crossings per analysed hour (local time)",
         "day": "Day",
         "no_points": "No counting line is configured.",
         "categories_note": "Categories: VL = cars; PL = trucks and buses; 2RM = motorcycles. The detector has no"
@@ -119,6 +119,6 @@ WORDS: dict[str, dict[str, str]] = {
         "audit_intact": "Audit trail: intact (hash chain verified).",
         "audit_broken": "Audit trail: PROBLEMS found",
         "audit_absent": "Audit trail: absent.",
-        "times_utc": "All times are UTC.",
+        "times_local": "Local days and times, time zone",
     },
 }

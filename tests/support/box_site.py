@@ -152,20 +152,3 @@ async def session(base: str, user: str) -> tuple[httpx.AsyncClient, str]:
     page = await client.get("/cameras")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     return client, csrf
-
-
-@contextmanager
-def box_in_background(path: Path) -> Iterator[tuple[str, StandInBridge]]:
-    """The box served from its own event loop in a thread, while Playwright drives this one."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    box = running_box(path)
-    server, bridge = asyncio.run_coroutine_threadsafe(box.__aenter__(), loop).result(30)
-    try:
-        yield server.url.rstrip("/"), bridge
-    finally:
-        asyncio.run_coroutine_threadsafe(box.__aexit__(None, None, None), loop).result(30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()

@@ -13,6 +13,14 @@ def example_text() -> str:
     return EXAMPLE.read_text(encoding="utf-8")
 
 
+def in_utc(text: str) -> str:
+    """The example with its statistics in UTC rather than Europe/Paris: for the tests whose days and
+    hours were computed by hand in UTC."""
+    return edited(
+        text, 'timezone = "Europe/Paris"                       # local days', 'timezone = "UTC"  # days'
+    )
+
+
 def edited(text: str, old: str, new: str) -> str:
     """`text` with the first `old` replaced; fails loudly when the example no longer contains it."""
     assert old in text, f"the example no longer contains {old!r}"

@@ -4,14 +4,17 @@ listed in a table; and the open-data exports of a date range (CSV: points and me
 NGSI-LD JSON), written by the same code as `genetec-bridge counts export`: to a temporary file, in
 bounded memory, then sent from it; at most MAX_EXPORT_DAYS a request.
 
-Days are UTC, like the store. A period never analysed is missing data (`null`), never zero traffic.
+Days and hours are local to the site's time zone ([counting] timezone), as in the exports and the
+monthly report; "today" is the site's. A period never analysed is missing data (`null`), never zero
+traffic.
 """
 
 import tempfile
 import zipfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -39,19 +42,19 @@ def _day(text: str | None, default: date, key: str) -> date:
         raise web.HTTPBadRequest(text=f"{key}: '{text}' is not a day like 2026-03-01") from None
 
 
-def _utc(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+def _local(day: date, zone: ZoneInfo) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=zone)
 
 
 def _views(path: Path, point: CountingPoint, day: date) -> dict[str, Any]:
     store = StatisticsStore(path)
     try:
-        start = _utc(day)
+        start, end = _local(day, point.zone), _local(day + timedelta(days=1), point.zone)
         return {
             "profile": traffic_views.daily_profile(store, point, day),
             "weeks": traffic_views.week_over_week(store, point, day - timedelta(days=day.weekday())),
-            "directions": traffic_views.direction_split(store, point, start, start + timedelta(days=1)),
-            "coverage": traffic_views.coverage(store, point, start, start + timedelta(days=1)),
+            "directions": traffic_views.direction_split(store, point, start, end),
+            "coverage": traffic_views.coverage(store, point, start, end),
         }
     finally:
         store.close()
@@ -61,7 +64,7 @@ def _views(path: Path, point: CountingPoint, day: date) -> dict[str, Any]:
 async def traffic_page(request: web.Request) -> web.Response:
     site = request.app[CONTEXT].bridge.site
     points = counting_points(site)
-    today = datetime.now(UTC).date()
+    today = datetime.now(site.counting.zone).date()
     day = _day(request.query.get("day"), today, "day")
     chosen = request.query.get("point")
     point = next((p for p in points if p.id == chosen), points[0] if points else None)
@@ -84,6 +87,7 @@ async def traffic_page(request: web.Request) -> web.Response:
         periods=tuple(PERIODS),
         formats=FORMATS,
         category_names=CATEGORY_NAMES[language(request)],
+        timezone=site.counting.timezone,
     )
 
 
@@ -125,7 +129,8 @@ def _export(
 async def export(request: web.Request) -> web.StreamResponse:
     site = request.app[CONTEXT].bridge.site
     query = request.query
-    today = datetime.now(UTC).date()
+    zone = site.counting.zone
+    today = datetime.now(zone).date()
     start = _day(query.get("from"), today, "from")
     end = _day(query.get("to"), start + timedelta(days=1), "to")
     period, kind = query.get("period", "interval"), query.get("format", "csv")
@@ -146,8 +151,8 @@ async def export(request: web.Request) -> web.StreamResponse:
                 Path(directory),
                 path,
                 counting_points(site),
-                _utc(start),
-                _utc(end),
+                _local(start, zone),
+                _local(end, zone),
                 period,
                 kind,
             )

@@ -26,7 +26,7 @@ from genetec_bridge.counting.series import counting_points
 from genetec_bridge.counting.store import StatisticsBatch, StatisticsStore
 from tests.support.box_site import PASSWORDS, running_box, write_box_site
 from tests.support.browser import shot
-from tests.support.site_config_files import edited
+from tests.support.site_config_files import edited, in_utc
 
 pytestmark = pytest.mark.integration
 
@@ -55,7 +55,7 @@ def _site(tmp_path: Path) -> Path:
     path = write_box_site(tmp_path)
     path.write_text(
         edited(
-            path.read_text(),
+            in_utc(path.read_text()),
             "interval_s = 900\n",
             'interval_s = 900\nclasses = ["car", "truck", "bus", "motorcycle", "bicycle", "person"]\n',
         )
@@ -175,7 +175,9 @@ def test_traffic_page_draws_the_day_lists_hand_counted_figures_shows_the_outage_
         with zipfile.ZipFile(download.value.path()) as zipped:
             assert sorted(zipped.namelist()) == [
                 "comptages-2026-03-02-2026-03-03-hour.csv",
+                "mouvements-2026-03-02-2026-03-03-hour.csv",
                 "points-comptage.csv",
+                "vitesses-2026-03-02-2026-03-03-hour.csv",
             ]
             points = list(csv.DictReader(io.StringIO(zipped.read("points-comptage.csv").decode())))
             rows = list(

@@ -99,9 +99,17 @@ CASES = [
     ),
     (
         "bad time zone",
+        '[schedules.nights]\ntimezone = "Europe/Paris"',
+        '[schedules.nights]\ntimezone = "Europe/Pariss"',
+        "schedules.nights.timezone",
+        "not a known IANA time zone",
+        "Pariss",
+    ),
+    (
+        "bad statistics time zone",
         'timezone = "Europe/Paris"',
         'timezone = "Europe/Pariss"',
-        "schedules.nights.timezone",
+        "counting.timezone",
         "not a known IANA time zone",
         "Pariss",
     ),

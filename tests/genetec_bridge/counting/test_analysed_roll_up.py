@@ -3,6 +3,7 @@ retention: a row per camera and hour instead of sixty, with every total unchange
 
 import random
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -41,7 +42,9 @@ def _three_days_analysed(store: StatisticsStore) -> None:
 
 
 def _point(camera: str, interval_s: float) -> CountingPoint:
-    return CountingPoint(camera, camera, camera, "line", interval_s, ("car",), ((0, 0), (1, 1)), None)
+    return CountingPoint(
+        camera, camera, camera, "line", interval_s, ("car",), ((0, 0), (1, 1)), None, ZoneInfo("UTC")
+    )
 
 
 def _coverage(store: StatisticsStore, camera: str, interval_s: float) -> list[float]:

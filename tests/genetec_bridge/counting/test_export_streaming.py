@@ -5,6 +5,7 @@ import csv
 import json
 import tracemalloc
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -23,6 +24,7 @@ POINT = CountingPoint(
     ("car", "truck"),
     ((0, 0), (1, 1)),
     (2.35, 48.85),
+    ZoneInfo("UTC"),
 )
 START = datetime(2025, 1, 1, tzinfo=UTC).timestamp()
 WEEK = 7 * 86400.0

@@ -1,16 +1,19 @@
 """Live traffic counts: crossings tallied in the interval of their own time, and the time each camera
 was really analysed, gathered for the statistics store."""
 
+import csv
 from datetime import datetime, timedelta
 
 import pytest
 
 from analytics.link.link_messages import FrameResult
 from genetec_bridge.config.site import SiteConfig, load_site_config
-from genetec_bridge.counting.live_counts import MAX_ANALYSED_GAP_S, LiveCounts
+from genetec_bridge.counting.export_files import write_exports
+from genetec_bridge.counting.live_counts import MAX_ANALYSED_GAP_S, LiveCounts, max_analysed_gap_s
+from genetec_bridge.counting.series import counting_points
 from genetec_bridge.counting.store import StatisticsBatch, StatisticsStore
 from genetec_bridge.health.status import LineCrossings
-from tests.support.site_config_files import EXAMPLE, PASSWORD_ENV
+from tests.support.site_config_files import EXAMPLE, PASSWORD_ENV, edited, example_text, write_site
 from tests.support.synthetic_week import CAMERA, LINE, PARVIS, event
 
 
@@ -117,3 +120,43 @@ def test_retention_deletes_what_started_before_the_cut_off(tmp_path) -> None:
     assert store.analysed(CAMERA, 0, ts("09:00:00")) == {ts("08:00:00"): 60.0}
     assert store.availability(0, ts("09:00:00"))["daemon"].up_s == 3600.0
     assert store.alerts(0, ts("09:00:00")) == {}
+
+
+def _site_with_fps(tmp_path, fps: str) -> SiteConfig:
+    text = edited(example_text(), '# store_path = "statistics.sqlite3"', 'store_path = "stats.sqlite3"')
+    text = edited(
+        text, 'name = "Carrefour Jean-Jaures"\nfps = 10', f'name = "Carrefour Jean-Jaures"\nfps = {fps}'
+    )
+    return load_site_config(write_site(tmp_path, text))
+
+
+def test_a_camera_at_0_4_fps_is_analysed_all_along_and_every_crossing_is_exported(site, tmp_path) -> None:
+    slow = _site_with_fps(tmp_path, "0.4")  # a frame every 2.5 s: more than MAX_ANALYSED_GAP_S apart
+    counts, store = LiveCounts(slow), StatisticsStore(slow.counting.store_path)
+    stored = 0
+    for n in range(1441):  # 08:00:00 to 09:00:00 UTC
+        frame = at("08:00:00") + timedelta(seconds=2.5 * n)
+        crossing = [event(frame, "car", "A->B")] if n % 8 == 4 else []  # every 20 s: 180 in the hour
+        stored += len(crossing)
+        counts.add(result(frame, *crossing))
+    store.commit(counts.take())
+
+    (point,) = counting_points(slow)
+    files = write_exports(tmp_path / "out", store, [point], ts("08:00:00"), ts("09:00:00"), None, "hour")
+    rows = [r for r in csv.DictReader(files[1].open(encoding="utf-8")) if r["categorie"] == "TV"]
+    store.close()
+    assert stored == 180
+    assert sum(int(r["valeur"]) for r in rows if r["sens"] == "A->B") == stored
+    assert [float(r["couverture"]) for r in rows] == [1.0] * 8  # 4 quarter hours, both ways
+
+
+def test_frames_the_daemon_dropped_in_between_count_as_analysed(site) -> None:
+    counts = LiveCounts(site)  # camera 2 at 10 fps: 2 s without a result, unless frames were dropped
+    gap = MAX_ANALYSED_GAP_S + 1.0
+    counts.add(result(at("08:00:00")))
+    counts.add(result(at("08:00:00") + timedelta(seconds=gap)).model_copy(update={"dropped": 29}))
+    counts.add(result(at("08:00:00") + timedelta(seconds=2 * gap)))
+
+    assert counts.take().analysed == {(CAMERA, ts("08:00:00")): pytest.approx(gap)}
+    assert max_analysed_gap_s(10, 29) == pytest.approx(MAX_ANALYSED_GAP_S + 2.9)
+    assert max_analysed_gap_s(0.4, 0) == pytest.approx(25.0)

@@ -14,7 +14,7 @@ from genetec_bridge.counting import traffic_views
 from genetec_bridge.counting.exports import counts_csv, ngsi_ld, points_csv
 from genetec_bridge.counting.series import DAY_S, HOUR_S, CountingPoint, counting_points, measures, roll_up
 from genetec_bridge.counting.store import StatisticsStore
-from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
+from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, in_utc, write_site
 from tests.support.synthetic_week import CAMERA, END, LINE, START, week_store_copy
 
 POINT = f"{CAMERA}:{LINE}"
@@ -30,7 +30,7 @@ def week(tmp_path_factory) -> tuple[SiteConfig, StatisticsStore]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(PASSWORD_ENV, "example-password")
         text = edited(example_text(), '# store_path = "statistics.sqlite3"', 'store_path = "stats.sqlite3"')
-        site = load_site_config(write_site(directory, text))
+        site = load_site_config(write_site(directory, in_utc(text)))
     week_store_copy(site, site.counting.store_path)
     # Read back through a new connection: what was committed, not what a process held.
     return site, StatisticsStore(site.counting.store_path)

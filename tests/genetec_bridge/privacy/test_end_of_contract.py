@@ -20,7 +20,7 @@ from genetec_bridge.websdk.client import WebSdkClient
 from tests.support.analytics_events import loitering
 from tests.support.fake_websdk_process import CAMERA_GUIDS, FakeWebSdkProcess
 from tests.support.single_command import run_command
-from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
+from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, in_utc, write_site
 from tests.support.synthetic_week import CAMERA as COUNTING_CAMERA
 from tests.support.synthetic_week import LINE
 
@@ -34,7 +34,7 @@ COMMAND = "genetec_bridge.commands.end_of_contract"
 
 
 def _site_file(tmp_path, fake: FakeWebSdkProcess):
-    text = edited(example_text(), "https://sc-main.city.local:4590/WebSdk", fake.base_url.rstrip("/"))
+    text = edited(in_utc(example_text()), "https://sc-main.city.local:4590/WebSdk", fake.base_url.rstrip("/"))
     return write_site(
         tmp_path,
         # The fake speaks plain HTTP on loopback, which the site must accept explicitly.

@@ -17,7 +17,7 @@ from genetec_bridge.reports.render import render_html, render_pdf
 from genetec_bridge.trust.store import TrustStore
 from genetec_bridge.trust.verdicts import FalseReason, Verdict, VerdictRecord
 from tests.support.analytics_events import loitering
-from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
+from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, in_utc, write_site
 from tests.support.synthetic_week import CAMERA, PARVIS, START, week_store_copy
 
 MARCH_S = 31 * 86400
@@ -51,7 +51,7 @@ def month(tmp_path_factory) -> tuple[SiteConfig, AuditTrail]:
         patch.setenv(PASSWORD_ENV, "example-password")
         text = edited(example_text(), '# store_path = "statistics.sqlite3"', 'store_path = "stats.sqlite3"')
         text = edited(text, '# store_path = "trust.sqlite3"', 'store_path = "trust.sqlite3"')
-        site = load_site_config(write_site(directory, text))
+        site = load_site_config(write_site(directory, in_utc(text)))
     week_store_copy(site, site.counting.store_path)
     _trust_store(site.trust.store_path)
     audit = AuditTrail(directory / "audit.jsonl")
@@ -190,6 +190,6 @@ def test_without_a_trust_store_the_report_says_no_verdict_is_available(month) ->
 
 
 def test_a_month_is_checked() -> None:
-    assert Month.parse("2026-12").end == datetime(2027, 1, 1, tzinfo=UTC)
+    assert Month.parse("2026-12").end(UTC) == datetime(2027, 1, 1, tzinfo=UTC)
     with pytest.raises(ValueError, match="2026-13"):
         Month.parse("2026-13")

@@ -106,7 +106,19 @@ class GenetecConfig(StrictModel):
         return self
 
 
-class OtherMediaGatewayRole(StrictModel):
+class _PairedCredentials(StrictModel):
+    """An RTSP user and password, both or neither."""
+
+    @model_validator(mode="after")
+    def _credentials_paired(self) -> Self:
+        username, password = getattr(self, "username"), getattr(self, "password")  # noqa: B009
+        if (username is None) != (password is None):
+            missing = "password" if password is None else "username"
+            raise ValueError(f"username and password go together; {missing} is missing")
+        return self
+
+
+class OtherMediaGatewayRole(_PairedCredentials):
     """Another Media Gateway role of the site (Security Center 5.10+), that cameras may be read from."""
 
     host: PrintableText = Field(min_length=1, description="Host name or address of that role.")
@@ -115,15 +127,8 @@ class OtherMediaGatewayRole(StrictModel):
     )
     password: Secret | None = Field(None, description="Its own RTSP password, with username.")
 
-    @model_validator(mode="after")
-    def _credentials_paired(self) -> Self:
-        if (self.username is None) != (self.password is None):
-            missing = "password" if self.password is None else "username"
-            raise ValueError(f"username and password go together; {missing} is missing")
-        return self
 
-
-class MediaGatewayConfig(StrictModel):
+class MediaGatewayConfig(_PairedCredentials):
     """Security Center's Media Gateway role, read as RTSP: rtsp://host:port/<camera GUID>/<stream>.
 
     The site's RTSP credentials go to this role's host and to the `other_roles` declared here only: a
@@ -158,13 +163,6 @@ class MediaGatewayConfig(StrictModel):
         description="Other Media Gateway roles cameras are read from (a camera's media_gateway = { host,"
         " port }); each with its own username and password, or this role's.",
     )
-
-    @model_validator(mode="after")
-    def _credentials_paired(self) -> Self:
-        if (self.username is None) != (self.password is None):
-            missing = "password" if self.password is None else "username"
-            raise ValueError(f"username and password go together; {missing} is missing")
-        return self
 
     def role(self, host: str) -> "MediaGatewayConfig | None":
         """This role, or the declared other role on `host` with its credentials; None if undeclared."""

@@ -7,8 +7,8 @@ Real processes over real sockets: the fake Web SDK stands in for Security Center
 tracked objects each, each of the camera's 3 alerting skills raising an event every 2 simulated minutes)
 over the real link, at 3 times a real site's pace (`--speed`; the hour takes 20 minutes), and the bridge
 (`genetec-bridge run`, daemon not managed) handles them. A real daemon answers only the frames it is
-sent, which bounds what waits in the bridge; the stand-in answers none, so an unpaced run
-(`--speed 0`) measures how fast the bridge reads, with a backlog growing in its memory. The cameras'
+sent; the stand-in answers none, so an unpaced run (`--speed 0`) measures how fast the bridge reads,
+held back by the link's backlog limit (daemon_client.py) rather than by the frames it sends. The cameras'
 Media Gateway does not answer, so their readers keep retrying, as at a site whose cameras are down.
 
 Meanwhile /readyz and /status are asked in turn, as a monitoring probe would, and timed. At the end: the
@@ -307,8 +307,8 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.add_argument(
         "--speed",
         type=float,
-        default=None,
-        help="simulated seconds per real second (default: as fast as read)",
+        default=3.0,
+        help="simulated seconds per real second (default 3; 0: as fast as the bridge reads)",
     )
     parser.add_argument(
         "--alert-every-s", type=float, default=120.0, help="simulated seconds between two events of a skill"

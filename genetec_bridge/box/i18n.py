@@ -186,6 +186,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "traffic.format": {"en": "Format", "fr": "Format"},
     "traffic.format_csv": {"en": "CSV (points + measures)", "fr": "CSV (points + mesures)"},
     "traffic.format_ngsi_ld": {"en": "NGSI-LD JSON", "fr": "JSON NGSI-LD"},
+    "traffic.format_datex2": {
+        "en": "DATEX II (XML: flow and mean speed per site)",
+        "fr": "DATEX II (XML : débit et vitesse moyenne par site)",
+    },
     "traffic.download": {"en": "Download", "fr": "Télécharger"},
     "versions.title": {"en": "Saved versions", "fr": "Versions enregistrées"},
     "versions.number": {"en": "Version", "fr": "Version"},

@@ -25,7 +25,8 @@ def describe_site(config: SiteConfig) -> list[str]:
         f"Delivery: outbox {config.delivery.outbox_path}, at most "
         f"{config.delivery.max_events_per_minute_per_camera} events/min per camera, "
         f"retries {config.delivery.retry_initial_s:g} s to {config.delivery.retry_max_s:g} s",
-        f"Counting: traffic counts in {config.counting.store_path}, kept {config.retention.counts_days} days",
+        f"Counting: traffic counts in {config.counting.store_path}, kept {config.retention.counts_days} days,"
+        f" local days and hours of {config.counting.timezone}",
         f"Audit trail: {config.audit.path}",
         f"Retention: outbox {config.delivery.keep_delivered_h:g} h delivered, "
         f"{config.delivery.keep_rejected_h:g} h refused; counts {config.retention.counts_days} d, "

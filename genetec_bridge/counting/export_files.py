@@ -1,4 +1,4 @@
-"""The counts exports as files: what `genetec-bridge counts export` writes, the box's traffic page
+"""The counts exports as files (CSV, NGSI-LD, DATEX II): what `genetec-bridge counts export` writes, the box's traffic page
 sends, and the end of contract hands over.
 
 The store is read a CHUNK_S at a time and each chunk's rows written before the next is read: the memory
@@ -11,9 +11,11 @@ import json
 import math
 from collections.abc import Iterator
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from genetec_bridge.counting.datex2 import write_publication
 from genetec_bridge.counting.exports import (
     COUNTS_HEADER,
     MOVEMENTS_HEADER,
@@ -27,7 +29,7 @@ from genetec_bridge.counting.local_time import floor
 from genetec_bridge.counting.series import CountingPoint, Measure, site_measures
 from genetec_bridge.counting.store import StatisticsStore
 
-FORMATS = ("csv", "ngsi-ld")
+FORMATS = ("csv", "ngsi-ld", "datex2")
 POINTS_FILE = "points-comptage.csv"
 CHUNK_S = 7 * 86400.0
 
@@ -41,11 +43,12 @@ def write_exports(
     period_s: float | None,
     stem: str,
     formats: tuple[str, ...] = FORMATS,
+    published_at: datetime | None = None,
 ) -> list[Path]:
     """The points' intervals starting in [start, end), or (with `period_s`) their sums per period.
     CSV: the points file, comptages-STEM.csv, and vitesses-STEM.csv and mouvements-STEM.csv (speeds,
-    turning movements); NGSI-LD: trafficflowobserved-STEM.json. The files written, in that order but
-    the speeds and movements last.
+    turning movements); NGSI-LD: trafficflowobserved-STEM.json; DATEX II: datex2-STEM.xml (published at
+    `published_at`, default now). The files written, in that order but the speeds and movements last.
 
     Raises ValueError naming the point, before writing anything, when a period is not a whole number of
     its intervals."""
@@ -81,6 +84,11 @@ def write_exports(
         written.append(out / f"trafficflowobserved-{stem}.json")
         with written[-1].open("w", encoding="utf-8") as file:
             _write_json_array(file, store, points, start, end, period_s)
+    if "datex2" in formats:
+        written.append(out / f"datex2-{stem}.xml")
+        with written[-1].open("wb") as binary:
+            moment = published_at or datetime.now(UTC)
+            write_publication(binary, _chunks(store, points, start, end, period_s), points, moment)
     return written + more
 
 

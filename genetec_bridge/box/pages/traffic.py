@@ -1,8 +1,9 @@
 """Traffic of one counting point (every role): the day's hourly profile per category, the week against
 the one before, the split per direction and the coverage, each drawn by the vendored Chart.js and
-listed in a table; and the open-data exports of a date range (CSV: points and measures, zipped; or
-NGSI-LD JSON), written by the same code as `genetec-bridge counts export`: to a temporary file, in
-bounded memory, then sent from it; at most MAX_EXPORT_DAYS a request.
+listed in a table; and the open-data exports of a date range (CSV: points, measures, speeds and
+turning movements, zipped; NGSI-LD JSON; or DATEX II XML), written by the same code as
+`genetec-bridge counts export`: to a temporary file, in bounded memory, then sent from it; at most
+MAX_EXPORT_DAYS a request.
 
 Days and hours are local to the site's time zone ([counting] timezone), as in the exports and the
 monthly report; "today" is the site's. A period never analysed is missing data (`null`), never zero
@@ -30,6 +31,7 @@ from genetec_bridge.counting.export_files import FORMATS, write_exports
 from genetec_bridge.counting.series import CountingPoint, counting_points
 from genetec_bridge.counting.store import StatisticsStore
 
+CONTENT_TYPES = {".zip": "application/zip", ".json": "application/json", ".xml": "application/xml"}
 MAX_EXPORT_DAYS = 366  # a year, a leap one too: what a city compares; longer is the command's work
 
 
@@ -161,7 +163,7 @@ async def export(request: web.Request) -> web.StreamResponse:
         response = web.FileResponse(
             file,
             headers={
-                "Content-Type": "application/zip" if file.suffix == ".zip" else "application/json",
+                "Content-Type": CONTENT_TYPES[file.suffix],
                 "Content-Disposition": f'attachment; filename="{file.name}"',
             },
         )

@@ -31,9 +31,22 @@ def test_a_relative_store_path_is_relative_to_the_config_file(tmp_path) -> None:
 
     assert config.counting.store_path == tmp_path / "city/statistics.sqlite3"
     assert (
-        f"Counting: traffic counts in {tmp_path / 'city/statistics.sqlite3'}, kept 730 days"
-        in describe_site(config)
+        f"Counting: traffic counts in {tmp_path / 'city/statistics.sqlite3'}, kept 730 days,"
+        " local days and hours of Europe/Paris" in describe_site(config)
     )
+
+
+def test_the_statistics_time_zone_is_the_hosts_unless_the_file_names_one(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TZ", ":America/Montreal")
+    named = load_site_config(write_site(tmp_path, example_text()))
+    text = edited(
+        example_text(), 'timezone = "Europe/Paris"                       # local days', "# local days"
+    )
+    host = load_site_config(write_site(tmp_path, text))
+
+    assert named.counting.timezone == "Europe/Paris"
+    assert host.counting.timezone == "America/Montreal"
+    assert any(line.endswith("local days and hours of America/Montreal") for line in describe_site(host))
 
 
 def test_a_retention_of_zero_days_is_refused_naming_the_key(tmp_path) -> None:

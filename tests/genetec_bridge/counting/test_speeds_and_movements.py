@@ -1,15 +1,18 @@
 """Speeds (mean, V85, share measured) and turning movements per interval, category and direction: from
-the counting events through the live counts into the store, read back, rolled up and exported, against
-figures computed by hand."""
+the counting events through the live counts into the store, read back, rolled up and exported (CSV and
+DATEX II), against figures computed by hand."""
 
 import csv
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from analytics.events import AnalyticsEvent, Evidence
 from analytics.link.link_messages import FrameResult
 from genetec_bridge.config.site import SiteConfig, load_site_config
+from genetec_bridge.counting.datex2 import NSMAP, ROA
 from genetec_bridge.counting.export_files import write_exports
 from genetec_bridge.counting.live_counts import LiveCounts
 from genetec_bridge.counting.series import HOUR_S, counting_points, measures, roll_up
@@ -17,6 +20,8 @@ from genetec_bridge.counting.store import StatisticsStore
 from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
 from tests.support.synthetic_week import CAMERA, LINE
 
+DATEX2_SUBSET = Path(__file__).parents[2] / "support/datex2_subset"  # not the official schema: see it
+NS = {prefix: namespace for prefix, namespace in NSMAP.items() if prefix != "d2"}
 ORIGIN = "Stop line"  # the example camera's other line, an origin of its counting line here
 
 
@@ -141,3 +146,63 @@ def test_the_csv_export_carries_speeds_and_the_turning_movements(site, tmp_path)
     counts = list(csv.DictReader(files[1].open(encoding="utf-8")))
     total = sum(int(r["valeur"]) for r in counts if r["categorie"] == "TV")
     assert sum(matrix.values()) == total == 29, "every crossing counted is in the matrix"
+
+
+def _publication(site: SiteConfig, tmp_path, start: str, end: str) -> etree._ElementTree:
+    store = _store(site)
+    (point,) = counting_points(site)
+    published = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    (file,) = write_exports(
+        tmp_path / start,
+        store,
+        [point],
+        at(start).timestamp(),
+        at(end).timestamp(),
+        HOUR_S,
+        "h",
+        ("datex2",),
+        published,
+    )
+    store.close()
+    assert file.name == "datex2-h.xml"
+    return etree.parse(file)
+
+
+def test_the_datex2_publication_passes_the_schema_subset_with_flows_and_speeds(site, tmp_path) -> None:
+    schema = etree.XMLSchema(etree.parse(DATEX2_SUBSET / "d2Payload.xsd"))
+    document = _publication(site, tmp_path, "08:00:00", "09:00:00")
+    schema.assertValid(document)
+
+    (forward,) = document.xpath(
+        "//roa:siteMeasurements[roa:measurementSiteReference/@id = $id]",
+        namespaces=NS,
+        id=f"{CAMERA}:{LINE}:A->B",
+    )
+    assert forward.xpath("string(.//com:startOfPeriod)", namespaces=NS) == "2026-03-02T09:00:00+01:00"
+
+    def value(kind: str, vehicle: str) -> tuple[str, str]:
+        (data,) = forward.xpath(
+            f".//roa:basicData[@xsi:type = 'roa:{kind}'][.//com:vehicleType = '{vehicle}']", namespaces=NS
+        )
+        (figure,) = data.xpath("roa:vehicleFlow | roa:averageVehicleSpeed", namespaces=NS)
+        return figure.get("numberOfInputValuesUsed"), figure[0].text
+
+    assert value("TrafficFlow", "car") == ("28", "28")  # vehicles counted, vehicles per hour over the hour
+    assert value("TrafficFlow", "lorry") == ("1", "1")
+    assert value("TrafficSpeed", "car") == ("25", "45.6")  # VL: measured vehicles, mean km/h
+    assert value("TrafficSpeed", "lorry") == ("2", "56.2")
+    flows = document.xpath("//roa:basicData[@xsi:type = 'roa:TrafficFlow']/roa:vehicleFlow", namespaces=NS)
+    assert sum(int(flow.get("numberOfInputValuesUsed")) for flow in flows) == 29, "every crossing published"
+    assert {flow.get("supplierCalculatedDataQuality") for flow in flows} == {"100"}
+
+    header = document.getroot().find(f"{{{ROA}}}headerInformation")
+    header.getparent().remove(header)
+    assert not schema.validate(document), "the subset is no rubber stamp: a publication without header fails"
+
+
+def test_a_datex2_publication_of_nothing_analysed_is_still_valid_and_has_no_values(site, tmp_path) -> None:
+    schema = etree.XMLSchema(etree.parse(DATEX2_SUBSET / "d2Payload.xsd"))
+    document = _publication(site, tmp_path, "12:00:00", "13:00:00")  # after the hour fed: never analysed
+    schema.assertValid(document)
+    assert len(document.xpath("//roa:siteMeasurements", namespaces=NS)) == 2
+    assert not document.xpath("//roa:physicalQuantity", namespaces=NS)

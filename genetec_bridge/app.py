@@ -79,11 +79,12 @@ READER_KEYS = ("fps", "stream", "media_gateway")
 
 
 def alert_routing(site: SiteConfig) -> dict[tuple[str, str], AlertRouting]:
-    """(camera id, skill label) → how that skill's events are raised; skills without `alert` stay local."""
+    """(camera id, skill label) → how that skill's events are raised; skills without `alert` stay local,
+    and so do the events of a skill switched off (a daemon that still sent them is not obeyed)."""
     return {
         (camera.id, skill.label): skill.alert
         for camera in site.cameras
-        for skill in camera.skills
+        for skill in camera.running_skills()
         if skill.alert
     }
 

@@ -1,5 +1,8 @@
 """A camera as the analytics see it: zones, lines, privacy masks and the skills that run on it.
 
+A zone, a line or a skill can be switched off (`enabled = false`) without being deleted: only
+`running_skills` run, those switched on whose zones and lines are all on.
+
 The bridge's site configuration embeds these models; the daemon receives them at (re)connection and
 `analytics run` reads them from the same integrator's file.
 """
@@ -38,6 +41,9 @@ StreamName = Literal["live", "archiving", "highres", "lowres", "remote"]
 class Zone(StrictModel):
     name: PrintableText = Field(min_length=1, description="Name shown in alerts, e.g. 'Parvis'.")
     polygon: Polygon = Field(description="Normalised points [[x, y], ...], at least three.")
+    enabled: bool = Field(
+        True, description="false switches the zone off without deleting it: no skill uses it meanwhile."
+    )
 
 
 class Line(StrictModel):
@@ -45,11 +51,19 @@ class Line(StrictModel):
     points: Segment = Field(
         description="Two normalised points [[xA, yA], [xB, yB]]; direction A->B is defined from them."
     )
+    enabled: bool = Field(
+        True, description="false switches the line off without deleting it: no skill uses it meanwhile."
+    )
 
 
 def _repeats(names: list[str]) -> list[int]:
     """Indexes of the names already seen earlier in the list: the second 'Parvis' is the error."""
     return [i for i, name in enumerate(names) if name in names[:i]]
+
+
+def _uses_any(skill: SkillConfig, zones: set[str], lines: set[str]) -> bool:
+    used_lines = {getattr(skill, "line", None), *getattr(skill, "origins", [])}
+    return getattr(skill, "zone", None) in zones or bool(used_lines & lines)
 
 
 class MediaGatewayAddress(StrictModel):
@@ -127,6 +141,12 @@ class CameraConfig(StrictModel):
         if problems:
             raise cross_reference_error(problems)
         return self
+
+    def running_skills(self) -> list[SkillConfig]:
+        """The skills that run: switched on, and every zone and line they use switched on too (a skill
+        whose zone is off is off). The daemon runs only these and the bridge routes only their events."""
+        off = {z.name for z in self.zones if not z.enabled}, {ln.name for ln in self.lines if not ln.enabled}
+        return [skill for skill in self.skills if skill.enabled and not _uses_any(skill, *off)]
 
     def zone(self, name: str) -> Zone:
         return next(z for z in self.zones if z.name == name)

@@ -82,6 +82,11 @@ class SkillConfigBase(StrictModel):
     name: PrintableText | None = Field(
         None, description="Unique name of this skill on the camera; defaults to 'kind:zone'."
     )
+    enabled: bool = Field(
+        True,
+        description="false switches the skill off without deleting it: it watches nothing and raises"
+        " nothing until switched on again.",
+    )
     classes: list[ClassName] = Field(
         default_factory=lambda: list[ClassName](["person"]),
         min_length=1,

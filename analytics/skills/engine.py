@@ -2,7 +2,8 @@
 
 The pipeline hands it every analysed frame; it gives each skill only the objects of its classes
 above its confidence thresholds, runs a skill only inside its schedule, and holds back alerts that
-come sooner than the skill's cool-down after its previous one.
+come sooner than the skill's cool-down after its previous one. A skill switched off, or whose zone or
+line is, is not run at all (`CameraConfig.running_skills`).
 """
 
 from collections.abc import Mapping
@@ -116,11 +117,13 @@ class SkillEngine:
     def __init__(self, camera: CameraConfig, schedules: Mapping[str, Schedule]) -> None:
         self._skills = [
             _ScheduledSkill(config, camera, schedules[config.schedule] if config.schedule else None)
-            for config in camera.skills
+            for config in camera.running_skills()
         ]
         self._external: dict[str, SignalState] = {}
         self._external_labels = {
-            c.label for c in camera.skills if isinstance(c, RedLightConfig) and c.signal.source == "external"
+            c.label
+            for c in camera.running_skills()
+            if isinstance(c, RedLightConfig) and c.signal.source == "external"
         }
 
     def set_external_signal(self, skill_label: str, state: SignalState) -> None:

@@ -21,7 +21,8 @@ from analytics.skills.base import AlertRouting, ClassName, LineSkillConfig
 from analytics.skills.registry import SKILL_TYPES
 
 CLASS_NAMES: list[str] = list(get_args(ClassName))
-# Shown by the editor itself (the kind selector, the zone or line selector) or at the alert section.
+# Shown by the editor itself (the kind selector, the on/off switch beside the skill's title, the zone
+# or line selector) or at the alert section.
 _SPECIAL = {
     "kind": "kind",
     "zone": "target",
@@ -29,6 +30,7 @@ _SPECIAL = {
     "schedule": "schedule",
     "alert": "alert",
     "alarm": "alarm",
+    "enabled": "switch",
 }
 
 
@@ -88,7 +90,7 @@ def field_descriptor(name: str, field: FieldInfo) -> dict[str, Any]:
     return described
 
 
-_FIRST, _LAST = ("kind", "zone", "line"), ("schedule", "cooldown_s", "alert")
+_FIRST, _LAST = ("kind", "zone", "line", "enabled"), ("schedule", "cooldown_s", "alert")
 
 
 def _fields(model: type[BaseModel]) -> list[dict[str, Any]]:

@@ -56,7 +56,7 @@ class LiveCounts:
         self._lines = {
             (camera.id, skill.label): (skill.line, skill.interval_s)
             for camera in site.cameras
-            for skill in camera.skills
+            for skill in camera.running_skills()
             if isinstance(skill, CountingConfig)
         }
         self._fps = {camera.id: camera.fps for camera in site.cameras}

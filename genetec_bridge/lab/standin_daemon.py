@@ -3,7 +3,7 @@
 It listens where the site's `[daemon] socket_path` says (the bridge runs with `managed = false` and
 connects), greets the bridge, takes its configuration and then writes one result per camera and simulated
 frame (`fps` per camera, `objects` tracked boxes each) as fast as the bridge reads them, or at `speed` times
-real time. Every `alert_every_s` simulated seconds, each alerting skill of each camera raises one event.
+real time. Every `alert_every_s` simulated seconds, each running skill of each camera raises one event.
 Simulated capture times advance with the frames, so an hour of a site's results takes minutes.
 What it wrote is counted: results and events (the events' ids are those the outbox must hold).
 """
@@ -122,7 +122,7 @@ class StandInDaemon:
             )
         events = []
         if alerting:
-            for skill in camera.skills:
+            for skill in camera.running_skills():
                 event_id = f"{camera.id}:{skill.label}:{frame}"
                 events.append(
                     {

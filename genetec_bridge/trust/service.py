@@ -191,7 +191,7 @@ class TrustService:
         self._skills = {
             (camera.id, skill.label): ConfiguredSkill(camera.id, camera.name, skill.label, skill.alert)
             for camera in site.cameras
-            for skill in camera.skills
+            for skill in camera.running_skills()
             if skill.alert
         }
         self._camera_names = {camera.id: camera.name for camera in site.cameras}

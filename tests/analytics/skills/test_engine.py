@@ -2,6 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from analytics.config.camera import CameraConfig
 from analytics.config.schedule import Schedule
 from analytics.frame_tracks import SignalState
 from analytics.skills.engine import SkillEngine
@@ -91,3 +92,39 @@ def test_a_followed_person_scoring_low_behind_someone_stays_in_the_zone():
     assert [(e.kind, e.time_s) for e in events] == [("intrusion", 0.0)]
     never_confident = path(2, (0.5, 0.5), (0.5, 0.5), 0, 3, score=0.2)
     assert run_engine(SkillEngine(camera(intrusion), {}), frames(never_confident, until=4)) == []
+
+
+def _switched(cam: CameraConfig, table: str, **enabled: bool) -> CameraConfig:
+    """`cam` with the named zones, lines or skills (by label) switched on or off, as a site file would."""
+    data = cam.model_dump(mode="json")
+    labels = [s.label for s in cam.skills] if table == "skills" else [item["name"] for item in data[table]]
+    for label, item in zip(labels, data[table], strict=True):
+        if label in enabled:
+            item["enabled"] = enabled[label]
+    return CameraConfig.model_validate(data)
+
+
+def test_a_skill_switched_off_raises_nothing_and_its_neighbours_still_do():
+    people = visits(3, 4)
+    both = camera(INTRUSION, {"kind": "intrusion", "zone": "square", "name": "second watch", "grace_s": 0.5})
+    assert len(run_engine(SkillEngine(both, {}), frames(people, until=14))) == 6
+    off = _switched(both, "skills", **{"intrusion:square": False})
+    events = run_engine(SkillEngine(off, {}), frames(people, until=14))
+    assert len(events) == 3 and {e.skill for e in events} == {"second watch"}
+    back_on = _switched(off, "skills", **{"intrusion:square": True})
+    assert len(run_engine(SkillEngine(back_on, {}), frames(people, until=14))) == 6
+
+
+def test_a_zone_or_line_switched_off_switches_off_every_skill_using_it():
+    cam = camera(INTRUSION, {"kind": "counting", "line": "gate", "name": "gate counts"})
+    assert [s.label for s in cam.running_skills()] == ["intrusion:square", "gate counts"]
+    no_square = _switched(cam, "zones", square=False)
+    assert [s.label for s in no_square.running_skills()] == ["gate counts"]
+    assert run_engine(SkillEngine(no_square, {}), frames(visits(3, 4), until=14)) == []
+    no_gate = _switched(cam, "lines", gate=False)
+    assert [s.label for s in no_gate.running_skills()] == ["intrusion:square"]
+    # Still in the file: switched on again, nothing was lost.
+    assert [s.label for s in _switched(no_square, "zones", square=True).running_skills()] == [
+        "intrusion:square",
+        "gate counts",
+    ]

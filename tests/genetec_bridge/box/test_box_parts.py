@@ -117,6 +117,14 @@ def test_every_skill_kind_has_a_form_with_its_target_first() -> None:
     # Names are typed as text, never as JSON.
     assert loitering["name"]["widget"] == "text"
     assert {f["name"]: f["widget"] for f in forms["alert"]}["custom_event_name"] == "text"
+    # Every skill can be switched off without being deleted: a switch, on by default.
+    assert loitering["enabled"] | {"description": ""} == {
+        "name": "enabled",
+        "widget": "switch",
+        "default": True,
+        "required": False,
+        "description": "",
+    }
 
 
 def test_the_box_beyond_this_machine_needs_tls(tmp_path: Path) -> None:

@@ -1,14 +1,18 @@
 """Apply without restart: the running bridge takes the new cameras and schedules; only the changed
 cameras are touched, and a reader is replaced only when where or how fast it reads changed."""
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from analytics.config.camera import CameraConfig
+from analytics.link.link_messages import FrameResult
 from genetec_bridge.app import Bridge
 from genetec_bridge.config.changes import changed_cameras, restart_needed
 from genetec_bridge.config.site import SiteConfig, load_site_config
+from tests.support.analytics_events import START, intrusion
 from tests.support.box_site import write_box_site
 from tests.support.site_config_files import PASSWORD_ENV
 
@@ -79,3 +83,37 @@ async def test_apply_touches_only_the_changed_cameras(
     skills = [recount if s is counting else s for s in bridge.site.camera(B).skills]
     assert await bridge.apply(_edited(bridge.site, B, skills=skills)) == [B]
     assert bridge._counts._lines[B, counting.label] == (counting.line, 60.0)  # tallied per new interval
+
+
+def _fountain_alert(index: int) -> FrameResult:
+    """What the daemon link hands the bridge: a frame with one alert of camera A's Fountain intrusion."""
+    event = intrusion(index, A).model_copy(update={"skill": "intrusion:Fountain", "zone": "Fountain"})
+    return FrameResult(
+        camera=A, frame=event.frame, time_s=event.time_s, captured_at=START, events=[event], inference_s=0.01
+    )
+
+
+def _stored_events(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as db:
+        return [row[0] for row in db.execute("SELECT event_id FROM events ORDER BY seq")]
+
+
+async def test_a_zone_switched_off_live_raises_nothing_and_back_on_raises_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, "example-password")
+    site = _site(tmp_path)
+    bridge = Bridge(site)
+    await bridge._on_result(_fountain_alert(1))
+
+    fountain_off = [
+        z.model_copy(update={"enabled": False}) if z.name == "Fountain" else z for z in site.camera(A).zones
+    ]
+    assert await bridge.apply(_edited(site, A, zones=fountain_off)) == [A]
+    # The daemon is told the same camera and stops the skill; a result already in flight is not raised.
+    assert "intrusion:Fountain" not in {s.label for s in bridge.site.camera(A).running_skills()}
+    await bridge._on_result(_fountain_alert(2))
+
+    assert await bridge.apply(_edited(bridge.site, A, zones=site.camera(A).zones)) == [A]
+    await bridge._on_result(_fountain_alert(3))
+    assert _stored_events(site.delivery.outbox_path) == [intrusion(1, A).id, intrusion(3, A).id]

@@ -5,6 +5,11 @@ validated by the same typed models as `check-config` before anything is written,
 through tomlkit so that comments and layout stay, is kept as a new version and goes into the audit
 trail with a summary of what changed. A conflict is settled by the person who hit it: `compare`
 gives the saved version beside theirs, with what differs, for them to keep theirs or take it.
+
+A copy to other cameras (box.copying) is previewed (`preview_copy`: each target as it would be, what
+changes, names renamed or replaced, skills sent through the gate, problems) and then written as one
+version (`copy_cameras`), refused with a conflict when the source or a target changed since the
+preview; its audit entry names the source, the targets and what was copied.
 """
 
 import hashlib
@@ -20,6 +25,7 @@ import tomlkit
 
 from analytics.config.loader import ConfigError, Problem, parse_model
 from genetec_bridge.audit.trail import AuditTrail
+from genetec_bridge.box.copying import CameraCopy, CopyChoice, CopyPlan
 from genetec_bridge.box.redaction import restore
 from genetec_bridge.box.toml_merge import merge
 from genetec_bridge.box.versions import Version, VersionStore
@@ -68,6 +74,17 @@ def schedule_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> lis
         + [f"schedules: removed {name}" for name in before if name not in after]
         + [f"schedules: changed {name}" for name in after if name in before and before[name] != after[name]]
     )
+
+
+@dataclass(frozen=True)
+class CopyPreview:
+    """One target of a copy: its name and etag now, the plan, and what the plan changes."""
+
+    camera_id: str
+    name: str
+    etag: str
+    plan: CopyPlan
+    changes: list[str]
 
 
 class SiteFile:
@@ -135,6 +152,64 @@ class SiteFile:
             merge(document, {**document.unwrap(), "schedules": schedules})
         return tomlkit.dumps(document)
 
+    def preview_copy(
+        self, source_id: str, choice: CopyChoice, targets: list[str]
+    ) -> tuple[list[CopyPreview], list[Problem]]:
+        """What copying `choice` from the source onto each target would write, and the problems the
+        site would then have (none: it can be written); nothing is written. Raises KeyError."""
+        document = tomlkit.parse(self.path.read_text(encoding="utf-8"))
+        previews = self._planned(document, source_id, choice, targets)
+        try:
+            parse_model(tomlkit.dumps(document), self.path, SiteConfig)
+        except ConfigError as error:
+            return previews, error.problems
+        return previews, []
+
+    def copy_cameras(
+        self, actor: str, source_id: str, source_etag: str, choice: CopyChoice, targets: Mapping[str, str]
+    ) -> tuple[Version, list[str]]:
+        """Copy `choice` from the source onto the targets (camera id → the etag the preview showed), as
+        one version; raises EditConflict when the source or a target changed since, or ConfigError."""
+        with self._lock:
+            text = self.path.read_text(encoding="utf-8")
+            document = tomlkit.parse(text)
+            schedules = document.get("schedules", tomlkit.table()).unwrap()
+            for camera_id, expected in {source_id: source_etag, **targets}.items():
+                if etag(_camera_table(document, camera_id).unwrap(), schedules) != expected:
+                    raise EditConflict(f"camera {camera_id} was changed since the copy was previewed")
+            previews = self._planned(document, source_id, choice, list(targets))
+            new_text = tomlkit.dumps(document)
+            parse_model(new_text, self.path, SiteConfig)
+            summary = [f"{p.name}: {change}" for p in previews for change in p.changes]
+            details = {"source": source_id, "targets": list(targets), "copied": choice.describe()}
+            version = self._write(new_text, text, actor, "config.copy", source_id, summary, details)
+            return version, summary
+
+    def _planned(
+        self, document: tomlkit.TOMLDocument, source_id: str, choice: CopyChoice, targets: list[str]
+    ) -> list[CopyPreview]:
+        """Plans the copy onto each target and merges it into `document`."""
+        if not targets or source_id in targets or len(set(targets)) != len(targets):
+            message = "choose one or more other cameras to copy to, each once"
+            raise ConfigError(self.path, [Problem("targets", None, message)])
+        source = _camera_table(document, source_id).unwrap()
+        try:
+            copier = CameraCopy(source, choice)
+        except KeyError as missing:
+            raise ConfigError(self.path, [Problem("copy", None, missing.args[0])]) from None
+        schedules = document.get("schedules", tomlkit.table()).unwrap()
+        previews = []
+        for camera_id in targets:
+            table = _camera_table(document, camera_id)
+            before = table.unwrap()
+            plan = copier.onto(before)
+            merge(table, plan.camera)
+            name = str(before.get("name") or camera_id)
+            previews.append(
+                CopyPreview(camera_id, name, etag(before, schedules), plan, changes(before, plan.camera))
+            )
+        return previews
+
     def add_camera(self, actor: str, camera_id: str, name: str) -> Version:
         """Add a Security Center camera to the analysed ones, with no zone and no skill yet."""
         with self._lock:
@@ -175,7 +250,14 @@ class SiteFile:
             return self._write(text, current, actor, "config.rollback", f"version {number}", [])
 
     def _write(
-        self, new_text: str, old_text: str, actor: str, action: str, subject: str, summary: list[str]
+        self,
+        new_text: str,
+        old_text: str,
+        actor: str,
+        action: str,
+        subject: str,
+        summary: list[str],
+        details: Mapping[str, Any] | None = None,
     ) -> Version:
         if not self.versions.versions():
             self.versions.record(old_text, "(file)", "config.initial")
@@ -184,7 +266,9 @@ class SiteFile:
         os.chmod(temporary, self.path.stat().st_mode & 0o777)
         os.replace(temporary, self.path)
         version = self.versions.record(new_text, actor, action, subject)
-        self._audit.append(actor, action, subject, {"version": version.number, "changes": summary})
+        self._audit.append(
+            actor, action, subject, {"version": version.number, "changes": summary, **(details or {})}
+        )
         return version
 
 

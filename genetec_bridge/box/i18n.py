@@ -363,6 +363,67 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.nothing_firing": {"en": "Nothing would fire now.", "fr": "Rien ne se déclencherait maintenant."},
     "editor.live_at": {"en": "Tracks at {at} UTC", "fr": "Pistes à {at} UTC"},
     "editor.other_problems": {"en": "Other problems", "fr": "Autres problèmes"},
+    "editor.enabled": {"en": "On", "fr": "Activé"},
+    "editor.switched_off": {
+        "en": "Switched off: kept in the file, not analysed.",
+        "fr": "Désactivé : gardé dans le fichier, non analysé.",
+    },
+    "editor.off_by_target": {
+        "en": "Off: its {target} '{name}' is switched off.",
+        "fr": "Désactivée : sa {target} « {name} » est désactivée.",
+    },
+    "editor.copy_title": {"en": "Copy to other cameras", "fr": "Copier vers d'autres caméras"},
+    "editor.copy_what": {"en": "What", "fr": "Quoi"},
+    "editor.copy_whole": {
+        "en": "The whole camera (zones, lines, skills, frame rate, motion)",
+        "fr": "Toute la caméra (zones, lignes, compétences, cadence, mouvement)",
+    },
+    "editor.copy_targets": {"en": "To", "fr": "Vers"},
+    "editor.copy_suffix": {
+        "en": "Name already used there: add with a suffix (Porch_2)",
+        "fr": "Nom déjà pris : ajouter avec un suffixe (Porch_2)",
+    },
+    "editor.copy_replace": {
+        "en": "Name already used there: replace theirs",
+        "fr": "Nom déjà pris : remplacer celui de la caméra",
+    },
+    "editor.copy_preview": {"en": "Preview the copy", "fr": "Aperçu de la copie"},
+    "editor.copy_do": {"en": "Copy", "fr": "Copier"},
+    "editor.copy_nothing": {
+        "en": "Choose what to copy and one camera or more.",
+        "fr": "Choisissez quoi copier et au moins une caméra.",
+    },
+    "editor.copy_unsaved": {
+        "en": "Save this camera first: a copy takes its saved version.",
+        "fr": "Enregistrez d'abord cette caméra : la copie prend sa version enregistrée.",
+    },
+    "editor.copy_renamed": {"en": "Renamed: {items}", "fr": "Renommé : {items}"},
+    "editor.copy_replaced": {"en": "Replaced: {items}", "fr": "Remplacé : {items}"},
+    "editor.copy_shadow": {
+        "en": "Starts in shadow there (the live decision was this camera's): {items}",
+        "fr": "Démarre en observation (la décision de mise en service était pour cette caméra-ci) : {items}",
+    },
+    "editor.copy_no_change": {"en": "Nothing changes.", "fr": "Rien ne change."},
+    "editor.copy_done": {
+        "en": "Copied to {n} camera(s) as version {v}: apply to run it.",
+        "fr": "Copié vers {n} caméra(s) : version {v}. Appliquez pour la mettre en service.",
+    },
+    "editor.copy_conflict": {
+        "en": "A camera changed since the preview: preview again.",
+        "fr": "Une caméra a changé depuis l'aperçu : refaites l'aperçu.",
+    },
+    "editor.copy_scaled": {
+        "en": "Picture {target} (here {source}): shapes scaled to it (they are fractions of the picture).",
+        "fr": "Image {target} (ici {source}) : formes mises à l'échelle (fractions de l'image).",
+    },
+    "editor.copy_stretched": {
+        "en": "Picture {target} (here {source}), of another shape: shapes are stretched with it, check them.",
+        "fr": "Image {target} (ici {source}), d'une autre forme : les formes sont étirées, vérifiez-les.",
+    },
+    "editor.copy_size_unknown": {
+        "en": "Picture size unknown (no snapshot): shapes are copied as fractions of the picture.",
+        "fr": "Taille d'image inconnue (pas d'instantané) : formes copiées en fractions de l'image.",
+    },
 }
 
 

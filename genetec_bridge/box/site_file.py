@@ -97,6 +97,11 @@ class SiteFile:
     def site(self) -> SiteConfig:
         return parse_model(self.path.read_text(encoding="utf-8"), self.path, SiteConfig)
 
+    def cameras(self) -> dict[str, str]:
+        """Every camera of the file: id → its name there (the id where it has none)."""
+        document = tomlkit.parse(self.path.read_text(encoding="utf-8"))
+        return {str(c["id"]): str(c.get("name") or c["id"]) for c in document.get("cameras", [])}
+
     def draft(self, camera_id: str) -> CameraDraft:
         document = tomlkit.parse(self.path.read_text(encoding="utf-8"))
         camera = _camera_table(document, camera_id).unwrap()

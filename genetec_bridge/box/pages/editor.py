@@ -8,6 +8,12 @@ What you see is what runs: the editor's Apply sends the etag of the camera it sh
 (409) when the saved file holds another version of it (an unsaved page, or another tab's save).
 A refused save gets the saved version and what differs (`compare`), for the editor's conflict view.
 The page reads the session's current CSRF token again (`/api/session`) after its user logged in anew.
+
+Copy to other cameras: the editor asks for a preview of the chosen zones, lines, skills or whole
+camera on the chosen targets (`/copy/preview`: per target what changes, what is renamed or replaced,
+which skills go through the target's trust gate), then sends the copy with the etags the preview gave
+and the etag of the camera it shows (`/copy`): written as one version, or refused (409) when any of
+them changed since.
 """
 
 import asyncio
@@ -17,13 +23,14 @@ from typing import Any
 
 from aiohttp import web
 
-from analytics.config.loader import ConfigError
+from analytics.config.loader import ConfigError, Problem
 from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.context import CONTEXT
+from genetec_bridge.box.copying import CopyChoice
 from genetec_bridge.box.i18n import catalogue, language
 from genetec_bridge.box.rendering import render
 from genetec_bridge.box.security import SESSION_KEY, requires
-from genetec_bridge.box.site_file import CameraDraft, EditConflict
+from genetec_bridge.box.site_file import CameraDraft, CopyPreview, EditConflict
 from genetec_bridge.box.skill_forms import skill_forms
 from genetec_bridge.box.snapshot import SnapshotError, snapshot_jpeg
 from genetec_bridge.config.changes import restart_needed
@@ -38,8 +45,8 @@ ALARM_LIST_TIMEOUT_S = 10.0
 SNAPSHOT_TIMEOUT_S = 15.0
 
 
-def _problems(error: ConfigError) -> list[dict[str, Any]]:
-    return [{"key": p.key, "line": p.line, "message": p.message} for p in error.problems]
+def _problems(problems: list[Problem]) -> list[dict[str, Any]]:
+    return [{"key": p.key, "line": p.line, "message": p.message} for p in problems]
 
 
 def _camera_or_404(request: web.Request) -> tuple[str, Any]:
@@ -63,6 +70,9 @@ async def _alarms(request: web.Request) -> list[dict[str, str]]:
 async def editor_page(request: web.Request) -> web.Response:
     camera_id, draft = _camera_or_404(request)
     session = request[SESSION_KEY]
+    context = request.app[CONTEXT]
+    in_file = await context.work.run(session.user, context.site_file.cameras)
+    names = await context.camera_names.names(context.bridge.site)
     data = {
         "camera_id": camera_id,
         "camera": draft.camera,
@@ -70,6 +80,12 @@ async def editor_page(request: web.Request) -> web.Response:
         "etag": draft.etag,
         "forms": skill_forms(),
         "alarms": await _alarms(request),
+        # The other cameras a copy can go to, by the name shown everywhere in the box.
+        "cameras": [
+            {"id": other, "name": str(names[other]) if other in names else name}
+            for other, name in in_file.items()
+            if other != draft.camera.get("id")
+        ],
         "can_edit": session.role.allows(Role.INTEGRATOR),
         "user": session.user,
         "messages": catalogue(language(request), "editor.") | catalogue(language(request), "field."),
@@ -138,7 +154,7 @@ async def save_camera(request: web.Request) -> web.Response:
             {"error": "conflict", "message": str(conflict), **_theirs(saved, differences)}, status=409
         )
     except ConfigError as error:
-        return web.json_response({"error": "invalid", "problems": _problems(error)}, status=422)
+        return web.json_response({"error": "invalid", "problems": _problems(error.problems)}, status=422)
     draft = context.site_file.draft(camera_id)
     return web.json_response({"version": version.number, "etag": draft.etag, "changes": summary})
 
@@ -198,7 +214,7 @@ async def apply(request: web.Request) -> web.Response:
     try:
         site = await context.work.run(request[SESSION_KEY].user, context.site_file.site)
     except ConfigError as error:
-        return web.json_response({"error": "invalid", "problems": _problems(error)}, status=422)
+        return web.json_response({"error": "invalid", "problems": _problems(error.problems)}, status=422)
     if shown is not None:
         # Checked after the read: a save landing in between changes the etag and refuses the apply.
         camera_id, etag = shown
@@ -219,11 +235,95 @@ async def apply(request: web.Request) -> web.Response:
     return web.json_response({"changed": changed, "restart_needed": restart})
 
 
+def _copy_choice(body: Any) -> CopyChoice:
+    try:
+        chosen = body["copy"]
+        names = {table: tuple(chosen.get(table, [])) for table in ("zones", "lines", "skills")}
+        whole, on_clash = chosen.get("whole_camera", False), chosen.get("on_clash", "suffix")
+        valid = all(isinstance(n, str) for table in names.values() for n in table) and isinstance(whole, bool)
+        if not valid or on_clash not in ("suffix", "replace"):
+            raise TypeError
+    except (KeyError, TypeError, AttributeError):
+        raise web.HTTPBadRequest(
+            text="expected copy: {zones: [...], lines: [...], skills: [...], whole_camera: bool,"
+            " on_clash: 'suffix'|'replace'}"
+        ) from None
+    return CopyChoice(**names, whole_camera=whole, on_clash=on_clash)
+
+
+async def _json_body(request: web.Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        raise web.HTTPBadRequest(text="expected a JSON body") from None
+
+
+def _preview(preview: CopyPreview) -> dict[str, Any]:
+    plan = preview.plan
+    return {
+        "camera": preview.camera_id,
+        "name": preview.name,
+        "etag": preview.etag,
+        "changes": preview.changes,
+        "renamed": plan.renamed,
+        "replaced": plan.replaced,
+        "shadow": plan.shadow,
+    }
+
+
+@requires(Role.INTEGRATOR)
+async def copy_preview(request: web.Request) -> web.Response:
+    """What copying to the chosen cameras would write: nothing is written."""
+    context = request.app[CONTEXT]
+    body = await _json_body(request)
+    choice, targets = _copy_choice(body), body.get("targets")
+    if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+        raise web.HTTPBadRequest(text="targets: a list of camera ids")
+    try:
+        previews, problems = await context.work.run(
+            request[SESSION_KEY].user,
+            context.site_file.preview_copy,
+            request.match_info["camera"],
+            choice,
+            targets,
+        )
+    except KeyError as missing:
+        return web.json_response({"error": str(missing.args[0])}, status=404)
+    except ConfigError as error:
+        return web.json_response({"error": "invalid", "problems": _problems(error.problems)}, status=422)
+    return web.json_response({"targets": [_preview(p) for p in previews], "problems": _problems(problems)})
+
+
+@requires(Role.INTEGRATOR)
+async def copy_cameras(request: web.Request) -> web.Response:
+    """The copy the preview showed, written as one version (unapplied, like a save)."""
+    context = request.app[CONTEXT]
+    body = await _json_body(request)
+    choice, targets, etag = _copy_choice(body), body.get("targets"), body.get("etag")
+    valid = isinstance(targets, dict) and all(isinstance(v, str) for v in targets.values())
+    if not valid or not isinstance(etag, str):
+        raise web.HTTPBadRequest(text="targets: {camera id: etag of the preview}; etag: the source's")
+    user = request[SESSION_KEY].user
+    try:
+        version, summary = await context.work.run(
+            user, context.site_file.copy_cameras, user, request.match_info["camera"], etag, choice, targets
+        )
+    except KeyError as missing:
+        return web.json_response({"error": str(missing.args[0])}, status=404)
+    except EditConflict as conflict:
+        return web.json_response({"error": "conflict", "message": str(conflict)}, status=409)
+    except ConfigError as error:
+        return web.json_response({"error": "invalid", "problems": _problems(error.problems)}, status=422)
+    return web.json_response({"version": version.number, "changes": summary})
+
+
 def register(app: web.Application) -> None:
     app.router.add_get("/cameras/{camera}", editor_page)
     app.router.add_get("/cameras/{camera}/snapshot.jpg", snapshot)
     app.router.add_get("/api/cameras/{camera}", camera_draft)
     app.router.add_post("/api/cameras/{camera}", save_camera)
     app.router.add_post("/api/cameras/{camera}/compare", compare)
+    app.router.add_post("/api/cameras/{camera}/copy/preview", copy_preview)
+    app.router.add_post("/api/cameras/{camera}/copy", copy_cameras)
     app.router.add_get("/api/session", current_session)
     app.router.add_post("/api/apply", apply)

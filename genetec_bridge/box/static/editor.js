@@ -176,7 +176,7 @@
     for (const shape of shapes()) {
       const isSelected = selected && selected.type === shape.type && selected.index === shape.index;
       const occupied = shape.type === "zone" && overlay.zones[shape.name] > 0;
-      const cls = `shape ${shape.type}${isSelected ? " selected" : ""}${occupied ? " occupied" : ""}`;
+      const cls = `shape ${shape.type}${isSelected ? " selected" : ""}${occupied ? " occupied" : ""}${isOff(shape) ? " off" : ""}`;
       const node = shape.type === "line"
         ? element("line", { x1: shape.points[0][0] * width, y1: shape.points[0][1] * height, x2: shape.points[1][0] * width, y2: shape.points[1][1] * height, class: cls, "marker-end": "url(#arrow)" })
         : element("polygon", { points: pixels(shape.points), class: cls });
@@ -349,13 +349,44 @@
     else hint.textContent = t("hint_idle");
   }
 
+  // -- on/off switches -------------------------------------------------------------------------------
+  // Switched off (`enabled = false`), a zone, line or skill stays in the file but is not analysed; a
+  // skill whose zone or line is off is off too. Both are greyed, in the lists and on the picture.
+  const shapeTable = (shape) => (shape.type === "zone" ? cam().zones : cam().lines)[shape.index];
+  const isOff = (shape) => shape.type !== "mask" && shapeTable(shape).enabled === false;
+  function offTarget(skill) {
+    const kind = data.forms.skills[skill.kind];
+    const target = kind && kind.target;
+    const used = target === "zone" ? [skill.zone] : [skill.line, ...(skill.origins || [])];
+    const table = target === "zone" ? cam().zones || [] : cam().lines || [];
+    const off = table.find((item) => used.includes(item.name) && item.enabled === false);
+    return off ? { target: t(target).toLowerCase(), name: off.name } : null;
+  }
+  function onOffSwitch(object, label, onChange) {
+    const wrapper = document.createElement("label");
+    wrapper.className = "switch";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.className = "enabled-toggle";
+    box.checked = object.enabled !== false;
+    box.disabled = !canEdit;
+    box.setAttribute("aria-label", `${label} – ${t("enabled")}`);
+    box.addEventListener("change", () => {
+      remember();
+      setOrDelete(object, "enabled", box.checked ? undefined : false);
+      (onChange || renderAll)();
+    });
+    wrapper.append(box, " " + t("enabled"));
+    return wrapper;
+  }
+
   // -- shape list -----------------------------------------------------------------------------------
   function renderShapeList() {
     const list = document.getElementById("shape-list");
     list.replaceChildren();
     for (const shape of shapes()) {
       const item = document.createElement("li");
-      item.className = "field" + (selected && selected.type === shape.type && selected.index === shape.index ? " selected" : "");
+      item.className = "field" + (selected && selected.type === shape.type && selected.index === shape.index ? " selected" : "") + (isOff(shape) ? " off" : "");
       item.dataset.key = shape.pointsKey ? `${shape.key}.${shape.pointsKey}` : shape.key;
       const select = document.createElement("button");
       select.type = "button";
@@ -384,6 +415,7 @@
         });
         wrapper.appendChild(name);
         item.appendChild(wrapper);
+        item.appendChild(onOffSwitch(shapeTable(shape), shape.name));
       } else {
         item.appendChild(document.createTextNode(" " + shape.name));
       }
@@ -478,6 +510,7 @@
     const kind = data.forms.skills[skill.kind];
     switch (descriptor.widget) {
       case "kind":
+      case "switch": // beside the skill's title
         return;
       case "target": {
         const names = (kind.target === "zone" ? cam().zones || [] : cam().lines || []).map((s) => [s.name, s.name]);
@@ -615,8 +648,17 @@
       set.className = "skill";
       set.dataset.key = `skills[${index}]`;
       const legend = document.createElement("legend");
-      legend.textContent = `${skill.kind} – ${skill.zone || skill.line || "?"}`;
+      legend.textContent = `${skill.kind} – ${skill.zone || skill.line || "?"} `;
+      legend.appendChild(onOffSwitch(skill, skill.name || `${skill.kind}:${skill.zone || skill.line}`));
       set.appendChild(legend);
+      const off = skill.enabled === false ? t("switched_off") : offTarget(skill) && t("off_by_target", offTarget(skill));
+      if (off) {
+        set.classList.add("off");
+        const note = document.createElement("p");
+        note.className = "off-note";
+        note.textContent = off;
+        set.appendChild(note);
+      }
       const kind = data.forms.skills[skill.kind];
       if (!kind) {
         set.appendChild(document.createTextNode(skill.kind));
@@ -934,6 +976,148 @@
     event.returnValue = "";
   });
 
+  // -- copy to other cameras ------------------------------------------------------------------------
+  // A copy takes this camera as saved (Save first), is previewed per target camera, then written by the
+  // server as one version; Apply then runs it, as after a save.
+  const copyPicked = new Set(); // "whole", "zones:Porch", "lines:Gate", "skills:Porch at night"
+  const copyTargets = new Set();
+  let copyPlan = null; // {choice, etag, targets}: what the preview showed, until the choice changes
+  const skillLabel = (skill) => skill.name || `${skill.kind}:${skill.zone || skill.line}`;
+  function copyCheckbox(container, picked, value, text) {
+    const label = document.createElement("label");
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.value = value;
+    box.checked = picked.has(value);
+    box.addEventListener("change", () => {
+      if (box.checked) picked.add(value);
+      else picked.delete(value);
+      forgetCopyPlan();
+    });
+    label.append(box, " " + text);
+    container.appendChild(label);
+  }
+  function renderCopy() {
+    const what = document.getElementById("copy-what-items");
+    what.replaceChildren();
+    const offered = ["whole"];
+    copyCheckbox(what, copyPicked, "whole", t("copy_whole"));
+    for (const [table, type] of [["zones", "zone"], ["lines", "line"]]) {
+      for (const item of cam()[table] || []) {
+        offered.push(`${table}:${item.name}`);
+        copyCheckbox(what, copyPicked, `${table}:${item.name}`, `${t(type)} ${item.name}`);
+      }
+    }
+    for (const skill of cam().skills || []) {
+      offered.push(`skills:${skillLabel(skill)}`);
+      copyCheckbox(what, copyPicked, `skills:${skillLabel(skill)}`, `${skill.kind} – ${skillLabel(skill)}`);
+    }
+    for (const value of [...copyPicked]) if (!offered.includes(value)) copyPicked.delete(value);
+  }
+  function renderCopyTargets() {
+    const targets = document.getElementById("copy-target-items");
+    for (const camera of data.cameras) copyCheckbox(targets, copyTargets, camera.id, camera.name);
+  }
+  function copyChoice() {
+    const named = (table) => [...copyPicked].filter((v) => v.startsWith(table + ":")).map((v) => v.slice(table.length + 1));
+    const onClash = document.querySelector("input[name=copy-clash]:checked").value;
+    return { zones: named("zones"), lines: named("lines"), skills: named("skills"), whole_camera: copyPicked.has("whole"), on_clash: onClash };
+  }
+  function forgetCopyPlan() {
+    copyPlan = null;
+    document.getElementById("copy-preview").replaceChildren();
+    document.querySelector("[data-action=copy]").disabled = true;
+  }
+  function copyFailed(status, payload) {
+    if (status === 401) return; // the message says to log in again
+    if (status === 422) setStatus(payload.problems.map((p) => `${p.key}: ${p.message}`).join("; "), "error");
+    else setStatus(payload.error || `HTTP ${status}`, "error");
+  }
+  async function previewCopy() {
+    forgetCopyPlan();
+    if (isDirty() || conflict) return setStatus(t("copy_unsaved"), "error");
+    const choice = copyChoice();
+    const targets = [...copyTargets];
+    const something = choice.whole_camera || choice.zones.length || choice.lines.length || choice.skills.length;
+    if (!targets.length || !something) return setStatus(t("copy_nothing"), "error");
+    const shown = etag;
+    const { status, payload } = await post(`/api/cameras/${data.camera_id}/copy/preview`, { copy: choice, targets });
+    if (status !== 200) return copyFailed(status, payload);
+    copyPlan = { choice, etag: shown, targets: payload.targets };
+    showCopyPreview(payload);
+  }
+  function paragraph(container, text, className) {
+    const line = document.createElement("p");
+    line.textContent = text;
+    if (className) line.className = className;
+    container.appendChild(line);
+    return line;
+  }
+  function showCopyPreview(payload) {
+    const box = document.getElementById("copy-preview");
+    for (const target of payload.targets) {
+      const section = document.createElement("div");
+      section.className = "copy-target";
+      section.dataset.camera = target.camera;
+      const title = document.createElement("h3");
+      title.textContent = target.name;
+      const list = document.createElement("ul");
+      for (const line of target.changes.length ? target.changes : [t("copy_no_change")]) {
+        const item = document.createElement("li");
+        item.textContent = line;
+        list.appendChild(item);
+      }
+      section.append(title, list);
+      if (target.renamed.length) paragraph(section, t("copy_renamed", { items: target.renamed.join(", ") }));
+      if (target.replaced.length) paragraph(section, t("copy_replaced", { items: target.replaced.join(", ") }), "warning");
+      if (target.shadow.length) paragraph(section, t("copy_shadow", { items: target.shadow.join(", ") }));
+      paragraph(section, "", "copy-size muted");
+      box.appendChild(section);
+    }
+    for (const problem of payload.problems) paragraph(box, `${problem.key}: ${problem.message}`, "error");
+    document.querySelector("[data-action=copy]").disabled = payload.problems.length > 0;
+    pictureSizes(copyPlan);
+  }
+  const loadPicture = (url) => new Promise((resolve) => {
+    const picture = new Image();
+    picture.onload = () => resolve(picture);
+    picture.onerror = () => resolve(null);
+    picture.src = url;
+  });
+  // Shapes are fractions of the picture: each target's snapshot says whether they are scaled, or
+  // stretched too (a picture of another shape). One snapshot at a time: the box limits each account.
+  async function pictureSizes(plan) {
+    const source = image.naturalWidth ? `${image.naturalWidth}×${image.naturalHeight}` : null;
+    for (const target of plan.targets) {
+      const picture = await loadPicture(`/cameras/${target.camera}/snapshot.jpg`);
+      if (copyPlan !== plan) return; // another preview, or the copy was made
+      const note = document.querySelector(`.copy-target[data-camera="${CSS.escape(target.camera)}"] .copy-size`);
+      if (!picture || !source) {
+        note.textContent = t("copy_size_unknown");
+        continue;
+      }
+      const size = `${picture.naturalWidth}×${picture.naturalHeight}`;
+      if (size === source) continue;
+      const stretched = Math.abs(picture.naturalWidth / picture.naturalHeight - image.naturalWidth / image.naturalHeight) > 0.01;
+      note.textContent = t(stretched ? "copy_stretched" : "copy_scaled", { target: size, source });
+      if (stretched) note.classList.add("warning");
+    }
+  }
+  async function copyToCameras() {
+    if (!copyPlan) return;
+    const targets = Object.fromEntries(copyPlan.targets.map((target) => [target.camera, target.etag]));
+    const { status, payload } = await post(`/api/cameras/${data.camera_id}/copy`, { copy: copyPlan.choice, targets, etag: copyPlan.etag });
+    if (status === 200) {
+      forgetCopyPlan();
+      setStatus(t("copy_done", { n: Object.keys(targets).length, v: payload.version }), "ok");
+    } else if (status === 409) {
+      forgetCopyPlan();
+      setStatus(t("copy_conflict"), "error");
+    } else {
+      copyFailed(status, payload);
+    }
+  }
+
   // -- live view and replay of the draft ------------------------------------------------------------
   function eventTable(events) {
     const table = document.createElement("table");
@@ -1020,6 +1204,7 @@
     renderSkills();
     renderSchedules();
     renderCameraFields();
+    renderCopy();
     updateHint();
   }
   document.getElementById("camera-fps").addEventListener("change", (event) => {
@@ -1065,7 +1250,11 @@
     "keep-mine": () => settleConflict(false),
     "take-theirs": () => settleConflict(true),
     "discard-draft": discardDraft,
+    "copy-preview": previewCopy,
+    copy: copyToCameras,
   };
+  renderCopyTargets();
+  document.querySelectorAll("input[name=copy-clash]").forEach((radio) => radio.addEventListener("change", forgetCopyPlan));
   document.querySelectorAll("[data-action]").forEach((button) => {
     button.addEventListener("click", (event) => actions[button.dataset.action](event));
   });

@@ -118,8 +118,10 @@ class CameraCopy:
 
     def _place(self, after: Table, table: str, items: list[Table], plan: CopyPlan) -> dict[str, str]:
         """Puts the copied zones or lines in; returns their new names where a clash renamed them."""
-        existing = after.setdefault(table, [])
         renames: dict[str, str] = {}
+        if not items:
+            return renames  # no empty table written into a camera that has none
+        existing = after.setdefault(table, [])
         for item in items:
             names = [shape["name"] for shape in existing]
             placed = copy.deepcopy(item)

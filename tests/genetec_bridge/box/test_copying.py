@@ -142,6 +142,15 @@ def test_a_camera_changed_since_the_preview_refuses_the_copy(site_file: SiteFile
     assert site_file.path.read_text() == before
 
 
+def test_a_copy_writes_no_empty_table_into_a_camera_without_one(site_file: SiteFile) -> None:
+    choice = CopyChoice(zones=("Bike lane",))
+    (preview,), _ = site_file.preview_copy(B, choice, [A])
+    site_file.copy_cameras("ines", B, site_file.draft(B).etag, choice, {A: preview.etag})
+    a = _file(site_file)["cameras"][0]
+    assert [z["name"] for z in a["zones"]] == ["Porch", "Fountain", "Delivery bay", "Bike lane"]
+    assert "lines" not in a
+
+
 @pytest.mark.parametrize(
     ("choice", "targets", "key"),
     [

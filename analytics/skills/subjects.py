@@ -141,13 +141,10 @@ class SubjectTracker:
                 subject.see(obj, anchor, now)
                 sightings.append(Sighting(subject, anchor))
         for obj, anchor in newcomers:
-            subject = (
-                self._lost_near(obj.class_name, anchor, now)
-                or self._ridden_to(obj.class_name, anchor, now)
-                or self._new_subject(obj, anchor)
-            )
-            if now - subject.last_seen_s > self._grace_s and subject.track_ids:
-                subject.bridged_s = now
+            lost = self._lost_near(obj.class_name, anchor, now)
+            if lost is not None and now - lost.last_seen_s > self._grace_s:
+                lost.bridged_s = now  # only a ride through reaches beyond the grace period
+            subject = lost or self._new_subject(obj, anchor)
             for track_id in subject.track_ids:
                 self._by_track.pop(track_id, None)
             subject.see(obj, anchor, now)
@@ -160,40 +157,28 @@ class SubjectTracker:
         return set(self._subjects)
 
     def _lost_near(self, class_name: str, anchor: Point, now: float) -> Subject | None:
-        """The closest subject of the class not seen in this frame and within its reach, if any;
-        a moving rider that may ride through is not looked for where it was, but where it went."""
-        candidates = [
-            (distance(s.anchor, anchor), s)
-            for s in self._subjects.values()
-            if s.class_name == class_name
-            and now - self._grace_s <= s.last_seen_s < now
-            and not self._rides_through(s)
-        ]
-        reachable = [(d, s) for d, s in candidates if d <= s.reach(now - s.last_seen_s)]
-        return min(reachable, key=lambda pair: pair[0])[1] if reachable else None
-
-    def _rides_through(self, subject: Subject) -> bool:
-        ride = self._ride_through
-        return ride is not None and subject.class_name in ride.classes and subject.riding()
-
-    def _ridden_to(self, class_name: str, anchor: Point, now: float) -> Subject | None:
-        """The moving rider of the class whose expected position is closest, within its gate."""
-        if self._ride_through is None:
-            return None
+        """The subject of the class not seen in this frame that is closest to where it is expected,
+        within its gate, if any."""
         candidates = []
-        for s in self._subjects.values():
-            lost_s = now - s.last_seen_s
-            if s.class_name != class_name or not 0 < lost_s <= self._ride_through.within_s:
-                continue
-            if not self._rides_through(s):
-                continue
-            (vx, vy), height = s.velocity(), s.box[3] - s.box[1]
-            expected = (s.anchor[0] + vx * lost_s, s.anchor[1] + vy * lost_s)
-            gate = REACH_AT_ONCE * height + RIDE_SLACK * math.hypot(vx, vy) * lost_s
-            off = distance(expected, anchor)
-            if off <= gate:
-                candidates.append((off, s))
+        for subject in self._subjects.values():
+            lost_s = now - subject.last_seen_s
+            expected = self._expected(subject, lost_s) if subject.class_name == class_name else None
+            if expected is not None and lost_s > 0 and distance(expected[0], anchor) <= expected[1]:
+                candidates.append((distance(expected[0], anchor), subject))
         return min(candidates, key=lambda pair: pair[0])[1] if candidates else None
+
+    def _expected(self, subject: Subject, lost_s: float) -> tuple[Point, float] | None:
+        """Where a subject lost for `lost_s` is looked for and how far from there it may be: where
+        it was, within the grace period; a moving rider that may ride through, where its motion
+        would have taken it (see the module docstring). None once lost too long."""
+        ride = self._ride_through
+        if ride is not None and subject.class_name in ride.classes and subject.riding():
+            if lost_s > ride.within_s:
+                return None
+            (vx, vy), height = subject.velocity(), subject.box[3] - subject.box[1]
+            expected = (subject.anchor[0] + vx * lost_s, subject.anchor[1] + vy * lost_s)
+            return expected, REACH_AT_ONCE * height + RIDE_SLACK * math.hypot(vx, vy) * lost_s
+        return (subject.anchor, subject.reach(lost_s)) if lost_s <= self._grace_s else None
 
     def _new_subject(self, obj: TrackedObject, anchor: Point) -> Subject:
         subject = Subject(next(self._serial), obj.class_name, obj.box, anchor, last_seen_s=float("-inf"))

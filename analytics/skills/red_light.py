@@ -34,9 +34,9 @@ wheel is over the paint. Each subject (see `subjects`) goes through a small stat
   others, whose tracker id comes back seconds later on a box beyond the line, keeps its side of the
   line (see `subjects`), so the line reports a crossing, but nobody saw it cross on red.
 - A rider (`RIDER_CLASSES`) filtering between or beside queued cars and hidden behind one for up to
-  `RIDE_THROUGH_S` is followed through by its motion (`subjects.RideThrough`): a new id appearing
-  where its speed would have taken it continues its subject, and the step over the line made while
-  hidden counts as seen. Its moments are then both dated at its first sighting beyond the line,
+  `RIDE_THROUGH_S` is followed through by its motion (`subjects.RideThrough`): seen again where its
+  speed would have taken it, under a new id or its own, it continues its subject, and the step over
+  the line made while hidden counts as seen. Its moments are then both dated at its first sighting beyond the line,
   where the recording shows it. A rider found far from where its motion would have taken it
   (stopped, turned) starts a subject of its own, which the line, first seen beyond it, never counts.
 

@@ -19,8 +19,9 @@ taken it (its last anchor plus its velocity over its last sightings times the ti
 `RideThrough.within_s`, within a gate of half a box height plus half the distance it would have
 travelled (it may have slowed down or sped up by half). Boxes, classes and times only, no
 appearance: each new id takes the subject whose expected position is closest, so two riders whose
-paths cross while hidden keep their own subjects. A subject so bridged over more than the grace
-period remembers when (`bridged_s`): a skill that demands to see a step can tell a step made
+paths cross while hidden keep their own subjects. A subject seen again after more than the grace
+period where its motion would have taken it, under a new id or its own brought back by the
+tracker, remembers when (`bridged_s`): a skill that demands to see a step can tell a step made
 through a motion-consistent occlusion from an id that came back after anything could have happened.
 """
 
@@ -95,10 +96,10 @@ class Subject:
         return height * (REACH_AT_ONCE + REACH_PER_SECOND * lost_s)
 
     def velocity(self) -> Point:
-        """The anchor's velocity per second over the sightings kept; none for a single sighting."""
-        (t0, (x0, y0)), (t1, (x1, y1)) = self.trail[0], self.trail[-1]
-        if t1 <= t0:
+        """The anchor's velocity per second over the sightings kept; none before a second sighting."""
+        if len(self.trail) < 2:
             return (0.0, 0.0)
+        (t0, (x0, y0)), (t1, (x1, y1)) = self.trail[0], self.trail[-1]
         return ((x1 - x0) / (t1 - t0), (y1 - y0) / (t1 - t0))
 
     def riding(self) -> bool:
@@ -138,13 +139,12 @@ class SubjectTracker:
             if subject is None or subject.last_seen_s == now:
                 newcomers.append((obj, anchor))
             else:
+                self._note_ride(subject, anchor, now)
                 subject.see(obj, anchor, now)
                 sightings.append(Sighting(subject, anchor))
         for obj, anchor in newcomers:
-            lost = self._lost_near(obj.class_name, anchor, now)
-            if lost is not None and now - lost.last_seen_s > self._grace_s:
-                lost.bridged_s = now  # only a ride through reaches beyond the grace period
-            subject = lost or self._new_subject(obj, anchor)
+            subject = self._lost_near(obj.class_name, anchor, now) or self._new_subject(obj, anchor)
+            self._note_ride(subject, anchor, now)
             for track_id in subject.track_ids:
                 self._by_track.pop(track_id, None)
             subject.see(obj, anchor, now)
@@ -166,6 +166,16 @@ class SubjectTracker:
             if expected is not None and lost_s > 0 and distance(expected[0], anchor) <= expected[1]:
                 candidates.append((distance(expected[0], anchor), subject))
         return min(candidates, key=lambda pair: pair[0])[1] if candidates else None
+
+    def _note_ride(self, subject: Subject, anchor: Point, now: float) -> None:
+        """Marks a subject seen again, after more than the grace period, where its motion would have
+        taken it: under a new id or under its own, which the tracker brought back."""
+        lost_s = now - subject.last_seen_s
+        if lost_s <= self._grace_s:
+            return
+        expected = self._expected(subject, lost_s)
+        if expected is not None and distance(expected[0], anchor) <= expected[1]:
+            subject.bridged_s = now
 
     def _expected(self, subject: Subject, lost_s: float) -> tuple[Point, float] | None:
         """Where a subject lost for `lost_s` is looked for and how far from there it may be: where

@@ -39,9 +39,12 @@ def build_skill(
     ground: GroundPlane | None = None,
 ) -> Skill:
     """The skill a configuration describes, given the zone or line it watches (by name) and, for
-    counting, the camera's calibrated ground plane if it has one and its origin lines."""
+    counting and red light, the camera's calibrated ground plane if it has one (and counting's
+    origin lines)."""
     place = zones[config.zone] if isinstance(config, ZoneSkillConfig) else lines[config.line]
     if isinstance(config, CountingConfig):
         origins = {name: lines[name] for name in config.origins}
         return CountingSkill(config, camera_id, place, ground, origins)  # type: ignore[arg-type]
+    if isinstance(config, RedLightConfig):
+        return RedLightSkill(config, camera_id, place, ground)  # type: ignore[arg-type]
     return SKILL_TYPES[type(config)](config, camera_id, place)  # type: ignore[call-arg]

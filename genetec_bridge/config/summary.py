@@ -1,12 +1,16 @@
 """A readable account of a valid site configuration, for the integrator checking their file.
 
-It shows what the bridge will do (cameras, skills and where their alerts go) and never a secret.
+It shows what the bridge will do (cameras, skills and where their alerts go) and never a secret. A
+red-light skill routed to Security Center is shown with its two bookmarks (the vehicle straddling the
+stop line, then past it), which every red-light alert brings whatever the routing's `bookmark` says
+(see genetec_bridge.delivery.alert_text).
 """
 
 from analytics.config.camera import CameraConfig
 from analytics.config.schedule import Schedule
 from analytics.skills.base import AlertRouting, SkillConfigBase
 from genetec_bridge.config.site import DEV_APPLICATION_ID, GenetecConfig, MediaGatewayConfig, SiteConfig
+from genetec_bridge.delivery.alert_text import BOOKMARK_ACTIONS
 
 
 def describe_site(config: SiteConfig) -> list[str]:
@@ -109,16 +113,18 @@ def _skill(skill: SkillConfigBase) -> str:
         text += f", schedule {skill.schedule}"
     if skill.cooldown_s:
         text += f", cool-down {skill.cooldown_s:g} s"
-    return f"{text} -> {_alert(skill.alert)}"
+    return f"{text} -> {_alert(skill.alert, skill.kind)}"
 
 
-def _alert(alert: AlertRouting | None) -> str:
+def _alert(alert: AlertRouting | None, kind: str) -> str:
     if alert is None:
         return "no Security Center output"
     outputs = [f"{alert.mode} at first: custom event {alert.custom_event_id}"]
     if alert.alarm:
         outputs.append(f"alarm {alert.alarm}")
-    if alert.bookmark:
+    if kind == "red_light":
+        outputs.append(f"{len(BOOKMARK_ACTIONS)} bookmarks (straddling the stop line, then past it)")
+    elif alert.bookmark:
         outputs.append("bookmark")
     return " + ".join(outputs) + f" ({'/'.join(alert.phases)})"
 

@@ -11,7 +11,7 @@ import pytest
 from analytics.config.camera import CameraConfig
 from analytics.frame_tracks import FrameTracks, SignalState
 from analytics.skills.engine import SkillEngine
-from tests.support.synthetic_tracks import CAMERA_ID, frames, path, run_engine, still
+from tests.support.synthetic_tracks import CAMERA_ID, frames, path, run_engine, still, without
 
 RULE = {
     "kind": "red_light",
@@ -119,3 +119,64 @@ def test_a_frame_without_signal_confidence_leaves_it_out() -> None:
     (event,) = run(car, 7, {0: SignalState.RED})
     assert {m.signal_confidence for m in event.evidence.moments} == {None}
     assert isinstance(FrameTracks(CAMERA_ID, 1, 0.0, ()).signal_confidence, dict)
+
+
+# Riders filtering between the queued cars: two cars wait with their fronts over the line, a rider
+# (0.1 high, its front 0.03 ahead of its rear) rides up the gap between them at 0.1 a second.
+RIDER = {"class_name": "motorcycle", "w": 0.04, "h": 0.1}
+QUEUE = still(10, (0.33, 0.66), 0, 20, **CAR) + still(11, (0.57, 0.66), 0, 20, **CAR)
+
+
+def filtering(track_id: int, until: float) -> list:
+    """Up the gap from y 0.95 at 0 s, at 0.1 a second: the rear over the line at 3.5 s."""
+    return path(track_id, (0.45, 0.95), (0.45, 0.95 - 0.1 * until), 0, until, **RIDER)
+
+
+@pytest.mark.parametrize("back_as", [2, 1], ids=["new id", "its own id"])
+def test_a_rider_hidden_for_a_second_while_filtering_over_the_line_is_one_run(back_as: int) -> None:
+    # Hidden behind the cars from 3.0 s to 4.0 s, over the line meanwhile; back under a new id, or
+    # under its own that the tracker brought back.
+    rider = without(filtering(1, 3.8), 3.0, 4.0) + path(back_as, (0.45, 0.55), (0.45, 0.15), 4.0, 8, **RIDER)
+    events = run(QUEUE + rider, 10, {0: SignalState.RED})
+    # Dated when first seen over the line, both moments there: the crossing itself was not seen.
+    assert [(e.track_id, e.time_s) for e in events] == [(1, 4.0)]
+    assert [(m.stage, m.time_s) for m in events[0].evidence.moments] == [("straddling", 4.0), ("past", 4.0)]
+    assert events[0].evidence.positions[0] == (0.45, 0.95)
+
+
+def test_a_hidden_rider_that_waits_beyond_the_crosswalk_and_goes_on_later_is_one_run() -> None:
+    # Over the line while hidden, waits 6 s at the junction's edge, goes on under a third id after
+    # being missed again for 0.6 s.
+    rider = (
+        without(filtering(1, 3.8), 3.0, 4.0)
+        + path(2, (0.45, 0.55), (0.45, 0.45), 4.0, 5.0, **RIDER)
+        + still(2, (0.45, 0.45), 5.2, 11, **RIDER)
+        + path(3, (0.47, 0.43), (0.7, 0.2), 11.6, 14, **RIDER)
+    )
+    events = run(QUEUE + rider, 16, {0: SignalState.RED})
+    assert [(e.track_id, e.time_s) for e in events] == [(1, 4.0)]
+
+
+def test_hidden_riders_that_stop_on_or_just_over_the_line_are_never_counted() -> None:
+    # Each slows down while hidden (2.8 to 4.0 s) and waits: one straddling, one with its rear just
+    # over; the second goes on 10 s later.
+    on_the_line = filtering(1, 2.8) + still(2, (0.45, 0.62), 4.0, 20, **RIDER)
+    just_over = [replace(a, track_id=3, x=0.25) for a in filtering(1, 2.8)]
+    just_over += still(4, (0.25, 0.585), 4.0, 14, **RIDER)
+    just_over += path(4, (0.25, 0.585), (0.25, 0.2), 14.2, 18, **RIDER)
+    assert run(QUEUE + on_the_line + just_over, 20, {0: SignalState.RED}) == []
+
+
+def test_two_riders_whose_paths_cross_while_hidden_keep_their_own_identities() -> None:
+    # Both hidden from 2.0 s to 3.0 s and at the same place (0.5, 0.64) at 2.5 s: rider 1 rides up
+    # to the left over the line and on, rider 2 along the line's near side to a gap, where it
+    # stops. Back under new ids, each is where its own motion takes it but nearer where the other
+    # was last seen: matched by nearness, the runner's subject takes the rider who waits, and the
+    # run is lost or put on the wrong rider.
+    runner = without(path(1, (0.7, 0.94), (0.22, 0.22), 0, 6, **RIDER), 2.0, 3.0)
+    runner = [a if a.t < 2.0 else replace(a, track_id=3) for a in runner]
+    waiter = without(path(2, (0.3, 0.64), (0.54, 0.64), 0, 3, **RIDER), 2.0, 3.0)
+    waiter += still(4, (0.54, 0.64), 3.0, 10, **RIDER)
+    events = run(runner + waiter, 10, {0: SignalState.RED})
+    assert [(e.track_id, e.time_s) for e in events] == [(1, 3.0)]
+    assert events[0].evidence.positions[-1][0] < 0.5  # its path goes on up to the left

@@ -25,11 +25,26 @@ def test_the_example_is_accepted_and_summarised(capsys) -> None:
         "red_light:Stop line: red_light on line 'Stop line'",
         "nights: mon,tue,wed,thu,fri 20:00-06:30; sat,sun 18:00-08:00 (Europe/Paris)",
         "custom event 8002 + alarm 5f1c2a3b-0000-4000-8000-00000000a001",
+        "custom event 8004 + 2 bookmarks (straddling the stop line, then past it) (start/instant)",
         "Retention: outbox 24 h delivered, 168 h refused; counts 730 d, audit 365 d, verdicts 365 d,"
         " track history 24 h; purged every 60 min",
         "Privacy documents: to complete in [privacy]: dpo, processor, legal_basis, security_center_retention",
     ):
         assert expected in out
+
+
+def test_a_routed_red_light_skill_shows_both_bookmarks_even_when_the_routing_asks_for_none(
+    tmp_path, capsys
+) -> None:
+    text = edited(example_text(), "custom_event_id = 8004\nbookmark = true", "custom_event_id = 8004")
+    path = write_site(tmp_path, text)
+
+    assert run_command("genetec_bridge.commands.check_config", ["check-config", str(path)]) == 0
+
+    (red_light,) = [line for line in capsys.readouterr().out.splitlines() if "red_light on line" in line]
+    assert red_light.endswith(
+        "custom event 8004 + 2 bookmarks (straddling the stop line, then past it) (start/instant)"
+    )
 
 
 def test_turning_tls_verification_off_is_shown(tmp_path, capsys) -> None:

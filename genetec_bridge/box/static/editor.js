@@ -166,9 +166,40 @@
   }
   const pixels = (points) => points.map((p) => `${p[0] * width},${p[1] * height}`).join(" ");
   const radius = () => Math.max(width, height) / 110;
+  // Picture units per screen pixel: labels and side marks keep one size on screen whatever the
+  // picture's resolution (box.css sizes them in multiples of --unit).
+  function screenUnit() {
+    const shown = svg.getBoundingClientRect().width;
+    return shown > 0 ? width / shown : 1;
+  }
+  // A label wholly inside the picture: moved in from any edge it would cross.
+  function placeLabel(x, y, text, cls) {
+    const node = element("text", { x, y, class: cls });
+    node.textContent = text;
+    const box = node.getBBox();
+    const dx = Math.max(0, -box.x) - Math.max(0, box.x + box.width - width);
+    const dy = Math.max(0, -box.y) - Math.max(0, box.y + box.height - height);
+    node.setAttribute("x", x + dx);
+    node.setAttribute("y", y + dy);
+    return node;
+  }
+  // The sides of a counting line as the counting code names them: a crossing A->B starts on the side
+  // where cross(B - A, P - A) > 0 (image coordinates, y down) and ends on the other.
+  function renderSides(shape) {
+    const [a, b] = shape.points.map((p) => [p[0] * width, p[1] * height]);
+    const length = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
+    const normal = [-(b[1] - a[1]) / length, (b[0] - a[0]) / length];
+    const mid = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+    const away = 18 * screenUnit();
+    const at = (k) => [mid[0] + normal[0] * away * k, mid[1] + normal[1] * away * k];
+    element("line", { x1: at(0.6)[0], y1: at(0.6)[1], x2: at(-0.6)[0], y2: at(-0.6)[1], class: "crossing", "marker-end": "url(#arrow)" });
+    placeLabel(at(1)[0], at(1)[1], "A", "label side").dataset.side = "A";
+    placeLabel(at(-1)[0], at(-1)[1], "B", "label side").dataset.side = "B";
+  }
 
   function renderDrawing() {
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    svg.style.setProperty("--unit", screenUnit());
     svg.replaceChildren();
     const defs = element("defs", {});
     const marker = element("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "8", refY: "5", markerWidth: "6", markerHeight: "6", orient: "auto-start-reverse" }, defs);
@@ -178,7 +209,7 @@
       const occupied = shape.type === "zone" && overlay.zones[shape.name] > 0;
       const cls = `shape ${shape.type}${isSelected ? " selected" : ""}${occupied ? " occupied" : ""}`;
       const node = shape.type === "line"
-        ? element("line", { x1: shape.points[0][0] * width, y1: shape.points[0][1] * height, x2: shape.points[1][0] * width, y2: shape.points[1][1] * height, class: cls, "marker-end": "url(#arrow)" })
+        ? element("line", { x1: shape.points[0][0] * width, y1: shape.points[0][1] * height, x2: shape.points[1][0] * width, y2: shape.points[1][1] * height, class: cls })
         : element("polygon", { points: pixels(shape.points), class: cls });
       node.dataset.type = shape.type;
       node.dataset.index = shape.index;
@@ -188,15 +219,15 @@
         selected = { type: shape.type, index: shape.index };
         renderAll();
       });
-      const cx = shape.points.reduce((s, p) => s + p[0], 0) / shape.points.length;
-      const cy = shape.points.reduce((s, p) => s + p[1], 0) / shape.points.length;
-      const label = element("text", { x: cx * width, y: cy * height, class: "label" });
-      label.textContent = shape.type === "line" ? `${shape.name} (A→B)` : shape.name;
       if (shape.type === "line") {
-        ["A", "B"].forEach((letter, i) => {
-          const end = element("text", { x: shape.points[i][0] * width + radius() * 1.4, y: shape.points[i][1] * height - radius() * 1.4, class: "label end" });
-          end.textContent = letter;
-        });
+        // The name a quarter along the line, clear of the side marks at its middle.
+        const [a, b] = shape.points;
+        placeLabel((a[0] + (b[0] - a[0]) / 4) * width, (a[1] + (b[1] - a[1]) / 4) * height, shape.name, "label");
+        renderSides(shape);
+      } else {
+        const cx = shape.points.reduce((s, p) => s + p[0], 0) / shape.points.length;
+        const cy = shape.points.reduce((s, p) => s + p[1], 0) / shape.points.length;
+        placeLabel(cx * width, cy * height, shape.name, "label");
       }
       if (isSelected && canEdit) renderHandles(shape);
     }
@@ -219,8 +250,7 @@
     for (const object of overlay.objects) {
       const [x1, y1, x2, y2] = object.box;
       element("rect", { x: x1 * width, y: y1 * height, width: (x2 - x1) * width, height: (y2 - y1) * height, class: "track" });
-      const label = element("text", { x: x1 * width, y: y1 * height - 4, class: "track-label" });
-      label.textContent = `${object.class} ${object.track_id}`;
+      placeLabel(x1 * width, y1 * height - 4 * screenUnit(), `${object.class} ${object.track_id}`, "track-label");
     }
     for (const marker of overlay.markers) {
       if (!marker.position) continue;
@@ -969,18 +999,29 @@
     overlay = { objects: [], zones: {}, markers: payload.events.filter((e) => e.phase !== "end") };
     renderDrawing();
   }
+  // The live view shows the newest analysed frame: its picture and its boxes from one answer, drawn
+  // together once the picture is decoded. A "would fire" marker sits on its track's box in that frame.
   async function liveTick() {
     const { status, payload } = await post(`/api/cameras/${data.camera_id}/live`, { camera: cleaned(), schedules: state.schedules });
     if (status !== 200 || !liveTimer) return; // an answer arriving after the live view was stopped
+    if (payload.picture) {
+      image.src = payload.picture;
+      await image.decode().catch(() => {});
+      if (!liveTimer) return;
+      image.dataset.frameAt = payload.at;
+    }
     const preview = document.getElementById("preview");
     preview.replaceChildren();
     const at = document.createElement("p");
+    at.id = "live-at";
     at.textContent = payload.at ? t("live_at", { at: payload.at }) : t("no_history");
     const firing = document.createElement("p");
     firing.id = "firing";
     firing.textContent = payload.firing.length ? `${t("firing_now")}: ${payload.firing.map((e) => `${e.skill} ${e.phase} (${e.class} ${e.track_id})`).join(", ")}` : t("nothing_firing");
     preview.append(at, firing);
-    overlay = { objects: payload.objects, zones: payload.zones, markers: payload.firing.map((e) => ({ ...e, firing: true })) };
+    const onBox = payload.firing.filter((e) => e.box).map((e) => ({ ...e, position: [(e.box[0] + e.box[2]) / 2, e.box[3]], firing: true }));
+    overlay = { objects: payload.objects, zones: payload.zones, markers: onBox };
+    svg.dataset.frameAt = payload.at || "";
     renderDrawing();
   }
   function toggleLive() {
@@ -992,16 +1033,13 @@
       document.getElementById("preview").replaceChildren();
       button.textContent = t("live");
       button.setAttribute("aria-pressed", "false");
+      delete image.dataset.frameAt;
+      delete svg.dataset.frameAt;
+      image.src = `/cameras/${data.camera_id}/snapshot.jpg?at=${Date.now()}`;
       renderDrawing();
       return;
     }
-    let ticks = 0;
-    liveTimer = setInterval(() => {
-      ticks += 1;
-      // The snapshot is a fresh frame through the Media Gateway: refreshed now and then, boxes every tick.
-      if (ticks % 15 === 0) image.src = `/cameras/${data.camera_id}/snapshot.jpg?at=${Date.now()}`;
-      liveTick();
-    }, 1000);
+    liveTimer = setInterval(liveTick, 1000);
     button.textContent = t("live_stop");
     button.setAttribute("aria-pressed", "true");
     liveTick();
@@ -1093,13 +1131,18 @@
     }
   });
   function sized() {
-    if (image.naturalWidth) {
+    // A live picture every second: only a new size re-renders the forms (it would take their focus).
+    if (image.naturalWidth && (image.naturalWidth !== width || image.naturalHeight !== height || image.hidden)) {
       width = image.naturalWidth;
       height = image.naturalHeight;
-    }
-    renderAll();
+      image.hidden = false;
+      svg.classList.remove("standalone");
+      document.getElementById("snapshot-note").hidden = true;
+      renderAll();
+    } else renderDrawing();
   }
   image.addEventListener("load", sized);
+  new ResizeObserver(() => renderDrawing()).observe(svg);
   function snapshotFailed() {
     image.hidden = true;
     svg.classList.add("standalone");

@@ -173,9 +173,10 @@
     return shown > 0 ? width / shown : 1;
   }
   // A label wholly inside the picture: moved in from any edge it would cross.
-  function placeLabel(x, y, text, cls) {
+  function placeLabel(x, y, text, cls, anchor) {
     const node = element("text", { x, y, class: cls });
     node.textContent = text;
+    if (anchor) node.style.textAnchor = anchor;
     const box = node.getBBox();
     const dx = Math.max(0, -box.x) - Math.max(0, box.x + box.width - width);
     const dy = Math.max(0, -box.y) - Math.max(0, box.y + box.height - height);
@@ -185,7 +186,9 @@
   }
   // The sides of a counting line as the counting code names them: a crossing A->B starts on the side
   // where cross(B - A, P - A) > 0 (image coordinates, y down) and ends on the other.
-  function renderSides(shape) {
+  // The line's name sits beside it, above it on screen (beside a steep one), from the side marks
+  // towards A: never over the line nor over the marks.
+  function renderLineLabels(shape) {
     const [a, b] = shape.points.map((p) => [p[0] * width, p[1] * height]);
     const length = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
     const normal = [-(b[1] - a[1]) / length, (b[0] - a[0]) / length];
@@ -195,6 +198,14 @@
     element("line", { x1: at(0.6)[0], y1: at(0.6)[1], x2: at(-0.6)[0], y2: at(-0.6)[1], class: "crossing", "marker-end": "url(#arrow)" });
     placeLabel(at(1)[0], at(1)[1], "A", "label side").dataset.side = "A";
     placeLabel(at(-1)[0], at(-1)[1], "B", "label side").dataset.side = "B";
+    const up = normal[1] > 0 ? -1 : 1;
+    const off = [normal[0] * up, normal[1] * up];
+    const towardA = [(a[0] - b[0]) / length, (a[1] - b[1]) / length];
+    const steep = Math.abs(b[0] - a[0]) < Math.abs(b[1] - a[1]);
+    const outward = steep ? off[0] : towardA[0];
+    const x = mid[0] + (towardA[0] * 0.9 + off[0]) * away;
+    const y = mid[1] + (towardA[1] * 0.9 + off[1]) * away;
+    placeLabel(x, y, shape.name, "label", outward < 0 ? "end" : "start").dataset.line = shape.index;
   }
 
   function renderDrawing() {
@@ -202,7 +213,8 @@
     svg.style.setProperty("--unit", screenUnit());
     svg.replaceChildren();
     const defs = element("defs", {});
-    const marker = element("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "8", refY: "5", markerWidth: "6", markerHeight: "6", orient: "auto-start-reverse" }, defs);
+    const arrow = 10 * screenUnit();
+    const marker = element("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "8", refY: "5", markerUnits: "userSpaceOnUse", markerWidth: arrow, markerHeight: arrow, orient: "auto-start-reverse" }, defs);
     element("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrow-head" }, marker);
     for (const shape of shapes()) {
       const isSelected = selected && selected.type === shape.type && selected.index === shape.index;
@@ -219,12 +231,8 @@
         selected = { type: shape.type, index: shape.index };
         renderAll();
       });
-      if (shape.type === "line") {
-        // The name a quarter along the line, clear of the side marks at its middle.
-        const [a, b] = shape.points;
-        placeLabel((a[0] + (b[0] - a[0]) / 4) * width, (a[1] + (b[1] - a[1]) / 4) * height, shape.name, "label");
-        renderSides(shape);
-      } else {
+      if (shape.type === "line") renderLineLabels(shape);
+      else {
         const cx = shape.points.reduce((s, p) => s + p[0], 0) / shape.points.length;
         const cy = shape.points.reduce((s, p) => s + p[1], 0) / shape.points.length;
         placeLabel(cx * width, cy * height, shape.name, "label");

@@ -205,7 +205,7 @@
     const outward = steep ? off[0] : towardA[0];
     const x = mid[0] + (towardA[0] * 0.9 + off[0]) * away;
     const y = mid[1] + (towardA[1] * 0.9 + off[1]) * away;
-    placeLabel(x, y, shape.name, "label", outward < 0 ? "end" : "start").dataset.line = shape.index;
+    placeLabel(x, y, shape.name, "label", outward < 0 ? "end" : "start");
   }
 
   function renderDrawing() {

@@ -233,6 +233,7 @@ class Bridge:
         for camera_id in changed:
             if camera_id not in cameras:
                 self._history.forget(camera_id)
+                self._pictures.forget(camera_id)
         self._keeper.want(custom_event_definitions(self._site))
         log.info("configuration applied: %d camera(s) changed %s", len(changed), changed)
         return changed

@@ -3,7 +3,9 @@ the boxes the daemon found in it are shown together, never boxes over another mo
 
 Pixels are held only for cameras the live view watches (from its request until `watch_s` after the
 last one), and only the frames the daemon has not answered yet (at most `held` of them) plus the newest
-answered one. They are held by reference: a reader makes a new image for every frame, nothing is copied.
+answered one. They are held by reference: a reader makes a new image for every frame, nothing is copied;
+at most `held` + 1 frames a watched camera (about 25 MB at the readers' 960x540), none once it is
+removed (`forget`) or no longer watched.
 Readers offer frames from their threads; results are noted on the event loop; one lock guards both.
 """
 
@@ -80,3 +82,8 @@ class AnalysedPictures:
                 if captured.captured_at > captured_at:
                     watched.waiting.appendleft(captured)  # a later frame, still in flight
                     return
+
+    def forget(self, camera_id: str) -> None:
+        """The camera is no longer analysed: its pictures go."""
+        with self._lock:
+            self._cameras.pop(camera_id, None)

@@ -2,6 +2,11 @@
 // (built from descriptors the server derives from the typed config models), the weekly schedules,
 // and save/apply. Plain script, no build step, nothing loaded from elsewhere.
 //
+// What is drawn on the picture reads the same at any camera resolution: labels at one on-screen size,
+// inside the picture and beside (not over) their line; each counting line's A and B sides as the
+// counting code names them. The live view shows the newest analysed frame's own picture with its
+// boxes, never boxes over an older snapshot.
+//
 // Nothing typed is lost: every change is kept as a local draft (this browser's localStorage, per user
 // and camera; the camera's tables, which hold no secret) until it is saved, and restored on reload or
 // after logging in again; leaving with unsaved changes asks first. Apply runs only what the page

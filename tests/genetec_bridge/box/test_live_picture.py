@@ -59,6 +59,12 @@ def test_only_a_watched_cameras_answered_frame_is_kept_with_its_own_pixels() -> 
     pictures.analysed(CAMERA, 8, captured(8).captured_at)
     assert pictures.watch(CAMERA) is None
 
+    pictures.offer(captured(9))  # watched again
+    pictures.analysed(CAMERA, 9, captured(9).captured_at)
+    assert pictures.watch(CAMERA) is not None
+    pictures.forget(CAMERA)  # removed from the site
+    assert pictures.watch(CAMERA) is None
+
 
 def _walking_person(count: int) -> list[FrameTracks]:
     """Track 7 walks left to right in the Bench zone, 5 frames a second, captured just now."""

@@ -9,7 +9,7 @@ straight from the file (about 410 for PETS, so a threshold near 205; smeared ban
 
 import queue
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import cv2
@@ -56,7 +56,7 @@ def clean_threshold(shared_asset: Callable[[str], Path]) -> float:
 
 
 @pytest.fixture(scope="module")
-def server(shared_asset: Callable[[str], Path]) -> RtspServerProcess:
+def server(shared_asset: Callable[[str], Path]) -> Iterator[RtspServerProcess]:
     with start_rtsp_server(shared_asset(PETS), [CAMERA_A], PETS_FPS) as served:
         yield served
 

@@ -52,7 +52,9 @@ from genetec_bridge.health.loop_lag import LoopLag
 from genetec_bridge.health.server import HealthServer
 from genetec_bridge.health.snapshots import StatusKeeper
 from genetec_bridge.health.status import AlarmResponses, BridgeStatus, DeliveryStatus, SkillTrust
+from genetec_bridge.ingest.captured_frame import CapturedFrame
 from genetec_bridge.ingest.reader import CameraReader, ReaderSettings, camera_reader, site_readers
+from genetec_bridge.link.analysed_pictures import AnalysedPicture, AnalysedPictures
 from genetec_bridge.link.daemon_client import DaemonClient
 from genetec_bridge.link.supervisor import DaemonLaunch, DaemonSupervisor
 from genetec_bridge.link.track_history import KEEP_S, Frames, TrackHistory
@@ -160,7 +162,8 @@ class Bridge:
         )
         self._supervisor = DaemonSupervisor(self._link, launch)
         self._readers_settings = ReaderSettings(transport=site.media_gateway.transport)
-        self._readers = site_readers(site, self._link.submit, self._readers_settings, self._loops)
+        self._pictures = AnalysedPictures()
+        self._readers = site_readers(site, self._take_frame, self._readers_settings, self._loops)
         token = site.health.token.get_secret_value() if site.health.token else None
         # The status is gathered every second in a thread of its own: health requests only read it.
         self._health_pool = WorkerPool("health-status", 1)
@@ -220,7 +223,7 @@ class Bridge:
                 self._readers.remove(reader)
             if camera is not None:
                 new_reader = camera_reader(
-                    self._site, camera, self._link.submit, self._readers_settings, self._loops
+                    self._site, camera, self._take_frame, self._readers_settings, self._loops
                 )
                 self._readers.append(new_reader)
                 new_reader.start()
@@ -231,6 +234,7 @@ class Bridge:
         for camera_id in changed:
             if camera_id not in cameras:
                 self._history.forget(camera_id)
+                self._pictures.forget(camera_id)
         self._keeper.want(custom_event_definitions(self._site))
         log.info("configuration applied: %d camera(s) changed %s", len(changed), changed)
         return changed
@@ -358,8 +362,19 @@ class Bridge:
         box's live view, replay and frame rate; see link.track_history for what a camera keeps."""
         return self._history.frames(camera_id, within)
 
+    def analysed_picture(self, camera_id: str) -> AnalysedPicture | None:
+        """The picture of the camera's newest analysed frame, for the box's live view (which watches
+        the camera by asking: see link.analysed_pictures)."""
+        return self._pictures.watch(camera_id)
+
+    def _take_frame(self, captured: CapturedFrame) -> None:
+        # A reader's thread: the live view's picture is held before the daemon can answer the frame.
+        self._pictures.offer(captured)
+        self._link.submit(captured)
+
     async def _on_result(self, result: FrameResult) -> None:
         self._history.add(result)
+        self._pictures.analysed(result.camera, result.frame, result.captured_at)
         routed = [
             (event, self._trust.routing(event, routing))
             for event in result.events

@@ -17,13 +17,14 @@ from genetec_bridge.box.site_file import SiteFile
 from genetec_bridge.box.work import BoxWork
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.health.status import BridgeStatus
+from genetec_bridge.link.analysed_pictures import AnalysedPicture
 from genetec_bridge.trust.service import TrustService
 from genetec_bridge.websdk.client import WebSdkClient
 
 
 class RunningBridge(Protocol):
     """The bridge as the box sees it: its running configuration, its status, live apply, the last
-    tracks of each camera, and its trust loop (review queue, verdicts, modes)."""
+    tracks of each camera with the picture of the newest analysed one, and its trust loop (review queue, verdicts, modes)."""
 
     @property
     def site(self) -> SiteConfig: ...
@@ -35,6 +36,10 @@ class RunningBridge(Protocol):
     def apply(self, site: SiteConfig) -> Awaitable[list[str]]: ...
 
     def history(self, camera_id: str, within: timedelta | None = None) -> Sequence[FrameTracks]: ...
+
+    def analysed_picture(self, camera_id: str) -> AnalysedPicture | None:
+        """The picture of the camera's newest analysed frame; asking keeps the camera's pictures."""
+        ...
 
     @property
     def trust(self) -> TrustService: ...

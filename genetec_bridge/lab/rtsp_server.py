@@ -158,10 +158,15 @@ class LoopingFileFactory(GstRtspServer.RTSPMediaFactory):
         self._mount = mount
         gop = max(1, round(mount.fps or 10))
         # Short GOP: a reader that reconnects waits at most about a second for a key frame.
+        # One slice per frame (tune=zerolatency would cut each frame into a slice per thread): the
+        # payloader's config-interval=-1 puts the parameter sets before every key-frame slice, which
+        # splits a key frame of several slices into as many pictures for the decoder. Its lower part
+        # was lost, and every frame predicted from it smeared (streaks, ghosts) until the next one.
         self.set_launch(
             "( appsrc name=src is-live=true do-timestamp=true format=time block=false max-buffers=2 "
             "leaky-type=downstream ! videoconvert ! "
-            f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bframes=0 ! "
+            f"x264enc tune=zerolatency sliced-threads=false speed-preset=ultrafast key-int-max={gop} "
+            "bframes=0 ! "
             "rtph264pay name=pay0 pt=96 config-interval=-1 )"
         )
         self.set_shared(True)

@@ -1,5 +1,5 @@
 """The configuration box on a copy of the example site file, run on a real local socket, in front of
-a stand-in for the running bridge (its configuration, a status the test sets (empty by default), apply recorded (the trust loop taking the new skills as the bridge's does), and a trust loop
+a stand-in for the running bridge (its configuration, a status, tracks and analysed pictures the test sets (empty by default), apply recorded (the trust loop taking the new skills as the bridge's does), and a trust loop
 on the file's own trust store)."""
 
 import asyncio
@@ -20,6 +20,7 @@ from genetec_bridge.box.server import BoxServer
 from genetec_bridge.config.changes import changed_cameras
 from genetec_bridge.config.site import SiteConfig, load_site_config
 from genetec_bridge.health.status import BridgeStatus
+from genetec_bridge.link.analysed_pictures import AnalysedPicture
 from genetec_bridge.trust.service import TrustService
 from genetec_bridge.websdk.client import WebSdkClient
 from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
@@ -39,6 +40,7 @@ class StandInBridge:
     trust: TrustService
     applied: list[list[str]] = field(default_factory=list)
     tracks: dict[str, list[FrameTracks]] = field(default_factory=dict)
+    pictures: dict[str, AnalysedPicture] = field(default_factory=dict)
     status: BridgeStatus = field(default_factory=BridgeStatus)
 
     def history(self, camera_id: str, within: timedelta | None = None) -> list[FrameTracks]:
@@ -47,6 +49,9 @@ class StandInBridge:
             return frames
         newest = frames[-1].timestamp
         return [f for f in frames if f.timestamp is not None and f.timestamp >= newest - within]
+
+    def analysed_picture(self, camera_id: str) -> AnalysedPicture | None:
+        return self.pictures.get(camera_id)
 
     def snapshot(self) -> BridgeStatus:
         return self.status

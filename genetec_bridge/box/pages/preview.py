@@ -1,21 +1,30 @@
-"""Trying a draft before saving it: the live view (newest tracks, zones occupied, what each skill of
-the draft would raise now) and the replay of the tracks the bridge kept (up to the last hour, since the
+"""Trying a draft before saving it: the live view (the newest analysed frame: its picture and its
+tracks together, zones occupied, what each skill of the draft would raise by then, each firing track's
+box in that frame) and the replay of the tracks the bridge kept (up to the last hour, since the
 camera's live view or replay was opened: genetec_bridge.link.track_history). Both run the draft over
-those tracks (no pixels) in a skill engine of their own: nothing reaches Security Center."""
+those tracks in a skill engine of their own: nothing reaches Security Center. The live view's picture
+is the analysed frame's own (privacy masks blanked, as the daemon saw it), sent as JPEG in the same
+answer as its boxes, so that a box never floats over another moment's picture."""
 
+import base64
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+import cv2
+import numpy as np
 from aiohttp import web
 
 from analytics.config.loader import ConfigError
 from analytics.draft_run import draft_events
 from analytics.events import AnalyticsEvent
+from analytics.frame_tracks import FrameTracks
 from analytics.geometry.plane import anchor_point, point_in_polygon
 from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.context import CONTEXT
 from genetec_bridge.box.security import SESSION_KEY, requires
 from genetec_bridge.config.site import SiteConfig
+from genetec_bridge.link.analysed_pictures import AnalysedPicture
 
 # The live view runs the draft over the last minutes, enough for the usual dwell thresholds, and
 # shows as firing "now" what it raised in the last few seconds.
@@ -85,18 +94,25 @@ async def live(request: web.Request) -> web.Response:
         return draft
     camera_id, site = draft
     camera = site.camera(camera_id)
-    frames = request.app[CONTEXT].bridge.history(camera_id, LIVE_WINDOW)
-    if not frames or frames[-1].timestamp is None:
-        return web.json_response({"at": None, "objects": [], "zones": {}, "firing": []})
-    newest = frames[-1]
+    bridge = request.app[CONTEXT].bridge
+    picture = bridge.analysed_picture(camera_id)
+    frames = bridge.history(camera_id, LIVE_WINDOW)
+    shown = _up_to(frames, picture) if picture is not None else None
+    if picture is None or shown is None:
+        # Boxes without their own picture would float over another moment's: none until it comes.
+        return web.json_response({"at": None, "picture": None, "objects": [], "zones": {}, "firing": []})
+    user = request[SESSION_KEY].user
+    events = await request.app[CONTEXT].work.run(user, draft_events, camera, site.schedules, shown)
+    jpeg = await request.app[CONTEXT].work.run(user, _jpeg, picture.image)
+    newest = shown[-1]
     assert newest.timestamp is not None
-    events = await request.app[CONTEXT].work.run(
-        request[SESSION_KEY].user, draft_events, camera, site.schedules, frames
-    )
+    boxes = {o.track_id: o.box for o in newest.objects}
     anchors = [anchor_point(o.box) for o in newest.objects]
     return web.json_response(
         {
-            "at": newest.timestamp.isoformat(timespec="seconds"),
+            "at": newest.timestamp.isoformat(timespec="milliseconds"),
+            "frame": newest.frame,
+            "picture": "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii"),
             "objects": [
                 {"track_id": o.track_id, "class": o.class_name, "box": o.box} for o in newest.objects
             ],
@@ -104,10 +120,30 @@ async def live(request: web.Request) -> web.Response:
                 zone.name: sum(point_in_polygon(a, zone.polygon) for a in anchors) for zone in camera.zones
             },
             "firing": [
-                _event(e) for e in events if e.timestamp and e.timestamp >= newest.timestamp - FIRING_NOW
+                _event(e) | {"box": boxes.get(e.track_id)}
+                for e in events
+                if e.timestamp and e.timestamp >= newest.timestamp - FIRING_NOW
             ],
         }
     )
+
+
+def _up_to(frames: Sequence[FrameTracks], picture: AnalysedPicture) -> Sequence[FrameTracks] | None:
+    """The frames up to the pictured one, which ends them; None when it is no longer held."""
+    for index in range(len(frames) - 1, -1, -1):
+        frame = frames[index]
+        if frame.frame == picture.frame and frame.timestamp == picture.captured_at:
+            return frames[: index + 1]
+        if frame.timestamp is not None and frame.timestamp < picture.captured_at:
+            return None
+    return None
+
+
+def _jpeg(image: np.ndarray) -> bytes:
+    ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    if not ok:
+        raise ValueError("the analysed frame could not be encoded")
+    return encoded.tobytes()
 
 
 def register(app: web.Application) -> None:

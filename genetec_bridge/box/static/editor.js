@@ -2,6 +2,11 @@
 // (built from descriptors the server derives from the typed config models), the weekly schedules,
 // and save/apply. Plain script, no build step, nothing loaded from elsewhere.
 //
+// What is drawn on the picture reads the same at any camera resolution: labels at one on-screen size,
+// inside the picture and beside (not over) their line; each counting line's A and B sides as the
+// counting code names them. The live view shows the newest analysed frame's own picture with its
+// boxes, never boxes over an older snapshot.
+//
 // Nothing typed is lost: every change is kept as a local draft (this browser's localStorage, per user
 // and camera; the camera's tables, which hold no secret) until it is saved, and restored on reload or
 // after logging in again; leaving with unsaved changes asks first. Apply runs only what the page
@@ -166,19 +171,62 @@
   }
   const pixels = (points) => points.map((p) => `${p[0] * width},${p[1] * height}`).join(" ");
   const radius = () => Math.max(width, height) / 110;
+  // Picture units per screen pixel: labels and side marks keep one size on screen whatever the
+  // picture's resolution (box.css sizes them in multiples of --unit).
+  function screenUnit() {
+    const shown = svg.getBoundingClientRect().width;
+    return shown > 0 ? width / shown : 1;
+  }
+  // A label wholly inside the picture: moved in from any edge it would cross.
+  function placeLabel(x, y, text, cls, anchor) {
+    const node = element("text", { x, y, class: cls });
+    node.textContent = text;
+    if (anchor) node.style.textAnchor = anchor;
+    const box = node.getBBox();
+    const dx = Math.max(0, -box.x) - Math.max(0, box.x + box.width - width);
+    const dy = Math.max(0, -box.y) - Math.max(0, box.y + box.height - height);
+    node.setAttribute("x", x + dx);
+    node.setAttribute("y", y + dy);
+    return node;
+  }
+  // The sides of a counting line as the counting code names them: a crossing A->B starts on the side
+  // where cross(B - A, P - A) > 0 (image coordinates, y down) and ends on the other.
+  // The line's name sits beside it, above it on screen (beside a steep one), from the side marks
+  // towards A: never over the line nor over the marks.
+  function renderLineLabels(shape) {
+    const [a, b] = shape.points.map((p) => [p[0] * width, p[1] * height]);
+    const length = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
+    const normal = [-(b[1] - a[1]) / length, (b[0] - a[0]) / length];
+    const mid = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+    const away = 18 * screenUnit();
+    const at = (k) => [mid[0] + normal[0] * away * k, mid[1] + normal[1] * away * k];
+    element("line", { x1: at(0.6)[0], y1: at(0.6)[1], x2: at(-0.6)[0], y2: at(-0.6)[1], class: "crossing", "marker-end": "url(#arrow)" });
+    placeLabel(at(1)[0], at(1)[1], "A", "label side").dataset.side = "A";
+    placeLabel(at(-1)[0], at(-1)[1], "B", "label side").dataset.side = "B";
+    const up = normal[1] > 0 ? -1 : 1;
+    const off = [normal[0] * up, normal[1] * up];
+    const towardA = [(a[0] - b[0]) / length, (a[1] - b[1]) / length];
+    const steep = Math.abs(b[0] - a[0]) < Math.abs(b[1] - a[1]);
+    const outward = steep ? off[0] : towardA[0];
+    const x = mid[0] + (towardA[0] * 0.9 + off[0]) * away;
+    const y = mid[1] + (towardA[1] * 0.9 + off[1]) * away;
+    placeLabel(x, y, shape.name, "label", outward < 0 ? "end" : "start");
+  }
 
   function renderDrawing() {
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    svg.style.setProperty("--unit", screenUnit());
     svg.replaceChildren();
     const defs = element("defs", {});
-    const marker = element("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "8", refY: "5", markerWidth: "6", markerHeight: "6", orient: "auto-start-reverse" }, defs);
+    const arrow = 10 * screenUnit();
+    const marker = element("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "8", refY: "5", markerUnits: "userSpaceOnUse", markerWidth: arrow, markerHeight: arrow, orient: "auto-start-reverse" }, defs);
     element("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrow-head" }, marker);
     for (const shape of shapes()) {
       const isSelected = selected && selected.type === shape.type && selected.index === shape.index;
       const occupied = shape.type === "zone" && overlay.zones[shape.name] > 0;
       const cls = `shape ${shape.type}${isSelected ? " selected" : ""}${occupied ? " occupied" : ""}${isOff(shape) ? " off" : ""}`;
       const node = shape.type === "line"
-        ? element("line", { x1: shape.points[0][0] * width, y1: shape.points[0][1] * height, x2: shape.points[1][0] * width, y2: shape.points[1][1] * height, class: cls, "marker-end": "url(#arrow)" })
+        ? element("line", { x1: shape.points[0][0] * width, y1: shape.points[0][1] * height, x2: shape.points[1][0] * width, y2: shape.points[1][1] * height, class: cls })
         : element("polygon", { points: pixels(shape.points), class: cls });
       node.dataset.type = shape.type;
       node.dataset.index = shape.index;
@@ -188,15 +236,11 @@
         selected = { type: shape.type, index: shape.index };
         renderAll();
       });
-      const cx = shape.points.reduce((s, p) => s + p[0], 0) / shape.points.length;
-      const cy = shape.points.reduce((s, p) => s + p[1], 0) / shape.points.length;
-      const label = element("text", { x: cx * width, y: cy * height, class: "label" });
-      label.textContent = shape.type === "line" ? `${shape.name} (A→B)` : shape.name;
-      if (shape.type === "line") {
-        ["A", "B"].forEach((letter, i) => {
-          const end = element("text", { x: shape.points[i][0] * width + radius() * 1.4, y: shape.points[i][1] * height - radius() * 1.4, class: "label end" });
-          end.textContent = letter;
-        });
+      if (shape.type === "line") renderLineLabels(shape);
+      else {
+        const cx = shape.points.reduce((s, p) => s + p[0], 0) / shape.points.length;
+        const cy = shape.points.reduce((s, p) => s + p[1], 0) / shape.points.length;
+        placeLabel(cx * width, cy * height, shape.name, "label");
       }
       if (isSelected && canEdit) renderHandles(shape);
     }
@@ -219,8 +263,7 @@
     for (const object of overlay.objects) {
       const [x1, y1, x2, y2] = object.box;
       element("rect", { x: x1 * width, y: y1 * height, width: (x2 - x1) * width, height: (y2 - y1) * height, class: "track" });
-      const label = element("text", { x: x1 * width, y: y1 * height - 4, class: "track-label" });
-      label.textContent = `${object.class} ${object.track_id}`;
+      placeLabel(x1 * width, y1 * height - 4 * screenUnit(), `${object.class} ${object.track_id}`, "track-label");
     }
     for (const marker of overlay.markers) {
       if (!marker.position) continue;
@@ -1153,18 +1196,29 @@
     overlay = { objects: [], zones: {}, markers: payload.events.filter((e) => e.phase !== "end") };
     renderDrawing();
   }
+  // The live view shows the newest analysed frame: its picture and its boxes from one answer, drawn
+  // together once the picture is decoded. A "would fire" marker sits on its track's box in that frame.
   async function liveTick() {
     const { status, payload } = await post(`/api/cameras/${data.camera_id}/live`, { camera: cleaned(), schedules: state.schedules });
     if (status !== 200 || !liveTimer) return; // an answer arriving after the live view was stopped
+    if (payload.picture) {
+      image.src = payload.picture;
+      await image.decode().catch(() => {});
+      if (!liveTimer) return;
+      image.dataset.frameAt = payload.at;
+    }
     const preview = document.getElementById("preview");
     preview.replaceChildren();
     const at = document.createElement("p");
+    at.id = "live-at";
     at.textContent = payload.at ? t("live_at", { at: payload.at }) : t("no_history");
     const firing = document.createElement("p");
     firing.id = "firing";
     firing.textContent = payload.firing.length ? `${t("firing_now")}: ${payload.firing.map((e) => `${e.skill} ${e.phase} (${e.class} ${e.track_id})`).join(", ")}` : t("nothing_firing");
     preview.append(at, firing);
-    overlay = { objects: payload.objects, zones: payload.zones, markers: payload.firing.map((e) => ({ ...e, firing: true })) };
+    const onBox = payload.firing.filter((e) => e.box).map((e) => ({ ...e, position: [(e.box[0] + e.box[2]) / 2, e.box[3]], firing: true }));
+    overlay = { objects: payload.objects, zones: payload.zones, markers: onBox };
+    svg.dataset.frameAt = payload.at || "";
     renderDrawing();
   }
   function toggleLive() {
@@ -1176,16 +1230,13 @@
       document.getElementById("preview").replaceChildren();
       button.textContent = t("live");
       button.setAttribute("aria-pressed", "false");
+      delete image.dataset.frameAt;
+      delete svg.dataset.frameAt;
+      image.src = `/cameras/${data.camera_id}/snapshot.jpg?at=${Date.now()}`;
       renderDrawing();
       return;
     }
-    let ticks = 0;
-    liveTimer = setInterval(() => {
-      ticks += 1;
-      // The snapshot is a fresh frame through the Media Gateway: refreshed now and then, boxes every tick.
-      if (ticks % 15 === 0) image.src = `/cameras/${data.camera_id}/snapshot.jpg?at=${Date.now()}`;
-      liveTick();
-    }, 1000);
+    liveTimer = setInterval(liveTick, 1000);
     button.textContent = t("live_stop");
     button.setAttribute("aria-pressed", "true");
     liveTick();
@@ -1282,13 +1333,18 @@
     }
   });
   function sized() {
-    if (image.naturalWidth) {
+    // A live picture every second: only a new size re-renders the forms (it would take their focus).
+    if (image.naturalWidth && (image.naturalWidth !== width || image.naturalHeight !== height || image.hidden)) {
       width = image.naturalWidth;
       height = image.naturalHeight;
-    }
-    renderAll();
+      image.hidden = false;
+      svg.classList.remove("standalone");
+      document.getElementById("snapshot-note").hidden = true;
+      renderAll();
+    } else renderDrawing();
   }
   image.addEventListener("load", sized);
+  new ResizeObserver(() => renderDrawing()).observe(svg);
   function snapshotFailed() {
     image.hidden = true;
     svg.classList.add("standalone");

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 
 from analytics.frame_tracks import FrameTracks, TrackedObject
 from genetec_bridge.audit.trail import AuditTrail
+from genetec_bridge.link.analysed_pictures import AnalysedPicture
 from genetec_bridge.websdk.client import WebSdkClient
 from tests.support.box_site import PASSWORDS, login, running_box, session, write_box_site
 from tests.support.fake_websdk_process import FakeWebSdkProcess
@@ -213,6 +215,11 @@ async def test_replay_and_live_view_run_the_draft_over_recorded_tracks_without_s
     before = path.read_text()
     async with running_box(path) as (server, bridge):
         bridge.tracks[CAMERA] = _standing_person(40, (0.3, 0.8))
+        newest = bridge.tracks[CAMERA][-1]
+        assert newest.timestamp is not None
+        bridge.pictures[CAMERA] = AnalysedPicture(
+            newest.frame, newest.timestamp, np.zeros((54, 96, 3), np.uint8)
+        )
         client, csrf = await session(server.url.rstrip("/"), "victor")  # trying a draft needs no edit right
         draft = await _draft(client)
         draft["camera"]["zones"].append(

@@ -497,6 +497,71 @@ MESSAGES.update(
 )
 
 
+# Accounts and sessions managed in the box, and the login throttle.
+MESSAGES.update(
+    {
+        "nav.users": {"en": "Users", "fr": "Utilisateurs"},
+        "nav.account": {"en": "My password", "fr": "Mon mot de passe"},
+        "login.paused_everywhere": {
+            "en": "Too many failed logins on this box from everywhere: every login waits {seconds} s.",
+            "fr": "Trop d'échecs de connexion sur ce boîtier, toutes origines confondues : "
+            "toute connexion attend {seconds} s.",
+        },
+        "login.paused_notice": {
+            "en": "Logins are paused for everyone a moment: too many failed attempts on this box.",
+            "fr": "Les connexions sont suspendues pour tous un instant : trop d'échecs sur ce boîtier.",
+        },
+        "users.title": {"en": "Users and sessions", "fr": "Utilisateurs et sessions"},
+        "users.name": {"en": "Account", "fr": "Compte"},
+        "users.role": {"en": "Role", "fr": "Rôle"},
+        "users.role.integrator": {"en": "integrator", "fr": "intégrateur"},
+        "users.role.reviewer": {"en": "reviewer", "fr": "vérificateur"},
+        "users.role.viewer": {"en": "viewer", "fr": "lecteur"},
+        "users.sessions": {"en": "Open sessions", "fr": "Sessions ouvertes"},
+        "users.actions": {"en": "Password, removal", "fr": "Mot de passe, suppression"},
+        "users.change_role": {"en": "Change role", "fr": "Changer de rôle"},
+        "users.new_password": {"en": "New password", "fr": "Nouveau mot de passe"},
+        "users.reset": {"en": "Reset password", "fr": "Réinitialiser"},
+        "users.remove": {"en": "Remove…", "fr": "Supprimer…"},
+        "users.remove_confirm": {"en": "Remove {name} for good", "fr": "Supprimer {name} définitivement"},
+        "users.add": {"en": "Add an account", "fr": "Ajouter un compte"},
+        "users.initial_password": {"en": "Initial password", "fr": "Mot de passe initial"},
+        "users.password_rule": {"en": "12 characters at least.", "fr": "12 caractères au moins."},
+        "users.add_button": {"en": "Add the account", "fr": "Ajouter le compte"},
+        "users.sessions_title": {"en": "Sessions", "fr": "Sessions"},
+        "users.address": {"en": "Address", "fr": "Adresse"},
+        "users.opened": {"en": "Opened", "fr": "Ouverte"},
+        "users.idle": {"en": "Idle", "fr": "Inactive depuis"},
+        "users.idle_min": {"en": "{n} min", "fr": "{n} min"},
+        "users.this_session": {"en": "this session", "fr": "cette session"},
+        "users.end_session": {"en": "End", "fr": "Terminer"},
+        "users.done.added": {"en": "Account added.", "fr": "Compte ajouté."},
+        "users.done.removed": {
+            "en": "Account removed; its sessions are ended.",
+            "fr": "Compte supprimé ; ses sessions sont terminées.",
+        },
+        "users.done.role": {
+            "en": "Role changed; the account's sessions are ended (it logs in again under its new role).",
+            "fr": "Rôle changé ; les sessions du compte sont terminées (il se reconnecte sous son nouveau rôle).",
+        },
+        "users.done.reset": {
+            "en": "Password reset; the account's sessions are ended.",
+            "fr": "Mot de passe réinitialisé ; les sessions du compte sont terminées.",
+        },
+        "users.done.ended": {"en": "Session ended.", "fr": "Session terminée."},
+        "account.title": {"en": "My password", "fr": "Mon mot de passe"},
+        "account.current": {"en": "Current password", "fr": "Mot de passe actuel"},
+        "account.new": {"en": "New password", "fr": "Nouveau mot de passe"},
+        "account.repeat": {"en": "New password again", "fr": "Nouveau mot de passe, à nouveau"},
+        "account.submit": {"en": "Change my password", "fr": "Changer mon mot de passe"},
+        "account.changed": {
+            "en": "Password changed; your other sessions are ended.",
+            "fr": "Mot de passe changé ; vos autres sessions sont terminées.",
+        },
+    }
+)
+
+
 def language(request: web.Request) -> str:
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:

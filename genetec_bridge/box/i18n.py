@@ -22,8 +22,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "login.submit": {"en": "Log in", "fr": "Se connecter"},
     "login.failed": {"en": "Wrong account or password.", "fr": "Compte ou mot de passe incorrect."},
     "login.locked": {
-        "en": "Too many failed attempts; try again in {seconds} s.",
-        "fr": "Trop d'échecs ; réessayez dans {seconds} s.",
+        "en": "Too many failed attempts from your address; try again in {seconds} s.",
+        "fr": "Trop d'échecs depuis votre adresse ; réessayez dans {seconds} s.",
     },
     "login.expired": {
         "en": "The form expired; please log in again.",

@@ -28,6 +28,9 @@ LOGIN_CSRF_COOKIE = "box_login_csrf"
 FAILED_LOGIN_ACTION = "account.login_failed"
 # The failed logins' audit lines have no account: the name typed is what is in doubt.
 ANONYMOUS = "(anonymous)"
+# How often closed windows of failed logins are looked for (cheap when there are none): an address's
+# line reaches the audit trail at most this long after its window closes.
+AUDIT_ROUND_S = 5.0
 
 
 def _local_path(target: str | None) -> str:

@@ -48,7 +48,7 @@ def test_five_failures_from_one_address_lock_it_whatever_the_names_and_each_lock
     clock.now += 120
     _fail(throttle, "10.0.0.1", 5)
     assert throttle.wait("10.0.0.1") == Wait(240, everywhere=False)
-    waits = []
+    waits: list[float] = []
     for _ in range(6):  # each lock waited out, then five failures again
         clock.now += waits[-1] if waits else 240
         _fail(throttle, "10.0.0.1", 5)

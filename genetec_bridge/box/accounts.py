@@ -39,11 +39,27 @@ class Role(StrEnum):
 class AccountError(ValueError):
     """An account change refused (bad name, weak password, unknown or existing account, last integrator).
 
-    `key` names the form field at fault."""
+    `key` names the form field at fault; `code` and `values` pick the message of `ACCOUNT_ERRORS`,
+    which the box shows in the reader's language (i18n's `account_error.<code>`)."""
 
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(f"{key}: {message}")
+    def __init__(self, key: str, code: str, **values: object) -> None:
+        super().__init__(f"{key}: {ACCOUNT_ERRORS[code].format(**values)}")
         self.key = key
+        self.code = code
+        self.values = values
+
+
+# The English of each refusal (the command line's); the box's French is in i18n.
+ACCOUNT_ERRORS = {
+    "bad_name": "'{name}' is not a valid account name (letters, digits, - _ .)",
+    "exists": "account '{name}' already exists",
+    "unknown": "there is no account '{name}'",
+    "short_password": "the password needs at least {length} characters",
+    "last_integrator": "'{name}' is the last integrator: nobody could manage the box without one",
+    "role": "one of {roles} is expected",
+    "repeat": "the two new passwords differ",
+    "current": "this is not your current password",
+}
 
 
 @dataclass(frozen=True)
@@ -78,7 +94,7 @@ class AccountStore:
         with self._lock:
             accounts = self.accounts()
             if name in accounts:
-                raise AccountError("name", f"account '{name}' already exists")
+                raise AccountError("name", "exists", name=name)
             self._write({**accounts, name: account})
         return account
 
@@ -87,7 +103,7 @@ class AccountStore:
             accounts = self.accounts()
             removed = self._known(accounts, name)
             del accounts[name]
-            self._keeps_an_integrator(accounts, removed, "removed")
+            self._keeps_an_integrator(accounts, removed)
             self._write(accounts)
         return removed
 
@@ -97,7 +113,7 @@ class AccountStore:
             accounts = self.accounts()
             before = self._known(accounts, name)
             accounts[name] = replace(before, role=role)
-            self._keeps_an_integrator(accounts, before, "demoted")
+            self._keeps_an_integrator(accounts, before)
             self._write(accounts)
         return before.role
 
@@ -122,22 +138,19 @@ class AccountStore:
 
     def _hashed(self, password: str) -> str:
         if len(password) < MIN_PASSWORD_LENGTH:
-            raise AccountError("password", f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+            raise AccountError("password", "short_password", length=MIN_PASSWORD_LENGTH)
         return self._hasher.hash(password)
 
     @staticmethod
     def _known(accounts: dict[str, Account], name: str) -> Account:
         if name not in accounts:
-            raise AccountError("name", f"there is no account '{name[:MAX_NAME]}'")
+            raise AccountError("name", "unknown", name=name[:MAX_NAME])
         return accounts[name]
 
     @staticmethod
-    def _keeps_an_integrator(accounts: dict[str, Account], before: Account, how: str) -> None:
+    def _keeps_an_integrator(accounts: dict[str, Account], before: Account) -> None:
         if before.role is Role.INTEGRATOR and not any(a.role is Role.INTEGRATOR for a in accounts.values()):
-            raise AccountError(
-                "name",
-                f"'{before.name}' is the last integrator and cannot be {how}: nobody could manage the box",
-            )
+            raise AccountError("name", "last_integrator", name=before.name)
 
     def _write(self, accounts: dict[str, Account]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,8 @@ from genetec_bridge.config.relative_paths import ConfigPath, ExistingConfigFile
 
 
 class BoxConfig(StrictModel):
-    """The configuration box (web UI). Off unless enabled; accounts come from `genetec-bridge box add-user`."""
+    """The configuration box (web UI). Off unless enabled; the first account comes from `genetec-bridge box
+    add-user`, integrators manage the others in the box."""
 
     enabled: bool = Field(False, description="Serve the configuration box from the bridge process.")
     listen: Annotated[str, AfterValidator(ip_address)] = Field(

@@ -554,6 +554,38 @@ MESSAGES.update(
         "account.new": {"en": "New password", "fr": "Nouveau mot de passe"},
         "account.repeat": {"en": "New password again", "fr": "Nouveau mot de passe, à nouveau"},
         "account.submit": {"en": "Change my password", "fr": "Changer mon mot de passe"},
+        "account_error.bad_name": {
+            "en": "'{name}' is not a valid account name (letters, digits, - _ .)",
+            "fr": "« {name} » n'est pas un nom de compte valable (lettres, chiffres, - _ .)",
+        },
+        "account_error.exists": {
+            "en": "Account '{name}' already exists.",
+            "fr": "Le compte « {name} » existe déjà.",
+        },
+        "account_error.unknown": {
+            "en": "There is no account '{name}'.",
+            "fr": "Il n'y a pas de compte « {name} ».",
+        },
+        "account_error.short_password": {
+            "en": "The password needs at least {length} characters.",
+            "fr": "Le mot de passe doit compter au moins {length} caractères.",
+        },
+        "account_error.last_integrator": {
+            "en": "'{name}' is the last integrator: nobody could manage the box without one.",
+            "fr": "« {name} » est le dernier intégrateur : sans lui, personne ne pourrait gérer le boîtier.",
+        },
+        "account_error.role": {
+            "en": "One of {roles} is expected.",
+            "fr": "Un de ces rôles est attendu : {roles}.",
+        },
+        "account_error.repeat": {
+            "en": "The two new passwords differ.",
+            "fr": "Les deux nouveaux mots de passe diffèrent.",
+        },
+        "account_error.current": {
+            "en": "This is not your current password.",
+            "fr": "Ce n'est pas votre mot de passe actuel.",
+        },
         "account.changed": {
             "en": "Password changed; your other sessions are ended.",
             "fr": "Mot de passe changé ; vos autres sessions sont terminées.",

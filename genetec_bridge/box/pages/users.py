@@ -19,6 +19,7 @@ from aiohttp import web
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.box.accounts import MAX_NAME, AccountError, AccountStore, Role
 from genetec_bridge.box.context import CONTEXT
+from genetec_bridge.box.i18n import language, translator
 from genetec_bridge.box.rendering import render
 from genetec_bridge.box.security import SESSION_COOKIE, SESSION_KEY, requires
 
@@ -41,7 +42,7 @@ def _role(value: str) -> Role:
     try:
         return Role(value)
     except ValueError:
-        raise AccountError("role", f"one of {', '.join(r.value for r in Role)} is expected") from None
+        raise AccountError("role", "role", roles=", ".join(r.value for r in Role)) from None
 
 
 async def _form(request: web.Request) -> dict[str, str]:
@@ -66,9 +67,15 @@ async def _users_page(request: web.Request, status: int = 200, **values: Any) ->
         mine=request[SESSION_KEY].handle,
         roles=list(ROLE_LABELS.items()),
         done=DONE.get(request.query.get("done", ""), ""),
-        error=values.pop("error", None),
         entered=values.pop("entered", {}),
+        **_error(request, values.pop("error", None)),
     )
+
+
+def _error(request: web.Request, error: AccountError | None) -> dict[str, Any]:
+    """The refusal (its `key` places it beside its field) and its text in the reader's language."""
+    text = translator(language(request))(f"account_error.{error.code}", **error.values) if error else ""
+    return {"error": error, "error_text": text}
 
 
 @requires(Role.INTEGRATOR)
@@ -159,7 +166,9 @@ async def end_session(request: web.Request) -> web.StreamResponse:
 
 @requires(Role.VIEWER)
 async def account_page(request: web.Request) -> web.Response:
-    return render(request, "account.html", error=None, done=request.query.get("done") == "changed")
+    return render(
+        request, "account.html", done=request.query.get("done") == "changed", **_error(request, None)
+    )
 
 
 @requires(Role.VIEWER)
@@ -170,16 +179,16 @@ async def change_own_password(request: web.Request) -> web.StreamResponse:
 
     def change(accounts: AccountStore, audit: AuditTrail) -> None:
         if form.get("new", "") != form.get("repeat", ""):
-            raise AccountError("repeat", "the two new passwords differ")
+            raise AccountError("repeat", "repeat")
         if accounts.verify(name, form.get("current", "")) is None:
-            raise AccountError("current", "this is not your current password")
+            raise AccountError("current", "current")
         accounts.set_password(name, form.get("new", ""))
         audit.append(name, "account.password_change", name, {})
 
     try:
         await context.work.run(name, change, context.accounts, context.audit)
     except AccountError as error:
-        return render(request, "account.html", status=422, error=error, done=False)
+        return render(request, "account.html", status=422, done=False, **_error(request, error))
     context.sessions.end_user(name, keep=request.cookies.get(SESSION_COOKIE))
     raise web.HTTPSeeOther("/account?done=changed")
 

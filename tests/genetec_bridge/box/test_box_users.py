@@ -185,6 +185,12 @@ async def test_an_integrator_manages_accounts_and_a_removed_users_session_ends_a
             "/users", data={"name": "olga", "role": "viewer", "password": "short", "csrf_token": csrf}
         )
         assert weak.status_code == 422 and 'id="error-password"' in weak.text and "at least 12" in weak.text
+        in_french = await integrator.post(
+            "/users",
+            data={"name": "olga", "role": "viewer", "password": "short", "csrf_token": csrf},
+            headers={"Accept-Language": "fr"},
+        )
+        assert "au moins 12 caractères" in in_french.text and "olga" in in_french.text  # the name kept
         last = await integrator.post("/users/ivan/role", data={"role": "viewer", "csrf_token": csrf})
         assert last.status_code == 303  # ines is still an integrator
         refused = await integrator.post("/users/ines/remove", data={"csrf_token": csrf})

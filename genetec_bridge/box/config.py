@@ -11,7 +11,8 @@ from genetec_bridge.config.relative_paths import ConfigPath, ExistingConfigFile
 
 
 class BoxConfig(StrictModel):
-    """The configuration box (web UI). Off unless enabled; accounts come from `genetec-bridge box add-user`."""
+    """The configuration box (web UI). Off unless enabled; the first account comes from `genetec-bridge box
+    add-user`, integrators manage the others in the box."""
 
     enabled: bool = Field(False, description="Serve the configuration box from the bridge process.")
     listen: Annotated[str, AfterValidator(ip_address)] = Field(
@@ -35,10 +36,22 @@ class BoxConfig(StrictModel):
         30.0, gt=0, description="Minutes without a request after which a session ends."
     )
     login_attempts: int = Field(
-        5, ge=1, description="Failed logins per account and address before the login is locked for a while."
+        5,
+        ge=1,
+        description="Failed logins from one address, whatever names are tried, within login_lockout_s "
+        "before that address is locked (for login_lockout_s, twice as long at each further lock, 1 h at most).",
     )
     login_lockout_s: float = Field(
-        60.0, gt=0, description="Seconds a login stays locked after too many failures."
+        60.0,
+        gt=0,
+        description="Window counting an address's failed logins, and its first lock; also the window of "
+        "the failed logins' audit lines (one per address).",
+    )
+    login_failures_per_min: int = Field(
+        20,
+        ge=1,
+        description="Failed logins per minute from all addresses together past which every login waits "
+        "(a guess spread over many addresses).",
     )
 
     @model_validator(mode="after")

@@ -12,7 +12,8 @@ from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.box.accounts import AccountStore
 from genetec_bridge.box.camera_names import CameraNames
 from genetec_bridge.box.config import BoxConfig
-from genetec_bridge.box.sessions import LoginThrottle, SessionStore
+from genetec_bridge.box.login_throttle import FailedLogins, LoginThrottle
+from genetec_bridge.box.sessions import SessionStore
 from genetec_bridge.box.site_file import SiteFile
 from genetec_bridge.box.work import BoxWork
 from genetec_bridge.config.site import SiteConfig
@@ -52,6 +53,7 @@ class BoxContext:
     accounts: AccountStore
     sessions: SessionStore
     throttle: LoginThrottle
+    failed_logins: FailedLogins
     audit: AuditTrail
     bridge: RunningBridge
     websdk: WebSdkClient

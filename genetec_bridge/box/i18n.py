@@ -22,8 +22,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "login.submit": {"en": "Log in", "fr": "Se connecter"},
     "login.failed": {"en": "Wrong account or password.", "fr": "Compte ou mot de passe incorrect."},
     "login.locked": {
-        "en": "Too many failed attempts; try again in {seconds} s.",
-        "fr": "Trop d'échecs ; réessayez dans {seconds} s.",
+        "en": "Too many failed attempts from your address; try again in {seconds} s.",
+        "fr": "Trop d'échecs depuis votre adresse ; réessayez dans {seconds} s.",
     },
     "login.expired": {
         "en": "The form expired; please log in again.",
@@ -554,6 +554,103 @@ MESSAGES.update(
         "field.alarm": {"en": "Alarm to trigger", "fr": "Alarme à déclencher"},
         "field.bookmark": {"en": "Bookmark the video", "fr": "Signet sur la vidéo"},
         "field.phases": {"en": "Phases sent", "fr": "Phases envoyées"},
+    }
+)
+
+
+# Accounts and sessions managed in the box, and the login throttle.
+MESSAGES.update(
+    {
+        "nav.users": {"en": "Users", "fr": "Utilisateurs"},
+        "nav.account": {"en": "My password", "fr": "Mon mot de passe"},
+        "login.paused_everywhere": {
+            "en": "Too many failed logins on this box from everywhere: every login waits {seconds} s.",
+            "fr": "Trop d'échecs de connexion sur ce boîtier, toutes origines confondues : "
+            "toute connexion attend {seconds} s.",
+        },
+        "login.paused_notice": {
+            "en": "Logins are paused for everyone a moment: too many failed attempts on this box.",
+            "fr": "Les connexions sont suspendues pour tous un instant : trop d'échecs sur ce boîtier.",
+        },
+        "users.title": {"en": "Users and sessions", "fr": "Utilisateurs et sessions"},
+        "users.name": {"en": "Account", "fr": "Compte"},
+        "users.role": {"en": "Role", "fr": "Rôle"},
+        "users.role.integrator": {"en": "integrator", "fr": "intégrateur"},
+        "users.role.reviewer": {"en": "reviewer", "fr": "vérificateur"},
+        "users.role.viewer": {"en": "viewer", "fr": "lecteur"},
+        "users.sessions": {"en": "Open sessions", "fr": "Sessions ouvertes"},
+        "users.actions": {"en": "Password, removal", "fr": "Mot de passe, suppression"},
+        "users.change_role": {"en": "Change role", "fr": "Changer de rôle"},
+        "users.new_password": {"en": "New password", "fr": "Nouveau mot de passe"},
+        "users.reset": {"en": "Reset password", "fr": "Réinitialiser"},
+        "users.remove": {"en": "Remove…", "fr": "Supprimer…"},
+        "users.remove_confirm": {"en": "Remove {name} for good", "fr": "Supprimer {name} définitivement"},
+        "users.add": {"en": "Add an account", "fr": "Ajouter un compte"},
+        "users.initial_password": {"en": "Initial password", "fr": "Mot de passe initial"},
+        "users.password_rule": {"en": "12 characters at least.", "fr": "12 caractères au moins."},
+        "users.add_button": {"en": "Add the account", "fr": "Ajouter le compte"},
+        "users.sessions_title": {"en": "Sessions", "fr": "Sessions"},
+        "users.address": {"en": "Address", "fr": "Adresse"},
+        "users.opened": {"en": "Opened", "fr": "Ouverte"},
+        "users.idle": {"en": "Idle", "fr": "Inactive depuis"},
+        "users.idle_min": {"en": "{n} min", "fr": "{n} min"},
+        "users.this_session": {"en": "this session", "fr": "cette session"},
+        "users.end_session": {"en": "End", "fr": "Terminer"},
+        "users.done.added": {"en": "Account added.", "fr": "Compte ajouté."},
+        "users.done.removed": {
+            "en": "Account removed; its sessions are ended.",
+            "fr": "Compte supprimé ; ses sessions sont terminées.",
+        },
+        "users.done.role": {
+            "en": "Role changed; the account's sessions are ended (it logs in again under its new role).",
+            "fr": "Rôle changé ; les sessions du compte sont terminées (il se reconnecte sous son nouveau rôle).",
+        },
+        "users.done.reset": {
+            "en": "Password reset; the account's sessions are ended.",
+            "fr": "Mot de passe réinitialisé ; les sessions du compte sont terminées.",
+        },
+        "users.done.ended": {"en": "Session ended.", "fr": "Session terminée."},
+        "account.title": {"en": "My password", "fr": "Mon mot de passe"},
+        "account.current": {"en": "Current password", "fr": "Mot de passe actuel"},
+        "account.new": {"en": "New password", "fr": "Nouveau mot de passe"},
+        "account.repeat": {"en": "New password again", "fr": "Nouveau mot de passe, à nouveau"},
+        "account.submit": {"en": "Change my password", "fr": "Changer mon mot de passe"},
+        "account_error.bad_name": {
+            "en": "'{name}' is not a valid account name (letters, digits, - _ .)",
+            "fr": "« {name} » n'est pas un nom de compte valable (lettres, chiffres, - _ .)",
+        },
+        "account_error.exists": {
+            "en": "Account '{name}' already exists.",
+            "fr": "Le compte « {name} » existe déjà.",
+        },
+        "account_error.unknown": {
+            "en": "There is no account '{name}'.",
+            "fr": "Il n'y a pas de compte « {name} ».",
+        },
+        "account_error.short_password": {
+            "en": "The password needs at least {length} characters.",
+            "fr": "Le mot de passe doit compter au moins {length} caractères.",
+        },
+        "account_error.last_integrator": {
+            "en": "'{name}' is the last integrator: nobody could manage the box without one.",
+            "fr": "« {name} » est le dernier intégrateur : sans lui, personne ne pourrait gérer le boîtier.",
+        },
+        "account_error.role": {
+            "en": "One of {roles} is expected.",
+            "fr": "Un de ces rôles est attendu : {roles}.",
+        },
+        "account_error.repeat": {
+            "en": "The two new passwords differ.",
+            "fr": "Les deux nouveaux mots de passe diffèrent.",
+        },
+        "account_error.current": {
+            "en": "This is not your current password.",
+            "fr": "Ce n'est pas votre mot de passe actuel.",
+        },
+        "account.changed": {
+            "en": "Password changed; your other sessions are ended.",
+            "fr": "Mot de passe changé ; vos autres sessions sont terminées.",
+        },
     }
 )
 

@@ -2,9 +2,11 @@
 certificate in [box], else HTTP), on the bridge's event loop. The pages' blocking work runs in the
 box's own bounded pool (genetec_bridge.box.work); a request past its limits is refused at once."""
 
+import asyncio
 import importlib
 import logging
 import ssl
+import time
 from pathlib import Path
 
 from aiohttp import web
@@ -14,8 +16,10 @@ from genetec_bridge.box.accounts import AccountStore
 from genetec_bridge.box.camera_names import CameraNames
 from genetec_bridge.box.config import BoxConfig
 from genetec_bridge.box.context import CONTEXT, BoxContext, RunningBridge
+from genetec_bridge.box.login_throttle import Clock, FailedLogins, LoginThrottle
+from genetec_bridge.box.pages.login import AUDIT_ROUND_S, FailedLoginAudit
 from genetec_bridge.box.security import Handler, security_middleware
-from genetec_bridge.box.sessions import LoginThrottle, SessionStore
+from genetec_bridge.box.sessions import SessionStore
 from genetec_bridge.box.site_file import SiteFile
 from genetec_bridge.box.versions import VersionStore
 from genetec_bridge.box.work import BoxBusy, BoxWork
@@ -36,6 +40,7 @@ PAGE_MODULES = (
     "genetec_bridge.box.pages.review",
     "genetec_bridge.box.pages.privacy",
     "genetec_bridge.box.pages.traffic",
+    "genetec_bridge.box.pages.users",
 )
 
 
@@ -61,16 +66,25 @@ def box_app(context: BoxContext) -> web.Application:
 
 
 def box_context(
-    config: BoxConfig, audit_path: Path, config_path: Path, bridge: RunningBridge, websdk: WebSdkClient
+    config: BoxConfig,
+    audit_path: Path,
+    config_path: Path,
+    bridge: RunningBridge,
+    websdk: WebSdkClient,
+    clock: Clock = time.monotonic,
 ) -> BoxContext:
-    """`audit_path` is the site's [audit] trail: the box's logins and changes join the bridge's entries."""
+    """`audit_path` is the site's [audit] trail: the box's logins and changes join the bridge's entries.
+    `clock` (monotonic seconds) times sessions and the login throttle; tests move it instead of sleeping."""
     audit = AuditTrail(audit_path)
     return BoxContext(
         config=config,
         site_file=SiteFile(config_path, VersionStore(config.versions_dir), audit),
         accounts=AccountStore(config.accounts_path),
-        sessions=SessionStore(config.session_idle_min * 60),
-        throttle=LoginThrottle(config.login_attempts, config.login_lockout_s),
+        sessions=SessionStore(config.session_idle_min * 60, clock),
+        throttle=LoginThrottle(
+            config.login_attempts, config.login_lockout_s, config.login_failures_per_min, clock
+        ),
+        failed_logins=FailedLogins(config.login_lockout_s, clock),
         audit=audit,
         bridge=bridge,
         websdk=websdk,
@@ -87,10 +101,13 @@ class BoxServer:
         config_path: Path,
         bridge: RunningBridge,
         websdk: WebSdkClient,
+        clock: Clock = time.monotonic,
     ) -> None:
         self.config = config
-        self.context = box_context(config, audit_path, config_path, bridge, websdk)
+        self.context = box_context(config, audit_path, config_path, bridge, websdk, clock)
         self._runner = web.AppRunner(box_app(self.context), access_log=None)
+        self._failed_logins = FailedLoginAudit(self.context)
+        self._auditing: asyncio.Task[None] | None = None
         self.host = config.listen
         self.port = config.port
 
@@ -109,9 +126,13 @@ class BoxServer:
         self.host, self.port = self._runner.addresses[0][:2]
         if not self.config.accounts_path.exists():
             log.warning("configuration box has no account yet: create one with `genetec-bridge box add-user`")
+        self._auditing = asyncio.create_task(self._failed_logins.every(AUDIT_ROUND_S))
         log.info("configuration box on %s", self.url)
 
     async def stop(self) -> None:
         await self._runner.cleanup()
+        if self._auditing is not None:
+            self._auditing.cancel()
+        await self._failed_logins.flush(everything=True)
         # Waits for work already at work (a snapshot ends within its capture timeouts).
         self.context.work.close()

@@ -1,9 +1,16 @@
-"""Browser sessions (in memory: a restart of the bridge logs everyone out) and login throttling."""
+"""Browser sessions (in memory: a restart of the bridge logs everyone out).
+
+A session is found by its token (the cookie, never shown); integrators see and end sessions by a
+separate public handle (`Session.handle`). Ending a user's sessions (account removed, role changed,
+password reset) takes effect at the next request: the middleware finds no session and sends the
+browser to the login page.
+"""
 
 import secrets
 import time
-from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from genetec_bridge.box.accounts import Role
 
@@ -12,18 +19,22 @@ from genetec_bridge.box.accounts import Role
 class Session:
     user: str
     role: Role
+    address: str
+    last_seen: float
+    opened_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-    last_seen: float = field(default_factory=time.monotonic)
+    handle: str = field(default_factory=lambda: secrets.token_urlsafe(9))
 
 
 class SessionStore:
-    def __init__(self, idle_s: float) -> None:
+    def __init__(self, idle_s: float, clock: Callable[[], float] = time.monotonic) -> None:
         self._idle_s = idle_s
+        self._clock = clock
         self._sessions: dict[str, Session] = {}
 
-    def open(self, user: str, role: Role) -> tuple[str, Session]:
+    def open(self, user: str, role: Role, address: str) -> tuple[str, Session]:
         token = secrets.token_urlsafe(32)
-        session = Session(user, role)
+        session = Session(user, role, address, self._clock())
         self._sessions[token] = session
         return token, session
 
@@ -32,38 +43,35 @@ class SessionStore:
         if not token:
             return None
         session = self._sessions.get(token)
-        now = time.monotonic()
+        now = self._clock()
         if session is None or now - session.last_seen > self._idle_s:
             self._sessions.pop(token, None)
             return None
         session.last_seen = now
         return session
 
+    def live(self) -> list[Session]:
+        """Every live session, oldest first (expired ones are forgotten here)."""
+        now = self._clock()
+        for token in [t for t, s in self._sessions.items() if now - s.last_seen > self._idle_s]:
+            del self._sessions[token]
+        return sorted(self._sessions.values(), key=lambda s: s.opened_at)
+
+    def idle_s(self, session: Session) -> float:
+        return self._clock() - session.last_seen
+
+    def end(self, handle: str) -> Session | None:
+        """Ends the session whose public handle is `handle`; returns it, or None when there is none."""
+        token = next((t for t, s in self._sessions.items() if s.handle == handle), None)
+        return self._sessions.pop(token) if token else None
+
+    def end_user(self, user: str, keep: str | None = None) -> int:
+        """Ends every session of `user` but the one of token `keep`; returns how many ended."""
+        ended = [t for t, s in self._sessions.items() if s.user == user and t != keep]
+        for token in ended:
+            del self._sessions[token]
+        return len(ended)
+
     def close(self, token: str | None) -> None:
         if token:
             self._sessions.pop(token, None)
-
-
-class LoginThrottle:
-    """At most `attempts` failures per (account, address) within `lockout_s`; then refused until they age."""
-
-    def __init__(self, attempts: int, lockout_s: float) -> None:
-        self._attempts = attempts
-        self._lockout_s = lockout_s
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-
-    def retry_after(self, user: str, address: str) -> float:
-        """Seconds before another attempt is allowed; 0 when allowed now."""
-        failures = self._failures[(user, address)]
-        now = time.monotonic()
-        while failures and now - failures[0] > self._lockout_s:
-            failures.popleft()
-        if len(failures) < self._attempts:
-            return 0.0
-        return self._lockout_s - (now - failures[0])
-
-    def failed(self, user: str, address: str) -> None:
-        self._failures[(user, address)].append(time.monotonic())
-
-    def succeeded(self, user: str, address: str) -> None:
-        self._failures.pop((user, address), None)

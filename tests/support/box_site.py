@@ -6,6 +6,7 @@ import asyncio
 import os
 import re
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ import httpx
 
 from analytics.frame_tracks import FrameTracks
 from genetec_bridge.box.accounts import AccountStore, Role
+from genetec_bridge.box.login_throttle import Clock
 from genetec_bridge.box.server import BoxServer
 from genetec_bridge.config.changes import changed_cameras
 from genetec_bridge.config.site import SiteConfig, load_site_config
@@ -107,13 +109,13 @@ versions_dir = "box/versions"
 
 @asynccontextmanager
 async def running_box(
-    path: Path, websdk: WebSdkClient | None = None
+    path: Path, websdk: WebSdkClient | None = None, clock: Clock = time.monotonic
 ) -> AsyncIterator[tuple[BoxServer, StandInBridge]]:
     site = load_site_config(path)
     bridge = StandInBridge(site, TrustService(site))
     # By default nothing listens on port 9: the cameras page shows Security Center unreachable, at once.
     websdk = websdk or WebSdkClient("http://127.0.0.1:9/WebSdk", "nobody", "none", timeout=2)
-    server = BoxServer(site.box, site.audit.path, path, bridge, websdk)
+    server = BoxServer(site.box, site.audit.path, path, bridge, websdk, clock)
     await server.start()
     try:
         yield server, bridge
@@ -124,12 +126,14 @@ async def running_box(
 
 
 @contextmanager
-def box_in_background(path: Path, websdk: WebSdkClient | None = None) -> Iterator[tuple[str, StandInBridge]]:
+def box_in_background(
+    path: Path, websdk: WebSdkClient | None = None, clock: Clock = time.monotonic
+) -> Iterator[tuple[str, StandInBridge]]:
     """The box served from its own event loop in a thread, while Playwright drives this one."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
-    box = running_box(path, websdk)
+    box = running_box(path, websdk, clock)
     server, bridge = asyncio.run_coroutine_threadsafe(box.__aenter__(), loop).result(30)
     try:
         yield server.url.rstrip("/"), bridge

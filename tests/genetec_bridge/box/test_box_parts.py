@@ -11,10 +11,11 @@ import tomlkit
 from pydantic import ValidationError
 
 from analytics.skills.registry import SKILL_TYPES
-from genetec_bridge.box.accounts import AccountError, AccountStore, Role
+from genetec_bridge.box.accounts import ACCOUNT_ERRORS, AccountError, AccountStore, Role
 from genetec_bridge.box.config import BoxConfig
 from genetec_bridge.box.i18n import LANGUAGES, MESSAGES
 from genetec_bridge.box.pages.review import REASON_MESSAGES
+from genetec_bridge.box.pages.users import DONE, ROLE_LABELS
 from genetec_bridge.box.skill_forms import skill_forms
 from genetec_bridge.box.toml_merge import merge
 from genetec_bridge.box.versions import VersionStore
@@ -35,6 +36,8 @@ def test_every_message_is_in_french_and_english_and_every_key_used_exists() -> N
         used |= set(re.findall(r"t\('([\w.]+)'", template.read_text()))
     used |= {f"editor.{key}" for key in re.findall(r'\bt\("(\w+)"', SCRIPT.read_text())}
     used |= set(REASON_MESSAGES.values())  # the review page's reason labels, one per FalseReason
+    used |= set(DONE.values()) | set(ROLE_LABELS.values())  # the users page's notices and role names
+    used |= {f"account_error.{code}" for code in ACCOUNT_ERRORS}  # account refusals, in the reader's language
     assert used and used <= set(MESSAGES), used - set(MESSAGES)
 
 

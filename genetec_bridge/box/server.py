@@ -14,6 +14,7 @@ from genetec_bridge.box.accounts import AccountStore
 from genetec_bridge.box.camera_names import CameraNames
 from genetec_bridge.box.config import BoxConfig
 from genetec_bridge.box.context import CONTEXT, BoxContext, RunningBridge
+from genetec_bridge.box.error_pages import error_pages
 from genetec_bridge.box.security import Handler, security_middleware
 from genetec_bridge.box.sessions import LoginThrottle, SessionStore
 from genetec_bridge.box.site_file import SiteFile
@@ -52,7 +53,10 @@ async def busy_middleware(request: web.Request, handler: Handler) -> web.StreamR
 
 
 def box_app(context: BoxContext) -> web.Application:
-    app = web.Application(middlewares=[security_middleware, busy_middleware], client_max_size=2 * 1024 * 1024)
+    # Outermost: the refusals of the others become pages in the reader's language.
+    app = web.Application(
+        middlewares=[error_pages, security_middleware, busy_middleware], client_max_size=2 * 1024 * 1024
+    )
     app[CONTEXT] = context
     for module in PAGE_MODULES:
         importlib.import_module(module).register(app)

@@ -5,15 +5,16 @@ keeping (which key of the file, which value), is folded under the message.
 
 A handler refuses with `PageError` (a message key of genetec_bridge.box.i18n and its values); an
 aiohttp HTTP error, a plain-text refusal of the middlewares behind this one (role, form token, busy)
-and an unexpected exception get the message of their status."""
+and an unexpected exception get the message of their status; the security middleware's refusals of
+pages arrive as PageError."""
 
 import logging
-from collections.abc import Sequence
 
 from aiohttp import web
 
 from analytics.config.loader import ConfigError
 from genetec_bridge.box.i18n import language, translator
+from genetec_bridge.box.page_error import PageError
 from genetec_bridge.box.rendering import render
 from genetec_bridge.box.security import SECURITY_HEADERS, Handler
 
@@ -32,25 +33,6 @@ STATUS_MESSAGES = {
 DEFAULT_RETRY_S = "2"
 # Kept from the refused response: how long to wait before trying again.
 KEPT_HEADERS = ("Retry-After",)
-
-
-class PageError(Exception):
-    """A refusal the page explains: `key` names its message, `link` (address, message key) the way on."""
-
-    def __init__(
-        self,
-        status: int,
-        key: str,
-        link: tuple[str, str] | None = None,
-        details: Sequence[str] = (),
-        **values: object,
-    ) -> None:
-        super().__init__(key)
-        self.status = status
-        self.key = key
-        self.link = link
-        self.details = list(details)
-        self.values = values
 
 
 def problem_lines(error: ConfigError) -> list[str]:
@@ -108,6 +90,6 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
         return _page(request, PageError(500, "error.internal"), {})
     if response.status < 400 or response.content_type != "text/plain":
         return response
-    # A refusal written for machines by a middleware behind this one (role, form token, busy).
+    # A refusal written for machines by a middleware behind this one (busy).
     kept = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
     return _page(request, _of_status(response.status, None, kept), kept)

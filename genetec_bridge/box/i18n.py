@@ -58,8 +58,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "review.asks_live": {
         "en": "The site file asks for live: in shadow until a named person promotes it here (through the"
         " gate, or with a written reason).",
-        "fr": "Le fichier du site demande le mode live : en shadow jusqu'à ce qu'une personne nommée le mette"
-        " en service ici (par la porte, ou avec une raison écrite).",
+        "fr": "Le fichier du site demande la mise en service : en observation jusqu'à ce qu'une personne"
+        " nommée la décide ici (par la porte, ou avec une raison écrite).",
     },
     "field.live_decided_by": {"en": "Live decided by (name)", "fr": "Mise en service décidée par (nom)"},
     "field.live_reason": {
@@ -486,7 +486,7 @@ MESSAGES.update(
         "field.interval_s": {"en": "Count interval (s)", "fr": "Intervalle de comptage (s)"},
         "field.mode": {
             "en": "First mode (shadow: kept for review; live: raised)",
-            "fr": "Mode de départ (shadow : gardé pour revue ; live : déclenché)",
+            "fr": "Mode de départ (observation : gardé pour revue ; en service : déclenché)",
         },
         "field.custom_event_id": {"en": "Custom event id", "fr": "Identifiant de l'événement personnalisé"},
         "field.custom_event_name": {"en": "Custom event name", "fr": "Nom de l'événement personnalisé"},

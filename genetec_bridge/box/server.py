@@ -15,6 +15,7 @@ from genetec_bridge.box.camera_names import CameraNames
 from genetec_bridge.box.config import BoxConfig
 from genetec_bridge.box.context import CONTEXT, BoxContext, RunningBridge
 from genetec_bridge.box.error_pages import error_pages
+from genetec_bridge.box.i18n import language, translator
 from genetec_bridge.box.security import Handler, security_middleware
 from genetec_bridge.box.sessions import LoginThrottle, SessionStore
 from genetec_bridge.box.site_file import SiteFile
@@ -48,7 +49,10 @@ async def busy_middleware(request: web.Request, handler: Handler) -> web.StreamR
     except BoxBusy as busy:
         headers = {"Retry-After": str(busy.retry_after_s)}
         if request.path.startswith("/api/"):
-            return web.json_response({"error": str(busy)}, status=busy.status, headers=headers)
+            message = translator(language(request))("error.busy", seconds=busy.retry_after_s)
+            return web.json_response(
+                {"error": str(busy), "message": message}, status=busy.status, headers=headers
+            )
         return web.Response(status=busy.status, text=str(busy), headers=headers)
 
 

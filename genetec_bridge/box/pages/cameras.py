@@ -17,8 +17,9 @@ from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.camera_health import Badge, badge_text, camera_badge
 from genetec_bridge.box.camera_names import camera_name
 from genetec_bridge.box.context import CONTEXT
-from genetec_bridge.box.error_pages import PageError, problem_lines
+from genetec_bridge.box.error_pages import problem_lines
 from genetec_bridge.box.i18n import language, translator
+from genetec_bridge.box.page_error import PageError
 from genetec_bridge.box.rendering import render
 from genetec_bridge.box.security import SESSION_KEY, requires
 from genetec_bridge.box.site_file import SiteFile

@@ -73,7 +73,11 @@ async def editor_page(request: web.Request) -> web.Response:
         "alarms": await _alarms(request),
         "can_edit": session.role.allows(Role.INTEGRATOR),
         "user": session.user,
-        "messages": catalogue(language(request), "editor.") | catalogue(language(request), "field."),
+        "messages": {
+            key: text
+            for prefix in ("editor.", "field.", "label.")
+            for key, text in catalogue(language(request), prefix).items()
+        },
     }
     return render(
         request, "editor.html", camera_id=camera_id, camera=draft.camera, data=data, timezones=TIMEZONES

@@ -11,8 +11,9 @@ from aiohttp import web
 from analytics.config.loader import ConfigError
 from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.context import CONTEXT
-from genetec_bridge.box.error_pages import PageError, problem_lines
+from genetec_bridge.box.error_pages import problem_lines
 from genetec_bridge.box.i18n import language, translator
+from genetec_bridge.box.page_error import PageError
 from genetec_bridge.box.pages.cameras import pending
 from genetec_bridge.box.pages.editor import run_site
 from genetec_bridge.box.rendering import render

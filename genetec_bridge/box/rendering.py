@@ -21,9 +21,11 @@ def render(request: web.Request, template: str, status: int = 200, **values: Any
     """A page of the box in the reader's language, with the session (if any) and its CSRF token."""
     lang = language(request)
     session = request.get(SESSION_KEY)
+    t = translator(lang)
     html = _templates.get_template(template).render(
         lang=lang,
-        t=translator(lang),
+        t=t,
+        session_role=t(f"role.{session.role.value}") if session else "",
         number=partial(number, lang),
         percent=partial(percent, lang),
         session=session,

@@ -18,6 +18,8 @@
   // A value a form offers (a skill kind, an object class, an option) in the reader's language; the
   // config value is what is saved.
   const valueLabel = (group, value) => data.messages[`label.${group}.${value}`] || value;
+  // A number shown (not typed) in the page's language: 0,35 in French.
+  const localNumber = (value) => (typeof value === "number" ? value.toLocaleString(document.documentElement.lang) : value);
   // A parameter's label in the reader's language, its config key in small print (what the file says).
   const fieldLabel = (descriptor) => {
     const text = data.messages["field." + descriptor.name];
@@ -437,7 +439,7 @@
     if (descriptor.ge !== undefined) input.min = descriptor.ge;
     if (descriptor.gt !== undefined) input.min = descriptor.gt;
     if (descriptor.le !== undefined) input.max = descriptor.le;
-    if (descriptor.default !== null && descriptor.default !== undefined) input.placeholder = `${t("default")}: ${descriptor.default}`;
+    if (descriptor.default !== null && descriptor.default !== undefined) input.placeholder = `${t("default")}: ${localNumber(descriptor.default)}`;
     input.value = object[descriptor.name] ?? "";
     input.disabled = !canEdit;
     input.addEventListener("change", changed(() => setOrDelete(object, descriptor.name, input.value === "" ? undefined : Number(input.value))));

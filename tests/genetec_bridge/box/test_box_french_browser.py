@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 
+from genetec_bridge.box.accounts import AccountStore, Role
 from genetec_bridge.box.i18n import MESSAGES
+from genetec_bridge.config.site import load_site_config
 from genetec_bridge.trust.verdicts import Verdict
 from tests.support.box_site import PASSWORDS, box_in_background, write_box_site
 from tests.support.browser import shot
@@ -20,6 +22,8 @@ pytestmark = pytest.mark.integration
 
 CAMERA = "00000001-0000-babe-0000-00408ca1eb95"
 VIEWPORT = {"width": 1366, "height": 768}
+# A long account name: the header must keep to one line with it too.
+LONG_NAME, LONG_PASSWORD = "commissioning-integrator-2", "a-long-enough-password-for-the-header"
 # Names that are the same in every language.
 PROPER_NAMES = ("Security Center", "Security Desk", "Media Gateway", "NGSI-LD", "DATEX II", "Cerema", "CSV")
 # Visible words plus the words a person reads without them being text: placeholders, labels, options.
@@ -136,10 +140,16 @@ def test_every_page_in_french_shows_no_english_word_of_the_box(tmp_path: Path, b
 
 
 def test_the_header_keeps_to_one_line_in_french_at_1366(tmp_path: Path, browser: Browser) -> None:
-    with box_in_background(write_box_site(tmp_path)) as (url, _):
+    path = write_box_site(tmp_path)
+    AccountStore(load_site_config(path).box.accounts_path).add(LONG_NAME, Role.INTEGRATOR, LONG_PASSWORD)
+    with box_in_background(path) as (url, _):
         page = browser.new_page(viewport=VIEWPORT)
         _in_french(page, url)
-        _log_in(page, url, "ines")
+        page.goto(f"{url}/login")
+        page.fill("#user", LONG_NAME)
+        page.fill("#password", LONG_PASSWORD)
+        page.click("button[type=submit]")
+        expect(page.locator(".who")).to_have_attribute("title", re.compile(LONG_NAME))
         for address in ("/cameras", "/review"):
             page.goto(f"{url}{address}")
             boxes = page.locator("header.top > *:not(.skip), header.top nav a").evaluate_all(

@@ -92,4 +92,5 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
         return response
     # A refusal written for machines by a middleware behind this one (busy).
     kept = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
-    return _page(request, _of_status(response.status, None, kept), kept)
+    detail = response.text if isinstance(response, web.Response) else None
+    return _page(request, _of_status(response.status, detail, kept), kept)

@@ -3,10 +3,10 @@ page scripts read) becomes a page of the box in the reader's language, with a wa
 status line, a traceback or a path of the server. The technical detail, when there is one worth
 keeping (which key of the file, which value), is folded under the message.
 
-A handler refuses with `PageError` (a message key of genetec_bridge.box.i18n and its values); an
-aiohttp HTTP error, a plain-text refusal of the middlewares behind this one (role, form token, busy)
-and an unexpected exception get the message of their status; the security middleware's refusals of
-pages arrive as PageError."""
+A handler, and the security middleware for a page (role, form token, session), refuses with
+`PageError` (a message key of genetec_bridge.box.i18n and its values); an aiohttp HTTP error, the
+busy middleware's plain-text refusal and an unexpected exception (logged) get the message of their
+status, the handler's own text folded under it."""
 
 import logging
 

@@ -1,5 +1,8 @@
 """The box's words in English and French. Pages call `t(key)`; the editor script gets the
-`editor.*` keys as JSON. A key missing in one language is a test failure, not an English fallback."""
+`editor.*`, `field.*` and `label.*` keys as JSON. A key missing in one language is a test failure,
+not an English fallback. The values a form offers (skill kinds, object classes, options) are shown by
+their `label.*` words and saved as the config values; numbers are shown in the language's format
+(`number`, `percent`: 1 234,5 and 12,5 % in French); the review keys of both languages work."""
 
 from collections.abc import Callable
 

@@ -4,8 +4,9 @@ Each handler says the least role it needs (`requires(Role.X)`) or that it is `pu
 without a live session gets 401 (a page: a redirect to the login form); a role too low gets 403;
 a state-changing request without the session's CSRF token (header X-CSRF-Token or form field
 csrf_token) gets 403. The API's refusals say why twice: `error` for scripts, `message` in the
-person's language; a page's refusal is a page (genetec_bridge.box.error_pages). Pages also carry headers that keep them out of frames and caches, and a
-content security policy that lets nothing but the box's own files run.
+person's language; a page's refusal is a page (genetec_bridge.box.error_pages). Pages also carry
+headers that keep them out of frames and caches, and a content security policy that lets nothing but
+the box's own files run.
 """
 
 import hmac

@@ -2,9 +2,9 @@
 drawn over a fresh snapshot of the camera: no image of the event is stored) and where to find it in
 Security Desk (by Security Center's name of the camera, the site file's beside it); a verdict is one
 key press. Below, per skill and camera, the figures and the promotion gate: "Go live" when the gate is
-open, else only with a written reason (integrators, audited). Keys, modes, classes and figures are
-in the reader's language; the verdict keys of both languages work (t/f/c and v/f/?). A skill the site file asks to be live
-without a named decision waits here in shadow, and says so."""
+open, else only with a written reason (integrators, audited). A skill the site file asks to be live
+without a named decision waits here in shadow, and says so. Keys, modes, classes and figures are in
+the reader's language; the verdict keys of both languages work (t/f/c and v/f/?)."""
 
 from datetime import datetime
 from functools import partial
@@ -23,7 +23,7 @@ from genetec_bridge.trust.service import TrustError, TrustService
 from genetec_bridge.trust.verdicts import FalseReason, Verdict, VerdictRecord
 
 # The reason keys after `f`, in the order the review queue offers them, with each label's message key.
-REASON_KEYS = {str(number): reason for number, reason in enumerate(FalseReason, start=1)}
+REASON_KEYS = {str(n): reason for n, reason in enumerate(FalseReason, start=1)}
 REASON_MESSAGES = {reason: f"review.reason.{reason.value}" for reason in FalseReason}
 
 

@@ -32,7 +32,7 @@ SOAK_ARGS ?=
 # (`make test` runs it with a 10-s one); OUTAGE_S=... to choose.
 OUTAGE_S ?= 600
 
-.PHONY: install test demo bench lint schemas privacy-docs triton-venv clean delivery-faults soak
+.PHONY: install test demo bench lint schemas privacy-docs triton-venv clean delivery-faults soak screenshots
 
 install: $(VENV)/.installed var/.apt-installed $(MODEL) $(TRITON_VENV)/.installed
 
@@ -105,6 +105,10 @@ bench: install
 
 soak: install
 	$(VENV)/bin/genetec-lab soak --assets "$(GENETEC_ANALYTICS_ASSETS)" $(SOAK_ARGS)
+
+# Every page of the configuration box in English and French at 1366x768, into fixtures/box-screenshots/.
+screenshots: install
+	$(VENV)/bin/genetec-lab box-screenshots
 
 clean:
 	rm -rf $(VENV) var

@@ -1,5 +1,8 @@
 """The box's words in English and French. Pages call `t(key)`; the editor script gets the
-`editor.*` keys as JSON. A key missing in one language is a test failure, not an English fallback."""
+`editor.*`, `field.*` and `label.*` keys as JSON. A key missing in one language is a test failure,
+not an English fallback. The values a form offers (skill kinds, object classes, options) are shown by
+their `label.*` words and saved as the config values; numbers are shown in the language's format
+(`number`, `percent`: 1 234,5 and 12,5 % in French); the review keys of both languages work."""
 
 from collections.abc import Callable
 
@@ -58,8 +61,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "review.asks_live": {
         "en": "The site file asks for live: in shadow until a named person promotes it here (through the"
         " gate, or with a written reason).",
-        "fr": "Le fichier du site demande le mode live : en shadow jusqu'à ce qu'une personne nommée le mette"
-        " en service ici (par la porte, ou avec une raison écrite).",
+        "fr": "Le fichier du site demande la mise en service : en observation jusqu'à ce qu'une personne"
+        " nommée la décide ici (par la porte, ou avec une raison écrite).",
     },
     "field.live_decided_by": {"en": "Live decided by (name)", "fr": "Mise en service décidée par (nom)"},
     "field.live_reason": {
@@ -547,7 +550,7 @@ MESSAGES.update(
         "field.interval_s": {"en": "Count interval (s)", "fr": "Intervalle de comptage (s)"},
         "field.mode": {
             "en": "First mode (shadow: kept for review; live: raised)",
-            "fr": "Mode de départ (shadow : gardé pour revue ; live : déclenché)",
+            "fr": "Mode de départ (observation : gardé pour revue ; en service : déclenché)",
         },
         "field.custom_event_id": {"en": "Custom event id", "fr": "Identifiant de l'événement personnalisé"},
         "field.custom_event_name": {"en": "Custom event name", "fr": "Nom de l'événement personnalisé"},
@@ -556,6 +559,125 @@ MESSAGES.update(
         "field.phases": {"en": "Phases sent", "fr": "Phases envoyées"},
     }
 )
+
+# Error pages, confirmations and the server's refusals: a person never reads a raw status or a path.
+MESSAGES.update(
+    {
+        "error.title": {"en": "Not done", "fr": "Non effectué"},
+        "error.back": {"en": "Back to the cameras", "fr": "Retour aux caméras"},
+        "error.detail": {"en": "Technical detail", "fr": "Détail technique"},
+        "error.bad_request": {
+            "en": "The request was not understood; go back and try again.",
+            "fr": "La demande n'a pas été comprise ; revenez en arrière et réessayez.",
+        },
+        "error.login_first": {
+            "en": "Your session ended: log in again.",
+            "fr": "Votre session a pris fin : reconnectez-vous.",
+        },
+        "error.not_found": {"en": "This page does not exist.", "fr": "Cette page n'existe pas."},
+        "error.method": {
+            "en": "This address cannot be used that way; use the page's buttons.",
+            "fr": "Cette adresse ne s'utilise pas ainsi ; utilisez les boutons de la page.",
+        },
+        "error.too_large": {"en": "What was sent is too large.", "fr": "L'envoi est trop volumineux."},
+        "error.busy": {
+            "en": "The box is busy; try again in {seconds} s.",
+            "fr": "Le boîtier est occupé ; réessayez dans {seconds} s.",
+        },
+        "error.internal": {
+            "en": "Something went wrong in the box; the bridge's log says what.",
+            "fr": "Un problème est survenu dans le boîtier ; le journal du bridge dit lequel.",
+        },
+        "error.unknown_camera": {
+            "en": "Security Center does not list this camera (any more).",
+            "fr": "Security Center ne liste pas (ou plus) cette caméra.",
+        },
+        "error.no_version": {"en": "There is no version {n}.", "fr": "Il n'y a pas de version {n}."},
+        "error.invalid_file": {
+            "en": "Not done: the site file would not be valid.",
+            "fr": "Non effectué : le fichier du site ne serait pas valide.",
+        },
+        "confirm.cancel": {"en": "Cancel", "fr": "Annuler"},
+        "cameras.add_title": {"en": "Analyse camera {camera}?", "fr": "Analyser la caméra {camera} ?"},
+        "cameras.add_explained": {
+            "en": "The box adds this camera to the site file (a new version), with no zone and no skill yet, and"
+            " opens it in the editor. Nothing is analysed until you apply.",
+            "fr": "Le boîtier ajoute cette caméra au fichier du site (une nouvelle version), sans zone ni"
+            " compétence pour l'instant, et l'ouvre dans l'éditeur. Rien n'est analysé avant d'appliquer.",
+        },
+        "cameras.already_analysed": {
+            "en": "Camera {camera} is already analysed: open it to edit it.",
+            "fr": "La caméra {camera} est déjà analysée : ouvrez-la pour la modifier.",
+        },
+        "cameras.open": {"en": "Open camera {camera}", "fr": "Ouvrir la caméra {camera}"},
+        "versions.rollback_title": {
+            "en": "Roll back to version {n}?",
+            "fr": "Revenir à la version {n} ?",
+        },
+        "versions.rollback_explained": {
+            "en": "The site file becomes version {n} again (with the passwords it holds now), saved as a new"
+            " version: nothing is lost, and rolling forward is another rollback. The running analysis keeps"
+            " its configuration until you apply.",
+            "fr": "Le fichier du site redevient la version {n} (avec les mots de passe qu'il contient"
+            " aujourd'hui), enregistrée comme une nouvelle version : rien n'est perdu, et revenir en avant"
+            " est un autre retour. L'analyse en cours garde sa configuration jusqu'à ce que vous appliquiez.",
+        },
+        "versions.pending": {
+            "en": "Next step: the saved file differs from the running analysis. Apply it to run it.",
+            "fr": "Étape suivante : le fichier enregistré diffère de l'analyse en cours. Appliquez-le pour"
+            " l'exécuter.",
+        },
+        "versions.applied": {
+            "en": "Applied: {cameras} camera(s) reconfigured.",
+            "fr": "Appliqué : {cameras} caméra(s) reconfigurée(s).",
+        },
+        "role.integrator": {"en": "integrator", "fr": "intégrateur"},
+        "role.reviewer": {"en": "reviewer", "fr": "vérificateur"},
+        "role.viewer": {"en": "viewer", "fr": "lecteur"},
+        "mode.shadow": {"en": "shadow", "fr": "observation"},
+        "mode.live": {"en": "live", "fr": "en service"},
+        "editor.delete_used": {
+            "en": "{shape} is used by {skills}. Delete it and these skills? (Undo brings them back.)",
+            "fr": "{shape} est utilisée par {skills}. La supprimer avec ces compétences ? (Annuler les ramène.)",
+        },
+    }
+)
+
+# The values a form offers (skill kinds, object classes, options), by group and config value; the
+# config value stays what is saved.
+MESSAGES.update(
+    {
+        "label.kind.loitering": {"en": "loitering", "fr": "maraudage"},
+        "label.kind.intrusion": {"en": "intrusion", "fr": "intrusion"},
+        "label.kind.parking": {"en": "parking", "fr": "stationnement"},
+        "label.kind.red_light": {"en": "red light", "fr": "feu rouge"},
+        "label.kind.lane_misuse": {"en": "lane misuse", "fr": "usage de voie interdit"},
+        "label.kind.counting": {"en": "counting", "fr": "comptage"},
+        "label.class.person": {"en": "person", "fr": "personne"},
+        "label.class.bicycle": {"en": "bicycle", "fr": "vélo"},
+        "label.class.car": {"en": "car", "fr": "voiture"},
+        "label.class.motorcycle": {"en": "motorcycle", "fr": "moto"},
+        "label.class.bus": {"en": "bus", "fr": "bus"},
+        "label.class.truck": {"en": "truck", "fr": "camion"},
+        "label.option.bottom_center": {"en": "bottom centre", "fr": "bas, au centre"},
+        "label.option.center": {"en": "centre", "fr": "centre"},
+        "label.option.shadow": {"en": "shadow", "fr": "observation"},
+        "label.option.live": {"en": "live", "fr": "en service"},
+        "label.option.start": {"en": "start", "fr": "début"},
+        "label.option.end": {"en": "end", "fr": "fin"},
+        "label.option.instant": {"en": "instant", "fr": "instant"},
+        "label.option.A->B": {"en": "A → B", "fr": "A → B"},
+        "label.option.B->A": {"en": "B → A", "fr": "B → A"},
+    }
+)
+
+# The review keys: each verdict's keys in each language (the first one shown on the buttons); the
+# other language's keys work too, so a reviewer's habit survives a change of language.
+VERDICT_KEYS: dict[str, dict[str, str]] = {
+    "true": {"en": "t", "fr": "v"},
+    "false": {"en": "f", "fr": "f"},
+    "cannot_tell": {"en": "c", "fr": "?"},
+}
 
 
 # Accounts and sessions managed in the box, and the login throttle.
@@ -676,3 +798,23 @@ def translator(lang: str) -> Callable[..., str]:
 
 def catalogue(lang: str, prefix: str) -> dict[str, str]:
     return {key: texts[lang] for key, texts in MESSAGES.items() if key.startswith(prefix)}
+
+
+# Thousands separator and decimal mark per language: French writes 1 234,5 (a narrow no-break space)
+# and 12,5 % (the same space before the sign).
+_SEPARATORS = {"en": (",", "."), "fr": ("\u202f", ",")}
+_PERCENT_SIGN = {"en": "%", "fr": "\u202f%"}
+
+
+def number(lang: str, value: float | int | None, digits: int = 0) -> str:
+    """`value` with `digits` decimals in the language's format; a dash when there is none."""
+    if value is None:
+        return "–"
+    thousands, decimal = _SEPARATORS[lang]
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+
+
+def percent(lang: str, share: float | None, digits: int = 1) -> str:
+    """A share (0..1) as a percentage in the language's format; a dash when there is none."""
+    return "–" if share is None else number(lang, share * 100, digits) + _PERCENT_SIGN[lang]

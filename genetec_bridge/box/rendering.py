@@ -1,11 +1,13 @@
-"""Pages of the box: Jinja2 templates (autoescaped) around one shared layout."""
+"""Pages of the box: Jinja2 templates (autoescaped) around one shared layout, in the reader's language:
+`t(key)` for words, `number(value, digits)` and `percent(share)` for figures in the language's format."""
 
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from genetec_bridge.box.i18n import language, translator
+from genetec_bridge.box.i18n import language, number, percent, translator
 from genetec_bridge.box.security import SESSION_KEY
 
 _templates = Environment(
@@ -19,9 +21,13 @@ def render(request: web.Request, template: str, status: int = 200, **values: Any
     """A page of the box in the reader's language, with the session (if any) and its CSRF token."""
     lang = language(request)
     session = request.get(SESSION_KEY)
+    t = translator(lang)
     html = _templates.get_template(template).render(
         lang=lang,
-        t=translator(lang),
+        t=t,
+        session_role=t(f"role.{session.role.value}") if session else "",
+        number=partial(number, lang),
+        percent=partial(percent, lang),
         session=session,
         csrf=session.csrf if session else "",
         path=request.path,

@@ -16,6 +16,8 @@ from genetec_bridge.box.accounts import AccountStore
 from genetec_bridge.box.camera_names import CameraNames
 from genetec_bridge.box.config import BoxConfig
 from genetec_bridge.box.context import CONTEXT, BoxContext, RunningBridge
+from genetec_bridge.box.error_pages import error_pages
+from genetec_bridge.box.i18n import language, translator
 from genetec_bridge.box.login_throttle import Clock, FailedLogins, LoginThrottle
 from genetec_bridge.box.pages.login import AUDIT_ROUND_S, FailedLoginAudit
 from genetec_bridge.box.security import Handler, security_middleware
@@ -52,12 +54,18 @@ async def busy_middleware(request: web.Request, handler: Handler) -> web.StreamR
     except BoxBusy as busy:
         headers = {"Retry-After": str(busy.retry_after_s)}
         if request.path.startswith("/api/"):
-            return web.json_response({"error": str(busy)}, status=busy.status, headers=headers)
+            message = translator(language(request))("error.busy", seconds=busy.retry_after_s)
+            return web.json_response(
+                {"error": str(busy), "message": message}, status=busy.status, headers=headers
+            )
         return web.Response(status=busy.status, text=str(busy), headers=headers)
 
 
 def box_app(context: BoxContext) -> web.Application:
-    app = web.Application(middlewares=[security_middleware, busy_middleware], client_max_size=2 * 1024 * 1024)
+    # Outermost: the refusals of the others become pages in the reader's language.
+    app = web.Application(
+        middlewares=[error_pages, security_middleware, busy_middleware], client_max_size=2 * 1024 * 1024
+    )
     app[CONTEXT] = context
     for module in PAGE_MODULES:
         importlib.import_module(module).register(app)

@@ -15,13 +15,14 @@ COMMAND_MODULES: tuple[str, ...] = (
     "genetec_bridge.lab.triton.command",
     "genetec_bridge.lab.soak",
     "genetec_bridge.lab.bridge_scale",
+    "genetec_bridge.lab.box_screenshots_command",
 )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     return run_commands(
         "genetec-lab",
-        "Lab: fake Web SDK, Triton server, demo, benchmark and soak (tests and demos only).",
+        "Lab: fake Web SDK, Triton server, demo, benchmark, soak and the box's screenshots (tests and demos only).",
         COMMAND_MODULES,
         argv,
     )

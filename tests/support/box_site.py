@@ -1,31 +1,18 @@
-"""The configuration box on a copy of the example site file, run on a real local socket, in front of
-a stand-in for the running bridge (its configuration, a status, tracks and analysed pictures the test sets (empty by default), apply recorded (the trust loop taking the new skills as the bridge's does), and a trust loop
-on the file's own trust store)."""
+"""The configuration box of the tests: the lab's (genetec_bridge.lab.box_site: the example site file in
+front of a stand-in bridge, on a real local socket) with the tests' accounts, and logging in."""
 
-import asyncio
-import os
 import re
-import threading
-import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
-from analytics.frame_tracks import FrameTracks
 from genetec_bridge.box.accounts import AccountStore, Role
-from genetec_bridge.box.login_throttle import Clock
-from genetec_bridge.box.server import BoxServer
-from genetec_bridge.config.changes import changed_cameras
-from genetec_bridge.config.site import SiteConfig, load_site_config
-from genetec_bridge.health.status import BridgeStatus
-from genetec_bridge.link.analysed_pictures import AnalysedPicture
-from genetec_bridge.trust.service import TrustService
-from genetec_bridge.websdk.client import WebSdkClient
-from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
+from genetec_bridge.config.site import load_site_config
+from genetec_bridge.lab.box_site import (  # noqa: F401 (the tests' box comes from here)
+    box_in_background,
+    running_box,
+    write_example_box_site,
+)
 
 PASSWORDS = {
     "ines": "integrator-password-1",
@@ -34,38 +21,6 @@ PASSWORDS = {
     "victor": "viewer-password-1",
 }
 ROLES = {"ines": Role.INTEGRATOR, "ivan": Role.INTEGRATOR, "rita": Role.REVIEWER, "victor": Role.VIEWER}
-
-
-@dataclass
-class StandInBridge:
-    site: SiteConfig
-    trust: TrustService
-    applied: list[list[str]] = field(default_factory=list)
-    tracks: dict[str, list[FrameTracks]] = field(default_factory=dict)
-    pictures: dict[str, AnalysedPicture] = field(default_factory=dict)
-    status: BridgeStatus = field(default_factory=BridgeStatus)
-
-    def history(self, camera_id: str, within: timedelta | None = None) -> list[FrameTracks]:
-        frames = self.tracks.get(camera_id, [])
-        if within is None or not frames or frames[-1].timestamp is None:
-            return frames
-        newest = frames[-1].timestamp
-        return [f for f in frames if f.timestamp is not None and f.timestamp >= newest - within]
-
-    def analysed_picture(self, camera_id: str) -> AnalysedPicture | None:
-        return self.pictures.get(camera_id)
-
-    def snapshot(self) -> BridgeStatus:
-        return self.status
-
-    async def apply(self, site: SiteConfig) -> list[str]:
-        changed = changed_cameras(self.site, site)
-        self.site = site
-        # As the bridge does: the trust loop takes the new skills and stores their first modes.
-        self.trust.take_skills(site)
-        self.trust.initialise_modes()
-        self.applied.append(changed)
-        return changed
 
 
 _accounts_text: str | None = None
@@ -83,65 +38,10 @@ def _accounts(path: Path) -> None:
     path.write_text(_accounts_text)
 
 
-def _own_stores(text: str) -> str:
-    """The example with its audit trail, statistics and trust stores beside the file (the test's)."""
-    text = edited(text, "[audit]\n", '[audit]\npath = "box/audit.jsonl"\n')
-    text = edited(text, '# store_path = "statistics.sqlite3"', 'store_path = "statistics.sqlite3"')
-    return edited(text, '# store_path = "trust.sqlite3"', 'store_path = "trust.sqlite3"')
-
-
 def write_box_site(directory: Path, box: str = "") -> Path:
-    os.environ.setdefault(PASSWORD_ENV, "example-password")
-    text = (
-        _own_stores(example_text())
-        + f"""
-[box]
-enabled = true
-port = 0
-accounts_path = "box/accounts.json"
-versions_dir = "box/versions"
-{box}"""
-    )
-    path = write_site(directory, text)
+    path = write_example_box_site(directory, box)
     _accounts(load_site_config(path).box.accounts_path)
     return path
-
-
-@asynccontextmanager
-async def running_box(
-    path: Path, websdk: WebSdkClient | None = None, clock: Clock = time.monotonic
-) -> AsyncIterator[tuple[BoxServer, StandInBridge]]:
-    site = load_site_config(path)
-    bridge = StandInBridge(site, TrustService(site))
-    # By default nothing listens on port 9: the cameras page shows Security Center unreachable, at once.
-    websdk = websdk or WebSdkClient("http://127.0.0.1:9/WebSdk", "nobody", "none", timeout=2)
-    server = BoxServer(site.box, site.audit.path, path, bridge, websdk, clock)
-    await server.start()
-    try:
-        yield server, bridge
-    finally:
-        await server.stop()
-        await websdk.aclose()
-        bridge.trust.close()
-
-
-@contextmanager
-def box_in_background(
-    path: Path, websdk: WebSdkClient | None = None, clock: Clock = time.monotonic
-) -> Iterator[tuple[str, StandInBridge]]:
-    """The box served from its own event loop in a thread, while Playwright drives this one."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    box = running_box(path, websdk, clock)
-    server, bridge = asyncio.run_coroutine_threadsafe(box.__aenter__(), loop).result(30)
-    try:
-        yield server.url.rstrip("/"), bridge
-    finally:
-        asyncio.run_coroutine_threadsafe(box.__aexit__(None, None, None), loop).result(30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
 
 
 async def login(client: httpx.AsyncClient, user: str, password: str | None = None) -> httpx.Response:

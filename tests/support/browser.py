@@ -7,17 +7,8 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from analytics.assets import REPO_ROOT
+from genetec_bridge.lab.box_screenshots import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = REPO_ROOT / "var/test-artifacts/box"
 
 

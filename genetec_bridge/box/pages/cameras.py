@@ -17,6 +17,9 @@ from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.camera_health import Badge, badge_text, camera_badge
 from genetec_bridge.box.camera_names import camera_name
 from genetec_bridge.box.context import CONTEXT
+from genetec_bridge.box.error_pages import problem_lines
+from genetec_bridge.box.i18n import language, translator
+from genetec_bridge.box.page_error import PageError
 from genetec_bridge.box.rendering import render
 from genetec_bridge.box.security import SESSION_KEY, requires
 from genetec_bridge.box.site_file import SiteFile
@@ -64,7 +67,7 @@ def analysed_fps(frames: Sequence[FrameTracks]) -> float | None:
     return round(len(recent) / RATE_WINDOW.total_seconds(), 1)
 
 
-def _pending(site_file: SiteFile, running: SiteConfig) -> bool:
+def pending(site_file: SiteFile, running: SiteConfig) -> bool:
     """The saved file's cameras or schedules differ from those running (not applied yet)."""
     try:
         saved = site_file.site()
@@ -94,33 +97,56 @@ async def cameras_page(request: web.Request) -> web.Response:
         row.badge = camera_badge(snapshot, camera.id, camera.fps, snapshot_age)
         if camera.id in status:
             row.frames_analysed = status[camera.id].frames_analysed
-    pending = await context.work.run(request[SESSION_KEY].user, _pending, context.site_file, running)
+    unapplied = await context.work.run(request[SESSION_KEY].user, pending, context.site_file, running)
     ordered = sorted(rows.values(), key=lambda r: (not r.configured, r.name.lower()))
     return render(
         request,
         "cameras.html",
         cameras=ordered,
         websdk_error=websdk_error,
-        pending=pending,
+        pending=unapplied,
         badge_text=badge_text,
     )
 
 
+def _in_file(site_file: SiteFile, camera_id: str) -> bool:
+    try:
+        site_file.draft(camera_id)
+    except KeyError:
+        return False
+    return True
+
+
 @requires(Role.INTEGRATOR)
 async def add_camera(request: web.Request) -> web.StreamResponse:
-    """Start analysing a Security Center camera: it is added to the file and opened in the editor."""
+    """Start analysing a Security Center camera, once confirmed: it is added to the file and opened in
+    the editor. A camera already analysed (a second click) is said so, with the way to its editor."""
     context = request.app[CONTEXT]
     camera_id = request.match_info["camera"]
     known, _ = await security_center_cameras(request)
     info = next((c for c in known if c.guid == camera_id.lower()), None)
     if info is None:
-        raise web.HTTPNotFound(text=f"camera {camera_id} is not in Security Center's list")
+        raise PageError(404, "error.unknown_camera")
+    editor = f"/cameras/{info.guid}"
+    user = request[SESSION_KEY].user
+    if await context.work.run(user, _in_file, context.site_file, info.guid):
+        raise PageError(409, "cameras.already_analysed", link=(editor, "cameras.open"), camera=info.name)
+    if (await request.post()).get("confirmed") != "yes":
+        t = translator(language(request))
+        return render(
+            request,
+            "confirm.html",
+            title=t("cameras.add_title", camera=info.name),
+            explained=t("cameras.add_explained"),
+            action=request.path,
+            confirm_label=t("cameras.add"),
+            cancel="/cameras",
+        )
     try:
-        user = request[SESSION_KEY].user
         await context.work.run(user, context.site_file.add_camera, user, info.guid, info.name)
     except ConfigError as error:
-        return web.Response(status=422, text=str(error))
-    raise web.HTTPSeeOther(f"/cameras/{info.guid}")
+        raise PageError(422, "error.invalid_file", details=problem_lines(error)) from None
+    raise web.HTTPSeeOther(editor)
 
 
 def register(app: web.Application) -> None:

@@ -34,6 +34,7 @@ from genetec_bridge.box.site_file import CameraDraft, CopyPreview, EditConflict
 from genetec_bridge.box.skill_forms import skill_forms
 from genetec_bridge.box.snapshot import SnapshotError, snapshot_jpeg
 from genetec_bridge.config.changes import restart_needed
+from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.websdk.errors import WebSdkError
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,11 @@ async def editor_page(request: web.Request) -> web.Response:
         ],
         "can_edit": session.role.allows(Role.INTEGRATOR),
         "user": session.user,
-        "messages": catalogue(language(request), "editor.") | catalogue(language(request), "field."),
+        "messages": {
+            key: text
+            for prefix in ("editor.", "field.", "label.")
+            for key, text in catalogue(language(request), prefix).items()
+        },
     }
     return render(
         request, "editor.html", camera_id=camera_id, camera=draft.camera, data=data, timezones=TIMEZONES
@@ -227,12 +232,19 @@ async def apply(request: web.Request) -> web.Response:
                 {"error": "not_shown", "message": "the saved file holds another version of this camera"},
                 status=409,
             )
+    changed, restart = await run_site(request, site)
+    return web.json_response({"changed": changed, "restart_needed": restart})
+
+
+async def run_site(request: web.Request, site: SiteConfig) -> tuple[list[str], list[str]]:
+    """Apply `site` to the running bridge, audited: the cameras changed, the sections needing a restart."""
+    context = request.app[CONTEXT]
     restart = restart_needed(context.bridge.site, site)
     changed = await context.bridge.apply(site)
     context.audit.append(
         request[SESSION_KEY].user, "config.apply", "site", {"cameras": changed, "restart_needed": restart}
     )
-    return web.json_response({"changed": changed, "restart_needed": restart})
+    return changed, restart
 
 
 def _copy_choice(body: Any) -> CopyChoice:

@@ -3,15 +3,18 @@ drawn over a fresh snapshot of the camera: no image of the event is stored) and 
 Security Desk (by Security Center's name of the camera, the site file's beside it); a verdict is one
 key press. Below, per skill and camera, the figures and the promotion gate: "Go live" when the gate is
 open, else only with a written reason (integrators, audited). A skill the site file asks to be live
-without a named decision waits here in shadow, and says so."""
+without a named decision waits here in shadow, and says so. Keys, modes, classes and figures are in
+the reader's language; the verdict keys of both languages work (t/f/c and v/f/?)."""
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 
 from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.context import CONTEXT
+from genetec_bridge.box.i18n import VERDICT_KEYS, language, number, percent, translator
 from genetec_bridge.box.rendering import render
 from genetec_bridge.box.security import SESSION_KEY, requires
 from genetec_bridge.trust.figures import SkillFigures
@@ -20,28 +23,34 @@ from genetec_bridge.trust.service import TrustError, TrustService
 from genetec_bridge.trust.verdicts import FalseReason, Verdict, VerdictRecord
 
 # The reason keys after `f`, in the order the review queue offers them, with each label's message key.
-REASON_KEYS = {str(number): reason for number, reason in enumerate(FalseReason, start=1)}
+REASON_KEYS = {str(n): reason for n, reason in enumerate(FalseReason, start=1)}
 REASON_MESSAGES = {reason: f"review.reason.{reason.value}" for reason in FalseReason}
 
 
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1%}"
+def verdict_keys(lang: str) -> dict[str, list[str]]:
+    """Each verdict's keys, the page language's first (the one shown); the other language's work too."""
+    return {
+        verdict: sorted(set(keys.values()), key=lambda key: key != keys[lang])
+        for verdict, keys in VERDICT_KEYS.items()
+    }
 
 
-def figures_row(figures: SkillFigures) -> dict[str, Any]:
+def figures_row(figures: SkillFigures, lang: str) -> dict[str, Any]:
     """One skill on one camera as the page shows it (the same strings in the page and after a verdict)."""
     tally, rate = figures.tally, figures.gate.rate
+    share = partial(percent, lang)
     return {
         "key": f"{figures.camera_id}/{figures.skill}",
         "camera_id": figures.camera_id,
         "camera": figures.camera_name or figures.camera_id,
         "skill": figures.skill,
         "mode": figures.mode,
-        "alerts": str(tally.alerts),
-        "verdicts": f"{tally.true} / {tally.false} / {tally.cannot_tell}",
-        "rate": _percent(rate.rate),
-        "upper": _percent(rate.exact_upper) if rate.judged else "–",
-        "wilson": f"{_percent(rate.wilson_low)} – {_percent(rate.wilson_high)}" if rate.judged else "–",
+        "mode_label": translator(lang)(f"mode.{figures.mode}"),
+        "alerts": number(lang, tally.alerts),
+        "verdicts": " / ".join(number(lang, n) for n in (tally.true, tally.false, tally.cannot_tell)),
+        "rate": share(rate.rate),
+        "upper": share(rate.exact_upper) if rate.judged else "–",
+        "wilson": f"{share(rate.wilson_low)} – {share(rate.wilson_high)}" if rate.judged else "–",
         "gate_open": figures.gate.offered,
         "needed": figures.gate.true_verdicts_needed,
         "degraded": figures.watch.degraded,
@@ -52,17 +61,18 @@ def _time(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _item(item: ReviewItem) -> dict[str, Any]:
+def _item(item: ReviewItem, lang: str) -> dict[str, Any]:
     event, desk = item.event, item.security_desk
+    t = translator(lang)
     return {
         "event_id": item.event_id,
         "camera_id": item.camera_id,
         "camera": desk.camera_name or item.camera_id,
         "skill": item.skill,
-        "mode": item.mode,
+        "mode": t(f"mode.{item.mode}"),
         "kind": event.kind,
         "place": event.zone or event.line or "",
-        "class": event.class_name,
+        "class": t(f"label.class.{event.class_name}"),
         "dwell_s": event.evidence.dwell_s,
         "threshold_s": event.evidence.threshold_s,
         "direction": event.evidence.direction,
@@ -77,12 +87,12 @@ def _item(item: ReviewItem) -> dict[str, Any]:
     }
 
 
-def _queue_and_figures(trust: TrustService) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _queue_and_figures(trust: TrustService, lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     figures = [
-        figures_row(f) | {"asks_live": f.mode == "shadow" and trust.asks_for_live(f.camera_id, f.skill)}
+        figures_row(f, lang) | {"asks_live": f.mode == "shadow" and trust.asks_for_live(f.camera_id, f.skill)}
         for f in trust.figures()
     ]
-    return [_item(item) for item in trust.review_queue()], figures
+    return [_item(item, lang) for item in trust.review_queue()], figures
 
 
 async def _page(
@@ -91,7 +101,8 @@ async def _page(
     trust = request.app[CONTEXT].bridge.trust
     session = request[SESSION_KEY]
     role = session.role
-    items, figures = await request.app[CONTEXT].work.run(session.user, _queue_and_figures, trust)
+    lang = language(request)
+    items, figures = await request.app[CONTEXT].work.run(session.user, _queue_and_figures, trust, lang)
     names = await request.app[CONTEXT].camera_names.names(request.app[CONTEXT].bridge.site)
     for row in items + figures:
         # Security Center's name: what the reviewer searches Security Desk for.
@@ -104,6 +115,7 @@ async def _page(
         items=items,
         figures=figures,
         reasons=[(key, reason.value, REASON_MESSAGES[reason]) for key, reason in REASON_KEYS.items()],
+        keys=verdict_keys(lang),
         can_judge=role.allows(Role.REVIEWER),
         can_promote=role.allows(Role.INTEGRATOR),
         error=error,
@@ -161,7 +173,7 @@ async def post_verdict(request: web.Request) -> web.Response:
             "event_id": event_id,
             "verdict": record.verdict.value,
             "reason": record.reason.value if record.reason else None,
-            "figures": figures_row(figures),
+            "figures": figures_row(figures, language(request)),
         }
     )
 
@@ -185,7 +197,7 @@ async def change_mode(request: web.Request) -> web.Response:
             return await _page(request, 400, error=f"unknown action {action!r}")
     except TrustError as error:
         return await _page(request, 409, error=str(error))
-    return await _page(request, changed=(skill, state.mode))
+    return await _page(request, changed=(skill, translator(language(request))(f"mode.{state.mode}")))
 
 
 def register(app: web.Application) -> None:

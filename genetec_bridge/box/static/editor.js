@@ -20,6 +20,11 @@
     for (const [name, value] of Object.entries(values || {})) text = text.replace("{" + name + "}", value);
     return text;
   };
+  // A value a form offers (a skill kind, an object class, an option) in the reader's language; the
+  // config value is what is saved.
+  const valueLabel = (group, value) => data.messages[`label.${group}.${value}`] || value;
+  // A number shown (not typed) in the page's language: 0,35 in French.
+  const localNumber = (value) => (typeof value === "number" ? value.toLocaleString(document.documentElement.lang) : value);
   // A parameter's label in the reader's language, its config key in small print (what the file says).
   const fieldLabel = (descriptor) => {
     const text = data.messages["field." + descriptor.name];
@@ -134,12 +139,19 @@
     drawing = null;
     renderAll();
   }
+  // A zone or line that skills use: asks first, naming them; deleted with them (one Undo brings all back).
   function deleteShape() {
     const shape = shapeOf(selected);
     if (!shape) return;
+    const users = shape.type === "mask" ? [] : (cam().skills || []).filter((skill) => skill[shape.type] === shape.name);
+    if (users.length) {
+      const names = users.map((skill) => skill.name || `${valueLabel("kind", skill.kind)} – ${shape.name}`).join(", ");
+      if (!window.confirm(t("delete_used", { shape: `${t(shape.type)} « ${shape.name} »`, skills: names }))) return;
+    }
     remember();
     const list = { zone: "zones", line: "lines", mask: "privacy_masks" }[shape.type];
     cam()[list].splice(shape.index, 1);
+    if (users.length) cam().skills = cam().skills.filter((skill) => !users.includes(skill));
     selected = null;
     renderAll();
   }
@@ -502,7 +514,7 @@
     if (descriptor.ge !== undefined) input.min = descriptor.ge;
     if (descriptor.gt !== undefined) input.min = descriptor.gt;
     if (descriptor.le !== undefined) input.max = descriptor.le;
-    if (descriptor.default !== null && descriptor.default !== undefined) input.placeholder = `${t("default")}: ${descriptor.default}`;
+    if (descriptor.default !== null && descriptor.default !== undefined) input.placeholder = `${t("default")}: ${localNumber(descriptor.default)}`;
     input.value = object[descriptor.name] ?? "";
     input.disabled = !canEdit;
     input.addEventListener("change", changed(() => setOrDelete(object, descriptor.name, input.value === "" ? undefined : Number(input.value))));
@@ -528,10 +540,10 @@
     wrapper.appendChild(select);
     return select;
   }
-  function checkboxes(object, descriptor, key, container, options) {
+  function checkboxes(object, descriptor, key, container, options, group) {
     const { wrapper } = field(container, key, fieldLabel(descriptor), descriptor.description);
-    const group = document.createElement("div");
-    group.className = "checks";
+    const checks = document.createElement("div");
+    checks.className = "checks";
     const current = object[descriptor.name] ?? descriptor.default ?? [];
     for (const option of options) {
       const label = document.createElement("label");
@@ -541,12 +553,12 @@
       box.checked = current.includes(option);
       box.disabled = !canEdit;
       box.addEventListener("change", changed(() => {
-        object[descriptor.name] = [...group.querySelectorAll("input:checked")].map((b) => b.value);
+        object[descriptor.name] = [...checks.querySelectorAll("input:checked")].map((b) => b.value);
       }));
-      label.append(box, " " + option);
-      group.appendChild(label);
+      label.append(box, " " + valueLabel(group, option));
+      checks.appendChild(label);
     }
-    wrapper.appendChild(group);
+    wrapper.appendChild(checks);
   }
   function renderField(skill, descriptor, index, container) {
     const key = `skills[${index}].${descriptor.name}`;
@@ -582,12 +594,12 @@
         return;
       }
       case "choice":
-        selectInput(skill, descriptor.name, key, container, fieldLabel(descriptor), descriptor.options.map((o) => [o, o]), descriptor.description, `${t("default")}: ${descriptor.default}`);
+        selectInput(skill, descriptor.name, key, container, fieldLabel(descriptor), descriptor.options.map((o) => [o, valueLabel("option", o)]), descriptor.description, `${t("default")}: ${valueLabel("option", descriptor.default)}`);
         return;
       case "choices":
-        return checkboxes(skill, descriptor, key, container, descriptor.options);
+        return checkboxes(skill, descriptor, key, container, descriptor.options, "option");
       case "classes":
-        return checkboxes(skill, descriptor, key, container, data.forms.classes);
+        return checkboxes(skill, descriptor, key, container, data.forms.classes, "class");
       case "bool": {
         const { wrapper, id } = field(container, key, "", descriptor.description);
         const text = document.createElement("label");
@@ -619,7 +631,7 @@
             setOrDelete(next, name, input.value === "" ? undefined : Number(input.value));
             setOrDelete(skill, descriptor.name, Object.keys(next).length ? next : undefined);
           }));
-          label.append(name + " ", input);
+          label.append(valueLabel("class", name) + " ", input);
           grid.appendChild(label);
         }
         wrapper.appendChild(grid);
@@ -691,7 +703,7 @@
       set.className = "skill";
       set.dataset.key = `skills[${index}]`;
       const legend = document.createElement("legend");
-      legend.textContent = `${skill.kind} – ${skill.zone || skill.line || "?"} `;
+      legend.textContent = `${valueLabel("kind", skill.kind)} – ${skill.zone || skill.line || "?"} `;
       legend.appendChild(onOffSwitch(skill, skill.name || `${skill.kind}:${skill.zone || skill.line}`));
       set.appendChild(legend);
       const off = skill.enabled === false ? t("switched_off") : offTarget(skill) && t("off_by_target", offTarget(skill));
@@ -934,7 +946,7 @@
       showProblems(payload.problems);
       setStatus(t("invalid", { count: payload.problems.length }), "error");
     } else {
-      setStatus(payload.error || `HTTP ${status}`, "error");
+      setStatus(payload.message || payload.error || `HTTP ${status}`, "error");
     }
   }
   async function apply() {
@@ -952,7 +964,7 @@
       showProblems(payload.problems);
       setStatus(t("invalid", { count: payload.problems.length }), "error");
     } else {
-      setStatus(payload.error || `HTTP ${status}`, "error");
+      setStatus(payload.message || payload.error || `HTTP ${status}`, "error");
     }
   }
 
@@ -1185,7 +1197,7 @@
       setStatus(t("invalid", { count: payload.problems.length }), "error");
       return;
     }
-    if (status !== 200) return setStatus(payload.error || `HTTP ${status}`, "error");
+    if (status !== 200) return setStatus(payload.message || payload.error || `HTTP ${status}`, "error");
     preview.replaceChildren();
     const summary = document.createElement("p");
     summary.id = "replay-summary";
@@ -1266,7 +1278,7 @@
   for (const kind of Object.keys(data.forms.skills)) {
     const option = document.createElement("option");
     option.value = kind;
-    option.textContent = kind;
+    option.textContent = valueLabel("kind", kind);
     kinds.appendChild(option);
   }
   const actions = {

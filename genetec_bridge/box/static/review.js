@@ -1,5 +1,5 @@
-// The review queue: one alert shown at a time, a verdict in one key press (t, f then a reason key,
-// c), posted with the session's CSRF token; the skill's figures are updated from the answer and the
+// The review queue: one alert shown at a time, a verdict in one key press (t or v, f then a reason
+// key, c or ?: the keys of both languages, as the page lists them), posted with the session's CSRF token; the skill's figures are updated from the answer and the
 // next alert is shown. All words are in the page (both languages there); this script has none.
 "use strict";
 (() => {
@@ -10,6 +10,13 @@
   const reasonPrompt = document.getElementById("reason-prompt");
   const failure = document.getElementById("verdict-error");
   const remaining = document.getElementById("remaining");
+  const keyList = document.getElementById("keys");
+  const verdictOf = {};
+  if (keyList) {
+    for (const [verdict, keys] of [["true", keyList.dataset.true], ["false", keyList.dataset.false], ["cannot_tell", keyList.dataset.cannotTell]]) {
+      for (const key of keys.split(" ")) verdictOf[key] = verdict;
+    }
+  }
   const reasons = {};
   document.querySelectorAll("[data-reason-key]").forEach((chip) => (reasons[chip.dataset.reasonKey] = chip.dataset.reason));
   let awaitingReason = false;
@@ -79,9 +86,8 @@
         if (reasons[event.key]) judge("false", reasons[event.key]);
         else if (event.key === "Escape") setReasonMode(false);
         else return;
-      } else if (event.key === "t") judge("true");
-      else if (event.key === "f") setReasonMode(true);
-      else if (event.key === "c") judge("cannot_tell");
+      } else if (verdictOf[event.key] === "false") setReasonMode(true);
+      else if (verdictOf[event.key]) judge(verdictOf[event.key]);
       else return;
       event.preventDefault();
     });

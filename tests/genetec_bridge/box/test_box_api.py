@@ -152,7 +152,7 @@ async def test_save_keeps_comments_versions_and_audit_then_apply_and_rollback(tm
         assert "+name = &#34;Bench&#34;" in diff.text or '+name = "Bench"' in diff.text
 
         page = await client.get(f"/versions/{saved.json()['version']}")
-        rolled = await client.post("/versions/1/rollback", data={"csrf_token": csrf})
+        rolled = await client.post("/versions/1/rollback", data={"csrf_token": csrf, "confirmed": "yes"})
         assert rolled.status_code == 303 and page.status_code == 200
         assert path.read_text() == original
         await client.aclose()
@@ -268,12 +268,13 @@ async def test_an_integrator_adds_a_security_center_camera_to_the_analysed_ones(
 
             integrator, csrf = await session(base, "ines")
             assert "Analyse this camera" in (await integrator.get("/cameras")).text
-            added = await integrator.post(f"/cameras/{NEW_CAMERA}/add", data={"csrf_token": csrf})
+            confirm = {"csrf_token": csrf, "confirmed": "yes"}
+            added = await integrator.post(f"/cameras/{NEW_CAMERA}/add", data=confirm)
             assert added.status_code == 303 and added.headers["location"] == f"/cameras/{NEW_CAMERA}"
             cameras = tomllib.loads(path.read_text())["cameras"]
             assert cameras[-1] == {"id": NEW_CAMERA, "name": "Piste cyclable Quai"}
-            again = await integrator.post(f"/cameras/{NEW_CAMERA}/add", data={"csrf_token": csrf})
-            assert again.status_code == 422 and "already analysed" in again.text
+            again = await integrator.post(f"/cameras/{NEW_CAMERA}/add", data=confirm)
+            assert again.status_code == 409 and "already analysed" in again.text
             assert (await integrator.get(f"/api/cameras/{NEW_CAMERA}")).status_code == 200
             await viewer.aclose()
             await integrator.aclose()

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from analytics.skills.registry import SKILL_TYPES
 from genetec_bridge.box.accounts import ACCOUNT_ERRORS, AccountError, AccountStore, Role
 from genetec_bridge.box.config import BoxConfig
-from genetec_bridge.box.i18n import LANGUAGES, MESSAGES
+from genetec_bridge.box.i18n import LANGUAGES, MESSAGES, number, percent
 from genetec_bridge.box.pages.review import REASON_MESSAGES
 from genetec_bridge.box.pages.users import DONE, ROLE_LABELS
 from genetec_bridge.box.skill_forms import skill_forms
@@ -39,6 +39,24 @@ def test_every_message_is_in_french_and_english_and_every_key_used_exists() -> N
     used |= set(DONE.values()) | set(ROLE_LABELS.values())  # the users page's notices and role names
     used |= {f"account_error.{code}" for code in ACCOUNT_ERRORS}  # account refusals, in the reader's language
     assert used and used <= set(MESSAGES), used - set(MESSAGES)
+
+
+def test_every_role_mode_and_value_a_form_offers_has_its_words() -> None:
+    """Shown in the reader's language, not as the config value: roles, modes, skill kinds, object
+    classes and the options of every skill's and the alert's choices."""
+    forms = skill_forms()
+    descriptors = [d for skill in forms["skills"].values() for d in skill["fields"]] + forms["alert"]
+    wanted = {f"role.{role.value}" for role in Role} | {"mode.shadow", "mode.live"}
+    wanted |= {f"label.kind.{kind}" for kind in forms["skills"]}
+    wanted |= {f"label.class.{name}" for name in forms["classes"]}
+    wanted |= {f"label.option.{option}" for d in descriptors for option in d.get("options", [])}
+    assert wanted - set(MESSAGES) == set()
+
+
+def test_numbers_are_written_in_the_reader_s_format() -> None:
+    assert number("en", 12345.678, 1) == "12,345.7" and number("fr", 12345.678, 1) == "12\u202f345,7"
+    assert percent("en", 0.0046) == "0.5%" and percent("fr", 0.0046, 2) == "0,46\u202f%"
+    assert number("fr", None) == "–"
 
 
 def test_accounts_hash_passwords_refuse_weak_ones_and_rank_roles(tmp_path: Path) -> None:

@@ -84,7 +84,9 @@ async def test_versions_hold_no_secret_and_a_rollback_keeps_the_file_s(tmp_path:
             await other.aclose()
 
         # Rolled back to version 1: its fps, and the secrets the file holds now (not the marker).
-        rolled = await ines.post("/versions/1/rollback", data={"csrf_token": csrf}, follow_redirects=False)
+        rolled = await ines.post(
+            "/versions/1/rollback", data={"csrf_token": csrf, "confirmed": "yes"}, follow_redirects=False
+        )
         assert rolled.status_code == 303, rolled.text
         site = load_site_config(path)
         assert site.cameras[0].fps == 5
@@ -93,7 +95,7 @@ async def test_versions_hold_no_secret_and_a_rollback_keeps_the_file_s(tmp_path:
 
         # A secret removed from the file since: the rollback is refused, naming the key.
         path.write_text(edited(path.read_text(), f'token = "{HEALTH_SECRET}"', ""))
-        refused = await ines.post("/versions/1/rollback", data={"csrf_token": csrf})
+        refused = await ines.post("/versions/1/rollback", data={"csrf_token": csrf, "confirmed": "yes"})
         assert refused.status_code == 422 and "health.token" in refused.text
         assert HEALTH_SECRET not in refused.text
         await ines.aclose()

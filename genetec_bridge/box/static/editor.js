@@ -704,7 +704,7 @@
       set.dataset.key = `skills[${index}]`;
       const legend = document.createElement("legend");
       legend.textContent = `${valueLabel("kind", skill.kind)} – ${skill.zone || skill.line || "?"} `;
-      legend.appendChild(onOffSwitch(skill, skill.name || `${skill.kind}:${skill.zone || skill.line}`));
+      legend.appendChild(onOffSwitch(skill, skill.name || `${valueLabel("kind", skill.kind)}: ${skill.zone || skill.line}`));
       set.appendChild(legend);
       const off = skill.enabled === false ? t("switched_off") : offTarget(skill) && t("off_by_target", offTarget(skill));
       if (off) {
@@ -716,7 +716,7 @@
       }
       const kind = data.forms.skills[skill.kind];
       if (!kind) {
-        set.appendChild(document.createTextNode(skill.kind));
+        set.appendChild(document.createTextNode(valueLabel("kind", skill.kind)));
       } else {
         for (const descriptor of kind.fields) renderField(skill, descriptor, index, set);
       }
@@ -1065,7 +1065,7 @@
     }
     for (const skill of cam().skills || []) {
       offered.push(`skills:${skillLabel(skill)}`);
-      copyCheckbox(what, copyPicked, `skills:${skillLabel(skill)}`, `${skill.kind} – ${skillLabel(skill)}`);
+      copyCheckbox(what, copyPicked, `skills:${skillLabel(skill)}`, `${valueLabel("kind", skill.kind)} – ${skill.name || skill.zone || skill.line}`);
     }
     for (const value of [...copyPicked]) if (!offered.includes(value)) copyPicked.delete(value);
   }

@@ -141,7 +141,7 @@ def test_a_zone_and_a_skill_copied_are_on_the_other_camera_s_editor(tmp_path: Pa
         _open_editor(page, url, A)
         copy = page.locator("#copy")
         copy.get_by_label("Zone Porch").check()
-        copy.get_by_label(f"intrusion – {FOUNTAIN}").check()
+        copy.get_by_label("intrusion – Fountain").check()
         copy.get_by_label("Carrefour Jean-Jaures").check()
         copy.locator("[data-action=copy-preview]").click()
         preview = page.locator(".copy-target")

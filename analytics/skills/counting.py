@@ -38,9 +38,11 @@ Latitude = Annotated[float, Field(ge=-90, le=90)]
 # runs for a year would otherwise hold 35,000 quarter-hours per line).
 LIVE_SETTLE_S = 120.0
 
-# Sightings of each track kept for measuring it: at 10 fps, 6 s of approach; and how long a track
-# unseen is remembered (as long as a subject, see analytics.skills.subjects).
-SAMPLES_KEPT = 60
+# Sightings of each track kept for measuring it: its last seconds of approach, whatever the frame
+# rate (a fixed number of frames is a second at 60 fps, too alike in view to tell length from
+# height); and how long a track unseen is remembered (as long as a subject, see
+# analytics.skills.subjects).
+SAMPLES_SPAN_S = 6.0
 SAMPLES_FORGET_S = 10.0
 
 COUNTS_HEADER = ("interval_start", "interval_end", "line", "class", "direction", "count")
@@ -100,8 +102,10 @@ class CountingSkill(LineCrossingSkill):
 
     def update(self, frame: FrameTracks) -> list[AnalyticsEvent]:
         for obj in frame.objects:
-            kept = self._samples.setdefault(obj.track_id, deque(maxlen=SAMPLES_KEPT))
+            kept = self._samples.setdefault(obj.track_id, deque())
             kept.append(Sample(frame.time_s, obj.box, obj.class_name, obj.score))
+            while kept[0].time_s < frame.time_s - SAMPLES_SPAN_S:
+                kept.popleft()
         for track_id in [
             t for t, kept in self._samples.items() if frame.time_s - kept[-1].time_s > SAMPLES_FORGET_S
         ]:

@@ -171,20 +171,21 @@ class CuboidFit:
         if not placed.any():
             return None, None
         seen, kept = seen[placed], inside[placed, 1]
-        anchors = np.c_[(seen[:, 0] + seen[:, 2]) / 2, seen[:, 3]]
+        anchors = np.stack(((seen[:, 0] + seen[:, 2]) / 2, seen[:, 3]), axis=1)
+        # Left, top, right against the fitted boxes (the bottom is where each box is placed); a top
+        # on the picture's edge not at all.
+        weights = np.stack((np.ones(len(seen)), kept, np.ones(len(seen))), axis=1) / BOX_SIGMA_PX
 
         def residuals(params: Matrix, height_sigma: float) -> Matrix:
             length, width, height, turn = params
             boxes = self._placed_boxes(anchors, length, width, height, self._heading + turn)
-            misfit = np.c_[
-                boxes[:, 0] - seen[:, 0], (boxes[:, 1] - seen[:, 1]) * kept, boxes[:, 2] - seen[:, 2]
-            ]
+            misfit = (boxes[:, :3] - seen[:, :3]) * weights
             priors = [
                 (width - self._width) / WIDTH_SIGMA_M,
                 (height - self._height) / height_sigma,
                 turn / TURN_SIGMA_RAD,
             ]
-            return np.r_[misfit.ravel() / BOX_SIGMA_PX, priors]
+            return np.concatenate((misfit.ravel(), priors))
 
         free = self._fit(residuals, FREE_HEIGHT_SIGMA_M)
         covariance = np.linalg.pinv(free.jac.T @ free.jac)
@@ -216,41 +217,47 @@ class CuboidFit:
         distance between where its bottom centre lands and where it should."""
         along = np.array([math.cos(heading), math.sin(heading), 0.0])
         across = np.array([-along[1], along[0], 0.0])
-        corners = np.array(
-            [
-                a * length / 2 * along + b * width / 2 * across + [0, 0, z]
-                for a in (-1, 1)
-                for b in (-1, 1)
-                for z in (0.0, height)
-            ]
+        corners = (
+            _CORNERS[:, :1] * length / 2 * along
+            + _CORNERS[:, 1:2] * width / 2 * across
+            + _CORNERS[:, 2:] * height * _UP
         )
-        target = self._ground(anchors)
+        target = self._ground(anchors[:, 0], anchors[:, 1])
         centres = target + along[:2] * length / 2
         for _ in range(PLACING_STEPS):
             boxes = self._boxes(centres, corners)
-            centres = centres + target - self._ground(np.c_[(boxes[:, 0] + boxes[:, 2]) / 2, boxes[:, 3]])
+            centres = centres + target - self._ground((boxes[:, 0] + boxes[:, 2]) / 2, boxes[:, 3])
         return self._boxes(centres, corners)
 
-    def _ground(self, pixels: Matrix) -> Matrix:
-        """Ground points (metres) seen at image pixels."""
-        cx, cy = self._camera.principal
-        local = np.c_[
-            (pixels[:, 0] - cx) / self._camera.focal_px, (pixels[:, 1] - cy) / self._camera.focal_px
-        ]
-        rays = np.c_[local, np.ones(len(pixels))] @ self._camera.rotation
-        reach = self._camera.centre[2] / np.maximum(-rays[:, 2], 1e-9)
-        return self._camera.centre[:2] + rays[:, :2] * reach[:, None]
+    def _ground(self, u: Matrix, v: Matrix) -> Matrix:
+        """Ground points (metres) seen at image pixels (u, v)."""
+        camera = self._camera
+        cx, cy = camera.principal
+        rotation = camera.rotation
+        rays = (
+            ((u - cx) / camera.focal_px)[:, None] * rotation[0]
+            + ((v - cy) / camera.focal_px)[:, None] * rotation[1]
+            + rotation[2]
+        )
+        reach = camera.centre[2] / np.maximum(-rays[:, 2], 1e-9)
+        return camera.centre[:2] + rays[:, :2] * reach[:, None]
 
     def _boxes(self, centres: Matrix, corners: Matrix) -> Matrix:
         """Image boxes (x1, y1, x2, y2 pixels) of the corners (relative to the footprint's centre) placed
         at each ground centre."""
-        world = np.c_[centres, np.zeros(len(centres))][:, None, :] + corners[None]
-        camera = (world - self._camera.centre) @ self._camera.rotation.T
-        depth = np.maximum(camera[..., 2], 1e-6)
-        cx, cy = self._camera.principal
-        u = cx + self._camera.focal_px * camera[..., 0] / depth
-        v = cy + self._camera.focal_px * camera[..., 1] / depth
-        return np.c_[u.min(axis=1), v.min(axis=1), u.max(axis=1), v.max(axis=1)]
+        camera = self._camera
+        rotation = camera.rotation
+        seen = (centres @ rotation[:, :2].T)[:, None, :] + ((corners - camera.centre) @ rotation.T)[None]
+        depth = np.maximum(seen[..., 2], 1e-6)
+        cx, cy = camera.principal
+        u = cx + camera.focal_px * seen[..., 0] / depth
+        v = cy + camera.focal_px * seen[..., 1] / depth
+        return np.stack((u.min(axis=1), v.min(axis=1), u.max(axis=1), v.max(axis=1)), axis=1)
+
+
+# The box's eight corners: (along, across, up) multipliers of half its length, half its width and its height.
+_CORNERS = np.array([(a, b, z) for a in (-1, 1) for b in (-1, 1) for z in (0, 1)], float)
+_UP = np.array([0.0, 0.0, 1.0])
 
 
 def _spread_indices(total: int, kept: int) -> list[int]:

@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 
 from analytics.assets import model_path
+from analytics.detection.columns import confidences
 from analytics.detection.detector import Detector
 from analytics.evaluation.french_classes import MIN_CONFIDENCE, frame_confusion, tiled_detections, tiles
 
@@ -41,7 +42,7 @@ def test_tiles_find_the_small_vehicles_seen_from_above_that_the_whole_frame_miss
     sequence = shared_asset("data/vehicles-ngsim/Sequence2/annotations.json").parent
     coco = json.loads((sequence / "annotations.json").read_text())
     images = coco["images"][:4]
-    truth = {image["id"]: [] for image in images}
+    truth: dict[int, list[tuple[np.ndarray, str]]] = {image["id"]: [] for image in images}
     for note in coco["annotations"]:
         if note["image_id"] in truth:
             x, y, w, h = note["bbox"]
@@ -52,12 +53,12 @@ def test_tiles_find_the_small_vehicles_seen_from_above_that_the_whole_frame_miss
         for per_side in (1, 2):
             paired = 0
             for image in images:
-                detections = tiled_detections(
-                    detector, cv2.imread(str(sequence / "images" / image["file_name"])), per_side
-                )
+                picture = cv2.imread(str(sequence / "images" / image["file_name"]))
+                assert picture is not None, image["file_name"]
+                detections = tiled_detections(detector, picture, per_side)
                 boxes = [
                     (box, "VL")
-                    for box, score in zip(detections.xyxy, detections.confidence, strict=True)
+                    for box, score in zip(detections.xyxy, confidences(detections), strict=True)
                     if score >= MIN_CONFIDENCE
                 ]
                 confusion = frame_confusion(truth[image["id"]], boxes)

@@ -28,7 +28,7 @@ from analytics.skills.event_factory import EventFactory
 from analytics.skills.interval_counts import IntervalCounts, utc_iso
 from analytics.skills.movements import OriginLines, between, passage
 from analytics.skills.subjects import Sighting
-from analytics.skills.vehicle_size import Sample, detector_class, french_class, measure
+from analytics.skills.vehicle_size import Sample, detector_class, french_class, hidden_bottoms, measure
 from analytics.skills.visits import Instant
 
 Longitude = Annotated[float, Field(ge=-180, le=180)]
@@ -101,9 +101,10 @@ class CountingSkill(LineCrossingSkill):
         self._samples: dict[int, deque[Sample]] = {}
 
     def update(self, frame: FrameTracks) -> list[AnalyticsEvent]:
-        for obj in frame.objects:
+        hidden = hidden_bottoms([obj.box for obj in frame.objects])
+        for obj, hidden_bottom in zip(frame.objects, hidden, strict=True):
             kept = self._samples.setdefault(obj.track_id, deque())
-            kept.append(Sample(frame.time_s, obj.box, obj.class_name, obj.score))
+            kept.append(Sample(frame.time_s, obj.box, obj.class_name, obj.score, hidden_bottom))
             while kept[0].time_s < frame.time_s - SAMPLES_SPAN_S:
                 kept.popleft()
         for track_id in [

@@ -13,7 +13,8 @@ Cauchy-weighted so that a box cut by a vehicle in front, or a shadow taken in, w
 head-on view, an oblique one and a side-on one are thus the same computation: the box's extent
 along the lane comes out of the fit, not out of the bottom edge alone (which shows only the
 footprint's near side). A box side on the picture's edge is ignored (the picture stops there,
-not the vehicle); a sighting cut at the bottom or a side cannot be placed and is left out.
+not the vehicle); a sighting cut at the bottom or a side cannot be placed and is left out, and so
+is one whose bottom a nearer vehicle's box covers (`hidden_bottoms`: the road under it is hidden).
 Frames seen from different angles separate length and height (`height_m` is then reported, when
 the fit fixes it to `MAX_HEIGHT_SIGMA_M`); when the views are too alike (one view, a far shallow
 one), the height is held to the detector class's typical one (`TYPICAL_SIZE_M`) and only the
@@ -85,9 +86,10 @@ START_LENGTHS_M = (4.5, 12.0)
 LENGTH_RANGE_M = (0.3, 30.0)
 # The height is reported when the fit fixes it to this (one standard deviation).
 MAX_HEIGHT_SIGMA_M = 0.25
-# The heading is the track's, turned by the fit within these (a box's bottom centre does not follow
-# the footprint exactly when the vehicle is seen obliquely).
-TURN_SIGMA_RAD = 0.2
+# The heading is the track's, turned by the fit by a few degrees (a box's bottom centre does not
+# follow the footprint exactly when the vehicle is seen obliquely); a freer turn lets a head-on box
+# trade its length for a width.
+TURN_SIGMA_RAD = 0.05
 MAX_TURN_RAD = 0.5
 MAX_FITTED_SAMPLES = 20
 PLACING_STEPS = 4
@@ -105,6 +107,8 @@ class Sample:
     box: Box  # normalised
     class_name: str
     score: float
+    # The box's bottom centre is inside a nearer vehicle's box: where it touches the road is hidden.
+    hidden_bottom: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +140,7 @@ def french_class(detected: str, length_m: float | None) -> FrenchClass:
 
 def measure(plane: GroundPlane, samples: Sequence[Sample]) -> Measure:
     """Length, height and speed of one vehicle from its track (oldest sample first)."""
+    samples = [s for s in samples if not s.hidden_bottom] or samples
     if not samples:
         return Measure(None, None, None)
     near = np.array([plane.to_ground(_bottom(s.box)) for s in samples])
@@ -273,6 +278,16 @@ def _speed(samples: Sequence[Sample], near: Matrix, along: Matrix) -> float | No
     positions = near[recent] @ along
     slope = np.polyfit(times, positions, 1)[0]
     return round(abs(float(slope)) * 3.6, 1)
+
+
+def hidden_bottoms(boxes: Sequence[Box]) -> list[bool]:
+    """For each box of one frame, whether its bottom centre lies inside a box whose bottom is lower
+    (a vehicle nearer the camera, standing between it and the road)."""
+    hidden = []
+    for box in boxes:
+        x, y = _bottom(box)
+        hidden.append(any(o[3] > y and o[0] <= x <= o[2] and o[1] <= y for o in boxes if o is not box))
+    return hidden
 
 
 def _bottom(box: Box) -> Point:

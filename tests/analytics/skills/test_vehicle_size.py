@@ -6,7 +6,7 @@ import pytest
 
 from analytics.config.camera import CameraConfig
 from analytics.skills.engine import SkillEngine
-from analytics.skills.vehicle_size import Sample, french_class, measure
+from analytics.skills.vehicle_size import Sample, french_class, hidden_bottoms, measure
 from tests.support.ground_camera import Vehicle, calibration, filmed, mast_camera, normalised
 from tests.support.synthetic_tracks import run_engine
 
@@ -65,6 +65,21 @@ def test_boxes_cut_by_an_occluding_vehicle_do_not_lengthen_or_shorten_the_lorry(
         seen[index] = replace(seen[index], box=cut_top(seen[index].box))
     for index in range(14, 20):
         seen[index] = replace(seen[index], box=cut_left(seen[index].box))
+    size = measure(PLANE, seen)
+    assert size.length_m == pytest.approx(12.0, abs=0.1)
+
+
+def test_sightings_whose_bottom_a_nearer_vehicle_hides_do_not_place_the_lorry():
+    # A car close in front covers the lorry's lower part in its first ten sightings: the detector's box
+    # stops at the car's roof, so the box's bottom is not where the lorry touches the road.
+    lorry = Vehicle(1, "car", 12.0, 3.6, 15.0, 60.0, width_m=2.5)
+    seen = samples(lorry)
+    for index in range(10):
+        box = seen[index].box
+        car_in_front = (box[0] - 0.01, box[3] - 0.3 * (box[3] - box[1]), box[2] + 0.01, box[3] + 0.02)
+        visible = (box[0], box[1], box[2], car_in_front[1])
+        assert hidden_bottoms([visible, car_in_front]) == [True, False]
+        seen[index] = replace(seen[index], box=visible, hidden_bottom=True)
     size = measure(PLANE, seen)
     assert size.length_m == pytest.approx(12.0, abs=0.1)
 

@@ -66,7 +66,8 @@ def test_heavy_vehicles_are_counted_as_heavy(urban_run: Path) -> None:
 def test_french_classes_from_measured_lengths_keep_cars_out_of_pl(urban_run: Path) -> None:
     # The clip is the size rules' tuning split (fixtures/traffic-urban/README.md). The lorry is PL by
     # its length; one car of 24 may still be: vehicle 26, whose bottom the taxi in front hides while
-    # it is far, measures 15 m. Before the length fit read the whole box, three cars measured as PL.
+    # it is far, measures about 10 m. Before the length fit read the whole box, three VL did (two
+    # cars and a van).
     confusion = urban_confusion(urban_run / "events.jsonl", FIXTURE / "crossings.csv")
     assert confusion["PL", "PL"] == 1, confusion
     assert confusion["VL", "PL"] <= 1, confusion

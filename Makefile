@@ -32,7 +32,7 @@ SOAK_ARGS ?=
 # (`make test` runs it with a 10-s one); OUTAGE_S=... to choose.
 OUTAGE_S ?= 600
 
-.PHONY: install test demo bench lint schemas privacy-docs triton-venv clean delivery-faults soak screenshots
+.PHONY: install test demo bench lint schemas privacy-docs triton-venv clean delivery-faults soak screenshots accuracy
 
 install: $(VENV)/.installed var/.apt-installed $(MODEL) $(TRITON_VENV)/.installed
 
@@ -109,6 +109,26 @@ soak: install
 # Every page of the configuration box in English and French at 1366x768, into fixtures/box-screenshots/.
 screenshots: install
 	$(VENV)/bin/genetec-lab box-screenshots
+
+# The long accuracy evaluation (`make test` runs a short version): the traffic clips against their
+# hand references (urban: the tuning split; road: reporting only), then the NGSIM still frames by
+# French class, on the whole frame and on 2x2 tiles. Runs and tables in var/accuracy/.
+ACCURACY_DIR := var/accuracy
+accuracy: install
+	@mkdir -p $(ACCURACY_DIR)
+	@for clip in urban-320x240 road-640x360; do \
+		fixture=fixtures/traffic-$${clip%%-*}; \
+		$(VENV)/bin/analytics run "$(GENETEC_ANALYTICS_ASSETS)/data/traffic/$$clip.avi" --config $$fixture/$$clip.toml \
+			--out $(ACCURACY_DIR)/$$clip --quiet && \
+		$(VENV)/bin/analytics eval $(ACCURACY_DIR)/$$clip --crossings $$fixture/crossings.csv && \
+		$(PY) -m analytics.evaluation.french_classes urban $(ACCURACY_DIR)/$$clip/events.jsonl $$fixture/crossings.csv \
+			|| exit 1; \
+	done
+	@for sequence in Sequence1 Sequence2 Sequence3; do for tiles in 1 2; do \
+		echo "NGSIM $$sequence, $$tiles x $$tiles tiles:"; \
+		$(PY) -m analytics.evaluation.french_classes ngsim "$(GENETEC_ANALYTICS_ASSETS)/data/vehicles-ngsim/$$sequence" \
+			--model $(MODEL) --tiles $$tiles || exit 1; \
+	done; done
 
 clean:
 	rm -rf $(VENV) var

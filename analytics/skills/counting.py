@@ -28,7 +28,7 @@ from analytics.skills.event_factory import EventFactory
 from analytics.skills.interval_counts import IntervalCounts, utc_iso
 from analytics.skills.movements import OriginLines, between, passage
 from analytics.skills.subjects import Sighting
-from analytics.skills.vehicle_size import Sample, detector_class, french_class, measure
+from analytics.skills.vehicle_size import Sample, detector_class, french_class, hidden_bottoms, measure
 from analytics.skills.visits import Instant
 
 Longitude = Annotated[float, Field(ge=-180, le=180)]
@@ -38,9 +38,11 @@ Latitude = Annotated[float, Field(ge=-90, le=90)]
 # runs for a year would otherwise hold 35,000 quarter-hours per line).
 LIVE_SETTLE_S = 120.0
 
-# Sightings of each track kept for measuring it: at 10 fps, 6 s of approach; and how long a track
-# unseen is remembered (as long as a subject, see analytics.skills.subjects).
-SAMPLES_KEPT = 60
+# Sightings of each track kept for measuring it: its last seconds of approach, whatever the frame
+# rate (a fixed number of frames is a second at 60 fps, too alike in view to tell length from
+# height); and how long a track unseen is remembered (as long as a subject, see
+# analytics.skills.subjects).
+SAMPLES_SPAN_S = 6.0
 SAMPLES_FORGET_S = 10.0
 
 COUNTS_HEADER = ("interval_start", "interval_end", "line", "class", "direction", "count")
@@ -99,9 +101,12 @@ class CountingSkill(LineCrossingSkill):
         self._samples: dict[int, deque[Sample]] = {}
 
     def update(self, frame: FrameTracks) -> list[AnalyticsEvent]:
-        for obj in frame.objects:
-            kept = self._samples.setdefault(obj.track_id, deque(maxlen=SAMPLES_KEPT))
-            kept.append(Sample(frame.time_s, obj.box, obj.class_name, obj.score))
+        hidden = hidden_bottoms([obj.box for obj in frame.objects])
+        for obj, hidden_bottom in zip(frame.objects, hidden, strict=True):
+            kept = self._samples.setdefault(obj.track_id, deque())
+            kept.append(Sample(frame.time_s, obj.box, obj.class_name, obj.score, hidden_bottom))
+            while kept[0].time_s < frame.time_s - SAMPLES_SPAN_S:
+                kept.popleft()
         for track_id in [
             t for t, kept in self._samples.items() if frame.time_s - kept[-1].time_s > SAMPLES_FORGET_S
         ]:

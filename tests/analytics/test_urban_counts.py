@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from analytics.assets import REPO_ROOT
+from analytics.evaluation.french_classes import urban_confusion
 from analytics.evaluation.vehicle_counts import HEAVY, read_counted, read_crossings, score_counts
 from tests.support.single_command import run_command
 
@@ -60,3 +61,13 @@ def test_heavy_vehicles_are_counted_as_heavy(urban_run: Path) -> None:
         n for (theirs, ours), n in scores.confusion.items() if theirs == "car" and ours in HEAVY
     )
     assert cars_as_heavy == 0, scores.confusion
+
+
+def test_french_classes_from_measured_lengths_keep_cars_out_of_pl(urban_run: Path) -> None:
+    # The clip is the size rules' tuning split (fixtures/traffic-urban/README.md). The lorry is PL by
+    # its length; one car of 24 may still be: vehicle 26, whose bottom the taxi in front hides while
+    # it is far, measures about 10 m. Before the length fit read the whole box, three VL did (two
+    # cars and a van).
+    confusion = urban_confusion(urban_run / "events.jsonl", FIXTURE / "crossings.csv")
+    assert confusion["PL", "PL"] == 1, confusion
+    assert confusion["VL", "PL"] <= 1, confusion

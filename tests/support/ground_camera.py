@@ -2,8 +2,9 @@
 
 The camera is built from its position, angles and focal length; the homography the tests calibrate
 with is read off it (four road points projected), so every length, height and speed the product
-measures has an exact answer. A vehicle is the vertical slab the measurement model assumes: its
-box's bottom is its near end on the road, its top the far end's roof.
+measures has an exact answer. A vehicle is a box on the road (length, width, height, heading);
+its image box is the bounding box of its eight corners as the camera sees them, as a detector's
+box bounds the vehicle's outline.
 """
 
 import math
@@ -58,19 +59,39 @@ class Vehicle:
     class_name: str
     length_m: float
     height_m: float
-    speed_ms: float  # towards the camera (y decreasing)
-    start_y_m: float  # near end at t = 0
+    speed_ms: float  # along its heading
+    start_y_m: float  # at t = 0 the footprint's centre is half a length beyond this (head-on: its near end)
     x_m: float = 0.0
+    width_m: float = 1.8
+    heading_deg: float = -90.0  # direction of travel on the ground: -90 is towards the camera (-y)
+
+    def centre(self, t: float) -> np.ndarray:
+        """Ground centre of the footprint at time t."""
+        start = np.array([self.x_m, self.start_y_m + self.length_m / 2])
+        return start + self.along() * self.speed_ms * t
+
+    def along(self) -> np.ndarray:
+        angle = math.radians(self.heading_deg)
+        return np.array([math.cos(angle), math.sin(angle)])
 
     def box(self, camera: Camera, t: float, whole_pixels: bool = False) -> tuple[float, float, float, float]:
-        near_y = self.start_y_m - self.speed_ms * t
-        bottom = camera.project((self.x_m, near_y, 0.0))
-        top = camera.project((self.x_m, near_y + self.length_m, self.height_m))
+        along = self.along()
+        across = np.array([-along[1], along[0]])
+        centre = self.centre(t)
+        pixels = np.array(
+            [
+                camera.project((*(centre + a * self.length_m / 2 * along + b * self.width_m / 2 * across), z))
+                for a in (-1, 1)
+                for b in (-1, 1)
+                for z in (0.0, self.height_m)
+            ]
+        )
+        x1, y1 = pixels.min(axis=0)
+        x2, y2 = pixels.max(axis=0)
         if whole_pixels:
-            bottom, top = (round(bottom[0]), round(bottom[1])), (round(top[0]), round(top[1]))
-        (x, y2), (_, y1) = normalised(bottom), normalised(top)
-        half = 20 / IMAGE_SIZE[0]
-        return (x - half, y1, x + half, y2)
+            x1, y1, x2, y2 = (round(v) for v in (x1, y1, x2, y2))
+        (x1, y1), (x2, y2) = normalised((x1, y1)), normalised((x2, y2))
+        return (float(x1), float(y1), float(x2), float(y2))
 
 
 def filmed(

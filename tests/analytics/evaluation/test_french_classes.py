@@ -1,8 +1,14 @@
-"""Per-frame pairing of the NGSIM class check: closest boxes first, IoU 0.5 or nothing."""
+"""The NGSIM class check: per-frame pairing (closest boxes first, IoU 0.5 or nothing) and tiling."""
 
+import json
+
+import cv2
 import numpy as np
 
-from analytics.evaluation.french_classes import frame_confusion
+from analytics.assets import model_path
+from analytics.detection.columns import confidences
+from analytics.detection.detector import Detector
+from analytics.evaluation.french_classes import MIN_CONFIDENCE, frame_confusion, tiled_detections, tiles
 
 
 def test_boxes_pair_by_overlap_and_the_rest_are_missed_or_extra():
@@ -22,3 +28,45 @@ def test_boxes_pair_by_overlap_and_the_rest_are_missed_or_extra():
         ("2RM", "missed"): 1,
         ("extra", "PL"): 1,
     }
+
+
+def test_tiles_cover_the_frame_and_overlap_their_neighbours():
+    placed = tiles((480, 640), 2)
+    assert placed == [(0, 0, 400, 300), (240, 0, 400, 300), (0, 180, 400, 300), (240, 180, 400, 300)]
+    assert tiles((480, 640), 1) == [(0, 0, 640, 480)]
+
+
+def test_tiles_find_the_small_vehicles_seen_from_above_that_the_whole_frame_misses(shared_asset):
+    # The short version of `make accuracy`'s NGSIM check: four frames of Sequence2, 20-30-pixel
+    # vehicles from a tall building. Counted: reference boxes paired with a detection, either class.
+    sequence = shared_asset("data/vehicles-ngsim/Sequence2/annotations.json").parent
+    coco = json.loads((sequence / "annotations.json").read_text())
+    images = coco["images"][:4]
+    truth: dict[int, list[tuple[np.ndarray, str]]] = {image["id"]: [] for image in images}
+    for note in coco["annotations"]:
+        if note["image_id"] in truth:
+            x, y, w, h = note["bbox"]
+            truth[note["image_id"]].append((np.array([x, y, x + w, y + h]), "VL"))
+    detector = Detector.in_process(model_path(), device="cpu")
+    found: dict[int, int] = {}
+    try:
+        for per_side in (1, 2):
+            paired = 0
+            for image in images:
+                picture = cv2.imread(str(sequence / "images" / image["file_name"]))
+                assert picture is not None, image["file_name"]
+                detections = tiled_detections(detector, picture, per_side)
+                boxes = [
+                    (box, "VL")
+                    for box, score in zip(detections.xyxy, confidences(detections), strict=True)
+                    if score >= MIN_CONFIDENCE
+                ]
+                confusion = frame_confusion(truth[image["id"]], boxes)
+                paired += sum(
+                    n for (theirs, ours), n in confusion.items() if theirs != "extra" and ours != "missed"
+                )
+            found[per_side] = paired
+    finally:
+        detector.close()
+    total = sum(len(boxes) for boxes in truth.values())
+    assert found[2] >= 2 * max(found[1], 1) and found[2] <= total, (found, total)

@@ -36,6 +36,7 @@ PAGE_MODULES = (
     "genetec_bridge.box.pages.review",
     "genetec_bridge.box.pages.privacy",
     "genetec_bridge.box.pages.traffic",
+    "genetec_bridge.box.pages.hand_check",
 )
 
 

@@ -77,6 +77,7 @@ def direction_split(
         "start": start.isoformat(),
         "end": end.isoformat(),
         "coverage": round(whole.coverage, 4),
+        "analysed_s": round(whole.analysed_s),
         "directions": {
             direction: {category: tally[(category, direction)] for category in point.categories}
             for direction in DIRECTIONS

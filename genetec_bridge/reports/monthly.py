@@ -3,6 +3,10 @@
 The month, its days and the hours of its hourly profile are those of the site's time zone ([counting]
 timezone): March in Paris starts at 00:00 on the 1st local time (23:00 UTC the day before) and its 29th
 has 23 hours; the report's times are written in that zone.
+
+Each counting point comes with its latest hand check finished by the end of the month (or now), if any:
+when, how long (short when stopped early), who counted, and the error per category with its 95 %
+interval (counting/hand_check.py).
 """
 
 from collections import Counter
@@ -13,6 +17,7 @@ from zoneinfo import ZoneInfo
 from genetec_bridge.audit.trail import AuditEntry, AuditTrail
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.categories import Category
+from genetec_bridge.counting.hand_check import ClassError, errors
 from genetec_bridge.counting.local_time import local_hour
 from genetec_bridge.counting.series import (
     DAY_S,
@@ -24,7 +29,7 @@ from genetec_bridge.counting.series import (
     measures,
     roll_up,
 )
-from genetec_bridge.counting.store import StatisticsStore
+from genetec_bridge.counting.store import HandCheck, StatisticsStore
 from genetec_bridge.reports.verdicts import SkillVerdicts, month_verdicts
 from genetec_bridge.trust.store import TrustStore
 
@@ -71,6 +76,8 @@ class PointTraffic:
     totals: Counter[tuple[Category, str]]
     coverage: float
     hourly_profile: dict[Category, list[float]]  # crossings per analysed hour, per local hour of day
+    hand_check: HandCheck | None  # the latest finished by the end of the report's data
+    hand_check_errors: list[ClassError]
 
 
 @dataclass
@@ -160,10 +167,13 @@ def _point_traffic(store: StatisticsStore, point: CountingPoint, t0: float, t1: 
         category: [n / analysed_hours[h] if analysed_hours[h] else 0.0 for h, n in enumerate(per_hour)]
         for category, per_hour in crossings.items()
     }
+    check = store.latest_hand_check(point.id, t1)
     return PointTraffic(
         point=point,
         days=roll_up(series, DAY_S),
         totals=month.by_category(),
         coverage=month.coverage,
         hourly_profile=profile,
+        hand_check=check,
+        hand_check_errors=[] if check is None else errors(check),
     )

@@ -61,6 +61,18 @@ WORDS: dict[str, dict[str, str]] = {
         "audit_broken": "Journal d'audit : ANOMALIES détectées",
         "audit_absent": "Journal d'audit : absent.",
         "times_local": "Jours et heures locaux, fuseau",
+        "hand_check": "Dernier contrôle manuel",
+        "hand_check_none": "Aucun contrôle manuel de ce point.",
+        "all_categories": "Toutes catégories",
+        "hand_check_by": "compté par",
+        "hand_check_short": "court : arrêté avant la fin",
+        "by_hand": "À la main",
+        "by_product": "Produit",
+        "error": "Écart",
+        "interval_95": "Intervalle à 95 %",
+        "hand_check_note": "Écart = produit / main - 1 ; intervalle de Wilson sur la part du produit dans les"
+        " deux comptages, exprimée en rapport (plus large que la réalité, les deux comptages voyant les mêmes"
+        " véhicules).",
     },
     "en": {
         "colon": ": ",
@@ -120,5 +132,16 @@ WORDS: dict[str, dict[str, str]] = {
         "audit_broken": "Audit trail: PROBLEMS found",
         "audit_absent": "Audit trail: absent.",
         "times_local": "Local days and times, time zone",
+        "hand_check": "Latest hand check",
+        "hand_check_none": "No hand check of this point.",
+        "all_categories": "All categories",
+        "hand_check_by": "counted by",
+        "hand_check_short": "short: stopped early",
+        "by_hand": "By hand",
+        "by_product": "Product",
+        "error": "Error",
+        "interval_95": "95 % interval",
+        "hand_check_note": "Error = product / hand - 1; Wilson interval on the product's share of both counts,"
+        " as a ratio (wider than the truth: both counts see the same vehicles).",
     },
 }

@@ -1,0 +1,76 @@
+"""The traffic page's wording, over a real socket, on a clock the test sets (Wednesday 4 March 2026,
+14:20 in Paris): 179 vehicles counted in 4 minutes analysed of the day read "< 1 %" with "4 min 00 s
+analysed", never "0 %"; the hours and days still to come read "not yet", not "missing"; an hour that was
+never analysed is still "missing"; the export's default range ends today, not in the days to come; the
+tables name the time zone."""
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from genetec_bridge.config.site import load_site_config
+from genetec_bridge.counting.series import counting_points
+from genetec_bridge.counting.store import StatisticsBatch, StatisticsStore
+from tests.support.box_site import running_box, session, write_box_site
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime.fromisoformat("2026-03-04T14:20:00+01:00").timestamp()
+NINE = datetime.fromisoformat("2026-03-04T09:00:00+01:00").timestamp()
+
+
+def _cells(html: str, table: str, header: str) -> list[str]:
+    body = html[html.index(f'id="{table}"') :]
+    row = re.search(
+        rf'<th scope="row">{re.escape(header)}[^<]*(?:<small>[^<]*</small>)?</th>(.*?)</tr>', body
+    )
+    assert row is not None, header
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row.group(1))]
+
+
+async def test_a_sliver_analysed_reads_below_one_percent_and_days_to_come_read_not_yet(
+    tmp_path: Path,
+) -> None:
+    path = write_box_site(tmp_path)
+    site = load_site_config(path)
+    (point,) = counting_points(site)
+    batch = StatisticsBatch()
+    batch.add_analysed(point.camera_id, NINE, NINE + 240)  # 4 minutes of the day
+    batch.crossings[(point.camera_id, point.line, NINE, point.interval_s, "car", "A->B")] += 179
+    store = StatisticsStore(site.counting.store_path)
+    store.commit(batch)
+    store.close()
+    async with running_box(path) as (server, _):
+        server.context.clock = lambda: NOW
+        viewer, _ = await session(server.url.rstrip("/"), "victor")
+        page = (await viewer.get("/traffic")).text
+        await viewer.aclose()
+    assert 'value="2026-03-04"' in page  # today is the site's, from the box's clock
+    coverage = re.search(r'id="directions-coverage">([^<]*)</p>', page)
+    assert coverage is not None
+    assert coverage.group(1).split() == [
+        "Coverage",
+        "of",
+        "the",
+        "day:",
+        "&lt;",
+        "1",
+        "%.",
+        "(4",
+        "min",
+        "00",
+        "s",
+        "analysed)",
+    ]
+    assert _cells(page, "profile", "09:00") == ["179", "0", "0", "0", "179", "7 %"]
+    assert _cells(page, "profile", "13:00") == ["missing"] * 5 + ["0 %"]  # past, never analysed
+    assert _cells(page, "profile", "14:00") == ["missing"] * 5 + ["0 %"]  # begun: its first 20 min are past
+    assert _cells(page, "profile", "15:00") == ["not yet"] * 6
+    assert _cells(page, "weeks", "2026-03-05") == ["not yet", "not yet", "missing", "0 %"]
+    assert _cells(page, "coverage", "14:15") == ["missing"]
+    assert _cells(page, "coverage", "14:30") == ["not yet"]
+    assert 'id="export-from" name="from" type="date" value="2026-03-02"' in page  # the Monday
+    assert 'id="export-to" name="to" type="date" value="2026-03-05"' in page  # excluded: up to today
+    assert "Hour (Europe/Paris)" in page and "Interval (Europe/Paris)" in page

@@ -502,6 +502,22 @@ MESSAGES.update(
     {
         "traffic.not_yet": {"en": "not yet", "fr": "pas encore"},
         "traffic.analysed": {"en": "({duration} analysed)", "fr": "({duration} analysées)"},
+        "traffic.speeds": {"en": "Speeds on {day}", "fr": "Vitesses le {day}"},
+        "traffic.no_speeds": {
+            "en": "This camera has no ground calibration: it measures no speed (the share measured is 0 %).",
+            "fr": "Cette caméra n'a pas de calibrage au sol : elle ne mesure aucune vitesse (part mesurée : 0 %).",
+        },
+        "traffic.vehicles": {"en": "Vehicles", "fr": "Véhicules"},
+        "traffic.measured": {"en": "Share measured", "fr": "Part mesurée"},
+        "traffic.mean_kmh": {"en": "Mean (km/h)", "fr": "Moyenne (km/h)"},
+        "traffic.v85": {"en": "V85 (km/h)", "fr": "V85 (km/h)"},
+        "traffic.movements": {"en": "Turning movements", "fr": "Mouvements directionnels"},
+        "traffic.origin": {"en": "From line", "fr": "Depuis la ligne"},
+        "traffic.no_origin": {"en": "no origin line", "fr": "aucune ligne d'origine"},
+        "traffic.no_movements": {
+            "en": "No turning movement counted this day (the line needs origin lines: origins).",
+            "fr": "Aucun mouvement directionnel compté ce jour (la ligne a besoin de lignes d'origine : origins).",
+        },
         "hand_check.title": {"en": "Hand check of the counts", "fr": "Contrôle manuel des comptages"},
         "hand_check.explain": {
             "en": "Watch the camera (Security Desk or the live view) and press a key for each vehicle that"

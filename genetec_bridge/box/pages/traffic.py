@@ -11,6 +11,9 @@ exports and the monthly report; "today" is the site's. A period never analysed i
 day analysed that rounds to 0 % but is not zero reads "< 1 %" with the time analysed written beside it.
 The export's default range is the chosen day's week up to today (it ends now, never in the coming days).
 
+Speeds (vehicles, share measured, mean and V85 per category and direction) and turning movements of
+the day; a camera without ground calibration says it measures no speed.
+
 The latest hand check of the point (counting/hand_check.py) is shown with its per-category error and
 95 % interval, and a link to start one (box/pages/hand_check.py).
 """
@@ -31,6 +34,7 @@ from genetec_bridge.box.i18n import language
 from genetec_bridge.box.rendering import render
 from genetec_bridge.box.security import SESSION_KEY, requires
 from genetec_bridge.commands.counts import PERIODS
+from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting import traffic_views
 from genetec_bridge.counting.categories import CATEGORY_NAMES
 from genetec_bridge.counting.export_files import FORMATS, write_exports
@@ -90,6 +94,7 @@ def _views(path: Path, point: CountingPoint, day: date, now: float) -> dict[str,
             "weeks": weeks,
             "directions": traffic_views.direction_split(store, point, start, end),
             "coverage": _mark_future(traffic_views.coverage(store, point, start, end), now),
+            "speeds": traffic_views.speeds_and_movements(store, point, start, end),
             "hand_check": None if check is None else hand_check_view(check, point.zone),
         }
     finally:
@@ -136,7 +141,13 @@ async def traffic_page(request: web.Request) -> web.Response:
         formats=FORMATS,
         category_names=CATEGORY_NAMES[language(request)],
         timezone=site.counting.timezone,
+        calibrated=point is not None and calibrated(site, point),
     )
+
+
+def calibrated(site: SiteConfig, point: CountingPoint) -> bool:
+    """Whether the point's camera has a ground calibration (else it measures no speed)."""
+    return any(camera.id == point.camera_id and camera.ground is not None for camera in site.cameras)
 
 
 def _export(

@@ -1,19 +1,23 @@
-"""The traffic page's wording, over a real socket, on a clock the test sets (Wednesday 4 March 2026,
+"""The traffic page's wording and its speeds, over a real socket, on a clock the test sets (Wednesday 4 March 2026,
 14:20 in Paris): 179 vehicles counted in 4 minutes analysed of the day read "< 1 %" with "4 min 00 s
 analysed", never "0 %"; the hours and days still to come read "not yet", not "missing"; an hour that was
 never analysed is still "missing"; the export's default range ends today, not in the days to come; the
-tables name the time zone."""
+tables name the time zone. Then the day's speeds (share measured, mean, V85) and turning movements on
+the page and the month's in the report, for a calibrated camera and for one that says it has none."""
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 
 import pytest
 
+from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.config.site import load_site_config
 from genetec_bridge.counting.series import counting_points
 from genetec_bridge.counting.store import StatisticsBatch, StatisticsStore
+from genetec_bridge.reports.monthly import Month, gather
+from genetec_bridge.reports.render import render_html
 from tests.support.box_site import running_box, session, write_box_site
 from tests.support.site_config_files import edited
 
@@ -140,3 +144,22 @@ async def test_speeds_v85_and_movements_of_the_day_and_an_uncalibrated_camera_sa
         assert "This camera has no ground calibration: it measures no speed" in page
     assert _cells(page, "movements", "Stop line") == ["A->B", "VL", "9"]
     assert _cells(page, "movements", "no origin line") == ["A->B", "VL", "3"]
+
+    # The monthly report: the same figures over March.
+    site = load_site_config(path)
+    store = StatisticsStore(site.counting.store_path)
+    try:
+        report = gather(
+            site, store, AuditTrail(site.audit.path), None, Month(2026, 3), datetime.fromtimestamp(NOW, UTC)
+        )
+    finally:
+        store.close()
+    html = render_html(report, "en")
+    if calibrated:
+        assert (
+            '<td>light vehicles</td><td>A-&gt;B</td><td class="n">12</td><td class="n">83.3 %</td>'
+            '<td class="n">39.0</td><td class="n">46</td>'
+        ) in html
+    else:
+        assert "the camera has no ground calibration: no speed is measured" in html
+    assert '<td>Stop line</td><td>A-&gt;B</td><td>light vehicles</td><td class="n">9</td>' in html

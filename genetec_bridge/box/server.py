@@ -37,6 +37,7 @@ PAGE_MODULES = (
     "genetec_bridge.box.pages.privacy",
     "genetec_bridge.box.pages.traffic",
     "genetec_bridge.box.pages.hand_check",
+    "genetec_bridge.box.pages.ground_grid",
 )
 
 

@@ -518,6 +518,16 @@ MESSAGES.update(
             "en": "No turning movement counted this day (the line needs origin lines: origins).",
             "fr": "Aucun mouvement directionnel compté ce jour (la ligne a besoin de lignes d'origine : origins).",
         },
+        "editor.ground_grid": {"en": "Ground grid", "fr": "Grille au sol"},
+        "editor.ground_step": {"en": "Grid step", "fr": "Pas de la grille"},
+        "editor.pixels_per_metre": {
+            "en": "{line}: {ppm} pixels per metre across the line",
+            "fr": "{line} : {ppm} pixels par mètre en travers de la ligne",
+        },
+        "editor.pixels_per_metre_low": {
+            "en": "(below {min}: lengths, and so PL or VL, are not trusted here)",
+            "fr": "(moins de {min} : les longueurs, donc PL ou VL, ne sont pas fiables ici)",
+        },
         "hand_check.title": {"en": "Hand check of the counts", "fr": "Contrôle manuel des comptages"},
         "hand_check.explain": {
             "en": "Watch the camera (Security Desk or the live view) and press a key for each vehicle that"

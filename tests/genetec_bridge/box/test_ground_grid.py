@@ -2,18 +2,22 @@
 everywhere, on a 1000-pixel picture) gives its grid lines exactly where the homography puts them and
 20.0 pixels per metre across its counting line; the urban clip's calibration gives 3.6 across
 count_y150 (the figure its file states), below the threshold, over the box's API; a camera without
-calibration, or a bad step, is answered 422 naming the key."""
+calibration, or a bad step, is answered 422 naming the key. In Chromium, the editor's toggle draws the
+grid and shows the warning."""
 
 import tomllib
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, expect
 
 from analytics.config.ground import GroundCalibration
 from analytics.skills.vehicle_size import PL_MIN_LENGTH_M, VL_MAX_LENGTH_M
 from genetec_bridge.box.ground_grid import MIN_PIXELS_PER_METRE, grid, resolutions
-from tests.support.box_site import running_box, session, write_box_site
+from tests.support.box_site import PASSWORDS, box_in_background, running_box, session, write_box_site
+from tests.support.browser import shot
 
+CAMERA_2 = "00000002-0000-babe-0000-00408ca1eb96"  # the example's camera with a counting line
 URBAN = Path(__file__).parents[3] / "fixtures/traffic-urban/urban-320x240.toml"
 # Ground (x, y) metres -> picture pixels (100 + 20 x, 900 - 20 y) on a 1000 x 1000 picture.
 SYNTHETIC = GroundCalibration.model_validate(
@@ -68,3 +72,42 @@ async def test_the_editor_api_checks_the_urban_calibration_and_names_bad_keys(tm
             refused = await client.post(url, json=body, headers=headers)
             assert refused.status_code == 422 and refused.json()["error"].startswith(key), refused.text
         await client.aclose()
+
+
+@pytest.mark.integration
+def test_the_editor_draws_the_grid_and_warns_below_the_threshold(tmp_path: Path, browser: Browser) -> None:
+    """The example's camera 2 given the urban clip's calibration: the toggle draws the 5 m grid, then the
+    1 m one (more lines), says 2.4 pixels per metre across its counting line (higher on the picture than
+    the clip's) with the warning, and
+    hides the grid when pressed again."""
+    path = write_box_site(tmp_path)
+    (camera,) = tomllib.loads(URBAN.read_text())["cameras"]
+    ground = camera["ground"]
+    points = ", ".join(f"{{ image = {p['image']}, ground = {p['ground']} }}" for p in ground["points"])
+    path.write_text(
+        path.read_text() + f"\n[cameras.ground]\nimage_size = {ground['image_size']}\npoints = [{points}]\n"
+    )
+    with box_in_background(path) as (url, _):
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(f"{url}/login")
+        page.fill("#user", "victor")
+        page.fill("#password", PASSWORDS["victor"])
+        page.click("button[type=submit]")
+        page.goto(f"{url}/cameras/{CAMERA_2}")
+        expect(page.locator("#shape-list li").first).to_be_visible()
+        page.click("[data-action=ground-grid]")
+        expect(page.locator("#ground-check li")).to_have_text(
+            "Northbound count: 2.4 pixels per metre across the line"
+            " (below 4: lengths, and so PL or VL, are not trusted here)"
+        )
+        coarse = page.locator("#ground-grid polyline").count()
+        assert coarse > 4
+        page.select_option("#ground-step", "1")
+        page.click("[data-action=ground-grid]")
+        expect(page.locator("#ground-grid")).to_have_attribute("data-step", "1")
+        assert page.locator("#ground-grid polyline").count() > coarse
+        shot(page, "editor-ground-grid")
+        page.click("[data-action=ground-grid]")
+        expect(page.locator("#ground-grid polyline")).to_have_count(0)
+        expect(page.locator("[data-action=ground-grid]")).to_have_attribute("aria-pressed", "false")
+        page.close()

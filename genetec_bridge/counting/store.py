@@ -411,12 +411,14 @@ class StatisticsStore:
         )
         if not found:
             return None
-        key, *fields = found[0]
+        key, point, person, start, end, planned_s, coverage = found[0]
         counts = self._query(
             "SELECT class, direction, hand, product FROM hand_check_counts WHERE hand_check = ? ORDER BY rowid",
             (key,),
         )
-        return HandCheck(*fields, counts=tuple((c, d, h, p) for c, d, h, p in counts))
+        return HandCheck(
+            point, person, start, end, planned_s, coverage, tuple((c, d, h, p) for c, d, h, p in counts)
+        )
 
     def held(self, start: float, end: float) -> dict[str, int]:
         """Rows per table whose bin starts in [start, end): what a breach report counts."""

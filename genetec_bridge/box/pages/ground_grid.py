@@ -19,7 +19,7 @@ from genetec_bridge.box.security import SESSION_KEY, requires
 def _counting_lines(camera: dict[str, Any]) -> dict[str, tuple[Point, Point]]:
     counted = {s.get("line") for s in camera.get("skills", []) if s.get("kind") == "counting"}
     return {
-        line["name"]: (tuple(line["points"][0]), tuple(line["points"][1]))  # type: ignore[misc]
+        line["name"]: (tuple(line["points"][0]), tuple(line["points"][1]))
         for line in camera.get("lines", [])
         if line.get("name") in counted and len(line.get("points", [])) == 2
     }
@@ -45,7 +45,9 @@ async def ground_grid(request: web.Request) -> web.Response:
     if not isinstance(step_m, int | float):
         return web.json_response({"error": "step_m: a number of metres"}, status=422)
     try:
-        checked = await request.app[CONTEXT].work.run(request[SESSION_KEY].user, _check, camera, float(step_m))
+        checked = await request.app[CONTEXT].work.run(
+            request[SESSION_KEY].user, _check, camera, float(step_m)
+        )
     except ValidationError as error:
         first = error.errors()[0]
         key = ".".join(str(part) for part in ("ground", *first["loc"]))

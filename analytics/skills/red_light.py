@@ -13,7 +13,7 @@ wheel is over the paint. Each subject (see `subjects`) goes through a small stat
   it is the box's anchor (bottom centre), which is already its front. The rear is the anchor.
   On a calibrated camera (`[cameras.ground]`, a camera recovered from it) no share is guessed: the
   box's top is the far end's roof, placed in 3D at the class's typical height
-  (`vehicle_size.TYPICAL_HEIGHT_M`) and dropped to the road, and of that far end and the anchor on
+  (`vehicle_size.TYPICAL_SIZE_M`) and dropped to the road, and of that far end and the anchor on
   the ground, the one farther along the direction of travel (beyond the line's ground image) is the
   front. A vehicle as tall as its class's typical height is dated exactly; a taller one's front is
   placed a little short of where it is, a lower one's a little beyond.
@@ -64,7 +64,7 @@ from analytics.skills.base import ClassName, LineSkillConfig, Skill
 from analytics.skills.crossings import Crossing, LineSides
 from analytics.skills.event_factory import EventFactory
 from analytics.skills.subjects import RideThrough, Sighting, Subject, SubjectTracker
-from analytics.skills.vehicle_size import TYPICAL_HEIGHT_M
+from analytics.skills.vehicle_size import TYPICAL_SIZE_M
 from analytics.skills.visits import Instant
 from analytics.traffic_light.signal_clock import SignalClock
 
@@ -230,7 +230,8 @@ class _GroundFront:
 
     def _far_end(self, subject: Subject) -> Point | None:
         """Where the box's top, the far end's roof at the class's typical height, stands on the road."""
-        camera, height = self._plane.camera, TYPICAL_HEIGHT_M.get(subject.class_name)
+        camera, size = self._plane.camera, TYPICAL_SIZE_M.get(subject.class_name)
+        height = None if size is None else size[1]
         if camera is None or height is None or camera.height_m <= height:
             return None
         x1, y1, x2, _ = subject.box

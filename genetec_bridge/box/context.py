@@ -1,6 +1,7 @@
 """What every page of the box reaches through `request.app[CONTEXT]`."""
 
-from collections.abc import Awaitable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
@@ -59,6 +60,8 @@ class BoxContext:
     websdk: WebSdkClient
     work: BoxWork
     camera_names: CameraNames
+    # The wall clock of the hand checks' windows and taps (a test runs them on simulated time).
+    clock: Callable[[], float] = time.time
 
 
 CONTEXT: web.AppKey[BoxContext] = web.AppKey("box", BoxContext)

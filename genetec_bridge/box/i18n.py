@@ -777,6 +777,104 @@ MESSAGES.update(
 )
 
 
+# The traffic page's honest wording, and the 15-minute hand check (box/pages/hand_check.py).
+MESSAGES.update(
+    {
+        "traffic.not_yet": {"en": "not yet", "fr": "pas encore"},
+        "traffic.analysed": {"en": "({duration} analysed)", "fr": "({duration} analysées)"},
+        "traffic.speeds": {"en": "Speeds on {day}", "fr": "Vitesses le {day}"},
+        "traffic.no_speeds": {
+            "en": "This camera has no ground calibration: it measures no speed (the share measured is 0 %).",
+            "fr": "Cette caméra n'a pas de calibrage au sol : elle ne mesure aucune vitesse (part mesurée : 0 %).",
+        },
+        "traffic.vehicles": {"en": "Vehicles", "fr": "Véhicules"},
+        "traffic.measured": {"en": "Share measured", "fr": "Part mesurée"},
+        "traffic.mean_kmh": {"en": "Mean (km/h)", "fr": "Moyenne (km/h)"},
+        "traffic.v85": {"en": "V85 (km/h)", "fr": "V85 (km/h)"},
+        "traffic.movements": {"en": "Turning movements", "fr": "Mouvements directionnels"},
+        "traffic.origin": {"en": "From line", "fr": "Depuis la ligne"},
+        "traffic.no_origin": {"en": "no origin line", "fr": "aucune ligne d'origine"},
+        "traffic.no_movements": {
+            "en": "No turning movement counted this day (the line needs origin lines: origins).",
+            "fr": "Aucun mouvement directionnel compté ce jour (la ligne a besoin de lignes d'origine : origins).",
+        },
+        "editor.ground_grid": {"en": "Ground grid", "fr": "Grille au sol"},
+        "editor.ground_step": {"en": "Grid step", "fr": "Pas de la grille"},
+        "editor.pixels_per_metre": {
+            "en": "{line}: {ppm} pixels per metre across the line",
+            "fr": "{line} : {ppm} pixels par mètre en travers de la ligne",
+        },
+        "editor.pixels_per_metre_low": {
+            "en": "(below {min}: lengths, and so PL or VL, are not trusted here)",
+            "fr": "(moins de {min} : les longueurs, donc PL ou VL, ne sont pas fiables ici)",
+        },
+        "hand_check.title": {"en": "Hand check of the counts", "fr": "Contrôle manuel des comptages"},
+        "hand_check.explain": {
+            "en": "Watch the camera (Security Desk or the live view) and press a key for each vehicle that"
+            " crosses the line, by category and direction. The check starts at the next counting interval"
+            " ({zone}) and lasts 15 minutes; the product's counts of the same window are then put beside"
+            " yours.",
+            "fr": "Regardez la caméra (Security Desk ou la vue en direct) et appuyez sur une touche pour chaque"
+            " véhicule qui franchit la ligne, selon sa catégorie et son sens. Le contrôle commence au prochain"
+            " intervalle de comptage ({zone}) et dure 15 minutes ; les comptages du produit sur la même"
+            " fenêtre sont ensuite mis en regard des vôtres.",
+        },
+        "hand_check.start": {"en": "Start the check", "fr": "Commencer le contrôle"},
+        "hand_check.start_link": {
+            "en": "Start a 15-minute hand check of this point",
+            "fr": "Commencer un contrôle manuel de 15 minutes sur ce point",
+        },
+        "hand_check.window": {
+            "en": "Counting from {start} to {end} ({zone}).",
+            "fr": "Comptage de {start} à {end} ({zone}).",
+        },
+        "hand_check.waiting": {
+            "en": "Get ready: counting starts in",
+            "fr": "Préparez-vous : le comptage commence dans",
+        },
+        "hand_check.counting": {"en": "Counting: time left", "fr": "Comptage en cours : temps restant"},
+        "hand_check.over": {"en": "Time is up: comparing…", "fr": "Temps écoulé : comparaison…"},
+        "hand_check.keys_help": {
+            "en": "Keys S D F G H for direction A->B, X C V B N for B->A (the same on AZERTY and QWERTY"
+            " keyboards), or tap the buttons; Backspace takes back the last one.",
+            "fr": "Touches S D F G H pour le sens A->B, X C V B N pour B->A (les mêmes sur clavier AZERTY et"
+            " QWERTY), ou touchez les boutons ; Retour arrière annule la dernière.",
+        },
+        "hand_check.undo": {"en": "Take back the last one", "fr": "Annuler la dernière"},
+        "hand_check.stop": {"en": "Stop now (marked short)", "fr": "Arrêter maintenant (marqué court)"},
+        "hand_check.discarded": {
+            "en": "The check was stopped before one whole counting interval: nothing to compare, it was not"
+            " kept.",
+            "fr": "Le contrôle a été arrêté avant un intervalle de comptage entier : rien à comparer, il n'a"
+            " pas été conservé.",
+        },
+        "hand_check.latest": {"en": "Latest hand check", "fr": "Dernier contrôle manuel"},
+        "hand_check.none": {
+            "en": "No hand check of this point yet.",
+            "fr": "Aucun contrôle manuel de ce point pour l'instant.",
+        },
+        "hand_check.summary": {
+            "en": "{start} ({zone}), {minutes} min, counted by {person}.",
+            "fr": "{start} ({zone}), {minutes} min, compté par {person}.",
+        },
+        "hand_check.short": {"en": "Short: stopped early.", "fr": "Court : arrêté avant la fin."},
+        "hand_check.category": {"en": "Category", "fr": "Catégorie"},
+        "hand_check.by_hand": {"en": "By hand", "fr": "À la main"},
+        "hand_check.by_product": {"en": "Product", "fr": "Produit"},
+        "hand_check.error": {"en": "Error", "fr": "Écart"},
+        "hand_check.interval": {"en": "95 % interval", "fr": "Intervalle à 95 %"},
+        "hand_check.method": {
+            "en": "Error: product / hand - 1. Interval: Wilson score on the product's share of both counts,"
+            " as a ratio (conditional binomial for two Poisson counts); both counts see the same vehicles,"
+            " so it is wider than the truth, never narrower.",
+            "fr": "Écart : produit / main - 1. Intervalle : score de Wilson sur la part du produit dans les deux"
+            " comptages, exprimée en rapport (binomiale conditionnelle de deux comptages de Poisson) ; les deux"
+            " comptages voient les mêmes véhicules, il est donc plus large que la réalité, jamais plus étroit.",
+        },
+    }
+)
+
+
 def language(request: web.Request) -> str:
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:

@@ -43,6 +43,8 @@ PAGE_MODULES = (
     "genetec_bridge.box.pages.privacy",
     "genetec_bridge.box.pages.traffic",
     "genetec_bridge.box.pages.users",
+    "genetec_bridge.box.pages.hand_check",
+    "genetec_bridge.box.pages.ground_grid",
 )
 
 

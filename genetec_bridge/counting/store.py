@@ -17,7 +17,10 @@ one transaction, so a crash loses both together and an interval's coverage alway
 - availability: seconds the bridge observed, and found up, its daemon and its Security Center link,
   per UTC hour (a component is observed only while the bridge runs);
 - alerts: alerts raised to Security Center per camera, skill and UTC hour (the outbox prunes delivered
-  events within a day; the monthly report needs them for a month).
+  events within a day; the monthly report needs them for a month);
+- hand_checks and hand_check_counts: the 15-minute hand checks (counting/hand_check.py): window, person,
+  coverage, and per category and direction what the person and the product counted. They are the
+  accuracy of the counts, not counts: the retention's `prune` leaves them (a year's report cites them).
 
 UTC minutes and hours are local ones wherever the site's offset is a whole number of hours (all of
 Europe); in a zone offset by a half or quarter hour, a local month's availability and alerts are those
@@ -104,6 +107,24 @@ CREATE TABLE IF NOT EXISTS availability (
     observed_s REAL NOT NULL,
     up_s REAL NOT NULL,
     PRIMARY KEY (component, start)
+);
+CREATE TABLE IF NOT EXISTS hand_checks (
+    id INTEGER PRIMARY KEY,
+    point TEXT NOT NULL,
+    person TEXT NOT NULL,
+    start REAL NOT NULL,
+    end REAL NOT NULL,
+    planned_s REAL NOT NULL,
+    coverage REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS hand_checks_by_point ON hand_checks (point, end);
+CREATE TABLE IF NOT EXISTS hand_check_counts (
+    hand_check INTEGER NOT NULL REFERENCES hand_checks (id),
+    class TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    hand INTEGER NOT NULL,
+    product INTEGER NOT NULL,
+    PRIMARY KEY (hand_check, class, direction)
 );
 CREATE TABLE IF NOT EXISTS alerts (
     camera TEXT NOT NULL,
@@ -235,6 +256,24 @@ class MovementRow:
 
 
 @dataclass(frozen=True)
+class HandCheck:
+    """A finished hand check of one counting point over [start, end)."""
+
+    point_id: str
+    person: str  # the box account that counted
+    start: float
+    end: float
+    planned_s: float
+    coverage: float  # share of the window the camera was analysed
+    counts: tuple[tuple[str, str, int, int], ...]  # (category, direction, by hand, by the product)
+
+    @property
+    def short(self) -> bool:
+        """Stopped before its planned length."""
+        return self.end - self.start < self.planned_s
+
+
+@dataclass(frozen=True)
 class Availability:
     observed_s: float
     up_s: float
@@ -350,6 +389,36 @@ class StatisticsStore:
             (start, end),
         )
         return {(row[0], row[1]): row[2] for row in rows}
+
+    def add_hand_check(self, check: HandCheck) -> None:
+        with self._lock, self._db:
+            row = self._db.execute(
+                "INSERT INTO hand_checks (point, person, start, end, planned_s, coverage)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (check.point_id, check.person, check.start, check.end, check.planned_s, check.coverage),
+            )
+            self._db.executemany(
+                "INSERT INTO hand_check_counts VALUES (?, ?, ?, ?, ?)",
+                [(row.lastrowid, *counted) for counted in check.counts],
+            )
+
+    def latest_hand_check(self, point_id: str, before: float) -> HandCheck | None:
+        """The point's check that ended last by `before`; None when it has none."""
+        found = self._query(
+            "SELECT id, point, person, start, end, planned_s, coverage FROM hand_checks"
+            " WHERE point = ? AND end <= ? ORDER BY end DESC, id DESC LIMIT 1",
+            (point_id, before),
+        )
+        if not found:
+            return None
+        key, point, person, start, end, planned_s, coverage = found[0]
+        counts = self._query(
+            "SELECT class, direction, hand, product FROM hand_check_counts WHERE hand_check = ? ORDER BY rowid",
+            (key,),
+        )
+        return HandCheck(
+            point, person, start, end, planned_s, coverage, tuple((c, d, h, p) for c, d, h, p in counts)
+        )
 
     def held(self, start: float, end: float) -> dict[str, int]:
         """Rows per table whose bin starts in [start, end): what a breach report counts."""

@@ -11,6 +11,11 @@ never analysed has `null` counts: missing data, not zero traffic. Counts are per
     week_over_week(store, point, week_start)       7 days of a week and of the week before, per category
     direction_split(store, point, start, end)      per direction and category, over a period
     coverage(store, point, start, end, period_s)   the coverage of each interval, hour or day
+    speeds_and_movements(store, point, start, end) per category and direction: vehicles, share measured,
+                                                   mean and V85 (km/h); and the turning movements
+
+Speeds exist only where the camera has a ground calibration: the caller says whether it has one, and
+an uncalibrated camera's speeds are listed as not measured (share 0), never as a speed of 0.
 """
 
 from datetime import date, datetime, timedelta
@@ -77,6 +82,7 @@ def direction_split(
         "start": start.isoformat(),
         "end": end.isoformat(),
         "coverage": round(whole.coverage, 4),
+        "analysed_s": round(whole.analysed_s),
         "directions": {
             direction: {category: tally[(category, direction)] for category in point.categories}
             for direction in DIRECTIONS
@@ -103,6 +109,35 @@ def coverage(
         }
         for m in series
     ]
+
+
+def speeds_and_movements(
+    store: StatisticsStore, point: CountingPoint, start: datetime, end: datetime
+) -> dict[str, Any]:
+    series = measures(store, point, start.timestamp(), end.timestamp())
+    if not series:
+        raise ValueError(f"the period {start.isoformat()} to {end.isoformat()} is empty")
+    whole = combine(series, series[0].start, series[-1].end)
+    speeds = []
+    for category in point.categories:
+        for direction in DIRECTIONS:
+            speed = whole.speed(category, direction)
+            speeds.append(
+                {
+                    "category": category,
+                    "direction": direction,
+                    "vehicles": speed.vehicles,
+                    "measured_share": round(speed.measured_share, 4),
+                    "mean_kmh": None if speed.mean_kmh is None else round(speed.mean_kmh, 1),
+                    "v85_kmh": speed.v85_kmh,
+                }
+            )
+    movements = [
+        {"category": category, "origin": origin, "direction": direction, "count": n}
+        for (category, origin, direction), n in sorted(whole.movements.items())
+        if n and point.origins  # without origin lines every vehicle is "from no line": nothing to read
+    ]
+    return {"speeds": speeds, "movements": movements, "origins": list(point.origins)}
 
 
 def _by_category(measure: Measure) -> dict[str, Any]:

@@ -3,6 +3,12 @@
 The month, its days and the hours of its hourly profile are those of the site's time zone ([counting]
 timezone): March in Paris starts at 00:00 on the 1st local time (23:00 UTC the day before) and its 29th
 has 23 hours; the report's times are written in that zone.
+
+Each counting point comes with its month's speeds per category and direction (vehicles, share measured,
+mean, V85; a camera without ground calibration is said to measure none) and its turning movements
+(where the line has origin lines), and with its latest hand check finished by the end of the month (or now), if any:
+when, how long (short when stopped early), who counted, and the error per category with its 95 %
+interval (counting/hand_check.py).
 """
 
 from collections import Counter
@@ -13,18 +19,21 @@ from zoneinfo import ZoneInfo
 from genetec_bridge.audit.trail import AuditEntry, AuditTrail
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.counting.categories import Category
+from genetec_bridge.counting.hand_check import ClassError, errors
 from genetec_bridge.counting.local_time import local_hour
 from genetec_bridge.counting.series import (
     DAY_S,
+    DIRECTIONS,
     HOUR_S,
     CountingPoint,
     Measure,
+    Speeds,
     combine,
     counting_points,
     measures,
     roll_up,
 )
-from genetec_bridge.counting.store import StatisticsStore
+from genetec_bridge.counting.store import HandCheck, StatisticsStore
 from genetec_bridge.reports.verdicts import SkillVerdicts, month_verdicts
 from genetec_bridge.trust.store import TrustStore
 
@@ -71,6 +80,11 @@ class PointTraffic:
     totals: Counter[tuple[Category, str]]
     coverage: float
     hourly_profile: dict[Category, list[float]]  # crossings per analysed hour, per local hour of day
+    calibrated: bool  # the camera has a ground calibration: it measures speeds
+    speeds: list[tuple[Category, str, Speeds]]  # per category and direction
+    movements: dict[tuple[str, str, str], int]  # (category, origin line, direction) -> vehicles
+    hand_check: HandCheck | None  # the latest finished by the end of the report's data
+    hand_check_errors: list[ClassError]
 
 
 @dataclass
@@ -129,7 +143,10 @@ def gather(
         for skill in camera.skills
         if skill.alert
     ]
-    traffic = [_point_traffic(store, point, t0, t1) for point in counting_points(site)]
+    calibrated = {camera.id for camera in site.cameras if camera.ground is not None}
+    traffic = [
+        _point_traffic(store, point, t0, t1, point.camera_id in calibrated) for point in counting_points(site)
+    ]
     changes = [entry for entry in entries if start <= datetime.fromisoformat(entry.at) < end]
     return MonthlyReport(
         month=month,
@@ -146,7 +163,9 @@ def gather(
     )
 
 
-def _point_traffic(store: StatisticsStore, point: CountingPoint, t0: float, t1: float) -> PointTraffic:
+def _point_traffic(
+    store: StatisticsStore, point: CountingPoint, t0: float, t1: float, calibrated: bool
+) -> PointTraffic:
     series = measures(store, point, t0, t1)
     month = combine(series, t0, t1)
     crossings: dict[Category, list[float]] = {category: [0.0] * 24 for category in point.categories}
@@ -160,10 +179,16 @@ def _point_traffic(store: StatisticsStore, point: CountingPoint, t0: float, t1: 
         category: [n / analysed_hours[h] if analysed_hours[h] else 0.0 for h, n in enumerate(per_hour)]
         for category, per_hour in crossings.items()
     }
+    check = store.latest_hand_check(point.id, t1)
     return PointTraffic(
         point=point,
         days=roll_up(series, DAY_S),
         totals=month.by_category(),
         coverage=month.coverage,
         hourly_profile=profile,
+        calibrated=calibrated,
+        speeds=[(c, d, month.speed(c, d)) for c in point.categories for d in DIRECTIONS],
+        movements={key: n for key, n in sorted(month.movements.items()) if n and point.origins},
+        hand_check=check,
+        hand_check_errors=[] if check is None else errors(check),
     )

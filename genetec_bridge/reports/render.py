@@ -1,6 +1,7 @@
 """The monthly report as HTML (Jinja2) and PDF (WeasyPrint, from that same HTML)."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
@@ -23,6 +24,8 @@ _ENVIRONMENT.filters.update(
     percent=lambda share: f"{share * 100:.1f} %",
     minute=lambda moment, zone: moment.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
     date=lambda epoch, zone: local_date(epoch, zone).isoformat(),
+    clock=lambda epoch, zone: datetime.fromtimestamp(epoch, zone).strftime("%H:%M"),
+    signed=lambda share: "–" if share is None else f"{share * 100:+.0f} %",
 )
 
 

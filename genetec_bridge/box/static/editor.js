@@ -1254,6 +1254,52 @@
     liveTick();
   }
 
+  // The ground check: a 1 m or 5 m grid from the calibration's homography, drawn by the box in its own
+  // layer over the picture (normalised coordinates), and the pixels per metre across each counting
+  // line, warned below the box's threshold. Pressed again with the other step, it redraws; pressed
+  // with the same one, it hides.
+  async function toggleGroundGrid() {
+    const button = document.querySelector("[data-action=ground-grid]");
+    const layer = document.getElementById("ground-grid");
+    const report = document.getElementById("ground-check");
+    const step = Number(document.getElementById("ground-step").value);
+    if (button.getAttribute("aria-pressed") === "true" && Number(layer.dataset.step) === step) {
+      layer.replaceChildren();
+      report.replaceChildren();
+      button.setAttribute("aria-pressed", "false");
+      return;
+    }
+    const answer = await post(`/api/cameras/${encodeURIComponent(data.camera_id)}/ground-grid`, { camera: cam(), step_m: step });
+    layer.replaceChildren();
+    report.replaceChildren();
+    if (answer.status !== 200) {
+      report.textContent = answer.payload.error;
+      report.className = "warning";
+      button.setAttribute("aria-pressed", "false");
+      return;
+    }
+    for (const line of answer.payload.grid) {
+      const node = document.createElementNS(SVG, "polyline");
+      node.setAttribute("points", line.map((p) => `${p[0]},${p[1]}`).join(" "));
+      node.setAttribute("class", "ground-line");
+      node.setAttribute("vector-effect", "non-scaling-stroke");
+      layer.appendChild(node);
+    }
+    layer.dataset.step = String(step);
+    report.className = "";
+    for (const found of answer.payload.lines) {
+      const item = document.createElement("li");
+      item.dataset.line = found.line;
+      item.textContent = t("pixels_per_metre", { line: found.line, ppm: found.pixels_per_metre.toFixed(1) });
+      if (!found.enough) {
+        item.className = "warning";
+        item.textContent += " " + t("pixels_per_metre_low", { min: answer.payload.min_pixels_per_metre.toFixed(0) });
+      }
+      report.appendChild(item);
+    }
+    button.setAttribute("aria-pressed", "true");
+  }
+
   // -- wiring ---------------------------------------------------------------------------------------
   function renderCameraFields() {
     const fps = document.getElementById("camera-fps");
@@ -1309,6 +1355,7 @@
     save,
     apply,
     live: toggleLive,
+    "ground-grid": toggleGroundGrid,
     replay,
     "keep-mine": () => settleConflict(false),
     "take-theirs": () => settleConflict(true),

@@ -1,6 +1,7 @@
 // Draws the traffic page's charts with the vendored Chart.js, from the figures the page lists in its
 // tables (given as JSON in #traffic-data: the box's content policy runs no inline script).
-// A period never analysed is `null`: Chart.js leaves a gap there, it never draws a zero.
+// A period never analysed is `null`: Chart.js leaves a gap there, it never draws a zero; one still to
+// come (`future`) is not shaded as missing.
 "use strict";
 
 (function () {
@@ -45,7 +46,7 @@
           backgroundColor: colours[c],
           data: views.profile.hours.map(function (h) { return h.counts === null ? null : h.counts[c]; }),
         };
-      }).concat([missingBand(views.profile.hours.map(function (h) { return h.counts === null; }))]),
+      }).concat([missingBand(views.profile.hours.map(function (h) { return h.counts === null && !h.future; }))]),
     },
     options: Object.assign({}, common, {
       scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true }, missing: missingAxis },
@@ -59,7 +60,7 @@
       datasets: [
         { label: labels.this_week, backgroundColor: "#0b5cad", data: views.weeks.this_week.map(function (d) { return total(d.counts); }) },
         { label: labels.previous_week, backgroundColor: "#98a3b1", data: views.weeks.previous_week.map(function (d) { return total(d.counts); }) },
-        missingBand(views.weeks.this_week.map(function (d) { return d.counts === null; })),
+        missingBand(views.weeks.this_week.map(function (d) { return d.counts === null && !d.future; })),
       ],
     },
     options: Object.assign({}, common, { scales: { y: { beginAtZero: true }, missing: missingAxis } }),

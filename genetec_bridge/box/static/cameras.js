@@ -1,0 +1,43 @@
+// The cameras page's search: filters the rows already in the page as the user types (no request),
+// on what each row is found by (Security Center's name, the site file's alias, group, skills and their
+// kinds); a group whose cameras are all filtered out hides its heading too. The words are in the page.
+"use strict";
+(() => {
+  const input = document.getElementById("camera-search");
+  if (!input) return;
+  const count = document.getElementById("camera-search-count");
+  const none = document.getElementById("camera-search-none");
+  const groups = [...document.querySelectorAll("#cameras tbody.camera-group")];
+
+  function filter() {
+    const words = input.value.trim().toLocaleLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const group of groups) {
+      let shownHere = 0;
+      for (const row of group.querySelectorAll("tr[data-search]")) {
+        const match = words.every((word) => row.dataset.search.includes(word));
+        row.hidden = !match;
+        if (match) shownHere += 1;
+      }
+      group.hidden = shownHere === 0;
+      shown += shownHere;
+    }
+    count.textContent = words.length
+      ? count.dataset.template.replace("{shown}", String(shown)).replace("{total}", count.dataset.total)
+      : "";
+    none.hidden = shown > 0;
+  }
+
+  input.addEventListener("input", filter);
+  document.addEventListener("keydown", (event) => {
+    // "/" puts the cursor in the search box, as in most lists; Escape clears it.
+    if (event.key === "/" && document.activeElement !== input && !event.target.closest("input, textarea, select")) {
+      event.preventDefault();
+      input.focus();
+    } else if (event.key === "Escape" && document.activeElement === input) {
+      input.value = "";
+      filter();
+    }
+  });
+  filter();
+})();

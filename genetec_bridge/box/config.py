@@ -40,6 +40,14 @@ class BoxConfig(StrictModel):
     login_lockout_s: float = Field(
         60.0, gt=0, description="Seconds a login stays locked after too many failures."
     )
+    test_custom_event_id: int = Field(
+        2_000_000_000,
+        ge=1,
+        le=2_147_483_647,
+        description="Security Center custom event the health page's 'Send a test event' raises (named"
+        " 'Analytics bridge test', created if missing); must differ from every skill's custom_event_id so"
+        " that a test never runs a skill's event-to-action rules.",
+    )
 
     @model_validator(mode="after")
     def _tls_paired(self) -> Self:

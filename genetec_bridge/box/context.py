@@ -16,6 +16,7 @@ from genetec_bridge.box.sessions import LoginThrottle, SessionStore
 from genetec_bridge.box.site_file import SiteFile
 from genetec_bridge.box.work import BoxWork
 from genetec_bridge.config.site import SiteConfig
+from genetec_bridge.delivery.test_event import TestEvents
 from genetec_bridge.health.status import BridgeStatus
 from genetec_bridge.trust.service import TrustService
 from genetec_bridge.websdk.client import WebSdkClient
@@ -23,7 +24,7 @@ from genetec_bridge.websdk.client import WebSdkClient
 
 class RunningBridge(Protocol):
     """The bridge as the box sees it: its running configuration, its status, live apply, the last
-    tracks of each camera, and its trust loop (review queue, verdicts, modes)."""
+    tracks of each camera, its trust loop (review queue, verdicts, modes) and its test events."""
 
     @property
     def site(self) -> SiteConfig: ...
@@ -38,6 +39,11 @@ class RunningBridge(Protocol):
 
     @property
     def trust(self) -> TrustService: ...
+
+    @property
+    def test_events(self) -> TestEvents:
+        """The health page's test events, through the bridge's own outbox and delivery."""
+        ...
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The configuration box on a copy of the example site file, run on a real local socket, in front of
 a stand-in for the running bridge (its configuration, a status the test sets (empty by default), apply recorded (the trust loop taking the new skills as the bridge's does), and a trust loop
-on the file's own trust store)."""
+on the file's own trust store), whose test events go through a real outbox (beside the file) and the
+real delivery service to the Web SDK client given."""
 
 import asyncio
 import os
@@ -19,6 +20,9 @@ from genetec_bridge.box.accounts import AccountStore, Role
 from genetec_bridge.box.server import BoxServer
 from genetec_bridge.config.changes import changed_cameras
 from genetec_bridge.config.site import SiteConfig, load_site_config
+from genetec_bridge.delivery.outbox import Outbox
+from genetec_bridge.delivery.service import DeliveryService
+from genetec_bridge.delivery.test_event import TestEvents
 from genetec_bridge.health.status import BridgeStatus
 from genetec_bridge.trust.service import TrustService
 from genetec_bridge.websdk.client import WebSdkClient
@@ -37,6 +41,7 @@ ROLES = {"ines": Role.INTEGRATOR, "ivan": Role.INTEGRATOR, "rita": Role.REVIEWER
 class StandInBridge:
     site: SiteConfig
     trust: TrustService
+    test_events: TestEvents
     applied: list[list[str]] = field(default_factory=list)
     tracks: dict[str, list[FrameTracks]] = field(default_factory=dict)
     status: BridgeStatus = field(default_factory=BridgeStatus)
@@ -105,17 +110,27 @@ async def running_box(
     path: Path, websdk: WebSdkClient | None = None
 ) -> AsyncIterator[tuple[BoxServer, StandInBridge]]:
     site = load_site_config(path)
-    bridge = StandInBridge(site, TrustService(site))
     # By default nothing listens on port 9: the cameras page shows Security Center unreachable, at once.
     websdk = websdk or WebSdkClient("http://127.0.0.1:9/WebSdk", "nobody", "none", timeout=2)
+    outbox = Outbox(path.parent / "box/outbox.sqlite3")
+    delivery = DeliveryService(
+        websdk, outbox, retry_initial_s=site.delivery.retry_initial_s, retry_max_s=site.delivery.retry_max_s
+    )
+    bridge = StandInBridge(
+        site, TrustService(site), TestEvents(delivery, websdk, site.box.test_custom_event_id)
+    )
+    delivering = asyncio.create_task(delivery.run())
     server = BoxServer(site.box, site.audit.path, path, bridge, websdk)
     await server.start()
     try:
         yield server, bridge
     finally:
         await server.stop()
+        delivering.cancel()
+        await asyncio.gather(delivering, return_exceptions=True)
         await websdk.aclose()
         bridge.trust.close()
+        outbox.close()
 
 
 @contextmanager

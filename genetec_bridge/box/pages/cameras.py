@@ -56,7 +56,7 @@ class CameraRow:
     def search_text(self) -> str:
         """What the page's search box finds the camera by, lower case."""
         words = [self.name, self.alias or "", self.group or "", *self.skills, *self.kinds]
-        return " ".join(word for word in words if word).casefold()
+        return " | ".join(" ".join(word.split()) for word in words if word).casefold()
 
 
 async def security_center_cameras(request: web.Request) -> tuple[list[CameraInfo], str | None]:

@@ -10,19 +10,20 @@
   const groups = [...document.querySelectorAll("#cameras tbody.camera-group")];
 
   function filter() {
-    const words = input.value.trim().toLocaleLowerCase().split(/\s+/).filter(Boolean);
+    // The words typed as one phrase: "area c" finds the cameras of "Area C", not every "c".
+    const query = input.value.trim().toLocaleLowerCase().replace(/\s+/g, " ");
     let shown = 0;
     for (const group of groups) {
       let shownHere = 0;
       for (const row of group.querySelectorAll("tr[data-search]")) {
-        const match = words.every((word) => row.dataset.search.includes(word));
+        const match = row.dataset.search.includes(query);
         row.hidden = !match;
         if (match) shownHere += 1;
       }
       group.hidden = shownHere === 0;
       shown += shownHere;
     }
-    count.textContent = words.length
+    count.textContent = query
       ? count.dataset.template.replace("{shown}", String(shown)).replace("{total}", count.dataset.total)
       : "";
     none.hidden = shown > 0;

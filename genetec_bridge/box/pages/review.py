@@ -11,6 +11,7 @@ next alert without a verdict (in the page only); undo takes back the reviewer's 
 (`POST /api/review/{event}/undo`: the trust service removes it, puts back the one it replaced, audits
 it), and the skill's figures on the page follow the answer."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
@@ -99,11 +100,12 @@ class QueueFilter:
     """Included: the alerts of that whole day (UTC)."""
 
     @classmethod
-    def from_query(cls, query: Any) -> "QueueFilter":
+    def from_query(cls, query: Mapping[str, str]) -> "QueueFilter":
         """The filter of a query string; ValueError naming the key that cannot be read."""
-        state = query.get("state") or "unreviewed"
-        if state not in ("unreviewed", "reviewed"):
-            raise ValueError(f"state: expected unreviewed or reviewed, not {state!r}")
+        asked = query.get("state") or "unreviewed"
+        if asked not in ("unreviewed", "reviewed"):
+            raise ValueError(f"state: expected unreviewed or reviewed, not {asked!r}")
+        state: Literal["unreviewed", "reviewed"] = "reviewed" if asked == "reviewed" else "unreviewed"
         days: dict[str, date | None] = {}
         for key in ("from", "to"):
             text = query.get(key) or ""

@@ -48,6 +48,7 @@ from genetec_bridge.counting.live_counts import LiveCounts
 from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.delivery.outbox import Outbox
 from genetec_bridge.delivery.service import DeliveryService
+from genetec_bridge.delivery.test_event import TestEvents
 from genetec_bridge.health.loop_lag import LoopLag
 from genetec_bridge.health.server import HealthServer
 from genetec_bridge.health.snapshots import StatusKeeper
@@ -131,6 +132,7 @@ class Bridge:
             audit=self._later_audit,
             store_health=self.store_health,
         )
+        self._test_events = TestEvents(self._delivery, self._websdk, site.box.test_custom_event_id)
         self._trust = TrustService(
             site,
             store=TrustStore(site.trust.store_path, health=self.store_health),
@@ -181,6 +183,11 @@ class Bridge:
     def trust(self) -> TrustService:
         """The trust loop, for the box's review page."""
         return self._trust
+
+    @property
+    def test_events(self) -> TestEvents:
+        """The box's test events, through this bridge's outbox and delivery."""
+        return self._test_events
 
     @property
     def site(self) -> SiteConfig:

@@ -76,6 +76,13 @@ class MediaGatewayAddress(StrictModel):
 class CameraConfig(StrictModel):
     id: Guid = Field(description="Genetec camera GUID; also the Media Gateway stream path.")
     name: PrintableText = Field("", description="Human name, for logs and the health page.")
+    group: PrintableText | None = Field(
+        None,
+        min_length=1,
+        max_length=80,
+        description="Area or group the configuration box lists the camera under (e.g. 'Gare', 'North car"
+        " parks'); the cameras page groups and searches by it. Cameras without one are listed apart.",
+    )
     fps: float = Field(5.0, gt=0, le=30, description="Analysis frames per second.")
     stream: StreamName | None = Field(
         None, description="Media Gateway stream for this camera; defaults to [media_gateway].stream."

@@ -53,6 +53,14 @@ class BoxConfig(StrictModel):
         description="Failed logins per minute from all addresses together past which every login waits "
         "(a guess spread over many addresses).",
     )
+    test_custom_event_id: int = Field(
+        2_000_000_000,
+        ge=1,
+        le=2_147_483_647,
+        description="Security Center custom event the health page's 'Send a test event' raises (named"
+        " 'Analytics bridge test', created if missing); must differ from every skill's custom_event_id so"
+        " that a test never runs a skill's event-to-action rules.",
+    )
 
     @model_validator(mode="after")
     def _tls_paired(self) -> Self:

@@ -18,6 +18,7 @@ from genetec_bridge.box.sessions import SessionStore
 from genetec_bridge.box.site_file import SiteFile
 from genetec_bridge.box.work import BoxWork
 from genetec_bridge.config.site import SiteConfig
+from genetec_bridge.delivery.test_event import TestEvents
 from genetec_bridge.health.status import BridgeStatus
 from genetec_bridge.link.analysed_pictures import AnalysedPicture
 from genetec_bridge.trust.service import TrustService
@@ -26,7 +27,8 @@ from genetec_bridge.websdk.client import WebSdkClient
 
 class RunningBridge(Protocol):
     """The bridge as the box sees it: its running configuration, its status, live apply, the last
-    tracks of each camera with the picture of the newest analysed one, and its trust loop (review queue, verdicts, modes)."""
+    tracks of each camera with the picture of the newest analysed one, its trust loop (review queue, verdicts,
+    modes) and its test events."""
 
     @property
     def site(self) -> SiteConfig: ...
@@ -45,6 +47,11 @@ class RunningBridge(Protocol):
 
     @property
     def trust(self) -> TrustService: ...
+
+    @property
+    def test_events(self) -> TestEvents:
+        """The health page's test events, through the bridge's own outbox and delivery."""
+        ...
 
 
 @dataclass

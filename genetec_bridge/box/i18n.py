@@ -875,6 +875,79 @@ MESSAGES.update(
 )
 
 
+# Camera groups and search, the review queue's filters, skip and undo, and the test event.
+MESSAGES.update(
+    {
+        "cameras.search": {"en": "Search", "fr": "Rechercher"},
+        "cameras.search_hint": {
+            "en": "name, alias, group, skill or kind",
+            "fr": "nom, alias, groupe, compétence ou type",
+        },
+        "cameras.search_count": {"en": "{shown} of {total} cameras", "fr": "{shown} caméras sur {total}"},
+        "cameras.search_none": {"en": "No camera matches.", "fr": "Aucune caméra ne correspond."},
+        "cameras.no_group": {"en": "Without a group", "fr": "Sans groupe"},
+        "editor.other_camera": {"en": "Camera", "fr": "Caméra"},
+        "review.filters": {"en": "Filters", "fr": "Filtres"},
+        "review.filter_all": {"en": "all", "fr": "toutes"},
+        "review.state": {"en": "Alerts", "fr": "Alertes"},
+        "review.state_unreviewed": {"en": "unreviewed", "fr": "non revues"},
+        "review.state_reviewed": {"en": "reviewed", "fr": "revues"},
+        "review.from": {"en": "From (UTC)", "fr": "Du (UTC)"},
+        "review.to": {"en": "To (UTC)", "fr": "Au (UTC)"},
+        "review.apply_filters": {"en": "Show", "fr": "Afficher"},
+        "review.clear_filters": {"en": "Clear filters", "fr": "Effacer les filtres"},
+        "review.bad_filter": {"en": "Filter {name}: {problem}", "fr": "Filtre {name} : {problem}"},
+        "review.skip": {"en": "skip", "fr": "passer"},
+        "review.undo": {"en": "undo the last verdict", "fr": "annuler le dernier verdict"},
+        "review.undone": {
+            "en": "Verdict taken back: the alert is shown again.",
+            "fr": "Verdict annulé : l'alerte est de nouveau affichée.",
+        },
+        "review.undo_failed": {
+            "en": "The verdict could not be taken back: {error}",
+            "fr": "Le verdict n'a pas pu être annulé : {error}",
+        },
+        "review.nothing_to_undo": {"en": "No verdict to undo.", "fr": "Aucun verdict à annuler."},
+        "review.verdict_given": {"en": "Verdict", "fr": "Verdict"},
+        "health.test_event": {
+            "en": "Test the Security Center link",
+            "fr": "Tester le lien avec Security Center",
+        },
+        "health.test_event_note": {
+            "en": 'Sends one custom event named "{name}", marked as a test in its message and payload,'
+            " through the outbox to Security Center, as an alert goes.",
+            "fr": "Envoie un événement personnalisé nommé « {name} », marqué comme test dans son message et"
+            " ses données, par la file d'envoi vers Security Center, comme une alerte.",
+        },
+        "health.test_event_send": {"en": "Send a test event", "fr": "Envoyer un événement de test"},
+        "health.test_event_pending": {
+            "en": "Test event {event} queued; waiting for Security Center…",
+            "fr": "Événement de test {event} en file ; attente de Security Center…",
+        },
+        "health.test_event_delivered": {
+            "en": "Delivered: Security Center accepted test event {event}.",
+            "fr": "Remis : Security Center a accepté l'événement de test {event}.",
+        },
+        "health.test_event_refused": {
+            "en": "Refused by Security Center (retried): {answer}",
+            "fr": "Refusé par Security Center (nouvel essai prévu) : {answer}",
+        },
+        "health.test_event_parked": {
+            "en": "Parked, not delivered: {answer}",
+            "fr": "Mis de côté, non remis : {answer}",
+        },
+        "health.test_event_retrying": {
+            "en": "Not delivered yet, retrying: {answer}",
+            "fr": "Pas encore remis, nouvel essai : {answer}",
+        },
+        "health.test_event_failed": {
+            "en": "The test event could not be sent: {error}",
+            "fr": "L'événement de test n'a pas pu être envoyé : {error}",
+        },
+    }
+)
+
+
 def language(request: web.Request) -> str:
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:

@@ -13,7 +13,8 @@ def changed_cameras(before: SiteConfig, after: SiteConfig) -> list[str]:
     def described(site: SiteConfig) -> dict[str, object]:
         return {
             camera.id: (
-                camera.model_dump(mode="json"),
+                # The group only sorts the box's lists: changing it restarts nothing.
+                camera.model_dump(mode="json", exclude={"group"}),
                 {
                     s.schedule: site.schedules[s.schedule].model_dump(mode="json")
                     for s in camera.skills

@@ -504,6 +504,15 @@ class SiteConfig(AnalyticsSite):
                         " credentials (the site's are sent only to declared roles)",
                     )
                 )
+            problems += [
+                (
+                    ("cameras", i, "skills", j, "alert", "custom_event_id"),
+                    f"{self.box.test_custom_event_id} is [box].test_custom_event_id, the box's test event:"
+                    " give this skill another custom event, or the test another id",
+                )
+                for j, skill in enumerate(camera.skills)
+                if skill.alert and skill.alert.custom_event_id == self.box.test_custom_event_id
+            ]
             if camera.analysis_host is None and names:
                 problems.append((("cameras", i, "analysis_host"), f"missing: the site has hosts {names}"))
             elif camera.analysis_host is not None and camera.analysis_host not in names:

@@ -135,6 +135,17 @@ class DeliveryClaimed(Exception):
         super().__init__(f"{holder or 'another process'} delivers this outbox (lock {lock_path})")
 
 
+@dataclass(frozen=True, slots=True)
+class EventState:
+    """Where one event stands in the outbox."""
+
+    event_id: str
+    delivered: bool
+    parked: bool
+    rejections: int
+    last_error: str | None
+
+
 @dataclass(frozen=True)
 class PendingEvent:
     seq: int
@@ -459,6 +470,15 @@ class Outbox:
             int(row[2]),
             row[4],
         )
+
+    def event_state(self, event_id: str) -> EventState | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT delivered_at IS NOT NULL, rejected_at IS NOT NULL, rejections, last_error FROM events"
+                " WHERE event_id = ?",
+                (event_id,),
+            ).fetchone()
+        return EventState(event_id, bool(row[0]), bool(row[1]), int(row[2]), row[3]) if row else None
 
     def delivered_ids(self) -> list[str]:
         with self._lock:

@@ -152,9 +152,15 @@ class DeliveryService:
     ) -> list[bool]:
         """`enqueue` for the events of one frame, in order, committed together (one disk flush)."""
         planned = [(event, plan_actions(event, routing, now)) for event, routing in routed]
-        storable = [(event, actions) for event, actions in planned if actions]
+        stored = iter(await self.enqueue_planned([(event, actions) for event, actions in planned if actions]))
+        return [next(stored) if actions else False for _event, actions in planned]
+
+    async def enqueue_planned(
+        self, storable: list[tuple[AnalyticsEvent, list[dict[str, Any]]]]
+    ) -> list[bool]:
+        """Events with their actions already planned (each has some), stored as `enqueue_many` stores."""
         if not storable:
-            return [False] * len(planned)
+            return []
         stored = None
         # Behind events already waiting for the outbox, they wait too: order per camera is kept.
         if not self._unstored:
@@ -171,8 +177,7 @@ class DeliveryService:
             for event, actions in storable:
                 self._hold(event, actions)
             stored = [True] * len(storable)
-        outcome = iter(stored)
-        return [next(outcome) if actions else False for _event, actions in planned]
+        return stored
 
     def _hold(self, event: AnalyticsEvent, actions: list[dict[str, Any]]) -> None:
         if len(self._unstored) >= MAX_UNSTORED:
@@ -421,8 +426,12 @@ class DeliveryService:
         kind = action["action"]
         try:
             if kind == "custom_event":
+                # A test event (test_event.py) carries its own payload; an alert sends its analytics event.
                 await self._client.raise_custom_event(
-                    int(action["custom_event_id"]), pending.camera, action["message"], pending.event_json
+                    int(action["custom_event_id"]),
+                    pending.camera,
+                    action["message"],
+                    action.get("payload", pending.event_json),
                 )
             elif kind == "alarm":
                 return await self._client.trigger_alarm(action["alarm"], pending.camera)

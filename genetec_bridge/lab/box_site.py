@@ -1,7 +1,8 @@
 """The configuration box on a copy of the example site file, on a real local socket, in front of a
 stand-in for the running bridge: its configuration, a status set from outside (empty by default),
 apply recorded (the trust loop taking the new skills as the bridge's does), and a trust loop on the
-file's own trust store. The box's browser tests and `genetec-lab box-screenshots` start it this way."""
+file's own trust store; its test events go through a real outbox (beside the file) and the real
+delivery service to the Web SDK client given. The box's browser tests and `genetec-lab box-screenshots` start it this way."""
 
 import asyncio
 import os
@@ -20,6 +21,9 @@ from genetec_bridge.box.login_throttle import Clock
 from genetec_bridge.box.server import BoxServer
 from genetec_bridge.config.changes import changed_cameras
 from genetec_bridge.config.site import SiteConfig, load_site_config
+from genetec_bridge.delivery.outbox import Outbox
+from genetec_bridge.delivery.service import DeliveryService
+from genetec_bridge.delivery.test_event import TestEvents
 from genetec_bridge.health.status import BridgeStatus
 from genetec_bridge.link.analysed_pictures import AnalysedPicture
 from genetec_bridge.trust.service import TrustService
@@ -40,6 +44,7 @@ OWN_STORES = (
 class StandInBridge:
     site: SiteConfig
     trust: TrustService
+    test_events: TestEvents
     applied: list[list[str]] = field(default_factory=list)
     tracks: dict[str, list[FrameTracks]] = field(default_factory=dict)
     pictures: dict[str, AnalysedPicture] = field(default_factory=dict)
@@ -95,17 +100,27 @@ async def running_box(
     path: Path, websdk: WebSdkClient | None = None, clock: Clock = time.monotonic
 ) -> AsyncIterator[tuple[BoxServer, StandInBridge]]:
     site = load_site_config(path)
-    bridge = StandInBridge(site, TrustService(site))
     # By default nothing listens on port 9: the cameras page shows Security Center unreachable, at once.
     websdk = websdk or WebSdkClient("http://127.0.0.1:9/WebSdk", "nobody", "none", timeout=2)
+    outbox = Outbox(path.parent / "box/outbox.sqlite3")
+    delivery = DeliveryService(
+        websdk, outbox, retry_initial_s=site.delivery.retry_initial_s, retry_max_s=site.delivery.retry_max_s
+    )
+    bridge = StandInBridge(
+        site, TrustService(site), TestEvents(delivery, websdk, site.box.test_custom_event_id)
+    )
+    delivering = asyncio.create_task(delivery.run())
     server = BoxServer(site.box, site.audit.path, path, bridge, websdk, clock)
     await server.start()
     try:
         yield server, bridge
     finally:
         await server.stop()
+        delivering.cancel()
+        await asyncio.gather(delivering, return_exceptions=True)
         await websdk.aclose()
         bridge.trust.close()
+        outbox.close()
 
 
 @contextmanager

@@ -16,9 +16,11 @@ page, `genetec-bridge trust promote`), or the site file's `live_decided_by` and 
 `mode = "live"` alone, as an editor or a hand-written file may leave it, starts the skill in shadow
 (audited as `skill.live_requested`); /status (`live_requested`) and the review page say that the
 site file asks for live, pending a named decision.
-Box side: `review_queue` / `review_item`, `record_verdict`, `figures` (with the weekly series),
-`gate`, `promote` / `demote`, `export_csv`; `status` for /status and /metrics.
-Every verdict, promotion, demotion and degradation is written to the audit trail. After each verdict
+Box side: `review_queue` / `review_item` (filtered by camera, skill, reviewed or not, period),
+`record_verdict` and `take_back_verdict` (the review page's undo: only the reviewer's own verdict, the
+one it replaced put back), `figures` (with the weekly series), `gate`, `promote` / `demote`,
+`export_csv`; `status` for /status and /metrics.
+Every verdict, verdict taken back, promotion, demotion and degradation is written to the audit trail. After each verdict
 the watch judges the skill's last verdicts; a degraded live skill is logged for the maintainer once,
 and sent back to shadow if the site asked for it.
 
@@ -334,9 +336,22 @@ class TrustService:
         skill: str | None = None,
         include_judged: bool = False,
         limit: int = 200,
+        judged_only: bool = False,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> list[ReviewItem]:
-        """Alerts to review, newest first: those without a verdict, or all with `include_judged`."""
-        alerts = self.store.alerts(camera_id, skill, not include_judged, limit, newest_first=True)
+        """Alerts to review, newest first: those without a verdict, all with `include_judged`, those with
+        one with `judged_only`; occurred in [since, until) when given."""
+        alerts = self.store.alerts(
+            camera_id,
+            skill,
+            not include_judged and not judged_only,
+            limit,
+            newest_first=True,
+            judged_only=judged_only,
+            since=since.timestamp() if since else None,
+            until=until.timestamp() if until else None,
+        )
         return [review_item(alert, self._camera_names.get(alert.event.camera, "")) for alert in alerts]
 
     def review_item(self, event_id: str) -> ReviewItem | None:
@@ -388,6 +403,33 @@ class TrustService:
         )
         self._watch(alert.event.camera, alert.event.skill)
         return record
+
+    def take_back_verdict(self, event_id: str, reviewer: str) -> VerdictRecord | None:
+        """Undo `reviewer`'s verdict on one alert: it is removed and the verdict it replaced (if any)
+        stands again; audited, then the skill's figures and watch follow. Refused when the alert's
+        standing verdict is not one this reviewer gave in the review queue (someone judged it since).
+        Returns the verdict now standing (None: the alert waits for review again)."""
+        alert = self.store.alert(event_id)
+        if alert is None:
+            raise TrustError(f"no alert {event_id} in the trust store")
+        given = alert.verdict
+        if given is None or given.source != "review" or given.reviewer != reviewer.strip():
+            by = f"{given.reviewer} ({given.source})" if given else "nobody"
+            raise TrustError(f"the verdict on alert {event_id} is not yours to take back: given by {by}")
+        standing = self.store.take_back_verdict(event_id)
+        self._cache.changed((alert.event.camera, alert.event.skill))
+        self.audit.append(
+            given.reviewer,
+            "alert.verdict_taken_back",
+            f"{alert.event.camera}/{alert.event.skill}/{event_id}",
+            {
+                "verdict": given.verdict.value,
+                "reason": given.reason.value if given.reason else None,
+                "standing": standing.verdict.value if standing else None,
+            },
+        )
+        self._watch(alert.event.camera, alert.event.skill)
+        return standing
 
     # -- figures -----------------------------------------------------------------------------------
 

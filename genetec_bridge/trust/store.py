@@ -4,7 +4,9 @@ the verdict on each.
 The mode lives here, not in the config, so that a promotion or a demotion survives restarts; the config
 only gives a skill's first mode. An alert is stored as its analytics event (track positions, time, zone
 or line, dwell, class, confidence threshold): no image. One verdict per alert, the latest: a reviewer
-may overrule an operator's acknowledgement; the audit trail keeps every one. Thread-safe, and shared
+may overrule an operator's acknowledgement; the audit trail keeps every one. The verdict a new one
+replaced is kept beside it (`replaced_verdicts`), so that taking the new one back (`take_back_verdict`,
+the review page's undo) puts the earlier one back, in the same transaction. Thread-safe, and shared
 by the bridge and the `genetec-bridge trust` command (WAL: readers never block the writer). A damaged
 file is moved aside at open and a fresh store started (durable_sqlite.py's `open_checked`): the skills
 start again from the config's modes, and the bridge keeps raising alerts.
@@ -56,7 +58,17 @@ CREATE TABLE IF NOT EXISTS verdicts (
     source TEXT NOT NULL,
     at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS replaced_verdicts (
+    event_id TEXT PRIMARY KEY REFERENCES alerts (event_id),
+    verdict TEXT NOT NULL,
+    reason TEXT,
+    note TEXT,
+    reviewer TEXT NOT NULL,
+    source TEXT NOT NULL,
+    at REAL NOT NULL
+);
 """
+_VERDICT_COLUMNS = "event_id, verdict, reason, note, reviewer, source, at"
 _ALERT_COLUMNS = (
     "a.event_id, a.camera, a.skill, a.mode, a.occurred_at, a.event_json, a.bookmark_text,"
     " v.verdict, v.reason, v.note, v.reviewer, v.source, v.at"
@@ -189,8 +201,14 @@ class TrustStore:
             )
 
     def set_verdict(self, record: VerdictRecord) -> bool:
-        """Store the alert's verdict, replacing an earlier one; False when the alert is unknown."""
+        """Store the alert's verdict, replacing an earlier one (kept for `take_back_verdict`); False when
+        the alert is unknown."""
         with self._lock, self._db:
+            self._db.execute(
+                f"INSERT OR REPLACE INTO replaced_verdicts ({_VERDICT_COLUMNS})"
+                f" SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE event_id = ?",
+                (record.event_id,),
+            )
             return bool(
                 self._db.execute(
                     "INSERT OR REPLACE INTO verdicts (event_id, verdict, reason, note, reviewer, source, at)"
@@ -207,6 +225,20 @@ class TrustStore:
                 ).rowcount
             )
 
+    def take_back_verdict(self, event_id: str) -> VerdictRecord | None:
+        """Remove the alert's verdict and put back the one it replaced, if any; the verdict now standing
+        (None: the alert waits for review again)."""
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM verdicts WHERE event_id = ?", (event_id,))
+            self._db.execute(
+                f"INSERT INTO verdicts ({_VERDICT_COLUMNS})"
+                f" SELECT {_VERDICT_COLUMNS} FROM replaced_verdicts WHERE event_id = ?",
+                (event_id,),
+            )
+            self._db.execute("DELETE FROM replaced_verdicts WHERE event_id = ?", (event_id,))
+        alert = self.alert(event_id)
+        return alert.verdict if alert else None
+
     def alert(self, event_id: str) -> StoredAlert | None:
         rows = self._alerts("WHERE a.event_id = ?", (event_id,))
         return rows[0] if rows else None
@@ -218,17 +250,27 @@ class TrustStore:
         unjudged_only: bool = False,
         limit: int | None = None,
         newest_first: bool = False,
+        judged_only: bool = False,
+        since: float | None = None,
+        until: float | None = None,
     ) -> list[StoredAlert]:
-        """Alerts in time order, with their verdict, filtered by camera and skill when given."""
-        clauses, params = [], []
-        if camera is not None:
-            clauses.append("a.camera = ?")
-            params.append(camera)
-        if skill is not None:
-            clauses.append("a.skill = ?")
-            params.append(skill)
+        """Alerts in time order, with their verdict, filtered by camera, skill, verdict or none, and
+        occurrence in [since, until) (epoch seconds) when given."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        for clause, value in (
+            ("a.camera = ?", camera),
+            ("a.skill = ?", skill),
+            ("a.occurred_at >= ?", since),
+            ("a.occurred_at < ?", until),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
         if unjudged_only:
             clauses.append("v.event_id IS NULL")
+        if judged_only:
+            clauses.append("v.event_id IS NOT NULL")
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         order = (
             " ORDER BY a.occurred_at DESC, a.rowid DESC"
@@ -289,6 +331,11 @@ class TrustStore:
                 "DELETE FROM verdicts WHERE event_id IN (SELECT event_id FROM alerts WHERE occurred_at < ?)",
                 (before,),
             ).rowcount
+            self._db.execute(
+                "DELETE FROM replaced_verdicts WHERE event_id IN"
+                " (SELECT event_id FROM alerts WHERE occurred_at < ?)",
+                (before,),
+            )
             alerts = self._db.execute("DELETE FROM alerts WHERE occurred_at < ?", (before,)).rowcount
             self.prunes += 1
         return PrunedTrust(alerts, verdicts)

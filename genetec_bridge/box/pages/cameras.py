@@ -1,6 +1,10 @@
 """The cameras page: Security Center's cameras (name, online state through the Web SDK) beside what
 the bridge does with each (its analysis badge, frames analysed, skills running). The badge is green
-only while results arrive (genetec_bridge.box.camera_health) and refreshes itself from /api/health."""
+only while results arrive (genetec_bridge.box.camera_health) and refreshes itself from /api/health.
+
+The cameras are listed under their site file's group (genetec_bridge.box.camera_groups); a search box
+filters them in the page, without a request, by Security Center's name, the site file's alias, the
+group, a skill's name or its kind: each row carries what it is found by."""
 
 import asyncio
 import logging
@@ -14,6 +18,7 @@ from aiohttp import web
 from analytics.config.loader import ConfigError
 from analytics.frame_tracks import FrameTracks
 from genetec_bridge.box.accounts import Role
+from genetec_bridge.box.camera_groups import grouped
 from genetec_bridge.box.camera_health import Badge, badge_text, camera_badge
 from genetec_bridge.box.camera_names import camera_name
 from genetec_bridge.box.context import CONTEXT
@@ -47,6 +52,14 @@ class CameraRow:
     fps: float | None = None
     analysed_fps: float | None = None
     skills: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    group: str | None = None
+
+    @property
+    def search_text(self) -> str:
+        """What the page's search box finds the camera by, lower case."""
+        words = [self.name, self.alias or "", self.group or "", *self.skills, *self.kinds]
+        return " | ".join(" ".join(word.split()) for word in words if word).casefold()
 
 
 async def security_center_cameras(request: web.Request) -> tuple[list[CameraInfo], str | None]:
@@ -91,6 +104,8 @@ async def cameras_page(request: web.Request) -> web.Response:
         row.configured = True
         row.fps = camera.fps
         row.skills = [skill.label for skill in camera.skills]
+        row.kinds = sorted({skill.kind for skill in camera.skills})
+        row.group = camera.group
         named = camera_name(camera.id, row.name, camera.name)
         row.name, row.alias = named.name, named.alias
         row.analysed_fps = analysed_fps(context.bridge.history(camera.id, RATE_WINDOW))
@@ -98,11 +113,11 @@ async def cameras_page(request: web.Request) -> web.Response:
         if camera.id in status:
             row.frames_analysed = status[camera.id].frames_analysed
     unapplied = await context.work.run(request[SESSION_KEY].user, pending, context.site_file, running)
-    ordered = sorted(rows.values(), key=lambda r: (not r.configured, r.name.lower()))
     return render(
         request,
         "cameras.html",
-        cameras=ordered,
+        groups=grouped(rows.values(), lambda r: r.group, lambda r: r.name),
+        count=len(rows),
         websdk_error=websdk_error,
         pending=unapplied,
         badge_text=badge_text,

@@ -25,6 +25,8 @@ from aiohttp import web
 
 from analytics.config.loader import ConfigError, Problem
 from genetec_bridge.box.accounts import Role
+from genetec_bridge.box.camera_groups import CameraGroup, grouped
+from genetec_bridge.box.camera_names import CameraName
 from genetec_bridge.box.context import CONTEXT
 from genetec_bridge.box.copying import CopyChoice
 from genetec_bridge.box.i18n import catalogue, language
@@ -67,6 +69,28 @@ async def _alarms(request: web.Request) -> list[dict[str, str]]:
     return [{"guid": alarm.guid, "name": alarm.name} for alarm in alarms]
 
 
+async def _saved_or_running_site(request: web.Request) -> SiteConfig:
+    """The saved file's configuration; the running one while the file does not load."""
+    context = request.app[CONTEXT]
+    try:
+        return await context.work.run(request[SESSION_KEY].user, context.site_file.site)
+    except ConfigError:
+        return context.bridge.site
+
+
+async def _camera_choices(
+    request: web.Request, site: SiteConfig
+) -> list[CameraGroup[tuple[str, CameraName]]]:
+    """The file's cameras under their groups, by one name (the selector to open another camera)."""
+    names = await request.app[CONTEXT].camera_names.names(site)
+    groups = {camera.id: camera.group for camera in site.cameras}
+    return grouped(
+        [(camera.id, names[camera.id]) for camera in site.cameras],
+        lambda choice: groups[choice[0]],
+        lambda choice: choice[1].name,
+    )
+
+
 @requires(Role.VIEWER)
 async def editor_page(request: web.Request) -> web.Response:
     camera_id, draft = _camera_or_404(request)
@@ -74,6 +98,7 @@ async def editor_page(request: web.Request) -> web.Response:
     context = request.app[CONTEXT]
     in_file = await context.work.run(session.user, context.site_file.cameras)
     names = await context.camera_names.names(context.bridge.site)
+    choices = await _camera_choices(request, await _saved_or_running_site(request))
     data = {
         "camera_id": camera_id,
         "camera": draft.camera,
@@ -96,8 +121,23 @@ async def editor_page(request: web.Request) -> web.Response:
         },
     }
     return render(
-        request, "editor.html", camera_id=camera_id, camera=draft.camera, data=data, timezones=TIMEZONES
+        request,
+        "editor.html",
+        camera_id=camera_id,
+        camera=draft.camera,
+        data=data,
+        timezones=TIMEZONES,
+        choices=choices,
     )
+
+
+@requires(Role.VIEWER)
+async def open_camera(request: web.Request) -> web.StreamResponse:
+    """The editor's camera selector (a plain form: it works without the script)."""
+    camera_id = request.query.get("camera", "")
+    if not camera_id.replace("-", "").isalnum():
+        raise web.HTTPBadRequest(text="camera: expected a camera GUID")
+    raise web.HTTPSeeOther(f"/cameras/{camera_id}")
 
 
 @requires(Role.VIEWER)
@@ -105,10 +145,7 @@ async def snapshot(request: web.Request) -> web.Response:
     context = request.app[CONTEXT]
     camera_id = request.match_info["camera"]
     user = request[SESSION_KEY].user
-    try:
-        site = await context.work.run(user, context.site_file.site)
-    except ConfigError:
-        site = context.bridge.site
+    site = await _saved_or_running_site(request)
     try:
         camera = site.camera(camera_id)
     except KeyError:
@@ -330,6 +367,7 @@ async def copy_cameras(request: web.Request) -> web.Response:
 
 
 def register(app: web.Application) -> None:
+    app.router.add_get("/open-camera", open_camera)
     app.router.add_get("/cameras/{camera}", editor_page)
     app.router.add_get("/cameras/{camera}/snapshot.jpg", snapshot)
     app.router.add_get("/api/cameras/{camera}", camera_draft)

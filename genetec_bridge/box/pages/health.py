@@ -5,6 +5,11 @@ link, parked events, store problems and event-loop stalls, with the problems /st
 Everything comes from the bridge's last status snapshot (`RunningBridge.snapshot`, constant time):
 a person watching this page, or the cameras page's badges refreshing from `/api/health` every few
 seconds, costs the bridge nothing more than the snapshot it gathers anyway.
+
+Integrators get "Send a test event": one custom event on a chosen camera through the bridge's outbox
+and delivery (genetec_bridge.delivery.test_event), audited as `delivery.test_event`; the page then
+polls `/api/test-event/{id}` and shows what became of it (delivered, refused with Security Center's
+answer, parked, or still waiting), in the reader's language.
 """
 
 import time
@@ -20,7 +25,8 @@ from genetec_bridge.box.context import CONTEXT, BoxContext
 from genetec_bridge.box.i18n import language, translator
 from genetec_bridge.box.pages.cameras import RATE_WINDOW, analysed_fps
 from genetec_bridge.box.rendering import render
-from genetec_bridge.box.security import requires
+from genetec_bridge.box.security import SESSION_KEY, requires
+from genetec_bridge.delivery.test_event import TEST_EVENT_NAME, TestOutcome
 from genetec_bridge.health.readiness import problems
 from genetec_bridge.health.status import BridgeStatus, CameraStatus
 
@@ -77,6 +83,7 @@ async def health_page(request: web.Request) -> web.Response:
         now=now,
         names=names,
         badge_text=badge_text,
+        test_event_name=TEST_EVENT_NAME,
     )
 
 
@@ -108,6 +115,46 @@ async def health_api(request: web.Request) -> web.Response:
     )
 
 
+def _outcome_json(t: Callable[..., str], outcome: TestOutcome) -> dict[str, object]:
+    return {
+        "event_id": outcome.event_id,
+        "outcome": outcome.outcome,
+        "answer": outcome.answer,
+        "final": outcome.final,
+        "text": t(f"health.test_event_{outcome.outcome}", event=outcome.event_id, answer=outcome.answer),
+    }
+
+
+@requires(Role.INTEGRATOR)
+async def send_test_event(request: web.Request) -> web.Response:
+    """JSON {camera: GUID of a camera of the running configuration}: one test event queued on it."""
+    context = request.app[CONTEXT]
+    t = translator(language(request))
+    try:
+        camera_id = str((await request.json())["camera"]).lower()
+    except (ValueError, KeyError, TypeError):
+        return web.json_response({"error": "expected JSON {camera: a camera GUID}"}, status=400)
+    if camera_id not in {camera.id for camera in context.bridge.site.cameras}:
+        return web.json_response({"error": f"camera: {camera_id} is not analysed by this bridge"}, status=400)
+    user = request[SESSION_KEY].user
+    event_id = await context.bridge.test_events.send(camera_id, user)
+    await context.work.run(
+        user, context.audit.append, user, "delivery.test_event", camera_id, {"event_id": event_id}
+    )
+    return web.json_response(_outcome_json(t, TestOutcome(event_id, "pending", None)))
+
+
+@requires(Role.INTEGRATOR)
+async def test_event_outcome(request: web.Request) -> web.Response:
+    t = translator(language(request))
+    outcome = await request.app[CONTEXT].bridge.test_events.outcome(request.match_info["event"])
+    if outcome is None:
+        return web.json_response({"error": "no such test event in the outbox"}, status=404)
+    return web.json_response(_outcome_json(t, outcome))
+
+
 def register(app: web.Application) -> None:
     app.router.add_get("/health", health_page)
     app.router.add_get("/api/health", health_api)
+    app.router.add_post("/api/test-event", send_test_event)
+    app.router.add_get("/api/test-event/{event}", test_event_outcome)

@@ -4,11 +4,19 @@ Security Desk (by Security Center's name of the camera, the site file's beside i
 key press. Below, per skill and camera, the figures and the promotion gate: "Go live" when the gate is
 open, else only with a written reason (integrators, audited). A skill the site file asks to be live
 without a named decision waits here in shadow, and says so. Keys, modes, classes and figures are in
-the reader's language; the verdict keys of both languages work (t/f/c and v/f/?)."""
+the reader's language; the verdict keys of both languages work (t/f/c and v/f/?).
 
-from datetime import datetime
+The queue is filtered by the query (`camera`, `skill`, `state` unreviewed or reviewed, `from` and `to`
+days in UTC, `to` included); a filter that cannot be read is refused (400) naming its key. Skip shows the
+next alert without a verdict (in the page only); undo takes back the reviewer's last verdict
+(`POST /api/review/{event}/undo`: the trust service removes it, puts back the one it replaced, audits
+it), and the skill's figures on the page follow the answer."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import web
 
@@ -84,25 +92,76 @@ def _item(item: ReviewItem, lang: str) -> dict[str, Any]:
         "archive_from": _time(desk.archive_from),
         "archive_to": _time(desk.archive_to),
         "bookmark": desk.bookmark_text,
+        "verdict": item.verdict.verdict.value if item.verdict else None,
+        "reviewer": item.verdict.reviewer if item.verdict else None,
     }
 
 
-def _queue_and_figures(trust: TrustService, lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """What the review queue shows, from the page's query."""
+
+    camera: str | None = None
+    skill: str | None = None
+    state: Literal["unreviewed", "reviewed"] = "unreviewed"
+    start: date | None = None
+    end: date | None = None
+    """Included: the alerts of that whole day (UTC)."""
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> "QueueFilter":
+        """The filter of a query string; ValueError naming the key that cannot be read."""
+        asked = query.get("state") or "unreviewed"
+        if asked not in ("unreviewed", "reviewed"):
+            raise ValueError(f"state: expected unreviewed or reviewed, not {asked!r}")
+        state: Literal["unreviewed", "reviewed"] = "reviewed" if asked == "reviewed" else "unreviewed"
+        days: dict[str, date | None] = {}
+        for key in ("from", "to"):
+            text = query.get(key) or ""
+            try:
+                days[key] = date.fromisoformat(text) if text else None
+            except ValueError:
+                raise ValueError(f"{key}: expected a day as YYYY-MM-DD, not {text!r}") from None
+        if days["from"] and days["to"] and days["to"] < days["from"]:
+            raise ValueError("to: the period ends before it starts")
+        return cls(query.get("camera") or None, query.get("skill") or None, state, days["from"], days["to"])
+
+    def items(self, trust: TrustService) -> list[ReviewItem]:
+        def midnight(day: date | None) -> datetime | None:
+            return datetime.combine(day, time(), UTC) if day else None
+
+        return trust.review_queue(
+            self.camera,
+            self.skill,
+            judged_only=self.state == "reviewed",
+            since=midnight(self.start),
+            until=midnight(self.end + timedelta(days=1) if self.end else None),
+        )
+
+
+def _queue_and_figures(
+    trust: TrustService, shown: QueueFilter, lang: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     figures = [
         figures_row(f, lang) | {"asks_live": f.mode == "shadow" and trust.asks_for_live(f.camera_id, f.skill)}
         for f in trust.figures()
     ]
-    return [_item(item, lang) for item in trust.review_queue()], figures
+    return [_item(item, lang) for item in shown.items(trust)], figures
 
 
 async def _page(
-    request: web.Request, status: int = 200, error: str = "", changed: tuple[str, str] | None = None
+    request: web.Request,
+    status: int = 200,
+    error: str = "",
+    changed: tuple[str, str] | None = None,
+    shown: QueueFilter | None = None,
 ) -> web.Response:
     trust = request.app[CONTEXT].bridge.trust
     session = request[SESSION_KEY]
     role = session.role
+    shown = shown or QueueFilter()
     lang = language(request)
-    items, figures = await request.app[CONTEXT].work.run(session.user, _queue_and_figures, trust, lang)
+    items, figures = await request.app[CONTEXT].work.run(session.user, _queue_and_figures, trust, shown, lang)
     names = await request.app[CONTEXT].camera_names.names(request.app[CONTEXT].bridge.site)
     for row in items + figures:
         # Security Center's name: what the reviewer searches Security Desk for.
@@ -120,12 +179,21 @@ async def _page(
         can_promote=role.allows(Role.INTEGRATOR),
         error=error,
         changed=changed,
+        shown=shown,
+        filter_cameras=sorted({(row["camera_id"], row["camera"]) for row in figures}, key=lambda c: c[1]),
+        filter_skills=sorted({row["skill"] for row in figures}),
     )
 
 
 @requires(Role.VIEWER)
 async def review_page(request: web.Request) -> web.Response:
-    return await _page(request)
+    try:
+        shown = QueueFilter.from_query(request.query)
+    except ValueError as error:
+        t = translator(language(request))
+        name, _, problem = str(error).partition(": ")
+        return await _page(request, 400, error=t("review.bad_filter", name=name, problem=problem))
+    return await _page(request, shown=shown)
 
 
 def _judge(
@@ -178,6 +246,40 @@ async def post_verdict(request: web.Request) -> web.Response:
     )
 
 
+def _take_back(
+    trust: TrustService, event_id: str, user: str
+) -> tuple[VerdictRecord | None, SkillFigures] | None:
+    """The verdict standing after `user`'s is taken back, and the skill's figures; None when unknown."""
+    item = trust.review_item(event_id)
+    if item is None:
+        return None
+    standing = trust.take_back_verdict(event_id, user)
+    [figures] = trust.figures(item.camera_id, item.skill)
+    return standing, figures
+
+
+@requires(Role.REVIEWER)
+async def undo_verdict(request: web.Request) -> web.Response:
+    """Take back the session's user's verdict on one alert (the review page's undo)."""
+    trust = request.app[CONTEXT].bridge.trust
+    event_id = request.match_info["event"]
+    user = request[SESSION_KEY].user
+    try:
+        undone = await request.app[CONTEXT].work.run(user, _take_back, trust, event_id, user)
+    except TrustError as error:
+        return web.json_response({"error": str(error)}, status=409)
+    if undone is None:
+        return web.json_response({"error": f"no alert {event_id} in the trust store"}, status=404)
+    standing, figures = undone
+    return web.json_response(
+        {
+            "event_id": event_id,
+            "standing": standing.verdict.value if standing else None,
+            "figures": figures_row(figures, language(request)),
+        }
+    )
+
+
 @requires(Role.INTEGRATOR)
 async def change_mode(request: web.Request) -> web.Response:
     """Form: camera, skill, action (promote|demote), reason. Promotion without the gate and demotion
@@ -203,4 +305,5 @@ async def change_mode(request: web.Request) -> web.Response:
 def register(app: web.Application) -> None:
     app.router.add_get("/review", review_page)
     app.router.add_post("/api/review/{event}", post_verdict)
+    app.router.add_post("/api/review/{event}/undo", undo_verdict)
     app.router.add_post("/review/mode", change_mode)

@@ -92,7 +92,7 @@ def _item(item: ReviewItem, lang: str) -> dict[str, Any]:
         "archive_from": _time(desk.archive_from),
         "archive_to": _time(desk.archive_to),
         "bookmark": desk.bookmark_text,
-        "verdict": item.verdict.verdict.value if item.verdict else None,
+        "verdict": t(f"review.{item.verdict.verdict.value}") if item.verdict else None,
         "reviewer": item.verdict.reviewer if item.verdict else None,
     }
 

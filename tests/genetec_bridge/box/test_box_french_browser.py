@@ -169,7 +169,7 @@ def test_review_keys_are_french_and_english_ones_still_work(tmp_path: Path, brow
         _in_french(page, url)
         _log_in(page, url, "rita")
         page.goto(f"{url}/review")
-        expect(page.locator("#keys kbd")).to_have_text(["v", "f", "?"])
+        expect(page.locator("#keys kbd")).to_have_text(["v", "f", "?", "s", "u", "Ctrl+Z"])  # skip, undo
         expect(page.locator("article.current [data-verdict] kbd")).to_have_text(["v", "f", "?"])
         expect(page.locator("article.current")).to_contain_text("personne")  # the class, in French
         expect(page.locator("article.current")).to_contain_text("23,4 s")  # the dwell, decimal comma

@@ -109,7 +109,7 @@ async def test_the_queue_shows_what_its_filters_ask_and_names_a_filter_it_cannot
         assert shown(unreviewed.text) == {day_one_later.id, day_three.id, moved.id}
         reviewed = await reviewer.get("/review", params={"state": "reviewed"})
         assert shown(reviewed.text) == {day_one.id}
-        assert "true (rita)" in reviewed.text
+        assert "true alert (rita)" in reviewed.text
         period = await reviewer.get("/review", params={"from": third_day, "to": third_day})
         assert shown(period.text) == {moved.id}
         first = await reviewer.get("/review", params={"to": first_day})

@@ -1,7 +1,7 @@
 """What every skill shares: its common configuration and the one method the daemon calls."""
 
 from abc import ABC, abstractmethod
-from typing import Literal, Self
+from typing import ClassVar, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -77,6 +77,11 @@ class AlertRouting(StrictModel):
 
 class SkillConfigBase(StrictModel):
     """Options common to all skills."""
+
+    # The phases this kind raises and whether its alerts bookmark the recording, for the box's defaults
+    # when an integrator routes a new skill: a visit (loitering, parking) sends its start and its end.
+    raised_phases: ClassVar[tuple[Literal["start", "end", "instant"], ...]] = ("instant",)
+    bookmarks_by_default: ClassVar[bool] = True
 
     kind: str = Field(description="Skill kind; each subclass fixes it.")
     name: PrintableText | None = Field(

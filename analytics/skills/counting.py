@@ -50,6 +50,7 @@ COUNTS_HEADER = ("interval_start", "interval_end", "line", "class", "direction",
 
 class CountingConfig(LineSkillConfig):
     kind: Literal["counting"] = "counting"
+    bookmarks_by_default = False  # one bookmark per vehicle would bury the recording
     classes: list[ClassName] = Field(
         default_factory=lambda: list[ClassName](["car", "truck", "bus", "motorcycle", "bicycle"]),
         min_length=1,

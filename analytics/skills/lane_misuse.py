@@ -11,6 +11,7 @@ from analytics.skills.zone_dwell import StartEndDwellSkill
 
 class LaneMisuseConfig(ZoneSkillConfig):
     kind: Literal["lane_misuse"] = "lane_misuse"
+    raised_phases = ("start", "end")
     classes: list[ClassName] = Field(
         default_factory=lambda: list[ClassName](["motorcycle", "car"]),
         min_length=1,

@@ -11,6 +11,7 @@ from analytics.skills.zone_dwell import StartEndDwellSkill
 
 class LoiteringConfig(ZoneSkillConfig):
     kind: Literal["loitering"] = "loitering"
+    raised_phases = ("start", "end")
     min_dwell_s: float = Field(60.0, gt=0, description="Seconds of presence in the zone before the alert.")
     class_min_dwell_s: dict[ClassName, float] = Field(
         default_factory=dict, description="Per-class dwell thresholds overriding min_dwell_s."

@@ -17,6 +17,7 @@ from analytics.skills.visits import Instant
 
 class ParkingConfig(ZoneSkillConfig):
     kind: Literal["parking"] = "parking"
+    raised_phases = ("start", "end")
     classes: list[ClassName] = Field(
         default_factory=lambda: list[ClassName](["car", "truck", "bus", "motorcycle"]),
         min_length=1,

@@ -109,12 +109,14 @@ def _fields(model: type[BaseModel]) -> list[dict[str, Any]]:
 
 
 def skill_forms() -> dict[str, Any]:
-    """{"skills": {kind: {"target": "zone"|"line", "fields": [...]}}, "alert": [...], "classes": [...]}"""
+    """{"skills": {kind: {"target": "zone"|"line", "fields": [...], "alert_defaults": {...}}}, "alert": [...],
+    "classes": [...]}: `alert_defaults` is what a new routing of that kind starts with."""
     skills = {}
     for config in SKILL_TYPES:
         kind = config.model_fields["kind"].default
         skills[kind] = {
             "target": "line" if issubclass(config, LineSkillConfig) else "zone",
             "fields": _fields(config),
+            "alert_defaults": {"phases": list(config.raised_phases), "bookmark": config.bookmarks_by_default},
         }
     return {"skills": skills, "alert": _fields(AlertRouting), "classes": CLASS_NAMES}

@@ -672,7 +672,8 @@
     wrapper.appendChild(label);
     box.addEventListener("change", () => {
       remember();
-      if (box.checked) skill.alert = { custom_event_id: nextEventId() };
+      // A new routing starts with what the kind raises: a visit sends its start and its end.
+      if (box.checked) skill.alert = { custom_event_id: nextEventId(), ...data.forms.skills[skill.kind].alert_defaults };
       else delete skill.alert;
       renderSkills();
     });

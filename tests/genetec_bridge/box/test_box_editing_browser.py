@@ -284,12 +284,18 @@ def test_names_typed_as_plain_text_reach_security_center(tmp_path: Path, browser
         name.fill("Flânerie au parvis, nuit")
         name.press("Tab")
         shot(page, "editing-05-plain-names")
+        # A visit's skill routed from scratch sends its start and its end, with a bookmark.
+        page.select_option("#new-skill-kind", "loitering")
+        page.click("[data-action=add-skill]")
+        page.locator("fieldset.skill").last.locator(".alert-toggle").check()
         page.click("[data-action=save]")
         expect(page.locator("#status")).to_contain_text("Saved as version")
 
-    saved = tomllib.loads(path.read_text())["cameras"][0]["skills"][-1]
+    *_, saved, loitering = tomllib.loads(path.read_text())["cameras"][0]["skills"]
     assert saved["name"] == "Bench watch"
     assert saved["alert"]["custom_event_name"] == "Flânerie au parvis, nuit"
+    assert (saved["alert"]["phases"], saved["alert"]["bookmark"]) == (["instant"], True)
+    assert (loitering["alert"]["phases"], loitering["alert"]["bookmark"]) == (["start", "end"], True)
     # What the bridge creates in Security Center from the saved file, through the fake Web SDK.
     # In a thread of its own: Playwright's synchronous API holds this thread's event loop.
     with FakeWebSdkProcess() as fake, ThreadPoolExecutor(1) as thread:

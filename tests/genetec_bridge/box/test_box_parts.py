@@ -10,6 +10,7 @@ import pytest
 import tomlkit
 from pydantic import ValidationError
 
+from analytics.skills.base import AlertRouting
 from analytics.skills.registry import SKILL_TYPES
 from genetec_bridge.box.accounts import ACCOUNT_ERRORS, AccountError, AccountStore, Role
 from genetec_bridge.box.config import BoxConfig
@@ -160,3 +161,14 @@ def test_the_box_beyond_this_machine_needs_tls(tmp_path: Path) -> None:
         enabled=True, listen="0.0.0.0", tls_cert=tmp_path / "cert.pem", tls_key=tmp_path / "key.pem"
     )
     assert served.tls
+
+
+def test_a_new_routing_starts_with_what_its_kind_raises() -> None:
+    skills = skill_forms()["skills"]
+    for kind in ("loitering", "parking", "lane_misuse"):
+        assert skills[kind]["alert_defaults"] == {"phases": ["start", "end"], "bookmark": True}, kind
+    for kind in ("intrusion", "red_light"):
+        assert skills[kind]["alert_defaults"] == {"phases": ["instant"], "bookmark": True}, kind
+    assert skills["counting"]["alert_defaults"] == {"phases": ["instant"], "bookmark": False}
+    for form in skills.values():  # every default is a routing the site file accepts
+        AlertRouting(custom_event_id=8000, **form["alert_defaults"])

@@ -69,13 +69,18 @@ def week_over_week(store: StatisticsStore, point: CountingPoint, week_start: dat
     }
 
 
-def direction_split(
-    store: StatisticsStore, point: CountingPoint, start: datetime, end: datetime
-) -> dict[str, Any]:
+def _whole_period(store: StatisticsStore, point: CountingPoint, start: datetime, end: datetime) -> Measure:
+    """The point's measures from start to end combined into one; ValueError when there are none."""
     series = measures(store, point, start.timestamp(), end.timestamp())
     if not series:
         raise ValueError(f"the period {start.isoformat()} to {end.isoformat()} is empty")
-    whole = combine(series, series[0].start, series[-1].end)
+    return combine(series, series[0].start, series[-1].end)
+
+
+def direction_split(
+    store: StatisticsStore, point: CountingPoint, start: datetime, end: datetime
+) -> dict[str, Any]:
+    whole = _whole_period(store, point, start, end)
     tally = whole.by_category()
     return {
         "point": point.id,
@@ -114,10 +119,7 @@ def coverage(
 def speeds_and_movements(
     store: StatisticsStore, point: CountingPoint, start: datetime, end: datetime
 ) -> dict[str, Any]:
-    series = measures(store, point, start.timestamp(), end.timestamp())
-    if not series:
-        raise ValueError(f"the period {start.isoformat()} to {end.isoformat()} is empty")
-    whole = combine(series, series[0].start, series[-1].end)
+    whole = _whole_period(store, point, start, end)
     speeds = []
     for category in point.categories:
         for direction in DIRECTIONS:

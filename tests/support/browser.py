@@ -4,10 +4,11 @@ downloaded), and screenshots kept as test artefacts under var/test-artifacts/box
 from collections.abc import Iterator
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from analytics.assets import REPO_ROOT
 from genetec_bridge.lab.box_screenshots import CHROMIUM, CHROMIUM_ARGS
+from tests.support.box_site import PASSWORDS
 
 ARTIFACTS = REPO_ROOT / "var/test-artifacts/box"
 
@@ -25,3 +26,12 @@ def shot(page: Page, name: str, full_page: bool = True) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def log_in(page: Page, url: str, user: str, password: str | None = None, next_path: str = "") -> None:
+    """The login form filled as a person does (the tests' password of `user` unless given), then signed in."""
+    page.goto(f"{url}/login" + (f"?next={next_path}" if next_path else ""))
+    page.fill("#user", user)
+    page.fill("#password", password or PASSWORDS[user])
+    page.click("button[type=submit]")
+    expect(page.locator(".who")).to_contain_text(user)

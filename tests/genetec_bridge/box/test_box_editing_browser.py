@@ -20,7 +20,7 @@ from genetec_bridge.app import custom_event_definitions
 from genetec_bridge.config.site import SiteConfig, load_site_config
 from genetec_bridge.websdk.client import WebSdkClient
 from tests.support.box_site import PASSWORDS, box_in_background, write_box_site
-from tests.support.browser import shot
+from tests.support.browser import log_in, shot
 from tests.support.fake_websdk_process import FakeWebSdkProcess
 from tests.support.site_config_files import PASSWORD_ENV
 
@@ -28,15 +28,6 @@ pytestmark = pytest.mark.integration
 
 CAMERA = "00000001-0000-babe-0000-00408ca1eb95"
 SIZES = {"1366x768": {"width": 1366, "height": 768}, "1920x1080": {"width": 1920, "height": 1080}}
-
-
-@pytest.fixture(autouse=True)
-def _patient_expectations() -> Iterator[None]:
-    """What the user sees is awaited longer than Playwright's 5 s: the test machine is shared and slow
-    at times (argon2 logins, page loads); nothing here is a timing promise."""
-    expect.set_options(timeout=20_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture(params=list(SIZES))
@@ -50,14 +41,6 @@ def context(browser: Browser, size: str) -> Iterator[BrowserContext]:
     context = browser.new_context(viewport=SIZES[size])  # type: ignore[arg-type]
     yield context
     context.close()
-
-
-def _log_in(page: Page, url: str, user: str, next_path: str = "") -> None:
-    page.goto(f"{url}/login" + (f"?next={next_path}" if next_path else ""))
-    page.fill("#user", user)
-    page.fill("#password", PASSWORDS[user])
-    page.click("button[type=submit]")
-    expect(page.locator(".who")).to_contain_text(user)
 
 
 def _open_editor(page: Page, url: str) -> None:
@@ -86,8 +69,8 @@ def test_apply_runs_only_what_the_page_shows_even_with_two_tabs(
         first_context = browser.new_context(viewport=SIZES[size])  # type: ignore[arg-type]
         second_context = browser.new_context(viewport=SIZES[size])  # type: ignore[arg-type]
         first, second = first_context.new_page(), second_context.new_page()
-        _log_in(first, url, "ines")
-        _log_in(second, url, "ivan")
+        log_in(first, url, "ines")
+        log_in(second, url, "ivan")
         _open_editor(first, url)
         _open_editor(second, url)
         apply_first = first.locator("[data-action=apply]")
@@ -147,8 +130,8 @@ def test_take_theirs_keeps_mine_one_undo_away(tmp_path: Path, browser: Browser, 
         first_context = browser.new_context(viewport=SIZES[size])  # type: ignore[arg-type]
         second_context = browser.new_context(viewport=SIZES[size])  # type: ignore[arg-type]
         first, second = first_context.new_page(), second_context.new_page()
-        _log_in(first, url, "ines")
-        _log_in(second, url, "ivan")
+        log_in(first, url, "ines")
+        log_in(second, url, "ivan")
         _open_editor(first, url)
         _open_editor(second, url)
         _set_fps(first, "4")
@@ -172,7 +155,7 @@ def test_a_draft_survives_reload_session_end_and_logging_in_again(
     secrets = [os.environ[PASSWORD_ENV], (tmp_path / "secrets/rtsp-password").read_text().strip()]
     with box_in_background(path) as (url, _):
         page = context.new_page()
-        _log_in(page, url, "ines")
+        log_in(page, url, "ines")
         _open_editor(page, url)
         zones_before = page.locator("polygon.zone").count()
         page.focus("[data-action=new-zone]")
@@ -216,7 +199,7 @@ def test_a_draft_survives_reload_session_end_and_logging_in_again(
         shot(page, f"editing-04-session-ended-{size}", full_page=False)
 
         # Logged in again in the other tab: Save here goes through with the new session's token.
-        _log_in(other, url, "ines")
+        log_in(other, url, "ines")
         page.click("[data-action=save]")
         expect(page.locator("#status")).to_contain_text("Saved as version")
         written = tomllib.loads(path.read_text())["cameras"][0]["zones"]
@@ -232,7 +215,7 @@ def test_a_draft_kept_over_a_session_end_comes_back_after_the_login_page_and_is_
     path = write_box_site(tmp_path)
     with box_in_background(path) as (url, _):
         page = context.new_page()
-        _log_in(page, url, "ines")
+        log_in(page, url, "ines")
         _open_editor(page, url)
         _set_fps(page, "2")
         # The session ends; the page reloaded goes to the login form, and back to the editor after it.
@@ -256,7 +239,7 @@ def test_a_draft_kept_over_a_session_end_comes_back_after_the_login_page_and_is_
         _set_fps(page, "3")
         page.once("dialog", lambda dialog: dialog.accept())
         page.click("header form button[type=submit]")
-        _log_in(page, url, "ivan")
+        log_in(page, url, "ivan")
         _open_editor(page, url)
         expect(page.locator("#camera-fps")).to_have_value("2")
         expect(page.locator("#draft-note")).to_be_hidden()
@@ -269,7 +252,7 @@ def test_names_typed_as_plain_text_reach_security_center(tmp_path: Path, browser
     path = write_box_site(tmp_path)
     with box_in_background(path) as (url, _):
         page = browser.new_page(viewport=SIZES["1366x768"])  # type: ignore[arg-type]
-        _log_in(page, url, "ines")
+        log_in(page, url, "ines")
         _open_editor(page, url)
         page.select_option("#new-skill-kind", "intrusion")
         page.click("[data-action=add-skill]")
@@ -320,7 +303,7 @@ def test_a_json_value_that_does_not_parse_keeps_its_error_until_corrected(
     path = write_box_site(tmp_path)
     with box_in_background(path) as (url, _):
         page = browser.new_page(viewport=SIZES["1366x768"])  # type: ignore[arg-type]
-        _log_in(page, url, "ines")
+        log_in(page, url, "ines")
         page.goto(f"{url}/cameras/00000002-0000-babe-0000-00408ca1eb96")
         location = page.locator("[data-key='skills[0].location']")
         location.locator("textarea").fill("[2.35, ")
@@ -340,10 +323,10 @@ def test_a_draft_started_before_someone_else_s_save_comes_back_beside_theirs(
         mine_context = browser.new_context(viewport=SIZES["1366x768"])  # type: ignore[arg-type]
         theirs_context = browser.new_context(viewport=SIZES["1366x768"])  # type: ignore[arg-type]
         mine, theirs = mine_context.new_page(), theirs_context.new_page()
-        _log_in(mine, url, "ines")
+        log_in(mine, url, "ines")
         _open_editor(mine, url)
         _set_fps(mine, "2")  # kept as a draft, not saved
-        _log_in(theirs, url, "ivan")
+        log_in(theirs, url, "ivan")
         _open_editor(theirs, url)
         _set_fps(theirs, "4")
         theirs.click("[data-action=save]")

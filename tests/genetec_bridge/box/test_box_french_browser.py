@@ -14,8 +14,8 @@ from genetec_bridge.box.accounts import AccountStore, Role
 from genetec_bridge.box.i18n import MESSAGES
 from genetec_bridge.config.site import load_site_config
 from genetec_bridge.trust.verdicts import Verdict
-from tests.support.box_site import PASSWORDS, box_in_background, write_box_site
-from tests.support.browser import shot
+from tests.support.box_site import box_in_background, write_box_site
+from tests.support.browser import log_in, shot
 from tests.support.review_alerts import admit_alerts
 
 pytestmark = pytest.mark.integration
@@ -70,14 +70,6 @@ def english_left(text: str) -> list[str]:
     ]
 
 
-def _log_in(page: Page, url: str, user: str) -> None:
-    page.goto(f"{url}/login")
-    page.fill("#user", user)
-    page.fill("#password", PASSWORDS[user])
-    page.click("button[type=submit]")
-    expect(page.locator(".who")).to_contain_text(user)
-
-
 def _in_french(page: Page, url: str) -> None:
     page.goto(f"{url}/lang/fr")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
@@ -108,7 +100,7 @@ def test_every_page_in_french_shows_no_english_word_of_the_box(tmp_path: Path, b
         _in_french(page, url)
         page.goto(f"{url}/login")
         left = {"/login": english_left(page.evaluate(PAGE_WORDS))}
-        _log_in(page, url, "ines")
+        log_in(page, url, "ines")
         page.goto(f"{url}/cameras")
         _save_fps(page, url, 3)
         pages = [
@@ -167,7 +159,7 @@ def test_review_keys_are_french_and_english_ones_still_work(tmp_path: Path, brow
         first, second, third = admit_alerts(bridge.trust, 3)
         page = browser.new_page(viewport=VIEWPORT)
         _in_french(page, url)
-        _log_in(page, url, "rita")
+        log_in(page, url, "rita")
         page.goto(f"{url}/review")
         expect(page.locator("#keys kbd")).to_have_text(["v", "f", "?", "s", "u", "Ctrl+Z"])  # skip, undo
         expect(page.locator("article.current [data-verdict] kbd")).to_have_text(["v", "f", "?"])
@@ -187,7 +179,7 @@ def test_review_keys_are_french_and_english_ones_still_work(tmp_path: Path, brow
 def test_deleting_a_zone_skills_use_asks_first_and_names_them(tmp_path: Path, browser: Browser) -> None:
     with box_in_background(write_box_site(tmp_path)) as (url, _):
         page = browser.new_page(viewport=VIEWPORT)
-        _log_in(page, url, "ines")
+        log_in(page, url, "ines")
         page.goto(f"{url}/cameras/{CAMERA}")
         skills = page.locator("#skills fieldset.skill")
         zones = page.locator("#shape-list li[data-key^='zones']")
@@ -223,7 +215,7 @@ def test_deleting_a_zone_skills_use_asks_first_and_names_them(tmp_path: Path, br
 def test_the_diff_is_single_spaced(tmp_path: Path, browser: Browser) -> None:
     with box_in_background(write_box_site(tmp_path)) as (url, _):
         page = browser.new_page(viewport=VIEWPORT)
-        _log_in(page, url, "ines")
+        log_in(page, url, "ines")
         page.goto(f"{url}/cameras")
         _save_fps(page, url, 3)
         page.goto(f"{url}/versions/2")

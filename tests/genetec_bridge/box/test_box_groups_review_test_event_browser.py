@@ -15,12 +15,12 @@ import json
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, ViewportSize, expect
 
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.websdk.client import WebSdkClient
-from tests.support.box_site import PASSWORDS, box_in_background, write_box_site
-from tests.support.browser import shot
+from tests.support.box_site import box_in_background, write_box_site
+from tests.support.browser import log_in, shot
 from tests.support.fake_websdk_process import CAMERA_GUIDS, FakeWebSdkProcess
 from tests.support.review_alerts import admit_alerts
 from tests.support.site_config_files import edited
@@ -51,14 +51,6 @@ def _ninety_cameras(path: Path) -> None:
     path.write_text(text + "".join(extra))
 
 
-def _log_in(page: Page, url: str, user: str) -> None:
-    page.goto(f"{url}/login")
-    page.fill("#user", user)
-    page.fill("#password", PASSWORDS[user])
-    page.click("button[type=submit]")
-    expect(page.locator(".who")).to_contain_text(user)
-
-
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
 def test_ninety_cameras_under_their_groups_and_a_search_that_narrows_them_in_the_page(
     tmp_path: Path, browser: Browser, size: ViewportSize
@@ -67,7 +59,7 @@ def test_ninety_cameras_under_their_groups_and_a_search_that_narrows_them_in_the
     _ninety_cameras(path)
     with box_in_background(path) as (url, _bridge):
         page = browser.new_page(viewport=size)
-        _log_in(page, url, "ines")
+        log_in(page, url, "ines")
         page.goto(f"{url}/cameras")
         rows = page.locator("#cameras tr[data-camera]")
         expect(rows).to_have_count(90)
@@ -121,7 +113,7 @@ def test_a_reviewer_skips_and_undoes_with_the_keyboard_and_the_store_follows(
     with box_in_background(path) as (url, bridge):
         oldest, middle, newest = admit_alerts(bridge.trust, 3)
         page = browser.new_page(viewport=size)
-        _log_in(page, url, "rita")
+        log_in(page, url, "rita")
         page.goto(f"{url}/review")
         current = page.locator("article.current")
         row = page.locator("#figures tr[data-figures$='/Porch at night']")
@@ -179,12 +171,12 @@ def test_send_a_test_event_delivered_then_refused_with_security_centers_answer_i
         websdk = WebSdkClient(fake.base_url, fake.username, fake.password, timeout=5)
         with box_in_background(path, websdk) as (url, _bridge):
             viewer = browser.new_page(viewport=size)
-            _log_in(viewer, url, "victor")
+            log_in(viewer, url, "victor")
             viewer.goto(f"{url}/health")
             expect(viewer.locator("#test-event")).to_have_count(0)  # integrators only
 
             page = browser.new_page(viewport=size)
-            _log_in(page, url, "ines")
+            log_in(page, url, "ines")
             page.goto(f"{url}/health")
             page.select_option("#test-event-camera", CAMERA_GUIDS[0])
             page.locator("#test-event-form button").click()

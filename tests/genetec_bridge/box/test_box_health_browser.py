@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, ViewportSize, expect
 
 from genetec_bridge.box.accounts import AccountStore, Role
 from genetec_bridge.health.status import (
@@ -36,7 +36,7 @@ from genetec_bridge.health.status import (
     WebSdkStatus,
 )
 from tests.support.box_site import PASSWORDS, box_in_background, write_box_site
-from tests.support.browser import shot
+from tests.support.browser import log_in, shot
 from tests.support.fake_websdk_process import CAMERA_GUIDS, FakeWebSdkProcess, free_port
 from tests.support.rtsp_server_process import PETS, PETS_FPS, start_rtsp_server
 
@@ -108,14 +108,6 @@ def _until(condition: Callable[[], object], timeout_s: float, what: str) -> obje
         time.sleep(0.3)
 
 
-def _log_in(page: Page, url: str, user: str, password: str) -> None:
-    page.goto(f"{url}/login")
-    page.fill("#user", user)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    expect(page.locator(".who")).to_contain_text(user)
-
-
 def test_a_stopped_daemon_turns_the_badge_red_without_a_reload_and_green_again(
     shared_asset: Callable[[str], Path], tmp_path: Path, browser: Browser
 ) -> None:
@@ -140,7 +132,7 @@ def test_a_stopped_daemon_turns_the_badge_red_without_a_reload_and_green_again(
         try:
             _until(lambda: httpx.get(f"{url}/login", timeout=2).status_code == 200, 30, "box serving")
             page = browser.new_page(viewport=SIZES[0])
-            _log_in(page, url, "victor", PASSWORD)
+            log_in(page, url, "victor", PASSWORD)
             page.goto(f"{url}/cameras")
             badge = page.locator(f"[data-badge='{CAMERA}']")
             # Green once results arrive (the daemon loads its model first), refreshed in place.
@@ -232,7 +224,7 @@ def test_the_health_page_shows_the_daemon_link_parked_events_stores_and_stalls(
         )
         bridge.status = healthy
         page = browser.new_page(viewport=SIZES[0])
-        _log_in(page, url, "victor", PASSWORDS["victor"])
+        log_in(page, url, "victor", PASSWORDS["victor"])
         page.goto(f"{url}/cameras")
         badge = page.locator(f"[data-badge='{ids[0]}']")
         expect(badge).to_have_class("badge ok")

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from genetec_bridge.audit.trail import AuditTrail
-from tests.support.box_site import PASSWORDS, box_in_background, write_box_site
-from tests.support.browser import shot
+from tests.support.box_site import box_in_background, write_box_site
+from tests.support.browser import log_in, shot
 from tests.support.fake_websdk_process import CAMERA_GUIDS
 
 pytestmark = pytest.mark.integration
@@ -22,14 +22,6 @@ CAMERA = CAMERA_GUIDS[0]
 UNDECIDED = "intrusion:Porch"
 DECIDED = "loitering:Delivery bay"
 REASON = "night closure of the porch, the operators asked for it"
-
-
-def _log_in(page: Page, url: str, user: str) -> None:
-    page.goto(f"{url}/login")
-    page.fill("#user", user)
-    page.fill("#password", PASSWORDS[user])
-    page.click("button[type=submit]")
-    expect(page.locator(".who")).to_contain_text(user)
 
 
 def _live_skill(page: Page, kind: str, zone: str) -> Locator:
@@ -62,7 +54,7 @@ def test_the_editor_cannot_make_a_skill_live_without_a_name_and_a_reason(
     path = write_box_site(tmp_path)
     with box_in_background(path) as (url, bridge):
         page = browser.new_page(viewport={"width": 1366, "height": 768})
-        _log_in(page, url, "ines")
+        log_in(page, url, "ines")
         page.goto(f"{url}/cameras/{CAMERA}")
         _live_skill(page, "intrusion", "Porch")
         _save_and_apply(page)

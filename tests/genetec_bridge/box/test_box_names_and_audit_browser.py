@@ -10,12 +10,12 @@ camera and account. Screenshots under var/test-artifacts/box/ (names-*, audit-*)
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from genetec_bridge.audit.trail import AuditTrail
 from genetec_bridge.websdk.client import WebSdkClient
-from tests.support.box_site import PASSWORDS, box_in_background, write_box_site
-from tests.support.browser import shot
+from tests.support.box_site import box_in_background, write_box_site
+from tests.support.browser import log_in, shot
 from tests.support.fake_websdk_process import CAMERA_GUIDS, FakeWebSdkProcess
 from tests.support.review_alerts import admit_alerts
 
@@ -25,14 +25,6 @@ CAMERA = CAMERA_GUIDS[0]
 SECURITY_CENTER_NAME = "Parvis Mairie"
 SITE_FILE_NAME = "Parvis Saint-Michel"
 DELIVERED = 5
-
-
-def _log_in(page: Page, url: str, user: str) -> None:
-    page.goto(f"{url}/login")
-    page.fill("#user", user)
-    page.fill("#password", PASSWORDS[user])
-    page.click("button[type=submit]")
-    expect(page.locator(".who")).to_contain_text(user)
 
 
 def _trail(path: Path) -> None:
@@ -68,7 +60,7 @@ def test_security_centers_camera_name_everywhere_and_a_readable_filtered_audit_p
         with box_in_background(path, websdk) as (url, bridge):
             admit_alerts(bridge.trust, 1)
             page = browser.new_page(viewport={"width": 1366, "height": 768})
-            _log_in(page, url, "victor")
+            log_in(page, url, "victor")
 
             page.goto(f"{url}/cameras")
             row = page.locator(f"#cameras tr[data-camera='{CAMERA}']")

@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from analytics.evaluation.rates import false_alert_rate
 from genetec_bridge.trust.verdicts import FalseReason, Verdict
-from tests.support.box_site import PASSWORDS, box_in_background, write_box_site
-from tests.support.browser import shot
+from tests.support.box_site import box_in_background, write_box_site
+from tests.support.browser import log_in, shot
 from tests.support.fake_websdk_process import CAMERA_GUIDS
 from tests.support.review_alerts import admit_alerts
 from tests.support.rtsp_server_process import PETS, PETS_FPS, start_rtsp_server
@@ -23,14 +23,6 @@ from tests.support.site_config_files import edited
 pytestmark = pytest.mark.integration
 
 EXAMPLE_GATEWAY = 'host = "sc-media.city.local"\nport = 654'
-
-
-def _log_in(page: Page, url: str, user: str) -> None:
-    page.goto(f"{url}/login")
-    page.fill("#user", user)
-    page.fill("#password", PASSWORDS[user])
-    page.click("button[type=submit]")
-    expect(page.locator(".who")).to_contain_text(user)
 
 
 def _snapshot_shown(page: Page) -> None:
@@ -60,7 +52,7 @@ def test_a_reviewer_judges_alerts_with_the_keyboard_only_and_the_figures_follow(
         with box_in_background(path) as (url, bridge):
             oldest, middle, newest = admit_alerts(bridge.trust, 3)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            _log_in(page, url, "rita")
+            log_in(page, url, "rita")
             page.goto(f"{url}/review")
 
             # Newest first, with its evidence and where to find it in Security Desk.
@@ -116,7 +108,7 @@ def test_a_reviewer_judges_alerts_with_the_keyboard_only_and_the_figures_follow(
 
             # An integrator gets the promotion form, which asks for a reason while the gate is closed.
             integrator = browser.new_page(viewport={"width": 1280, "height": 900})
-            _log_in(integrator, url, "ines")
+            log_in(integrator, url, "ines")
             integrator.goto(f"{url}/lang/fr")
             integrator.goto(f"{url}/review")
             form = integrator.locator(f"#figures tr[data-figures='{CAMERA_GUIDS[0]}/Porch at night'] form")

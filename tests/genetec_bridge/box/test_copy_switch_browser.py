@@ -18,8 +18,8 @@ from analytics.frame_tracks import FrameTracks
 from analytics.skills.engine import SkillEngine
 from genetec_bridge.app import alert_routing
 from genetec_bridge.config.site import load_site_config
-from tests.support.box_site import PASSWORDS, box_in_background, write_box_site
-from tests.support.browser import shot
+from tests.support.box_site import box_in_background, write_box_site
+from tests.support.browser import log_in, shot
 from tests.support.synthetic_tracks import frames, run_engine, still
 
 pytestmark = pytest.mark.integration
@@ -28,15 +28,6 @@ A = "00000001-0000-babe-0000-00408ca1eb95"
 B = "00000002-0000-babe-0000-00408ca1eb96"
 FOUNTAIN = "intrusion:Fountain"
 SIZES = {"1366x768": {"width": 1366, "height": 768}, "1920x1080": {"width": 1920, "height": 1080}}
-
-
-@pytest.fixture(autouse=True)
-def _patient_expectations() -> Iterator[None]:
-    """What the user sees is awaited longer than Playwright's 5 s: the test machine is shared and slow
-    at times (argon2 logins, page loads); nothing here is a timing promise."""
-    expect.set_options(timeout=20_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture(params=list(SIZES))
@@ -49,14 +40,6 @@ def page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
 def _size(page: Page) -> str:
     viewport = page.viewport_size or {"width": 0, "height": 0}
     return f"{viewport['width']}x{viewport['height']}"
-
-
-def _log_in(page: Page, url: str) -> None:
-    page.goto(f"{url}/login")
-    page.fill("#user", "ines")
-    page.fill("#password", PASSWORDS["ines"])
-    page.click("button[type=submit]")
-    expect(page.locator(".who")).to_contain_text("ines")
 
 
 def _open_editor(page: Page, url: str, camera: str) -> None:
@@ -80,7 +63,7 @@ def test_a_skill_switched_off_and_applied_no_longer_raises(tmp_path: Path, page:
     scene = _someone_at_the_fountain()
     with box_in_background(path) as (url, bridge):
         bridge.tracks[A] = scene
-        _log_in(page, url)
+        log_in(page, url, "ines")
         _open_editor(page, url, A)
         fountain = page.locator("fieldset.skill").nth(1)
         expect(fountain.locator("legend")).to_contain_text("intrusion – Fountain")
@@ -113,7 +96,7 @@ def test_a_zone_switched_off_greys_it_and_its_skill_and_stays_off_after_a_reload
 ) -> None:
     path = write_box_site(tmp_path)
     with box_in_background(path) as (url, _):
-        _log_in(page, url)
+        log_in(page, url, "ines")
         _open_editor(page, url, A)
         porch = page.locator("#shape-list li").first
         expect(porch.locator("input.shape-name")).to_have_value("Porch")
@@ -137,7 +120,7 @@ def test_a_zone_switched_off_greys_it_and_its_skill_and_stays_off_after_a_reload
 def test_a_zone_and_a_skill_copied_are_on_the_other_camera_s_editor(tmp_path: Path, page: Page) -> None:
     path = write_box_site(tmp_path)
     with box_in_background(path) as (url, _):
-        _log_in(page, url)
+        log_in(page, url, "ines")
         _open_editor(page, url, A)
         copy = page.locator("#copy")
         copy.get_by_label("Zone Porch").check()

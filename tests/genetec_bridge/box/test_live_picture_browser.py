@@ -6,7 +6,7 @@ code gives them. The box runs on the example site file in front of a stand-in br
 pictures the test paints: dark, with each object of the frame white where its box is.
 Screenshots under var/test-artifacts/box/ (picture-*)."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -80,14 +80,6 @@ _SEEN = """() => {
 @pytest.fixture(params=list(SIZES))
 def size(request: pytest.FixtureRequest) -> str:
     return str(request.param)
-
-
-@pytest.fixture(autouse=True)
-def _patient_expectations() -> Iterator[None]:
-    """The shared test machine is slow at times (argon2 logins, page loads): no timing promise here."""
-    expect.set_options(timeout=20_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def _car_along_the_top_edge(count: int) -> list[FrameTracks]:

@@ -97,8 +97,12 @@ versions_dir = "box/versions"
 
 @asynccontextmanager
 async def running_box(
-    path: Path, websdk: WebSdkClient | None = None, clock: Clock = time.monotonic
+    path: Path,
+    websdk: WebSdkClient | None = None,
+    clock: Clock = time.monotonic,
+    wall_clock: Clock = time.time,
 ) -> AsyncIterator[tuple[BoxServer, StandInBridge]]:
+    """`clock` paces login throttling; `wall_clock` dates the hand checks' windows and taps."""
     site = load_site_config(path)
     # By default nothing listens on port 9: the cameras page shows Security Center unreachable, at once.
     websdk = websdk or WebSdkClient("http://127.0.0.1:9/WebSdk", "nobody", "none", timeout=2)
@@ -111,6 +115,7 @@ async def running_box(
     )
     delivering = asyncio.create_task(delivery.run())
     server = BoxServer(site.box, site.audit.path, path, bridge, websdk, clock)
+    server.context.clock = wall_clock
     await server.start()
     try:
         yield server, bridge
@@ -125,13 +130,16 @@ async def running_box(
 
 @contextmanager
 def box_in_background(
-    path: Path, websdk: WebSdkClient | None = None, clock: Clock = time.monotonic
+    path: Path,
+    websdk: WebSdkClient | None = None,
+    clock: Clock = time.monotonic,
+    wall_clock: Clock = time.time,
 ) -> Iterator[tuple[str, StandInBridge]]:
     """The box served from its own event loop in a thread, while Playwright drives this one."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
-    box = running_box(path, websdk, clock)
+    box = running_box(path, websdk, clock, wall_clock)
     server, bridge = asyncio.run_coroutine_threadsafe(box.__aenter__(), loop).result(30)
     try:
         yield server.url.rstrip("/"), bridge

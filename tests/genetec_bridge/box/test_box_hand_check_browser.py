@@ -7,11 +7,6 @@ per-category error shows on the traffic page, in the monthly report, and in the 
 Screenshots go to var/test-artifacts/box/hand-check-*.png.
 """
 
-import asyncio
-import queue
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,7 +20,7 @@ from genetec_bridge.counting.series import counting_points
 from genetec_bridge.counting.store import StatisticsBatch, StatisticsStore
 from genetec_bridge.reports.monthly import Month, gather
 from genetec_bridge.reports.render import render_html
-from tests.support.box_site import PASSWORDS, running_box, write_box_site
+from tests.support.box_site import PASSWORDS, box_in_background, write_box_site
 from tests.support.browser import shot
 from tests.support.simulated_time import SimulatedTime
 from tests.support.site_config_files import edited
@@ -76,32 +71,6 @@ def _fill(path: Path) -> str:
     return point.id
 
 
-@contextmanager
-def box_on_simulated_wall_clock(path: Path, time: SimulatedTime) -> Iterator[str]:
-    """The box on its own event loop in a thread (Playwright's sync API drives it from the test), its
-    clock the simulated wall clock."""
-    started: queue.Queue[tuple[asyncio.AbstractEventLoop, asyncio.Event, str]] = queue.Queue()
-
-    async def serve() -> None:
-        stop = asyncio.Event()
-        async with running_box(path) as (server, _):
-            server.context.clock = time.wall
-            started.put((asyncio.get_running_loop(), stop, server.url))
-            await stop.wait()
-
-    thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
-    thread.start()
-    try:
-        loop, stop, url = started.get(timeout=30)
-    except queue.Empty:
-        raise AssertionError("the box did not start within 30 s (see the thread's traceback)") from None
-    try:
-        yield url.rstrip("/")
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(timeout=30)
-
-
 def _cells(page: Page, table: str, header: str) -> list[str]:
     row = page.locator(f"#{table} tbody tr").filter(has=page.locator("th", has_text=header))
     expect(row).to_have_count(1)
@@ -114,7 +83,7 @@ def test_a_reviewer_counts_fifteen_minutes_by_hand_and_the_error_shows_on_the_pa
     path = _site(tmp_path)
     point_id = _fill(path)
     time = SimulatedTime(ASKED)
-    with box_on_simulated_wall_clock(path, time) as base:
+    with box_in_background(path, wall_clock=time.wall) as (base, _):
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(f"{base}/traffic?day=2026-03-02")
         page.fill("#user", "rita")  # a reviewer: judging the product is the trust loop's role

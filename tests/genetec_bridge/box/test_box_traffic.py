@@ -5,15 +5,10 @@ are drawn, the tables hold the figures counted by hand below, the outage reads a
 and the CSV export downloads the same figures. Screenshots go to var/test-artifacts/box/traffic-*.png.
 """
 
-import asyncio
 import csv
 import io
-import queue
 import re
-import threading
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from genetec_bridge.config.site import load_site_config
 from genetec_bridge.counting.series import counting_points
 from genetec_bridge.counting.store import StatisticsBatch, StatisticsStore
-from tests.support.box_site import PASSWORDS, running_box, write_box_site
+from tests.support.box_site import PASSWORDS, box_in_background, running_box, write_box_site
 from tests.support.browser import shot
 from tests.support.site_config_files import edited, in_utc
 
@@ -83,32 +78,6 @@ def _fill(path: Path) -> str:
     return point.id
 
 
-@contextmanager
-def box_in_a_thread(path: Path) -> Iterator[str]:
-    """The box on its own event loop, so that Playwright's sync API can drive it from the test."""
-    started: queue.Queue[tuple[asyncio.AbstractEventLoop, asyncio.Event, str]] = queue.Queue()
-
-    async def serve() -> None:
-        stop = asyncio.Event()
-        async with running_box(path) as (server, _):
-            started.put((asyncio.get_running_loop(), stop, server.url))
-            await stop.wait()
-
-    thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
-    thread.start()
-    try:
-        loop, stop, url = started.get(timeout=30)
-    except queue.Empty:
-        raise AssertionError(
-            "the box did not start within 30 s (its error is in the thread's traceback)"
-        ) from None
-    try:
-        yield url.rstrip("/")
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(timeout=30)
-
-
 def _row(page: Page, table: str, header: str) -> list[str]:
     """The cells of the row whose first header starts with `header`."""
     first = page.locator("th:first-child", has_text=re.compile(f"^{re.escape(header)}"))
@@ -122,7 +91,7 @@ def test_traffic_page_draws_the_day_lists_hand_counted_figures_shows_the_outage_
 ) -> None:
     path = _site(tmp_path)
     point_id = _fill(path)
-    with box_in_a_thread(path) as base:
+    with box_in_background(path) as (base, _):
         page = browser.new_page(viewport={"width": 1280, "height": 800}, accept_downloads=True)
         page.goto(f"{base}/traffic")
         page.fill("#user", "victor")  # a viewer: the page is for every role

@@ -293,9 +293,11 @@ def test_new_user_draws_a_zone_saves_applies_and_its_events_reach_security_cente
                 "schedule": "always",
                 "cooldown_s": 30,
                 "min_dwell_s": 2,
-                "alert": {
+                "alert": {  # a new routing starts with what loitering raises: a visit's start and end
                     "mode": "live",
                     "custom_event_id": NEW_EVENT,
+                    "bookmark": True,
+                    "phases": ["start", "end"],
                     "live_decided_by": "Ines Martin",
                     "live_reason": LIVE_REASON,
                 },

@@ -12,11 +12,11 @@ next alert without a verdict (in the page only); undo takes back the reviewer's 
 (`POST /api/review/{event}/undo`: the trust service removes it, puts back the one it replaced, audits
 it), and the skill's figures on the page follow the answer."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from aiohttp import web
 
@@ -28,7 +28,7 @@ from genetec_bridge.box.security import SESSION_KEY, requires
 from genetec_bridge.trust.figures import SkillFigures
 from genetec_bridge.trust.review import ReviewItem
 from genetec_bridge.trust.service import TrustError, TrustService
-from genetec_bridge.trust.verdicts import FalseReason, Verdict, VerdictRecord
+from genetec_bridge.trust.verdicts import FalseReason, Verdict
 
 # The reason keys after `f`, in the order the review queue offers them, with each label's message key.
 REASON_KEYS = {str(n): reason for n, reason in enumerate(FalseReason, start=1)}
@@ -196,16 +196,20 @@ async def review_page(request: web.Request) -> web.Response:
     return await _page(request, shown=shown)
 
 
-def _judge(
-    trust: TrustService, event_id: str, verdict: Verdict, user: str, reason: FalseReason | None
-) -> tuple[VerdictRecord, SkillFigures] | None:
-    """The verdict recorded and the skill's figures after it; None when the alert is unknown."""
+Done = TypeVar("Done")
+
+
+def _with_figures(
+    trust: TrustService, event_id: str, change: Callable[[], Done]
+) -> tuple[Done, SkillFigures] | None:
+    """What `change` (a verdict given or taken back) returns and the alert's skill's figures after it;
+    None when the alert is unknown."""
     item = trust.review_item(event_id)
     if item is None:
         return None
-    record = trust.record_verdict(event_id, verdict, user, reason)
+    done = change()
     [figures] = trust.figures(item.camera_id, item.skill)
-    return record, figures
+    return done, figures
 
 
 @requires(Role.REVIEWER)
@@ -230,7 +234,13 @@ async def post_verdict(request: web.Request) -> web.Response:
         )
     user = request[SESSION_KEY].user
     try:
-        judged = await request.app[CONTEXT].work.run(user, _judge, trust, event_id, verdict, user, reason)
+        judged = await request.app[CONTEXT].work.run(
+            user,
+            _with_figures,
+            trust,
+            event_id,
+            partial(trust.record_verdict, event_id, verdict, user, reason),
+        )
     except TrustError as error:
         return web.json_response({"error": str(error)}, status=422)
     if judged is None:
@@ -246,18 +256,6 @@ async def post_verdict(request: web.Request) -> web.Response:
     )
 
 
-def _take_back(
-    trust: TrustService, event_id: str, user: str
-) -> tuple[VerdictRecord | None, SkillFigures] | None:
-    """The verdict standing after `user`'s is taken back, and the skill's figures; None when unknown."""
-    item = trust.review_item(event_id)
-    if item is None:
-        return None
-    standing = trust.take_back_verdict(event_id, user)
-    [figures] = trust.figures(item.camera_id, item.skill)
-    return standing, figures
-
-
 @requires(Role.REVIEWER)
 async def undo_verdict(request: web.Request) -> web.Response:
     """Take back the session's user's verdict on one alert (the review page's undo)."""
@@ -265,7 +263,9 @@ async def undo_verdict(request: web.Request) -> web.Response:
     event_id = request.match_info["event"]
     user = request[SESSION_KEY].user
     try:
-        undone = await request.app[CONTEXT].work.run(user, _take_back, trust, event_id, user)
+        undone = await request.app[CONTEXT].work.run(
+            user, _with_figures, trust, event_id, partial(trust.take_back_verdict, event_id, user)
+        )
     except TrustError as error:
         return web.json_response({"error": str(error)}, status=409)
     if undone is None:

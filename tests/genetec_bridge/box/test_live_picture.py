@@ -3,6 +3,7 @@ marker on its track's box in that frame. The bridge holds the pictures of watche
 the daemon answers them (link.analysed_pictures)."""
 
 import base64
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -66,19 +67,27 @@ def test_only_a_watched_cameras_answered_frame_is_kept_with_its_own_pixels() -> 
     assert pictures.watch(CAMERA) is None
 
 
-def _walking_person(count: int) -> list[FrameTracks]:
-    """Track 7 walks left to right in the Bench zone, 5 frames a second, captured just now."""
+def moving_track(count: int, place: Callable[[int], TrackedObject]) -> list[FrameTracks]:
+    """`count` frames at 5 a second, the last captured just now, each with the one object `place` puts
+    there at frame n."""
     start = datetime.now(UTC) - timedelta(seconds=count / 5)
     return [
         FrameTracks(
             camera_id=CAMERA,
             frame=n + 1,
             time_s=n / 5,
-            objects=(TrackedObject(7, "person", (0.15 + n * 0.001, 0.7, 0.19 + n * 0.001, 0.9), 0.9),),
+            objects=(place(n),),
             timestamp=start + timedelta(seconds=n / 5),
         )
         for n in range(count)
     ]
+
+
+def _walking_person(count: int) -> list[FrameTracks]:
+    """Track 7 walks left to right in the Bench zone."""
+    return moving_track(
+        count, lambda n: TrackedObject(7, "person", (0.15 + n * 0.001, 0.7, 0.19 + n * 0.001, 0.9), 0.9)
+    )
 
 
 def picture_of(frame: FrameTracks, width: int = WIDTH, height: int = HEIGHT) -> AnalysedPicture:

@@ -7,7 +7,6 @@ pictures the test paints: dark, with each object of the frame white where its bo
 Screenshots under var/test-artifacts/box/ (picture-*)."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from analytics.frame_tracks import FrameTracks, TrackedObject
-from tests.genetec_bridge.box.test_live_picture import picture_of
+from tests.genetec_bridge.box.test_live_picture import moving_track, picture_of
 from tests.support.box_site import PASSWORDS, box_in_background, write_box_site
 from tests.support.browser import shot
 
@@ -83,19 +82,10 @@ def size(request: pytest.FixtureRequest) -> str:
 
 
 def _car_along_the_top_edge(count: int) -> list[FrameTracks]:
-    """Track 3 drives right along the top of the frame, 5 frames a second, captured just now: its
-    label would leave the picture above it."""
-    start = datetime.now(UTC) - timedelta(seconds=count / 5)
-    return [
-        FrameTracks(
-            camera_id=CAMERA,
-            frame=n + 1,
-            time_s=n / 5,
-            objects=(TrackedObject(3, "car", (0.05 + n * 0.01, 0.0, 0.2 + n * 0.01, 0.15), 0.9),),
-            timestamp=start + timedelta(seconds=n / 5),
-        )
-        for n in range(count)
-    ]
+    """Track 3 drives right along the top of the frame: its label would leave the picture above it."""
+    return moving_track(
+        count, lambda n: TrackedObject(3, "car", (0.05 + n * 0.01, 0.0, 0.2 + n * 0.01, 0.15), 0.9)
+    )
 
 
 def _seen_at(page: Page, natural: tuple[int, int], at: str | None = None) -> dict[str, Any]:

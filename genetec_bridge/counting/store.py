@@ -20,7 +20,8 @@ one transaction, so a crash loses both together and an interval's coverage alway
   events within a day; the monthly report needs them for a month);
 - hand_checks and hand_check_counts: the 15-minute hand checks (counting/hand_check.py): window, person,
   coverage, and per category and direction what the person and the product counted. They are the
-  accuracy of the counts, not counts: the retention's `prune` leaves them (a year's report cites them).
+  accuracy of the counts and name a person: the retention removes a check with the counts of its
+  window, no later (a check without its counts proves nothing).
 
 UTC minutes and hours are local ones wherever the site's offset is a whole number of hours (all of
 Europe); in a zone offset by a half or quarter hour, a local month's availability and alerts are those
@@ -449,6 +450,11 @@ class StatisticsStore:
             for stored in STORED_IN.values():
                 for table in stored:
                     deleted += self._db.execute(f"DELETE FROM {table} WHERE start < ?", (before,)).rowcount
+            deleted += self._db.execute(
+                "DELETE FROM hand_check_counts WHERE hand_check IN (SELECT id FROM hand_checks WHERE start < ?)",
+                (before,),
+            ).rowcount
+            deleted += self._db.execute("DELETE FROM hand_checks WHERE start < ?", (before,)).rowcount
         return deleted
 
     def roll_up(self, before: float) -> int:

@@ -134,6 +134,10 @@ def test_a_check_compares_the_window_only_and_is_kept_across_a_reopen(tmp_path: 
         later = HandCheck("cam:line", "ines", start + 900, start + 1800, 900.0, 1.0, (("VL", "A->B", 1, 1),))
         reopened.add_hand_check(later)
         assert reopened.latest_hand_check("cam:line", start + 1800) == later
+        # The retention takes a check with the counts of its window (it names a person), no later.
+        reopened.prune(start + 900)
+        assert reopened.latest_hand_check("cam:line", start + 900) is None
+        assert reopened.latest_hand_check("cam:line", start + 1800) == later
     finally:
         reopened.close()
     rows = {(e.category, e.hand, e.product, e.error) for e in errors(check)}

@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -69,6 +70,11 @@ class BoxContext:
     camera_names: CameraNames
     # The wall clock of the hand checks' windows and taps (a test runs them on simulated time).
     clock: Callable[[], float] = time.time
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The site's clock, on which the box shows every time (box/site_time.py)."""
+        return self.bridge.site.counting.zone
 
 
 CONTEXT: web.AppKey[BoxContext] = web.AppKey("box", BoxContext)

@@ -196,7 +196,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "traffic.download": {"en": "Download", "fr": "Télécharger"},
     "versions.title": {"en": "Saved versions", "fr": "Versions enregistrées"},
     "versions.number": {"en": "Version", "fr": "Version"},
-    "versions.at": {"en": "When (UTC)", "fr": "Quand (UTC)"},
+    "versions.at": {"en": "When", "fr": "Quand"},
+    # Named once on each page that shows times: the site's clock, not the reader's computer's.
+    "time.site_zone": {
+        "en": "Times and days are the site's local time ({zone}), whatever your computer's time zone.",
+        "fr": "Les heures et les jours sont ceux du site ({zone}), quel que soit le fuseau de votre ordinateur.",
+    },
     "versions.actor": {"en": "Who", "fr": "Qui"},
     "versions.action": {"en": "What", "fr": "Quoi"},
     "versions.diff": {"en": "Changes", "fr": "Modifications"},
@@ -320,8 +325,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Leur version est affichée ; Annuler ramène la vôtre.",
     },
     "editor.draft_restored": {
-        "en": "Your unsaved changes of {at} were restored (kept in this browser until saved).",
-        "fr": "Vos modifications non enregistrées du {at} ont été restaurées (gardées dans ce navigateur jusqu'à l'enregistrement).",
+        "en": "Your unsaved changes of {at} ({zone}) were restored (kept in this browser until saved).",
+        "fr": "Vos modifications non enregistrées du {at} ({zone}) ont été restaurées (gardées dans ce navigateur jusqu'à l'enregistrement).",
     },
     "editor.discard_draft": {"en": "Discard them", "fr": "Les abandonner"},
     "editor.apply_unsaved": {
@@ -355,8 +360,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Le brouillon tel qu'affiché, avant enregistrement : rien n'est envoyé à Security Center.",
     },
     "editor.replay_result": {
-        "en": "{events} event(s) the draft would have raised over {frames} frames ({start} to {end} UTC).",
-        "fr": "{events} événement(s) que le brouillon aurait levés sur {frames} images ({start} à {end} UTC).",
+        "en": "{events} event(s) the draft would have raised over {frames} frames ({start} to {end}, {zone}).",
+        "fr": "{events} événement(s) que le brouillon aurait levés sur {frames} images ({start} à {end}, {zone}).",
     },
     "editor.no_history": {
         "en": "No tracks recorded yet for this camera.",
@@ -364,7 +369,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "editor.firing_now": {"en": "Would fire now", "fr": "Se déclencherait maintenant"},
     "editor.nothing_firing": {"en": "Nothing would fire now.", "fr": "Rien ne se déclencherait maintenant."},
-    "editor.live_at": {"en": "Tracks at {at} UTC", "fr": "Pistes à {at} UTC"},
+    "editor.live_at": {"en": "Tracks at {at} ({zone})", "fr": "Pistes à {at} ({zone})"},
     "editor.other_problems": {"en": "Other problems", "fr": "Autres problèmes"},
     "editor.enabled": {"en": "On", "fr": "Activé"},
     "editor.switched_off": {
@@ -470,7 +475,7 @@ MESSAGES.update(
         },
         "review.skill": {"en": "Skill", "fr": "Compétence"},
         "review.camera": {"en": "Camera", "fr": "Caméra"},
-        "review.at": {"en": "When (UTC)", "fr": "Quand (UTC)"},
+        "review.at": {"en": "When", "fr": "Quand"},
         "review.place": {"en": "Zone or line", "fr": "Zone ou ligne"},
         "review.class": {"en": "Object class", "fr": "Classe d'objet"},
         "review.dwell": {"en": "Dwell", "fr": "Présence"},
@@ -478,8 +483,8 @@ MESSAGES.update(
         "review.confidence": {"en": "Confidence", "fr": "Confiance"},
         "review.security_desk": {"en": "In Security Desk", "fr": "Dans Security Desk"},
         "review.desk_archive": {
-            "en": "Archives task, camera {camera}, from {start} to {end} UTC.",
-            "fr": "Tâche Archives, caméra {camera}, de {start} à {end} UTC.",
+            "en": "Archives task, camera {camera}, from {start} to {end}.",
+            "fr": "Tâche Archives, caméra {camera}, de {start} à {end}.",
         },
         "review.desk_bookmark": {"en": "Bookmark to search:", "fr": "Signet à rechercher :"},
         "review.figures": {"en": "Figures per skill and camera", "fr": "Chiffres par compétence et caméra"},
@@ -892,8 +897,8 @@ MESSAGES.update(
         "review.state": {"en": "Alerts", "fr": "Alertes"},
         "review.state_unreviewed": {"en": "unreviewed", "fr": "non revues"},
         "review.state_reviewed": {"en": "reviewed", "fr": "revues"},
-        "review.from": {"en": "From (UTC)", "fr": "Du (UTC)"},
-        "review.to": {"en": "To (UTC)", "fr": "Au (UTC)"},
+        "review.from": {"en": "From", "fr": "Du"},
+        "review.to": {"en": "To", "fr": "Au"},
         "review.apply_filters": {"en": "Show", "fr": "Afficher"},
         "review.clear_filters": {"en": "Clear filters", "fr": "Effacer les filtres"},
         "review.bad_filter": {"en": "Filter {name}: {problem}", "fr": "Filtre {name} : {problem}"},

@@ -62,7 +62,7 @@ def readable_line(entry: AuditEntry, names: Mapping[str, CameraName]) -> AuditLi
     details = [(key, _text(value, names)) for key, value in entry.details.items()]
     return AuditLine(
         entry.seq,
-        entry.at.replace("T", " "),
+        entry.at,
         entry.actor,
         entry.action,
         subject,

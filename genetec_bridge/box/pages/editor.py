@@ -114,6 +114,8 @@ async def editor_page(request: web.Request) -> web.Response:
         ],
         "can_edit": session.role.allows(Role.INTEGRATOR),
         "user": session.user,
+        # The site's clock, on which the page shows the live view's and the replay's times.
+        "timezone": context.zone.key,
         "messages": {
             key: text
             for prefix in ("editor.", "field.", "label.")

@@ -4,12 +4,14 @@ box in that frame) and the replay of the tracks the bridge kept (up to the last 
 camera's live view or replay was opened: genetec_bridge.link.track_history). Both run the draft over
 those tracks in a skill engine of their own: nothing reaches Security Center. The live view's picture
 is the analysed frame's own (privacy masks blanked, as the daemon saw it), sent as JPEG in the same
-answer as its boxes, so that a box never floats over another moment's picture."""
+answer as its boxes, so that a box never floats over another moment's picture. Their times are on the
+site's clock, ISO 8601 with the offset (box/site_time.py)."""
 
 import base64
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import cv2
 import numpy as np
@@ -23,6 +25,7 @@ from analytics.geometry.plane import anchor_point, point_in_polygon
 from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.context import CONTEXT
 from genetec_bridge.box.security import SESSION_KEY, requires
+from genetec_bridge.box.site_time import site_iso
 from genetec_bridge.config.site import SiteConfig
 from genetec_bridge.link.analysed_pictures import AnalysedPicture
 
@@ -32,10 +35,10 @@ LIVE_WINDOW = timedelta(minutes=10)
 FIRING_NOW = timedelta(seconds=10)
 
 
-def _event(event: AnalyticsEvent) -> dict[str, Any]:
+def _event(event: AnalyticsEvent, zone: ZoneInfo) -> dict[str, Any]:
     position = event.evidence.positions[-1] if event.evidence.positions else None
     return {
-        "at": event.timestamp.isoformat(timespec="seconds") if event.timestamp else None,
+        "at": site_iso(event.timestamp, zone) if event.timestamp else None,
         "kind": event.kind,
         "phase": event.phase,
         "skill": event.skill,
@@ -70,19 +73,16 @@ async def replay(request: web.Request) -> web.Response:
         return draft
     camera_id, site = draft
     frames = request.app[CONTEXT].bridge.history(camera_id)
+    zone = request.app[CONTEXT].zone
     events = await request.app[CONTEXT].work.run(
         request[SESSION_KEY].user, draft_events, site.camera(camera_id), site.schedules, frames
     )
     return web.json_response(
         {
             "frames": len(frames),
-            "from": frames[0].timestamp.isoformat(timespec="seconds")
-            if frames and frames[0].timestamp
-            else None,
-            "to": frames[-1].timestamp.isoformat(timespec="seconds")
-            if frames and frames[-1].timestamp
-            else None,
-            "events": [_event(e) for e in events],
+            "from": site_iso(frames[0].timestamp, zone) if frames and frames[0].timestamp else None,
+            "to": site_iso(frames[-1].timestamp, zone) if frames and frames[-1].timestamp else None,
+            "events": [_event(e, zone) for e in events],
         }
     )
 
@@ -105,12 +105,13 @@ async def live(request: web.Request) -> web.Response:
     events = await request.app[CONTEXT].work.run(user, draft_events, camera, site.schedules, shown)
     jpeg = await request.app[CONTEXT].work.run(user, _jpeg, picture.image)
     newest = shown[-1]
+    zone = request.app[CONTEXT].zone
     assert newest.timestamp is not None
     boxes = {o.track_id: o.box for o in newest.objects}
     anchors = [anchor_point(o.box) for o in newest.objects]
     return web.json_response(
         {
-            "at": newest.timestamp.isoformat(timespec="milliseconds"),
+            "at": site_iso(newest.timestamp, zone, "milliseconds"),
             "frame": newest.frame,
             "picture": "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii"),
             "objects": [
@@ -120,7 +121,7 @@ async def live(request: web.Request) -> web.Response:
                 zone.name: sum(point_in_polygon(a, zone.polygon) for a in anchors) for zone in camera.zones
             },
             "firing": [
-                _event(e) | {"box": boxes.get(e.track_id)}
+                _event(e, zone) | {"box": boxes.get(e.track_id)}
                 for e in events
                 if e.timestamp and e.timestamp >= newest.timestamp - FIRING_NOW
             ],

@@ -7,16 +7,18 @@ without a named decision waits here in shadow, and says so. Keys, modes, classes
 the reader's language; the verdict keys of both languages work (t/f/c and v/f/?).
 
 The queue is filtered by the query (`camera`, `skill`, `state` unreviewed or reviewed, `from` and `to`
-days in UTC, `to` included); a filter that cannot be read is refused (400) naming its key. Skip shows the
+local days of the site, `to` included: a day of 23 or 25 hours at a daylight-saving change); times are
+on the site's clock (box/site_time.py); a filter that cannot be read is refused (400) naming its key. Skip shows the
 next alert without a verdict (in the page only); undo takes back the reviewer's last verdict
 (`POST /api/review/{event}/undo`: the trust service removes it, puts back the one it replaced, audits
 it), and the skill's figures on the page follow the answer."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from functools import partial
 from typing import Any, Literal, TypeVar
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -25,6 +27,7 @@ from genetec_bridge.box.context import CONTEXT
 from genetec_bridge.box.i18n import VERDICT_KEYS, language, number, percent, translator
 from genetec_bridge.box.rendering import render
 from genetec_bridge.box.security import SESSION_KEY, requires
+from genetec_bridge.box.site_time import local_days, wall_time
 from genetec_bridge.trust.figures import SkillFigures
 from genetec_bridge.trust.review import ReviewItem
 from genetec_bridge.trust.service import TrustError, TrustService
@@ -65,11 +68,7 @@ def figures_row(figures: SkillFigures, lang: str) -> dict[str, Any]:
     }
 
 
-def _time(value: datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _item(item: ReviewItem, lang: str) -> dict[str, Any]:
+def _item(item: ReviewItem, lang: str, zone: ZoneInfo) -> dict[str, Any]:
     event, desk = item.event, item.security_desk
     t = translator(lang)
     return {
@@ -88,9 +87,9 @@ def _item(item: ReviewItem, lang: str) -> dict[str, Any]:
         # SVG user units: the snapshot is drawn in a 0..1000 box, positions are normalised.
         "path": " ".join(f"{x * 1000:.1f},{y * 1000:.1f}" for x, y in event.evidence.positions),
         "last": event.evidence.positions[-1] if event.evidence.positions else None,
-        "at": _time(desk.at),
-        "archive_from": _time(desk.archive_from),
-        "archive_to": _time(desk.archive_to),
+        "at": wall_time(desk.at, zone),
+        "archive_from": wall_time(desk.archive_from, zone),
+        "archive_to": wall_time(desk.archive_to, zone),
         "bookmark": desk.bookmark_text,
         "verdict": t(f"review.{item.verdict.verdict.value}") if item.verdict else None,
         "reviewer": item.verdict.reviewer if item.verdict else None,
@@ -106,7 +105,7 @@ class QueueFilter:
     state: Literal["unreviewed", "reviewed"] = "unreviewed"
     start: date | None = None
     end: date | None = None
-    """Included: the alerts of that whole day (UTC)."""
+    """Included: the alerts of that whole local day."""
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> "QueueFilter":
@@ -126,27 +125,21 @@ class QueueFilter:
             raise ValueError("to: the period ends before it starts")
         return cls(query.get("camera") or None, query.get("skill") or None, state, days["from"], days["to"])
 
-    def items(self, trust: TrustService) -> list[ReviewItem]:
-        def midnight(day: date | None) -> datetime | None:
-            return datetime.combine(day, time(), UTC) if day else None
-
+    def items(self, trust: TrustService, zone: ZoneInfo) -> list[ReviewItem]:
+        since, until = local_days(self.start, self.end, zone)
         return trust.review_queue(
-            self.camera,
-            self.skill,
-            judged_only=self.state == "reviewed",
-            since=midnight(self.start),
-            until=midnight(self.end + timedelta(days=1) if self.end else None),
+            self.camera, self.skill, judged_only=self.state == "reviewed", since=since, until=until
         )
 
 
 def _queue_and_figures(
-    trust: TrustService, shown: QueueFilter, lang: str
+    trust: TrustService, shown: QueueFilter, lang: str, zone: ZoneInfo
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     figures = [
         figures_row(f, lang) | {"asks_live": f.mode == "shadow" and trust.asks_for_live(f.camera_id, f.skill)}
         for f in trust.figures()
     ]
-    return [_item(item, lang) for item in shown.items(trust)], figures
+    return [_item(item, lang, zone) for item in shown.items(trust, zone)], figures
 
 
 async def _page(
@@ -161,7 +154,10 @@ async def _page(
     role = session.role
     shown = shown or QueueFilter()
     lang = language(request)
-    items, figures = await request.app[CONTEXT].work.run(session.user, _queue_and_figures, trust, shown, lang)
+    zone = request.app[CONTEXT].zone
+    items, figures = await request.app[CONTEXT].work.run(
+        session.user, _queue_and_figures, trust, shown, lang, zone
+    )
     names = await request.app[CONTEXT].camera_names.names(request.app[CONTEXT].bridge.site)
     for row in items + figures:
         # Security Center's name: what the reviewer searches Security Desk for.

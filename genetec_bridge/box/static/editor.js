@@ -23,6 +23,9 @@
   // A value a form offers (a skill kind, an object class, an option) in the reader's language; the
   // config value is what is saved.
   const valueLabel = (group, value) => data.messages[`label.${group}.${value}`] || value;
+  // A time of the server's (ISO 8601 on the site's clock, with its offset) as the site's wall clock
+  // reads it; the zone is named beside it: the site's, whatever this browser's zone.
+  const wallTime = (iso) => (iso ? iso.slice(0, 19).replace("T", " ") : "");
   // A number shown (not typed) in the page's language: 0,35 in French.
   const localNumber = (value) => (typeof value === "number" ? value.toLocaleString(document.documentElement.lang) : value);
   // A parameter's label in the reader's language, its config key in small print (what the file says).
@@ -281,7 +284,7 @@
       if (!marker.position) continue;
       const dot = element("circle", { cx: marker.position[0] * width, cy: marker.position[1] * height, r: radius() * 0.8, class: marker.firing ? "marker firing" : "marker" });
       const title = element("title", {}, dot);
-      title.textContent = `${marker.at || ""} ${marker.skill} ${marker.phase} ${marker.class} ${marker.track_id}`;
+      title.textContent = `${wallTime(marker.at)} ${marker.skill} ${marker.phase} ${marker.class} ${marker.track_id}`;
     }
   }
 
@@ -1008,7 +1011,7 @@
     if (!kept || !canEdit || JSON.stringify(kept.state) === savedText) return;
     state = kept.state;
     const note = document.getElementById("draft-note");
-    note.querySelector("span").textContent = t("draft_restored", { at: new Date(kept.at).toLocaleString() });
+    note.querySelector("span").textContent = t("draft_restored", { at: new Date(kept.at).toLocaleString(document.documentElement.lang, { timeZone: data.timezone }), zone: data.timezone });
     note.hidden = false;
     if (kept.base !== etag) {
       // Started from a version someone has since replaced: both are shown, the user chooses.
@@ -1186,7 +1189,7 @@
     const body = table.createTBody();
     for (const event of events) {
       const row = body.insertRow();
-      for (const name of ["at", "skill", "phase", "place", "class", "track_id"]) row.insertCell().textContent = event[name] ?? "";
+      for (const name of ["at", "skill", "phase", "place", "class", "track_id"]) row.insertCell().textContent = name === "at" ? wallTime(event.at) : event[name] ?? "";
     }
     return table;
   }
@@ -1203,7 +1206,7 @@
     const summary = document.createElement("p");
     summary.id = "replay-summary";
     summary.textContent = payload.frames
-      ? t("replay_result", { events: payload.events.length, frames: payload.frames, start: payload.from, end: payload.to })
+      ? t("replay_result", { events: payload.events.length, frames: payload.frames, start: wallTime(payload.from), end: wallTime(payload.to), zone: data.timezone })
       : t("no_history");
     preview.append(summary, eventTable(payload.events));
     overlay = { objects: [], zones: {}, markers: payload.events.filter((e) => e.phase !== "end") };
@@ -1224,7 +1227,7 @@
     preview.replaceChildren();
     const at = document.createElement("p");
     at.id = "live-at";
-    at.textContent = payload.at ? t("live_at", { at: payload.at }) : t("no_history");
+    at.textContent = payload.at ? t("live_at", { at: wallTime(payload.at), zone: data.timezone }) : t("no_history");
     const firing = document.createElement("p");
     firing.id = "firing";
     firing.textContent = payload.firing.length ? `${t("firing_now")}: ${payload.firing.map((e) => `${e.skill} ${e.phase} (${e.class} ${e.track_id})`).join(", ")}` : t("nothing_firing");

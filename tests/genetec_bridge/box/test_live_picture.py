@@ -5,6 +5,7 @@ the daemon answers them (link.analysed_pictures)."""
 import base64
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 import cv2
@@ -133,7 +134,9 @@ async def test_the_live_answer_is_one_analysed_frame_picture_boxes_and_firing_ma
         bridge.pictures[CAMERA] = picture_of(shown)
         view = await live()
         assert shown.timestamp is not None
-        assert view["frame"] == 40 and view["at"] == shown.timestamp.isoformat(timespec="milliseconds")
+        # On the example site's clock (Europe/Paris), with the offset of that moment.
+        paris = shown.timestamp.astimezone(ZoneInfo("Europe/Paris"))
+        assert view["frame"] == 40 and view["at"] == paris.isoformat(timespec="milliseconds")
         [obj] = view["objects"]  # type: ignore[misc]
         assert obj["box"] == list(shown.objects[0].box)
         picture = str(view["picture"])

@@ -5,8 +5,8 @@ the daemon answers them (link.analysed_pictures)."""
 import base64
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import cv2
 import numpy as np

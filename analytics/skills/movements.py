@@ -15,8 +15,9 @@ the box fitted to the vehicle (analytics.skills.vehicle_size), placed at each si
 point of the vehicle, where the box's bottom centre (the anchor) slides along the footprint as an
 oblique view turns. The front, because a passage is when the vehicle reaches the line, as red
 light dates its straddling moment by the front (analytics.skills.red_light). The fit runs when the
-vehicle is counted on the exit line, on the sightings kept (`counting.SAMPLES_SPAN_S`): where they
-no longer cover the origin's passage (a slow vehicle, a long way between the lines), or where no box
+vehicle is counted on the exit line, on the sightings kept (`counting.SAMPLES_SPAN_S`; a front not
+quite at the exit line yet is taken on at its speed, `vehicle_size.MAX_AHEAD_M`): where they no
+longer cover the origin's passage (a slow vehicle, a long way between the lines), or where no box
 could be fitted, both passages are the anchor's, placed when each line was crossed, and
 `line_speed_from` says so. The speed is the ground distance between the origin's passage and the
 exit's over the time between: exact for a vehicle going straight at a steady speed between

@@ -31,7 +31,12 @@ which made speeds 3–7 % low at 45°. The speed is the derivative, at the insta
 front's passage over the counting line: the speed at the line), of a constant-acceleration fit
 (least squares) of the front's position along the heading over the last `SPEED_WINDOW_S` seconds,
 so one bad box does not make a speed and an accelerating vehicle gets its speed at the line, not
-its mean over the window (a straight line through fewer than `MIN_CURVED_SAMPLES` sightings). Where
+its mean over the window (a straight line through fewer than `MIN_CURVED_SAMPLES` sightings). On
+the synthetic camera of the tests (masts of 6, 10 and 20 m; head-on, 45° and side-on; boxes rounded
+to the pixel) it is within 1 % of the true speed, where the bottom centre was 3–7 % low on the
+oblique views. It is only as good as the fitted box: where the views are too alike to fix the
+height and the class's typical one is held, a vehicle taller than that is placed a little off at
+each sighting (a 3.6 m lorry held to 3.2 m, side-on under a 20 m mast: 2 % high). Where
 no box can be fitted (no recovered camera, no sighting that can be placed) the speed is today's
 measure, the same fit of the box's bottom centre projected on the road, and `Measure.speed_from`
 says which (`fitted_box` or `anchor`). Every sighting kept (`counting.SAMPLES_SPAN_S` seconds) is
@@ -54,7 +59,7 @@ the detector's class unless they measure as long as a PL. No constant here was f
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -115,6 +120,10 @@ MIN_PATH_M = 1.0
 SPEED_WINDOW_S = 2.0
 # Below this many sightings in the window a curve would follow the boxes' jitter: a straight line.
 MIN_CURVED_SAMPLES = 5
+# A counted vehicle's front may not have reached the counting line at its last sighting (the box's
+# bottom corner, which the count follows, leads the front's centre on an oblique view by up to about
+# its width): that far, its passage is where its speed takes it.
+MAX_AHEAD_M = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +149,8 @@ class GroundPath:
 
     def passage(self, line: Segment) -> tuple[float, Point] | None:
         """Instant and ground point of the first meeting with the line's ground image (straight and
-        steady between sightings); None when the sightings kept do not cover it."""
+        steady between sightings, or just ahead of the last: `MAX_AHEAD_M`); None when the sightings
+        kept do not cover it."""
         ground = (self.plane.to_ground(line[0]), self.plane.to_ground(line[1]))
         points = [(float(x), float(y)) for x, y in self.points]
         for i in range(len(points) - 1):
@@ -149,18 +159,36 @@ class GroundPath:
                 (px, py), (qx, qy) = points[i], points[i + 1]
                 time_s = self.times_s[i] + fraction * (self.times_s[i + 1] - self.times_s[i])
                 return float(time_s), (px + fraction * (qx - px), py + fraction * (qy - py))
-        return None
+        return self._ahead(ground)
+
+    def _ahead(self, line: tuple[Point, Point]) -> tuple[float, Point] | None:
+        """Where the point, going on at its speed, meets a line it has not quite reached."""
+        (ax, ay), (bx, by) = line
+        normal = np.array([ay - by, bx - ax])
+        closing = float(self.along @ normal)
+        last_s = float(self.times_s[-1])
+        speed = self.speed_ms(last_s)
+        if closing == 0 or not speed:
+            return None
+        ahead = float((np.array([ax, ay]) - self.points[-1]) @ normal) / closing
+        if not 0 <= ahead <= MAX_AHEAD_M:
+            return None
+        x, y = self.points[-1] + ahead * self.along
+        return last_s + ahead / speed, (float(x), float(y))
 
     def speed_kmh(self, at_s: float) -> float | None:
         """Speed at `at_s` (held within the last `SPEED_WINDOW_S`), see module."""
+        speed = self.speed_ms(at_s)
+        return None if speed is None else round(speed * 3.6, 1)
+
+    def speed_ms(self, at_s: float) -> float | None:
         recent = self.times_s >= self.times_s[-1] - SPEED_WINDOW_S
         times, positions = self.times_s[recent], self.points[recent] @ self.along
         if len(times) < 2 or float(np.ptp(times)) <= 0:
             return None
         degree = 2 if len(times) >= MIN_CURVED_SAMPLES else 1
         at = min(max(at_s, float(times[0])), float(times[-1])) - float(times[-1])
-        slope = np.polyval(np.polyder(np.polyfit(times - times[-1], positions, degree)), at)
-        return round(abs(float(slope)) * 3.6, 1)
+        return abs(float(np.polyval(np.polyder(np.polyfit(times - times[-1], positions, degree)), at)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +198,7 @@ class Measure:
     speed_kmh: float | None
     speed_from: SpeedFrom | None = None
     # The fitted box's front over time (None without a fit): where and when it passed a line.
-    front: GroundPath | None = None
+    front: GroundPath | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

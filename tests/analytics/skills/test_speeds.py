@@ -17,10 +17,12 @@ import pytest
 from analytics.config.camera import CameraConfig
 from analytics.evaluation.turning_movements import movements
 from analytics.events import AnalyticsEvent
-from analytics.frame_tracks import FrameTracks
+from analytics.frame_tracks import FrameTracks, SignalState
 from analytics.geometry.ground import Camera, GroundPlane
 from analytics.skills.engine import SkillEngine
 from analytics.skills.vehicle_size import SPEED_WINDOW_S, Sample, measure
+from tests.analytics.skills.test_red_light_ground import CAMERA as RED_LIGHT_CAMERA
+from tests.analytics.skills.test_red_light_ground import STOP_LINE_Y_M, calibrated_junction
 from tests.support.ground_camera import Vehicle, calibration, filmed, mast_camera, normalised
 from tests.support.synthetic_tracks import run_engine
 
@@ -193,3 +195,25 @@ def test_v85_of_a_set_of_vehicles_is_that_of_their_speeds(tmp_path):
     between = [speed for speeds in movements(out, {"stop"}).speeds.values() for speed in speeds]
     assert len(between) == len(fleet)
     assert float(np.percentile(between, 85)) == pytest.approx(true_v85, rel=0.01)
+
+
+def test_a_passage_is_when_the_front_reaches_the_line_as_red_light_dates_its_straddling():
+    # The red-light test's scene: a car driving away over a stop line 20 m ahead of a 6 m mast, at
+    # the class's typical height, so that red light's front (the box's top dropped to the road at that
+    # height) is exact. The fitted box's front passes the line between the frame before red light's
+    # straddling moment and that moment.
+    camera = RED_LIGHT_CAMERA
+    car = Vehicle(1, "car", length_m=4.5, height_m=1.5, speed_ms=-5.0, start_y_m=8.2, x_m=1.0)
+    frames = [
+        replace(f, signals={"red_light:gate": SignalState.RED}) for f in filmed(camera, [car], FPS, 6.0)
+    ]
+    (event,) = run_engine(SkillEngine(calibrated_junction(), {}), frames)
+    straddling = event.evidence.moments[0].time_s
+    samples = [Sample(f.time_s, o.box, o.class_name, o.score) for f in frames for o in f.objects]
+    line = calibrated_junction().lines[0].points
+    size = measure(calibration(camera).plane, samples, (line[0], line[1]))
+    assert size.front is not None
+    passage = size.front.passage((line[0], line[1]))
+    assert passage is not None
+    assert straddling - 1 / FPS < passage[0] <= straddling
+    assert passage[0] == pytest.approx((STOP_LINE_Y_M - car.start_y_m - car.length_m) / 5.0, abs=0.01)

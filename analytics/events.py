@@ -63,7 +63,14 @@ class Evidence(StrictModel):
     height_m: float | None = Field(
         None, description="Measured vehicle height, metres, when the track's views allowed it."
     )
-    speed_kmh: float | None = Field(None, description="Speed along the track on the ground plane, km/h.")
+    speed_kmh: float | None = Field(
+        None, description="Speed along the track on the ground plane at the counting line, km/h."
+    )
+    speed_from: Literal["fitted_box", "anchor"] | None = Field(
+        None,
+        description="What gave speed_kmh: 'fitted_box', the box fitted to the vehicle placed at each sighting"
+        " (a fixed point of it); 'anchor', the image box's bottom centre (no box could be fitted).",
+    )
     moments: list[Moment] = Field(
         default_factory=list, description="Red light: the moments straddling and past the stop line."
     )
@@ -81,6 +88,12 @@ class Evidence(StrictModel):
     line_speed_kmh: float | None = Field(
         None,
         description="Speed between the origin line and this line: line_distance_m over the time between, km/h.",
+    )
+    line_speed_from: Literal["fitted_box", "anchor"] | None = Field(
+        None,
+        description="What placed the two passages: 'fitted_box', the front of the box fitted to the vehicle;"
+        " 'anchor', the image box's bottom centre (no box fitted, or the origin's passage older than the"
+        " sightings kept).",
     )
 
 

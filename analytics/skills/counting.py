@@ -2,8 +2,10 @@
 
 Each `line_cross` event carries the vehicle's French class (analytics.skills.vehicle_size) and says
 how it was reached (`classified_by`): on a camera with a ground calibration, from the length
-measured over the track and the detector's class, with the speed and length in the evidence; on a
-camera without one, from the detector's class alone, and no length or speed is claimed.
+measured over the track and the detector's class, with the speed and length in the evidence (the
+speed at the vehicle's passage over the line, and `speed_from` saying whether the fitted box or the
+anchor gave it); on a camera without one, from the detector's class alone, and no length or speed
+is claimed.
 
 A counting line may name `origins` (turning movements, analytics.skills.movements): its events then
 say the origin line the vehicle crossed last before it, with the direction, and on a calibrated
@@ -28,7 +30,14 @@ from analytics.skills.event_factory import EventFactory
 from analytics.skills.interval_counts import IntervalCounts, utc_iso
 from analytics.skills.movements import OriginLines, between, passage
 from analytics.skills.subjects import Sighting
-from analytics.skills.vehicle_size import Sample, detector_class, french_class, hidden_bottoms, measure
+from analytics.skills.vehicle_size import (
+    Measure,
+    Sample,
+    detector_class,
+    french_class,
+    hidden_bottoms,
+    measure,
+)
 from analytics.skills.visits import Instant
 
 Longitude = Annotated[float, Field(ge=-180, le=180)]
@@ -132,6 +141,7 @@ class CountingSkill(LineCrossingSkill):
         self._live = at.timestamp is not None
         clock = at.timestamp.timestamp() if at.timestamp is not None else at.time_s
         self._tallies.add(clock, (crossing.subject.class_name, crossing.direction))
+        detected, size = self._measure(crossing)
         return [
             events.make(
                 "line_cross",
@@ -140,35 +150,43 @@ class CountingSkill(LineCrossingSkill):
                 at,
                 at,
                 direction=crossing.direction,
-                **self._vehicle(crossing),
-                **self._movement(crossing),
+                **self._vehicle(detected, size),
+                **self._movement(crossing, size),
             )
         ]
 
-    def _movement(self, crossing: Crossing) -> dict[str, object]:
+    def _movement(self, crossing: Crossing, size: Measure | None) -> dict[str, object]:
         """Where the vehicle came from (its latest origin line) and its speed since, if measurable."""
         origin = self._origins.take(crossing.subject.key)
         if origin is None:
             return {}
         here = passage(self.config.line, crossing, self._line, self._ground)
-        return {"origin": origin.line, "origin_direction": origin.direction, **between(origin, here)}
+        front = None if size is None else size.front
+        return {"origin": origin.line, "origin_direction": origin.direction, **between(origin, here, front)}
 
-    def _vehicle(self, crossing: Crossing) -> dict[str, object]:
-        """The evidence about the vehicle itself: its French class, how it was reached, its size and speed."""
+    def _measure(self, crossing: Crossing) -> tuple[str, Measure | None]:
+        """The detector's class over the track and, on a calibrated camera, the vehicle's measure."""
         samples = sorted(
             (s for track_id in crossing.subject.track_ids for s in self._samples.get(track_id, ())),
             key=lambda s: s.time_s,
         )
         detected = detector_class(samples) if samples else crossing.subject.class_name
         if self._ground is None or not samples:
+            return detected, None
+        return detected, measure(self._ground, samples, self._line)
+
+    @staticmethod
+    def _vehicle(detected: str, size: Measure | None) -> dict[str, object]:
+        """The evidence about the vehicle itself: its French class, how it was reached, its size and speed."""
+        if size is None:
             return {"french_class": french_class(detected, None), "classified_by": "detector"}
-        size = measure(self._ground, samples)
         return {
             "french_class": french_class(detected, size.length_m),
             "classified_by": "detector" if size.length_m is None else "size_and_detector",
             "length_m": size.length_m,
             "height_m": size.height_m,
             "speed_kmh": size.speed_kmh,
+            "speed_from": size.speed_from,
         }
 
     def counts_rows(self) -> list[tuple[str, str, str, str, str, int]]:

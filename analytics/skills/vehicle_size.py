@@ -31,7 +31,8 @@ which made speeds 3–7 % low at 45°. The speed is the derivative, at the insta
 front's passage over the counting line: the speed at the line), of a constant-acceleration fit
 (least squares) of the front's position along the heading over the last `SPEED_WINDOW_S` seconds,
 so one bad box does not make a speed and an accelerating vehicle gets its speed at the line, not
-its mean over the window (a straight line through fewer than `MIN_CURVED_SAMPLES` sightings). On
+its mean over the window (a straight line through fewer than `MIN_CURVED_SAMPLES` sightings or
+over less than `MIN_CURVED_SPAN_S`). On
 the synthetic camera of the tests (masts of 6, 10 and 20 m; head-on, 45° and side-on; boxes rounded
 to the pixel) it is within 1 % of the true speed, where the bottom centre was 3–7 % low on the
 oblique views. It is only as good as the fitted box: where the views are too alike to fix the
@@ -118,8 +119,11 @@ PLACING_STEPS = 4
 # direction is taken (a vehicle seen once, or standing).
 MIN_PATH_M = 1.0
 SPEED_WINDOW_S = 2.0
-# Below this many sightings in the window a curve would follow the boxes' jitter: a straight line.
+# Below this many sightings in the window, or over a shorter time, a curve would follow the boxes'
+# jitter, not the vehicle: a straight line. In one second a vehicle accelerating at 2 m/s² (a brisk
+# car) gains 7 km/h, about what two pixels of jitter make of a curve's slope over a shorter track.
 MIN_CURVED_SAMPLES = 5
+MIN_CURVED_SPAN_S = 1.0
 # A counted vehicle's front may not have reached the counting line at its last sighting (the box's
 # bottom corner, which the count follows, leads the front's centre on an oblique view by up to about
 # its width): that far, its passage is where its speed takes it.
@@ -186,7 +190,8 @@ class GroundPath:
         times, positions = self.times_s[recent], self.points[recent] @ self.along
         if len(times) < 2 or float(np.ptp(times)) <= 0:
             return None
-        degree = 2 if len(times) >= MIN_CURVED_SAMPLES else 1
+        curved = len(times) >= MIN_CURVED_SAMPLES and float(np.ptp(times)) >= MIN_CURVED_SPAN_S
+        degree = 2 if curved else 1
         at = min(max(at_s, float(times[0])), float(times[-1])) - float(times[-1])
         return abs(float(np.polyval(np.polyder(np.polyfit(times - times[-1], positions, degree)), at)))
 

@@ -53,7 +53,7 @@ from analytics.geometry.coordinates import Box, Point
 from analytics.geometry.ground import Camera, GroundPlane, Matrix
 
 FrenchClass = Literal["VL", "PL", "2RM", "vélo", "piéton"]
-ClassifiedBy = Literal["size_and_detector", "detector"]
+ClassifiedBy = Literal["size_and_detector", "relative_size", "detector"]
 
 PL_MIN_LENGTH_M = 7.5
 VL_MAX_LENGTH_M = 5.5

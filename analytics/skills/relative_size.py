@@ -123,6 +123,10 @@ class CarScale:
         kept.append(CarBox(track_id, column, row, box[3] - box[1]))
         self._stale = True
 
+    def boxes_held(self) -> int:
+        """How many car boxes are kept: bounded by the grid, however long the stream."""
+        return sum(len(kept) for kept in self._cells.values())
+
     def height_at(self, column: float, row: float) -> float | None:
         """A car's box height (normalised) with its bottom centre there; None until the fit is ready,
         or where it predicts no car (above the road it learned)."""

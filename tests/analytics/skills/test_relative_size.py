@@ -17,7 +17,14 @@ from analytics.events import Evidence
 from analytics.frame_tracks import FrameTracks
 from analytics.geometry.ground import Camera
 from analytics.skills.engine import SkillEngine
-from analytics.skills.relative_size import MIN_CAR_TRACKS, PL_MIN_RATIO, VL_MAX_RATIO
+from analytics.skills.relative_size import (
+    BOXES_PER_CELL,
+    GRID_CELLS,
+    MIN_CAR_TRACKS,
+    PL_MIN_RATIO,
+    VL_MAX_RATIO,
+    CarScale,
+)
 from tests.support.ground_camera import Vehicle, filmed, mast_camera, normalised
 from tests.support.synthetic_tracks import run_engine
 
@@ -164,3 +171,45 @@ def height_ratios(dims: tuple[float, float, float]) -> list[float]:
 def test_the_thresholds_fall_between_the_vehicles_they_separate_with_five_per_cent_to_spare():
     assert max(height_ratios(VAN_COMMON)) * 1.05 <= PL_MIN_RATIO <= min(height_ratios(RIGID_LORRY)) / 1.05
     assert max(height_ratios(PICKUP_LARGE)) <= VL_MAX_RATIO < min(height_ratios(VAN_COMMON))
+
+
+def learned(boxes: list[tuple[int, Vehicle, float]], camera: Camera) -> CarScale:
+    """A car scale fed (track id, vehicle, time) boxes, all labelled car, none hidden."""
+    scale = CarScale()
+    for track_id, vehicle, t in boxes:
+        scale.add(track_id, "car", vehicle.box(camera, t), False)
+    return scale
+
+
+def car_height_error(scale: CarScale, camera: Camera) -> float:
+    """The scale's largest relative error on a 4.5 × 1.8 × 1.5 m car along the middle lane."""
+    errors = []
+    for y in (15.0, 25.0, 40.0):
+        x1, y1, x2, y2 = Vehicle(0, "car", 4.5, 1.5, 0.0, y).box(camera, 0.0)
+        predicted = scale.height_at((x1 + x2) / 2, y2)
+        assert predicted is not None
+        errors.append(abs(predicted / (y2 - y1) - 1))
+    return max(errors)
+
+
+def moving(track_id: int, dims: tuple[float, float, float], lane: float) -> list[tuple[int, Vehicle, float]]:
+    length, width, height = dims
+    vehicle = Vehicle(track_id, "car", length, height, SPEED_MS, 50.0, lane, width)
+    return [(track_id, vehicle, t / FPS) for t in range(int(3.0 * FPS))]
+
+
+def test_a_quarter_of_lorries_and_vans_called_car_do_not_lift_the_car_scale():
+    camera = mast_camera()
+    cars = [b for i in range(30) for b in moving(i, CARS[i % len(CARS)], (i % 3 - 1) * 3.5)]
+    big = [b for i in range(10) for b in moving(100 + i, (RIGID_LORRY, VAN)[i % 2], (i % 3 - 1) * 3.5)]
+    assert car_height_error(learned(cars + big, camera), camera) < 0.03
+
+
+def test_a_car_parked_all_day_neither_fills_the_memory_nor_bends_the_scale():
+    camera = mast_camera()
+    parked = Vehicle(999, "car", 4.5, 1.5, 0.0, 14.0, 6.0)
+    boxes = [(999, parked, 0.0)] * 20_000
+    boxes += [b for i in range(MIN_CAR_TRACKS) for b in moving(i, CARS[i % len(CARS)], (i % 3 - 1) * 3.5)]
+    scale = learned(boxes, camera)
+    assert scale.boxes_held() <= GRID_CELLS**2 * BOXES_PER_CELL
+    assert car_height_error(scale, camera) < 0.03

@@ -24,7 +24,8 @@ whose bottom a nearer box hides (`hidden_bottoms`: its place is unknown). Boxes 
 of a `GRID_CELLS`² grid of the picture, the latest `BOXES_PER_CELL` in each, so that a parked car
 does not fill the memory with one place and the traffic of the last minutes keeps the whole road.
 The fit is used only over the places it learned (held to their range: a quadratic does not
-extrapolate), and it runs at a crossing, not per frame.
+extrapolate), and it runs at a crossing, not per frame, and once ready only when a quarter of the
+boxes held is new (`REFIT_SHARE`).
 
 The fit is ready with `MIN_CAR_TRACKS` (20) distinct car tracks: if a fifth of the traffic the
 detector calls car were big (more than on most roads: 10–15 % PL on French trunk roads, and vans),
@@ -83,6 +84,9 @@ BOXES_PER_CELL = 50
 EDGE = 0.002
 FIT_ITERATIONS = 30
 MIN_ROWS_QUADRATIC = 3
+# A ready scale is fitted again once this share of the boxes it holds is new: a road's cars do not
+# change in seconds, and a fit on a full grid takes some 50 ms of a core.
+REFIT_SHARE = 0.25
 # Residuals below this share of the prediction weigh as much as this (the weights stay finite).
 MIN_RESIDUAL = 1e-3
 # Tukey's biweight: its usual constant (95 % efficiency), on a spread estimated from the median
@@ -112,7 +116,7 @@ class CarScale:
     def __init__(self) -> None:
         self._cells: dict[tuple[int, int], deque[CarBox]] = {}
         self._fitted: CarHeights | None = None
-        self._stale = False
+        self._new = 0  # boxes added since the last fit
 
     def add(self, track_id: int, class_name: str, box: Box, hidden_bottom: bool) -> None:
         if class_name != "car" or hidden_bottom or not whole(box):
@@ -121,7 +125,7 @@ class CarScale:
         cell = (min(int(column * GRID_CELLS), GRID_CELLS - 1), min(int(row * GRID_CELLS), GRID_CELLS - 1))
         kept = self._cells.setdefault(cell, deque(maxlen=BOXES_PER_CELL))
         kept.append(CarBox(track_id, column, row, box[3] - box[1]))
-        self._stale = True
+        self._new += 1
 
     def boxes_held(self) -> int:
         """How many car boxes are kept: bounded by the grid, however long the stream."""
@@ -130,9 +134,9 @@ class CarScale:
     def height_at(self, column: float, row: float) -> float | None:
         """A car's box height (normalised) with its bottom centre there; None until the fit is ready,
         or where it predicts no car (above the road it learned)."""
-        if self._stale:
+        if self._new and (self._fitted is None or self._new >= REFIT_SHARE * self.boxes_held()):
             self._fitted = self._fit()
-            self._stale = False
+            self._new = 0
         return None if self._fitted is None else self._fitted.at(column, row)
 
     def _fit(self) -> "CarHeights | None":

@@ -93,7 +93,8 @@ def test_hand_boxes_are_classed_by_their_height_against_the_sequences_cars(tmp_p
         ("truck", Vehicle(0, "truck", 5.5, 1.9, 0.0, 34.0, 11.0, 2.0)),
         ("car", Vehicle(0, "car", 4.5, 1.5, 0.0, 15.0, -16.0)),
     ]
-    images, notes = [], []
+    images: list[dict[str, object]] = []
+    notes: list[dict[str, object]] = []
     for image_id in range(1, 11):
         images.append(
             {"id": image_id, "width": IMAGE_SIZE[0], "height": IMAGE_SIZE[1], "file_name": f"{image_id}.jpg"}

@@ -110,6 +110,24 @@ def whole(box: Box) -> bool:
     return box[0] > EDGE and box[1] > EDGE and box[2] < 1 - EDGE and box[3] < 1 - EDGE
 
 
+@dataclass(frozen=True, slots=True)
+class CarHeights:
+    """The fitted car height over the places learned."""
+
+    coefficients: np.ndarray
+    quadratic: bool
+    centre: np.ndarray  # the terms' mean
+    lowest: np.ndarray  # (column, row)
+    highest: np.ndarray
+
+    def at(self, column: float, row: float) -> float | None:
+        """The height there, held to the places learned (a quadratic does not extrapolate); None where
+        it is no car's (above the road)."""
+        place = np.clip(np.array([[column, row]]), self.lowest, self.highest)
+        height = float((_design(place, self.quadratic, self.centre) @ self.coefficients)[0])
+        return height if height > 0 else None
+
+
 class CarScale:
     """The image height of a car at each place of the picture, learned from the detector's car boxes."""
 
@@ -139,7 +157,7 @@ class CarScale:
             self._new = 0
         return None if self._fitted is None else self._fitted.at(column, row)
 
-    def _fit(self) -> "CarHeights | None":
+    def _fit(self) -> CarHeights | None:
         boxes = [b for kept in self._cells.values() for b in kept]
         if len({b.track_id for b in boxes}) < MIN_CAR_TRACKS:
             return None
@@ -149,41 +167,8 @@ class CarScale:
         quadratic = len({row for _, row in self._cells}) >= MIN_ROWS_QUADRATIC
         centre = _terms(places, quadratic).mean(axis=0)
         design = _design(places, quadratic, centre)
-        heights = np.array([b.height for b in boxes])
-        # The median first (a start no minority can drag far), then the cars' own cluster (Tukey's
-        # biweight on residuals relative to the fit: a box TUKEY_C spreads (a quarter at least) from its prediction
-        # away weighs nothing, so the vans and lorries called car do not lift the scale at all).
-        weights = np.ones(len(heights))
-        for iteration in range(2 * FIT_ITERATIONS):
-            root = np.sqrt(weights)
-            coefficients = np.linalg.lstsq(design * root[:, None], heights * root, rcond=None)[0]
-            predicted = np.maximum(design @ coefficients, 1e-9)
-            relative = (heights - predicted) / predicted
-            if iteration < FIT_ITERATIONS:
-                weights = 1 / np.maximum(np.abs(heights - predicted), MIN_RESIDUAL * predicted)
-            else:
-                spread = max(MAD_TO_SIGMA * float(np.median(np.abs(relative))), MIN_SPREAD)
-                u = relative / (TUKEY_C * spread)
-                weights = np.where(np.abs(u) < 1, (1 - u**2) ** 2, 0.0) / predicted**2
+        coefficients = _robust_fit(design, np.array([b.height for b in boxes]))
         return CarHeights(coefficients, quadratic, centre, places.min(axis=0), places.max(axis=0))
-
-
-@dataclass(frozen=True, slots=True)
-class CarHeights:
-    """The fitted car height over the places learned."""
-
-    coefficients: np.ndarray
-    quadratic: bool
-    centre: np.ndarray  # the terms' mean
-    lowest: np.ndarray  # (column, row)
-    highest: np.ndarray
-
-    def at(self, column: float, row: float) -> float | None:
-        """The height there, held to the places learned (a quadratic does not extrapolate); None where
-        it is no car's (above the road)."""
-        place = np.clip(np.array([[column, row]]), self.lowest, self.highest)
-        height = float((_design(place, self.quadratic, self.centre) @ self.coefficients)[0])
-        return height if height > 0 else None
 
 
 def _terms(places: np.ndarray, quadratic: bool) -> np.ndarray:
@@ -194,6 +179,26 @@ def _terms(places: np.ndarray, quadratic: bool) -> np.ndarray:
 def _design(places: np.ndarray, quadratic: bool, centre: np.ndarray) -> np.ndarray:
     """A constant and the terms, centred (the fit's conditioning)."""
     return np.c_[np.ones(len(places)), _terms(places, quadratic) - centre]
+
+
+def _robust_fit(design: np.ndarray, heights: np.ndarray) -> np.ndarray:
+    """Coefficients of the heights over the design: the median first (a start that a minority
+    cannot drag far), then the cars' own cluster (Tukey's biweight on residuals relative to the
+    fit: a box TUKEY_C spreads, a quarter at least, from its prediction weighs nothing, so the vans
+    and lorries called car do not lift the scale at all)."""
+    weights = np.ones(len(heights))
+    for iteration in range(2 * FIT_ITERATIONS):
+        root = np.sqrt(weights)
+        coefficients = np.linalg.lstsq(design * root[:, None], heights * root, rcond=None)[0]
+        predicted = np.maximum(design @ coefficients, 1e-9)
+        if iteration < FIT_ITERATIONS:
+            weights = 1 / np.maximum(np.abs(heights - predicted), MIN_RESIDUAL * predicted)
+        else:
+            relative = (heights - predicted) / predicted
+            spread = max(MAD_TO_SIGMA * float(np.median(np.abs(relative))), MIN_SPREAD)
+            u = relative / (TUKEY_C * spread)
+            weights = np.where(np.abs(u) < 1, (1 - u**2) ** 2, 0.0) / predicted**2
+    return coefficients
 
 
 def size_ratio(scale: CarScale, samples: Sequence[Sample]) -> float | None:

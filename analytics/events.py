@@ -64,7 +64,7 @@ class Evidence(StrictModel):
     size_ratio: float | None = Field(
         None,
         description="Uncalibrated camera: the vehicle's box height over a car's at the same place in the"
-        " picture, the median over its track (1 is a car; a PL from 1.79).",
+        " picture, the median over its track (1 is a car; a PL from 1.72).",
     )
     length_m: float | None = Field(None, description="Measured vehicle length on the ground plane, metres.")
     height_m: float | None = Field(

@@ -112,7 +112,8 @@ screenshots: install
 
 # The long accuracy evaluation (`make test` runs a short version): the traffic clips against their
 # hand references (urban: the tuning split; road: reporting only), then the NGSIM still frames by
-# French class, on the whole frame and on 2x2 tiles. Runs and tables in var/accuracy/.
+# French class, on the whole frame and on 2x2 tiles, and their hand boxes by relative size. Runs
+# and tables in var/accuracy/.
 ACCURACY_DIR := var/accuracy
 accuracy: install
 	@mkdir -p $(ACCURACY_DIR)
@@ -129,6 +130,11 @@ accuracy: install
 		$(PY) -m analytics.evaluation.french_classes ngsim "$(GENETEC_ANALYTICS_ASSETS)/data/vehicles-ngsim/$$sequence" \
 			--model $(MODEL) --tiles $$tiles || exit 1; \
 	done; done
+	@for sequence in Sequence1 Sequence2 Sequence3; do \
+		echo "NGSIM $$sequence hand boxes, class by relative size (Sequence1 checked the thresholds):"; \
+		$(PY) -m analytics.evaluation.french_classes relsize "$(GENETEC_ANALYTICS_ASSETS)/data/vehicles-ngsim/$$sequence" \
+			|| exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) var

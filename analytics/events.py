@@ -54,10 +54,17 @@ class Evidence(StrictModel):
         None,
         description="French counting class of a counted vehicle: VL, PL, 2RM, vélo or piéton (counting).",
     )
-    classified_by: Literal["size_and_detector", "detector"] | None = Field(
+    classified_by: Literal["size_and_detector", "relative_size", "detector"] | None = Field(
         None,
         description="'size_and_detector': the camera is calibrated and the length was measured;"
-        " 'detector': the detector's class alone (no calibration, or no length measurable).",
+        " 'relative_size': no calibration, the box height against a car's at its place in the picture"
+        " (size_ratio) with the detector's class; 'detector': the detector's class alone (no"
+        " calibration and no car scale learned yet, or no length measurable).",
+    )
+    size_ratio: float | None = Field(
+        None,
+        description="Uncalibrated camera: the vehicle's box height over a car's at the same place in the"
+        " picture, the median over its track (1 is a car; a PL from 1.72).",
     )
     length_m: float | None = Field(None, description="Measured vehicle length on the ground plane, metres.")
     height_m: float | None = Field(

@@ -14,6 +14,15 @@ of each frame and merges their boxes (one suppression over all): what a larger i
 vehicles that are 20–30 pixels long seen from above; the product itself detects on the whole
 frame.
 
+`python -m analytics.evaluation.french_classes relsize SEQUENCE_DIR`: the French class an
+uncalibrated camera gives by relative size (analytics.skills.relative_size) to the NGSIM hand boxes
+themselves, as if the detector had called every vehicle car: the car scale is fitted on the
+sequence's hand `car` boxes (each a track of its own: still frames), then each car, truck and bus
+box is PL when its height is at least `PL_MIN_RATIO` a car's at its place; a box cut by the
+picture's edge or whose bottom a nearer box hides is `unplaced`. One box, not a track's median:
+a harder case than the product's. Sequence1 is the split the module's thresholds were checked on;
+Sequence2 and Sequence3 are reported, never tuned on.
+
 Nothing here tunes a constant: the class rules and thresholds are fixed in
 analytics.skills.vehicle_size from vehicle dimensions, not from these figures.
 """
@@ -32,7 +41,8 @@ import supervision as sv
 from analytics.detection.nms import non_max_suppression
 from analytics.evaluation.vehicle_counts import Crossing, read_crossings, score_counts
 from analytics.frame_tracks import CLASS_NAMES
-from analytics.skills.vehicle_size import DETECTOR_CLASS
+from analytics.skills.relative_size import CarScale, relative_class, size_ratio
+from analytics.skills.vehicle_size import DETECTOR_CLASS, Sample, hidden_bottoms
 
 if TYPE_CHECKING:
     from analytics.detection.detector import Detector
@@ -161,11 +171,39 @@ def ngsim_confusion(sequence: Path, model: Path, per_side: int = 1) -> Counter[t
     return confusion
 
 
+def relative_size_confusion(sequence: Path) -> Counter[tuple[str, str]]:
+    """(reference French class, class by relative size) per car, truck and bus hand box (see module)."""
+    coco = json.loads((sequence / "annotations.json").read_text())
+    names = {c["id"]: c["name"] for c in coco["categories"]}
+    sizes = {image["id"]: (image["width"], image["height"]) for image in coco["images"]}
+    frames: dict[int, list[tuple[int, str, tuple[float, float, float, float]]]] = {i: [] for i in sizes}
+    for note in coco["annotations"]:
+        name = names[note["category_id"]]
+        if name in ("car", "truck", "bus"):
+            x, y, w, h = note["bbox"]
+            width, height = sizes[note["image_id"]]
+            box = (x / width, y / height, (x + w) / width, (y + h) / height)
+            frames[note["image_id"]].append((note["id"], name, box))
+    scale = CarScale()
+    samples: list[tuple[str, Sample]] = []
+    for boxes in frames.values():
+        hidden = hidden_bottoms([box for _, _, box in boxes])
+        for (note_id, name, box), hidden_bottom in zip(boxes, hidden, strict=True):
+            scale.add(note_id, name, box, hidden_bottom)
+            samples.append((name, Sample(0.0, box, name, 1.0, hidden_bottom)))
+    confusion: Counter[tuple[str, str]] = Counter()
+    for name, sample in samples:
+        ratio = size_ratio(scale, [sample])
+        ours = "unplaced" if ratio is None else relative_class("car", ratio)
+        confusion[REFERENCE_CLASS[name], ours] += 1
+    return confusion
+
+
 def table(confusion: Counter[tuple[str, str]]) -> str:
     columns = sorted({c for _, c in confusion})
-    lines = [f"{'':<8}" + "".join(f"{c:>8}" for c in columns)]
+    lines = [f"{'':<8}" + "".join(f"{c:>10}" for c in columns)]
     for row in sorted({r for r, _ in confusion}):
-        lines.append(f"{row:<8}" + "".join(f"{confusion[row, c]:>8}" for c in columns))
+        lines.append(f"{row:<8}" + "".join(f"{confusion[row, c]:>10}" for c in columns))
     return "\n".join(lines)
 
 
@@ -181,9 +219,13 @@ def main(argv: list[str] | None = None) -> int:
     ngsim.add_argument(
         "--tiles", type=int, default=1, help="Tiles per side (1: the whole frame, as the product)."
     )
+    relsize = sub.add_parser("relsize")
+    relsize.add_argument("sequence", type=Path)
     args = parser.parse_args(argv)
     if args.what == "urban":
         print(table(urban_confusion(args.events, args.crossings)))
+    elif args.what == "relsize":
+        print(table(relative_size_confusion(args.sequence)))
     else:
         print(table(ngsim_confusion(args.sequence, args.model, args.tiles)))
     return 0

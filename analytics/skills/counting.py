@@ -4,8 +4,12 @@ Each `line_cross` event carries the vehicle's French class (analytics.skills.veh
 how it was reached (`classified_by`): on a camera with a ground calibration, from the length
 measured over the track and the detector's class, with the speed and length in the evidence (the
 speed at the vehicle's passage over the line, and `speed_from` saying whether the fitted box or the
-anchor gave it); on a camera without one, from the detector's class alone, and no length or speed
-is claimed.
+anchor gave it); on a camera without one, from the vehicle's box height against a car's at its place
+in the picture (analytics.skills.relative_size: each counting skill learns its camera's car scale from
+every frame's car boxes), with the ratio in the evidence, and from the detector's class alone until
+that scale is learned; no length or speed is claimed without a calibration. Each skill learns the
+scale itself rather than sharing one per camera: it sees every object of its camera's frames, so two
+lines of a camera learn the same scale, and the fit runs only at a crossing.
 
 A counting line may name `origins` (turning movements, analytics.skills.movements): its events then
 say the origin line the vehicle crossed last before it, with the direction, and on a calibrated
@@ -29,6 +33,7 @@ from analytics.skills.crossings import Crossing, LineCrossingSkill
 from analytics.skills.event_factory import EventFactory
 from analytics.skills.interval_counts import IntervalCounts, utc_iso
 from analytics.skills.movements import OriginLines, between, passage
+from analytics.skills.relative_size import CarScale, relative_class, size_ratio
 from analytics.skills.subjects import Sighting
 from analytics.skills.vehicle_size import (
     Measure,
@@ -109,12 +114,14 @@ class CountingSkill(LineCrossingSkill):
         self._live = False
         self._ground = ground
         self._samples: dict[int, deque[Sample]] = {}
+        self._car_scale = CarScale()
 
     def update(self, frame: FrameTracks) -> list[AnalyticsEvent]:
         hidden = hidden_bottoms([obj.box for obj in frame.objects])
         for obj, hidden_bottom in zip(frame.objects, hidden, strict=True):
             kept = self._samples.setdefault(obj.track_id, deque())
             kept.append(Sample(frame.time_s, obj.box, obj.class_name, obj.score, hidden_bottom))
+            self._car_scale.add(obj.track_id, obj.class_name, obj.box, hidden_bottom)
             while kept[0].time_s < frame.time_s - SAMPLES_SPAN_S:
                 kept.popleft()
         for track_id in [
@@ -141,7 +148,7 @@ class CountingSkill(LineCrossingSkill):
         self._live = at.timestamp is not None
         clock = at.timestamp.timestamp() if at.timestamp is not None else at.time_s
         self._tallies.add(clock, (crossing.subject.class_name, crossing.direction))
-        detected, size = self._measure(crossing)
+        samples, detected, size = self._measure(crossing)
         return [
             events.make(
                 "line_cross",
@@ -150,7 +157,7 @@ class CountingSkill(LineCrossingSkill):
                 at,
                 at,
                 direction=crossing.direction,
-                **self._vehicle(detected, size),
+                **self._vehicle(samples, detected, size),
                 **self._movement(crossing, size),
             )
         ]
@@ -164,7 +171,7 @@ class CountingSkill(LineCrossingSkill):
         front = None if size is None else size.front
         return {"origin": origin.line, "origin_direction": origin.direction, **between(origin, here, front)}
 
-    def _measure(self, crossing: Crossing) -> tuple[str, Measure | None]:
+    def _measure(self, crossing: Crossing) -> tuple[list[Sample], str, Measure | None]:
         """The detector's class over the track and, on a calibrated camera, the vehicle's measure."""
         samples = sorted(
             (s for track_id in crossing.subject.track_ids for s in self._samples.get(track_id, ())),
@@ -172,14 +179,20 @@ class CountingSkill(LineCrossingSkill):
         )
         detected = detector_class(samples) if samples else crossing.subject.class_name
         if self._ground is None or not samples:
-            return detected, None
-        return detected, measure(self._ground, samples, self._line)
+            return samples, detected, None
+        return samples, detected, measure(self._ground, samples, self._line)
 
-    @staticmethod
-    def _vehicle(detected: str, size: Measure | None) -> dict[str, object]:
+    def _vehicle(self, samples: list[Sample], detected: str, size: Measure | None) -> dict[str, object]:
         """The evidence about the vehicle itself: its French class, how it was reached, its size and speed."""
         if size is None:
-            return {"french_class": french_class(detected, None), "classified_by": "detector"}
+            ratio = size_ratio(self._car_scale, samples) if samples else None
+            if ratio is None:
+                return {"french_class": french_class(detected, None), "classified_by": "detector"}
+            return {
+                "french_class": relative_class(detected, ratio),
+                "classified_by": "relative_size",
+                "size_ratio": ratio,
+            }
         return {
             "french_class": french_class(detected, size.length_m),
             "classified_by": "detector" if size.length_m is None else "size_and_detector",

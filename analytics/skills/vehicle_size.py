@@ -71,7 +71,7 @@ from analytics.geometry.ground import Camera, GroundPlane, Matrix
 from analytics.skills.movements import meets
 
 FrenchClass = Literal["VL", "PL", "2RM", "vélo", "piéton"]
-ClassifiedBy = Literal["size_and_detector", "detector"]
+ClassifiedBy = Literal["size_and_detector", "relative_size", "detector"]
 SpeedFrom = Literal["fitted_box", "anchor"]
 
 PL_MIN_LENGTH_M = 7.5

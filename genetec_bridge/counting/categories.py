@@ -70,8 +70,9 @@ _FRENCH_CLASS: dict[str, Category] = {
 
 
 def category_of_crossing(class_name: str, french_class: str | None) -> Category:
-    """A counted vehicle's category: its French class where the camera measured it (size and detector,
-    or the detector's class alone), else its detector class's."""
+    """A counted vehicle's category: its French class where the daemon gave one (length and detector on
+    a calibrated camera, size against a car's at its place on an uncalibrated one, or the detector's
+    class alone), else its detector class's."""
     if french_class in _FRENCH_CLASS:
         return _FRENCH_CLASS[french_class]
     return category_of(class_name)

@@ -1,4 +1,5 @@
-"""The NGSIM class check: per-frame pairing (closest boxes first, IoU 0.5 or nothing) and tiling."""
+"""The NGSIM class checks: per-frame pairing (closest boxes first, IoU 0.5 or nothing), tiling, and the
+class by relative size of the hand boxes."""
 
 import json
 
@@ -8,7 +9,16 @@ import numpy as np
 from analytics.assets import model_path
 from analytics.detection.columns import confidences
 from analytics.detection.detector import Detector
-from analytics.evaluation.french_classes import MIN_CONFIDENCE, frame_confusion, tiled_detections, tiles
+from analytics.evaluation.french_classes import (
+    MIN_CONFIDENCE,
+    frame_confusion,
+    relative_size_confusion,
+    tiled_detections,
+    tiles,
+)
+from tests.support.ground_camera import IMAGE_SIZE, Vehicle, mast_camera
+
+CATEGORY = {"car": 3, "truck": 8}
 
 
 def test_boxes_pair_by_overlap_and_the_rest_are_missed_or_extra():
@@ -70,3 +80,49 @@ def test_tiles_find_the_small_vehicles_seen_from_above_that_the_whole_frame_miss
         detector.close()
     total = sum(len(boxes) for boxes in truth.values())
     assert found[2] >= 2 * max(found[1], 1) and found[2] <= total, (found, total)
+
+
+def test_hand_boxes_are_classed_by_their_height_against_the_sequences_cars(tmp_path):
+    # Still frames of the synthetic camera: a car in each of four lanes, at a depth that changes from
+    # frame to frame, and beside them a lorry and a pick-up that the annotators both call truck, and a
+    # car cut by the picture's left edge.
+    camera = mast_camera()
+    lanes = (-3.5, 0.0, 3.5, 7.0)
+    frame = [
+        ("truck", Vehicle(0, "truck", 7.5, 3.3, 0.0, 20.0, -7.5, 2.5)),
+        ("truck", Vehicle(0, "truck", 5.5, 1.9, 0.0, 34.0, 11.0, 2.0)),
+        ("car", Vehicle(0, "car", 4.5, 1.5, 0.0, 15.0, -16.0)),
+    ]
+    images: list[dict[str, object]] = []
+    notes: list[dict[str, object]] = []
+    for image_id in range(1, 11):
+        images.append(
+            {"id": image_id, "width": IMAGE_SIZE[0], "height": IMAGE_SIZE[1], "file_name": f"{image_id}.jpg"}
+        )
+        cars = [
+            Vehicle(0, "car", 4.5, 1.5, 0.0, 12.0 + 4.0 * ((image_id + k) % 5), x)
+            for k, x in enumerate(lanes)
+        ]
+        placed = [("car", car) for car in cars] + frame
+        for name, vehicle in placed:
+            x1, y1, x2, y2 = vehicle.box(camera, 0.0)
+            x1, x2 = max(x1, 0.0), min(x2, 1.0)
+            box = [
+                x1 * IMAGE_SIZE[0],
+                y1 * IMAGE_SIZE[1],
+                (x2 - x1) * IMAGE_SIZE[0],
+                (y2 - y1) * IMAGE_SIZE[1],
+            ]
+            notes.append(
+                {"id": len(notes) + 1, "image_id": image_id, "category_id": CATEGORY[name], "bbox": box}
+            )
+    categories = [{"id": i, "name": n} for n, i in CATEGORY.items()]
+    (tmp_path / "annotations.json").write_text(
+        json.dumps({"images": images, "annotations": notes, "categories": categories})
+    )
+    assert relative_size_confusion(tmp_path) == {
+        ("PL", "PL"): 10,  # the lorry
+        ("PL", "VL"): 10,  # the pick-up: a US truck, a French VL
+        ("VL", "VL"): 40,  # the cars
+        ("VL", "unplaced"): 10,  # cut by the edge
+    }

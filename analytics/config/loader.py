@@ -8,7 +8,7 @@ import math
 import re
 import tomllib
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,9 +33,10 @@ class Problem:
     line: int | None = None
     message: str = ""
     # pydantic's error type and its context (bounds, expected values; never the input): what a reader's
-    # language needs to say the message again. Empty for the loader's and the box's own problems.
-    kind: str = ""
-    context: tuple[tuple[str, str], ...] = ()
+    # language needs to say the message again. Empty for the loader's and the box's own problems; not
+    # part of a problem's identity.
+    kind: str = field(default="", compare=False)
+    context: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         where = self.key if self.line is None else f"{self.key} (line {self.line})"

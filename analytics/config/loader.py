@@ -8,7 +8,7 @@ import math
 import re
 import tomllib
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +32,11 @@ class Problem:
     key: str = ""
     line: int | None = None
     message: str = ""
+    # pydantic's error type and its context (bounds, expected values; never the input): what a reader's
+    # language needs to say the message again. Empty for the loader's and the box's own problems; not
+    # part of a problem's identity.
+    kind: str = field(default="", compare=False)
+    context: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         where = self.key if self.line is None else f"{self.key} (line {self.line})"
@@ -134,7 +139,13 @@ def _problems(error: ValidationError, data: dict[str, Any], lines: dict[KeyPath,
             described = [(path + tuple(relative), message) for relative, message in detail["ctx"]["problems"]]
         else:
             described = [_describe(path, detail)]
-        problems += [Problem(dotted(key), line_of(lines, key), message) for key, message in described]
+        kind = "" if detail["type"] == CROSS_REFERENCE_ERROR else detail["type"]
+        context = tuple(
+            (name, str(value)) for name, value in detail.get("ctx", {}).items() if name != "error"
+        )
+        problems += [
+            Problem(dotted(key), line_of(lines, key), message, kind, context) for key, message in described
+        ]
     return problems
 
 

@@ -13,6 +13,7 @@ import logging
 from aiohttp import web
 
 from analytics.config.loader import ConfigError
+from genetec_bridge.box.config_french import problem_line
 from genetec_bridge.box.i18n import language, translator
 from genetec_bridge.box.page_error import PageError
 from genetec_bridge.box.rendering import render
@@ -35,9 +36,10 @@ DEFAULT_RETRY_S = "2"
 KEPT_HEADERS = ("Retry-After",)
 
 
-def problem_lines(error: ConfigError) -> list[str]:
-    """What is wrong, by key of the file: without the file's path, which is the server's business."""
-    return [str(problem) for problem in error.problems]
+def problem_lines(error: ConfigError, lang: str) -> list[str]:
+    """What is wrong, by key of the file, in `lang`: without the file's path, which is the server's
+    business."""
+    return [problem_line(problem, lang) for problem in error.problems]
 
 
 def _page(request: web.Request, error: PageError, headers: dict[str, str]) -> web.Response:

@@ -846,6 +846,25 @@ MESSAGES.update(
             " QWERTY), ou touchez les boutons ; Retour arrière annule la dernière.",
         },
         "hand_check.undo": {"en": "Take back the last one", "fr": "Annuler la dernière"},
+        "hand_check.settling": {
+            "en": "Time is up: waiting for the product's counts of the whole window (committed every few"
+            " seconds)…",
+            "fr": "Temps écoulé : en attente des comptages du produit sur toute la fenêtre (enregistrés toutes"
+            " les quelques secondes)…",
+        },
+        "hand_check.resumed": {
+            "en": "This check was under way when the box restarted; your {taps} taps are kept. Continue, or"
+            " abandon it.",
+            "fr": "Ce contrôle était en cours au redémarrage de la configuration ; vos {taps} appuis sont"
+            " conservés. Continuez, ou abandonnez-le.",
+        },
+        "hand_check.abandon": {"en": "Abandon the check", "fr": "Abandonner le contrôle"},
+        "hand_check.away": {
+            "en": "The box was away from {away} to {back}, before one whole counting interval was counted:"
+            " the check was not kept.",
+            "fr": "La configuration était indisponible de {away} à {back}, avant un intervalle de comptage"
+            " entier : le contrôle n'a pas été conservé.",
+        },
         "hand_check.stop": {"en": "Stop now (marked short)", "fr": "Arrêter maintenant (marqué court)"},
         "hand_check.discarded": {
             "en": "The check was stopped before one whole counting interval: nothing to compare, it was not"

@@ -19,6 +19,7 @@ from pydantic_core import PydanticUndefined
 
 from analytics.skills.base import AlertRouting, ClassName, LineSkillConfig
 from analytics.skills.registry import SKILL_TYPES
+from genetec_bridge.box.config_french import field_help
 
 CLASS_NAMES: list[str] = list(get_args(ClassName))
 # Shown by the editor itself (the kind selector, the on/off switch beside the skill's title, the zone
@@ -53,11 +54,12 @@ def _default(field: FieldInfo) -> Any:
     return field.default.value if isinstance(field.default, Enum) else field.default
 
 
-def field_descriptor(name: str, field: FieldInfo) -> dict[str, Any]:
+def field_descriptor(name: str, field: FieldInfo, kind: str, lang: str) -> dict[str, Any]:
+    """The field `name` of the skill `kind` (or "alert"), its help in `lang` (config_french.py)."""
     annotation = _without_none(field.annotation)
     described: dict[str, Any] = {
         "name": name,
-        "description": field.description or "",
+        "description": field_help(kind, name, field.description or "", lang),
         "default": _default(field),
         "required": field.is_required(),
     }
@@ -93,7 +95,7 @@ def field_descriptor(name: str, field: FieldInfo) -> dict[str, Any]:
 _FIRST, _LAST = ("kind", "zone", "line", "enabled"), ("schedule", "cooldown_s", "alert")
 
 
-def _fields(model: type[BaseModel]) -> list[dict[str, Any]]:
+def _fields(model: type[BaseModel], kind: str, lang: str) -> list[dict[str, Any]]:
     """The model's fields in the order an integrator fills them: what and where, the skill's own
     parameters, then when (schedule, cool-down) and where alerts go."""
 
@@ -105,10 +107,10 @@ def _fields(model: type[BaseModel]) -> list[dict[str, Any]]:
         return 1, 0
 
     names = sorted(model.model_fields, key=rank)  # stable: the model's own order within a group
-    return [field_descriptor(name, model.model_fields[name]) for name in names]
+    return [field_descriptor(name, model.model_fields[name], kind, lang) for name in names]
 
 
-def skill_forms() -> dict[str, Any]:
+def skill_forms(lang: str = "en") -> dict[str, Any]:
     """{"skills": {kind: {"target": "zone"|"line", "fields": [...], "alert_defaults": {...}}}, "alert": [...],
     "classes": [...]}: `alert_defaults` is what a new routing of that kind starts with."""
     skills = {}
@@ -116,7 +118,7 @@ def skill_forms() -> dict[str, Any]:
         kind = config.model_fields["kind"].default
         skills[kind] = {
             "target": "line" if issubclass(config, LineSkillConfig) else "zone",
-            "fields": _fields(config),
+            "fields": _fields(config, kind, lang),
             "alert_defaults": {"phases": list(config.raised_phases), "bookmark": config.bookmarks_by_default},
         }
-    return {"skills": skills, "alert": _fields(AlertRouting), "classes": CLASS_NAMES}
+    return {"skills": skills, "alert": _fields(AlertRouting, "alert", lang), "classes": CLASS_NAMES}

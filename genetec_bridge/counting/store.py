@@ -22,6 +22,12 @@ one transaction, so a crash loses both together and an interval's coverage alway
   coverage, and per category and direction what the person and the product counted. They are the
   accuracy of the counts and name a person: the retention removes a check with the counts of its
   window, no later (a check without its counts proves nothing).
+- hand_check_sessions and hand_check_taps: a check under way, one per person, every tap committed before
+  the box answers it: a box or bridge restarted in its middle finds it again (counting/hand_check.py
+  says how it resumes). Finishing a check stores it and removes its session in one transaction.
+- analysed_until: per camera, the capture time of the latest analysed frame committed. Crossings and
+  analysed time are committed together, so every crossing of a frame captured before it is in the
+  store: a hand check compares only once its window's end is there (or it waited long enough).
 
 UTC minutes and hours are local ones wherever the site's offset is a whole number of hours (all of
 Europe); in a zone offset by a half or quarter hour, a local month's availability and alerts are those
@@ -127,6 +133,26 @@ CREATE TABLE IF NOT EXISTS hand_check_counts (
     product INTEGER NOT NULL,
     PRIMARY KEY (hand_check, class, direction)
 );
+CREATE TABLE IF NOT EXISTS hand_check_sessions (
+    person TEXT PRIMARY KEY,
+    point TEXT NOT NULL,
+    start REAL NOT NULL,
+    planned_end REAL NOT NULL,
+    seen_at REAL NOT NULL,
+    served_by TEXT NOT NULL,
+    stopped_at REAL
+);
+CREATE TABLE IF NOT EXISTS hand_check_taps (
+    person TEXT NOT NULL REFERENCES hand_check_sessions (person),
+    at REAL NOT NULL,
+    class TEXT NOT NULL,
+    direction TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS hand_check_taps_by_person ON hand_check_taps (person);
+CREATE TABLE IF NOT EXISTS analysed_until (
+    camera TEXT PRIMARY KEY,
+    until REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS alerts (
     camera TEXT NOT NULL,
     skill TEXT NOT NULL,
@@ -174,10 +200,12 @@ class StatisticsBatch:
     observed: defaultdict[tuple[str, float], float] = field(default_factory=lambda: defaultdict(float))
     up: defaultdict[tuple[str, float], float] = field(default_factory=lambda: defaultdict(float))
     alerts: Counter[tuple[str, str, float]] = field(default_factory=Counter)  # (camera, skill, hour)
+    analysed_until: dict[str, float] = field(default_factory=dict)  # camera -> latest frame analysed
 
     def add_analysed(self, camera: str, start: float, end: float) -> None:
         for minute, seconds in split_span(start, end, ANALYSED_BIN_S):
             self.analysed[(camera, minute)] += seconds
+        self.analysed_until[camera] = max(end, self.analysed_until.get(camera, end))
 
     def add_speed(self, key: CrossingKey, category: str, kmh: float | None) -> None:
         """A crossing of the interval `key` (its class aside) by a vehicle of `category`, its speed if
@@ -212,6 +240,8 @@ class StatisticsBatch:
         for mine, theirs in zip(self._tallies(), other._tallies(), strict=True):
             for key, amount in theirs.items():
                 mine[key] += amount
+        for camera, until in other.analysed_until.items():
+            self.analysed_until[camera] = max(until, self.analysed_until.get(camera, until))
 
     def _tallies(self) -> tuple[dict[Any, Any], ...]:
         return (
@@ -275,6 +305,20 @@ class HandCheck:
 
 
 @dataclass(frozen=True)
+class OpenHandCheck:
+    """A hand check under way, as kept: its planned window, the person's taps and where they stand."""
+
+    person: str
+    point_id: str
+    start: float
+    planned_end: float
+    seen_at: float  # the box's clock when it last served this check (a tap, a poll, a start)
+    served_by: str  # the run of the box that did (a restarted box is another run)
+    stopped_at: float | None  # the end chosen once stopped, while the product's counts are awaited
+    taps: tuple[tuple[float, str, str], ...]  # (at, category, direction)
+
+
+@dataclass(frozen=True)
 class Availability:
     observed_s: float
     up_s: float
@@ -326,6 +370,16 @@ class StatisticsStore:
                 " DO UPDATE SET count = count + excluded.count",
                 [(*key, n) for key, n in batch.alerts.items()],
             )
+            self._db.executemany(
+                "INSERT INTO analysed_until VALUES (?, ?) ON CONFLICT (camera)"
+                " DO UPDATE SET until = MAX(until, excluded.until)",
+                batch.analysed_until.items(),
+            )
+
+    def analysed_until(self, camera: str) -> float | None:
+        """Capture time of the camera's latest analysed frame committed; None before the first."""
+        found = self._query("SELECT until FROM analysed_until WHERE camera = ?", (camera,))
+        return found[0][0] if found else None
 
     def counts(self, camera: str, line: str, start: float, end: float) -> list[CountRow]:
         """The line's tallies of the intervals starting in [start, end), oldest first."""
@@ -391,8 +445,86 @@ class StatisticsStore:
         )
         return {(row[0], row[1]): row[2] for row in rows}
 
-    def add_hand_check(self, check: HandCheck) -> None:
+    def begin_hand_check(self, open_check: OpenHandCheck) -> None:
+        """Keep a check under way, replacing any the person had (and its taps)."""
         with self._lock, self._db:
+            self._db.execute("DELETE FROM hand_check_taps WHERE person = ?", (open_check.person,))
+            self._db.execute(
+                "INSERT OR REPLACE INTO hand_check_sessions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    open_check.person,
+                    open_check.point_id,
+                    open_check.start,
+                    open_check.planned_end,
+                    open_check.seen_at,
+                    open_check.served_by,
+                    open_check.stopped_at,
+                ),
+            )
+            self._db.executemany(
+                "INSERT INTO hand_check_taps VALUES (?, ?, ?, ?)",
+                [(open_check.person, *tapped) for tapped in open_check.taps],
+            )
+
+    def open_hand_check(self, person: str) -> OpenHandCheck | None:
+        found = self._query(
+            "SELECT point, start, planned_end, seen_at, served_by, stopped_at FROM hand_check_sessions"
+            " WHERE person = ?",
+            (person,),
+        )
+        if not found:
+            return None
+        taps = self._query(
+            "SELECT at, class, direction FROM hand_check_taps WHERE person = ? ORDER BY rowid", (person,)
+        )
+        point, start, planned_end, seen_at, served_by, stopped_at = found[0]
+        return OpenHandCheck(
+            person,
+            point,
+            start,
+            planned_end,
+            seen_at,
+            served_by,
+            stopped_at,
+            tuple((a, c, d) for a, c, d in taps),
+        )
+
+    def add_hand_check_tap(self, person: str, at: float, category: str, direction: str) -> None:
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT INTO hand_check_taps VALUES (?, ?, ?, ?)", (person, at, category, direction)
+            )
+            self._db.execute("UPDATE hand_check_sessions SET seen_at = ? WHERE person = ?", (at, person))
+
+    def undo_hand_check_tap(self, person: str) -> None:
+        with self._lock, self._db:
+            self._db.execute(
+                "DELETE FROM hand_check_taps WHERE rowid = (SELECT MAX(rowid) FROM hand_check_taps WHERE person = ?)",
+                (person,),
+            )
+
+    def mark_hand_check(self, person: str, seen_at: float, served_by: str, stopped_at: float | None) -> None:
+        """When and by which run of the box the check was last served, and where it stops (None: not
+        stopped)."""
+        with self._lock, self._db:
+            self._db.execute(
+                "UPDATE hand_check_sessions SET seen_at = ?, served_by = ?, stopped_at = ? WHERE person = ?",
+                (seen_at, served_by, stopped_at, person),
+            )
+
+    def drop_hand_check(self, person: str) -> None:
+        """Abandon the person's check under way, its taps with it."""
+        with self._lock, self._db:
+            self._drop_open(person)
+
+    def _drop_open(self, person: str) -> None:
+        self._db.execute("DELETE FROM hand_check_taps WHERE person = ?", (person,))
+        self._db.execute("DELETE FROM hand_check_sessions WHERE person = ?", (person,))
+
+    def add_hand_check(self, check: HandCheck) -> None:
+        """Keep a finished check; the person's check under way ends with it."""
+        with self._lock, self._db:
+            self._drop_open(check.person)
             row = self._db.execute(
                 "INSERT INTO hand_checks (point, person, start, end, planned_s, coverage)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -455,6 +587,11 @@ class StatisticsStore:
                 (before,),
             ).rowcount
             deleted += self._db.execute("DELETE FROM hand_checks WHERE start < ?", (before,)).rowcount
+            deleted += self._db.execute(
+                "DELETE FROM hand_check_taps WHERE person IN (SELECT person FROM hand_check_sessions WHERE start < ?)",
+                (before,),
+            ).rowcount
+            deleted += self._db.execute("DELETE FROM hand_check_sessions WHERE start < ?", (before,)).rowcount
         return deleted
 
     def roll_up(self, before: float) -> int:

@@ -160,7 +160,7 @@ async def add_camera(request: web.Request) -> web.StreamResponse:
     try:
         await context.work.run(user, context.site_file.add_camera, user, info.guid, info.name)
     except ConfigError as error:
-        raise PageError(422, "error.invalid_file", details=problem_lines(error)) from None
+        raise PageError(422, "error.invalid_file", details=problem_lines(error, language(request))) from None
     raise web.HTTPSeeOther(editor)
 
 

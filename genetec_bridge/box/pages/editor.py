@@ -27,6 +27,7 @@ from analytics.config.loader import ConfigError, Problem
 from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.camera_groups import CameraGroup, grouped
 from genetec_bridge.box.camera_names import CameraName
+from genetec_bridge.box.config_french import problem_rows
 from genetec_bridge.box.context import CONTEXT
 from genetec_bridge.box.copying import CopyChoice
 from genetec_bridge.box.i18n import catalogue, language
@@ -48,8 +49,8 @@ ALARM_LIST_TIMEOUT_S = 10.0
 SNAPSHOT_TIMEOUT_S = 15.0
 
 
-def _problems(problems: list[Problem]) -> list[dict[str, Any]]:
-    return [{"key": p.key, "line": p.line, "message": p.message} for p in problems]
+def _problems(request: web.Request, problems: list[Problem]) -> list[dict[str, Any]]:
+    return problem_rows(problems, language(request))
 
 
 def _camera_or_404(request: web.Request) -> tuple[str, Any]:
@@ -104,7 +105,7 @@ async def editor_page(request: web.Request) -> web.Response:
         "camera": draft.camera,
         "schedules": draft.schedules,
         "etag": draft.etag,
-        "forms": skill_forms(),
+        "forms": skill_forms(language(request)),
         "alarms": await _alarms(request),
         # The other cameras a copy can go to, by the name shown everywhere in the box.
         "cameras": [
@@ -198,7 +199,9 @@ async def save_camera(request: web.Request) -> web.Response:
             {"error": "conflict", "message": str(conflict), **_theirs(saved, differences)}, status=409
         )
     except ConfigError as error:
-        return web.json_response({"error": "invalid", "problems": _problems(error.problems)}, status=422)
+        return web.json_response(
+            {"error": "invalid", "problems": _problems(request, error.problems)}, status=422
+        )
     draft = context.site_file.draft(camera_id)
     return web.json_response({"version": version.number, "etag": draft.etag, "changes": summary})
 
@@ -258,7 +261,9 @@ async def apply(request: web.Request) -> web.Response:
     try:
         site = await context.work.run(request[SESSION_KEY].user, context.site_file.site)
     except ConfigError as error:
-        return web.json_response({"error": "invalid", "problems": _problems(error.problems)}, status=422)
+        return web.json_response(
+            {"error": "invalid", "problems": _problems(request, error.problems)}, status=422
+        )
     if shown is not None:
         # Checked after the read: a save landing in between changes the etag and refuses the apply.
         camera_id, etag = shown
@@ -341,8 +346,12 @@ async def copy_preview(request: web.Request) -> web.Response:
     except KeyError as missing:
         return web.json_response({"error": str(missing.args[0])}, status=404)
     except ConfigError as error:
-        return web.json_response({"error": "invalid", "problems": _problems(error.problems)}, status=422)
-    return web.json_response({"targets": [_preview(p) for p in previews], "problems": _problems(problems)})
+        return web.json_response(
+            {"error": "invalid", "problems": _problems(request, error.problems)}, status=422
+        )
+    return web.json_response(
+        {"targets": [_preview(p) for p in previews], "problems": _problems(request, problems)}
+    )
 
 
 @requires(Role.INTEGRATOR)
@@ -364,7 +373,9 @@ async def copy_cameras(request: web.Request) -> web.Response:
     except EditConflict as conflict:
         return web.json_response({"error": "conflict", "message": str(conflict)}, status=409)
     except ConfigError as error:
-        return web.json_response({"error": "invalid", "problems": _problems(error.problems)}, status=422)
+        return web.json_response(
+            {"error": "invalid", "problems": _problems(request, error.problems)}, status=422
+        )
     return web.json_response({"version": version.number, "changes": summary})
 
 

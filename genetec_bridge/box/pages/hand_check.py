@@ -2,16 +2,24 @@
 check starts at the next counting-interval boundary (counting/hand_check.py says why), and they tap a key
 per vehicle, its category and direction, while watching the camera; keys and buttons are listed on the
 page in both languages. Each tap is timed by the box's clock and refused outside the window. At the end
-(the page stops it when the time is up) or when stopped earlier (marked short) the product's counts are
-read from the statistics store and the check is stored there (the box's worker pool, off the loop),
-audited, and shown on the traffic page and in the monthly report.
+(the page stops it when the time is up) or when stopped earlier (marked short) the check waits for the
+product's counts of its whole window to be committed ("settling"), then they are read from the statistics
+store and the check is stored there, audited, and shown on the traffic page and in the monthly report.
 
-A check under way lives in the box's memory, one per account: a box restarted in its middle loses it
-(the person starts again); only finished checks are stored.
+A check under way is kept in the statistics store, one per account, each tap committed before it is
+answered: after a restart of the box or the bridge the page shows it again ("resumed"), and the person
+continues or abandons it; one the box was away from for too long is closed as counting/hand_check.py
+says. Every read and write of the store runs in the box's worker pool, off the loop, in one store opened
+once per box (a check of the file at each open would cost every tap); the page's script sends one
+request at a time, within the box's per-account limit.
 """
 
+import asyncio
+import secrets
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -20,13 +28,49 @@ from genetec_bridge.box.accounts import Role
 from genetec_bridge.box.context import CONTEXT
 from genetec_bridge.box.rendering import render
 from genetec_bridge.box.security import SESSION_KEY, requires
-from genetec_bridge.counting.hand_check import HandCheckRefused, Session, compare, window
+from genetec_bridge.counting import hand_check
+from genetec_bridge.counting.hand_check import HandCheckAway, HandCheckRefused, Session, ready
 from genetec_bridge.counting.series import DIRECTIONS, CountingPoint, counting_points
-from genetec_bridge.counting.store import HandCheck, StatisticsStore
+from genetec_bridge.counting.store import StatisticsStore
 
-SESSIONS: web.AppKey[dict[str, Session]] = web.AppKey("hand_checks", dict)
+T = TypeVar("T")
 # Keys that sit in the same place on AZERTY and QWERTY keyboards: one row per direction.
 KEYS = {"A->B": "sdfgh", "B->A": "xcvbn"}
+
+
+class KeptStore:
+    """The statistics store of the hand checks, opened at first use in a box thread (again when the
+    site's store path changes) and closed with the box."""
+
+    def __init__(self) -> None:
+        self._store: StatisticsStore | None = None
+        self._opening = asyncio.Lock()
+
+    async def get(self, request: web.Request) -> StatisticsStore:
+        context = request.app[CONTEXT]
+        path = Path(context.bridge.site.counting.store_path)
+        async with self._opening:
+            if self._store is None or self._store.path != path:
+                previous = self._store
+                self._store = await context.work.run(request[SESSION_KEY].user, StatisticsStore, path)
+                if previous is not None:
+                    await context.work.run(request[SESSION_KEY].user, previous.close)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+STORE: web.AppKey[KeptStore] = web.AppKey("hand_check_store", KeptStore)
+# This run of the box: a check last served by another one is resumed after a restart.
+RUN: web.AppKey[str] = web.AppKey("hand_check_run", str)
+
+
+async def _in_store(request: web.Request, work: Callable[[StatisticsStore], T]) -> T:
+    """`work(store)` in a box thread for the request's account."""
+    store = await request.app[STORE].get(request)
+    return await request.app[CONTEXT].work.run(request[SESSION_KEY].user, work, store)
 
 
 def _point(request: web.Request, chosen: str | None) -> CountingPoint:
@@ -37,9 +81,28 @@ def _point(request: web.Request, chosen: str | None) -> CountingPoint:
     return point
 
 
-def _state(session: Session, now: float) -> dict[str, Any]:
-    """What the page shows of a check under way (and what its script polls)."""
-    phase = "waiting" if now < session.start else "counting" if now < session.planned_end else "over"
+async def _current(request: web.Request) -> tuple[Session | None, bool]:
+    """The account's check under way and whether its end's counts are committed; a check the box was
+    away from for too long ends here (HandCheckRefused: it was not kept)."""
+    person, now = request[SESSION_KEY].user, request.app[CONTEXT].clock()
+    points = counting_points(request.app[CONTEXT].bridge.site)
+
+    def current(store: StatisticsStore) -> tuple[Session | None, bool]:
+        session = hand_check.current(store, points, person, now, request.app[RUN])
+        if session is None:
+            return None, False
+        return session, ready(store, session.point, session.end_at(now), now)
+
+    return await _in_store(request, current)
+
+
+def _state(session: Session, now: float, settled: bool) -> dict[str, Any]:
+    """What the page shows of a check under way (and what its script polls): "settling" once stopped
+    or past its end while the product's counts are awaited, "over" when they are there."""
+    if session.stopped_at is None and now < session.planned_end:
+        phase = "waiting" if now < session.start else "counting"
+    else:
+        phase = "over" if settled else "settling"
     tally = session.tally()
     return {
         "point": session.point.id,
@@ -61,12 +124,23 @@ def _keys(point: CountingPoint) -> list[dict[str, str]]:
     ]
 
 
+def _discarded(point_id: str | None, refused: HandCheckRefused) -> web.HTTPSeeOther:
+    """Back to the page, saying the check was not kept (and when the box was away, if that is why)."""
+    query = {"discarded": "1"} | ({} if point_id is None else {"point": point_id})
+    if isinstance(refused, HandCheckAway):
+        query |= {"away": refused.away, "back": refused.back}
+    return web.HTTPSeeOther("/traffic/check?" + urlencode(query))
+
+
 @requires(Role.REVIEWER)
 async def check_page(request: web.Request) -> web.Response:
     context = request.app[CONTEXT]
-    session = request.app[SESSIONS].get(request[SESSION_KEY].user)
     site = context.bridge.site
     points = counting_points(site)
+    try:
+        session, settled = await _current(request)
+    except HandCheckRefused as refused:
+        raise _discarded(request.query.get("point"), refused) from None
     point = (
         session.point
         if session
@@ -78,8 +152,10 @@ async def check_page(request: web.Request) -> web.Response:
         point=point,
         points=points,
         keys=_keys(point),
-        state=_state(session, context.clock()) if session else None,
+        state=_state(session, context.clock(), settled) if session else None,
+        resumed=session is not None and session.resumed,
         discarded=request.query.get("discarded") is not None,
+        away=(request.query.get("away"), request.query.get("back")) if "away" in request.query else None,
         timezone=site.counting.timezone,
     )
 
@@ -89,67 +165,77 @@ async def start(request: web.Request) -> web.Response:
     form = await request.post()
     chosen = form.get("point")
     point = _point(request, chosen if isinstance(chosen, str) else None)
-    person = request[SESSION_KEY].user
-    begins, ends = window(request.app[CONTEXT].clock(), point)
-    request.app[SESSIONS][person] = Session(point, person, begins, ends)
+    person, now = request[SESSION_KEY].user, request.app[CONTEXT].clock()
+    await _in_store(request, lambda store: hand_check.begin(store, point, person, now, request.app[RUN]))
     raise web.HTTPSeeOther("/traffic/check")
 
 
-def _session(request: web.Request) -> Session:
-    session = request.app[SESSIONS].get(request[SESSION_KEY].user)
+async def _session(request: web.Request) -> tuple[Session, bool]:
+    try:
+        session, settled = await _current(request)
+    except HandCheckRefused as refused:
+        raise _conflict(str(refused)) from None
     if session is None:
-        raise web.HTTPConflict(text='{"error": "no hand check under way"}', content_type="application/json")
-    return session
+        raise _conflict("no hand check under way")
+    return session, settled
+
+
+def _conflict(error: str) -> web.HTTPConflict:
+    return web.HTTPConflict(text=web.json_response({"error": error}).text, content_type="application/json")
 
 
 @requires(Role.REVIEWER)
 async def state(request: web.Request) -> web.Response:
-    return web.json_response(_state(_session(request), request.app[CONTEXT].clock()))
+    session, settled = await _session(request)
+    return web.json_response(_state(session, request.app[CONTEXT].clock(), settled))
 
 
 @requires(Role.REVIEWER)
 async def tap(request: web.Request) -> web.Response:
-    session, now = _session(request), request.app[CONTEXT].clock()
+    session, settled = await _session(request)
+    now = request.app[CONTEXT].clock()
     body = await request.json()
+    category, direction = str(body.get("category")), str(body.get("direction"))
     try:
-        session.tap(now, str(body.get("category")), str(body.get("direction")))
+        await _in_store(
+            request, lambda store: hand_check.record_tap(store, session, now, category, direction)
+        )
     except HandCheckRefused as refused:
-        return web.json_response({"error": str(refused), **_state(session, now)}, status=409)
-    return web.json_response(_state(session, now))
+        return web.json_response({"error": str(refused), **_state(session, now, settled)}, status=409)
+    return web.json_response(_state(session, now, settled))
 
 
 @requires(Role.REVIEWER)
 async def undo(request: web.Request) -> web.Response:
-    session = _session(request)
-    session.undo()
-    return web.json_response(_state(session, request.app[CONTEXT].clock()))
+    session, settled = await _session(request)
+    await _in_store(request, lambda store: hand_check.record_undo(store, session))
+    return web.json_response(_state(session, request.app[CONTEXT].clock(), settled))
 
 
-def _finish(store_path: Any, session: Session, end: float) -> HandCheck:
-    """Compare and store, in one of the box's threads."""
-    store = StatisticsStore(store_path)
-    try:
-        check = compare(store, session, end)
-        store.add_hand_check(check)
-        return check
-    finally:
-        store.close()
+@requires(Role.REVIEWER)
+async def abandon(request: web.Request) -> web.Response:
+    person = request[SESSION_KEY].user
+    await _in_store(request, lambda store: store.drop_hand_check(person))
+    raise web.HTTPSeeOther("/traffic/check")
 
 
 @requires(Role.REVIEWER)
 async def stop(request: web.Request) -> web.Response:
     context = request.app[CONTEXT]
     person = request[SESSION_KEY].user
-    session = request.app[SESSIONS].pop(person, None)
+    try:
+        session, _ = await _current(request)
+    except HandCheckRefused as refused:
+        raise _discarded(None, refused) from None
     if session is None:
         raise web.HTTPSeeOther("/traffic/check")
-    point = session.point
+    point, now = session.point, context.clock()
     try:
-        check = await context.work.run(
-            person, _finish, context.bridge.site.counting.store_path, session, session.end_at(context.clock())
-        )
-    except HandCheckRefused:
-        raise web.HTTPSeeOther("/traffic/check?" + urlencode({"point": point.id, "discarded": 1})) from None
+        check = await _in_store(request, lambda store: hand_check.finish(store, session, now))
+    except HandCheckRefused as refused:
+        raise _discarded(point.id, refused) from None
+    if check is None:  # settling: the page waits for the product's counts, then stops it again
+        raise web.HTTPSeeOther("/traffic/check")
     await context.work.run(
         person,
         context.audit.append,
@@ -167,11 +253,18 @@ async def stop(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther("/traffic?" + urlencode({"point": point.id, "day": day}) + "#hand-check")
 
 
+async def _close_store(app: web.Application) -> None:
+    await app[CONTEXT].work.run("hand_check", app[STORE].close)
+
+
 def register(app: web.Application) -> None:
-    app[SESSIONS] = {}
+    app[STORE] = KeptStore()
+    app[RUN] = secrets.token_hex(8)
+    app.on_cleanup.append(_close_store)
     app.router.add_get("/traffic/check", check_page)
     app.router.add_post("/traffic/check", start)
     app.router.add_post("/traffic/check/stop", stop)
+    app.router.add_post("/traffic/check/abandon", abandon)
     app.router.add_get("/api/hand-check", state)
     app.router.add_post("/api/hand-check/tap", tap)
     app.router.add_post("/api/hand-check/undo", undo)

@@ -23,7 +23,9 @@ from analytics.events import AnalyticsEvent
 from analytics.frame_tracks import FrameTracks
 from analytics.geometry.plane import anchor_point, point_in_polygon
 from genetec_bridge.box.accounts import Role
+from genetec_bridge.box.config_french import problem_rows
 from genetec_bridge.box.context import CONTEXT
+from genetec_bridge.box.i18n import language
 from genetec_bridge.box.security import SESSION_KEY, requires
 from genetec_bridge.box.site_time import site_iso
 from genetec_bridge.config.site import SiteConfig
@@ -61,7 +63,7 @@ async def _draft(request: web.Request) -> tuple[str, SiteConfig] | web.Response:
     except (ValueError, KeyError, TypeError):
         return web.json_response({"error": "expected JSON {camera: {...}, schedules: {...}}"}, status=400)
     except ConfigError as error:
-        problems = [{"key": p.key, "line": p.line, "message": p.message} for p in error.problems]
+        problems = problem_rows(error.problems, language(request))
         return web.json_response({"error": "invalid", "problems": problems}, status=422)
     return camera_id, site
 

@@ -77,7 +77,7 @@ async def rollback(request: web.Request) -> web.StreamResponse:
     except KeyError:
         raise PageError(404, "error.no_version", link=("/versions", "versions.title"), n=number) from None
     except ConfigError as error:
-        raise PageError(422, "error.invalid_file", details=problem_lines(error)) from None
+        raise PageError(422, "error.invalid_file", details=problem_lines(error, language(request))) from None
     raise web.HTTPSeeOther(f"/versions?done={version.number}")
 
 
@@ -88,7 +88,7 @@ async def apply(request: web.Request) -> web.StreamResponse:
     try:
         site = await context.work.run(request[SESSION_KEY].user, context.site_file.site)
     except ConfigError as error:
-        raise PageError(422, "error.invalid_file", details=problem_lines(error)) from None
+        raise PageError(422, "error.invalid_file", details=problem_lines(error, language(request))) from None
     changed, restart = await run_site(request, site)
     raise web.HTTPSeeOther(f"/versions?{urlencode({'applied': len(changed), 'restart': ', '.join(restart)})}")
 

@@ -1,6 +1,8 @@
 // The hand check under way: a key (or a button) per vehicle, posted with the session's CSRF token; the
 // box times each tap and answers the tallies. The page asks the box where the check stands every
-// second (its clock, not the browser's, decides the window) and stops it when the time is up.
+// second (its clock, not the browser's, decides the window) and stops it once the time is up and the
+// product's counts of the window are in ("over"; "settling" while they are awaited). Requests go one at
+// a time (a burst of keys waits its turn), within the box's per-account limit.
 // All words are in the page (both languages there); this script has none.
 "use strict";
 (() => {
@@ -10,6 +12,7 @@
   const buttons = {};
   document.querySelectorAll("button.tap").forEach((button) => (buttons[button.dataset.key] = button));
   let stopping = false;
+  let queue = Promise.resolve();
 
   function minutes(seconds) {
     return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
@@ -18,7 +21,8 @@
   function show(state) {
     phase.dataset.phase = state.phase;
     const left = state.phase === "waiting" ? state.starts_in_s : state.ends_in_s;
-    phase.textContent = `${phase.dataset[state.phase]} ${state.phase === "over" ? "" : minutes(left)}`;
+    const timed = state.phase === "waiting" || state.phase === "counting";
+    phase.textContent = `${phase.dataset[state.phase]} ${timed ? minutes(left) : ""}`;
     for (const [key, count] of Object.entries(state.counts)) {
       const output = document.querySelector(`output[data-count="${CSS.escape(key)}"]`);
       if (output) output.textContent = String(count);
@@ -30,7 +34,11 @@
     }
   }
 
-  async function post(path, body) {
+  function post(path, body) {
+    queue = queue.then(() => send(path, body)).catch(() => undefined);
+  }
+
+  async function send(path, body) {
     const response = await fetch(path, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
@@ -46,9 +54,13 @@
     if (button && !button.disabled) post("/api/hand-check/tap", { category: button.dataset.category, direction: button.dataset.direction });
   }
 
-  async function poll() {
-    const response = await fetch("/api/hand-check");
-    if (response.ok) show(await response.json());
+  function poll() {
+    queue = queue
+      .then(async () => {
+        const response = await fetch("/api/hand-check");
+        if (response.ok) show(await response.json());
+      })
+      .catch(() => undefined);
   }
 
   Object.values(buttons).forEach((button) => button.addEventListener("click", () => tap(button)));

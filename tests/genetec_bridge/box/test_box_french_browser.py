@@ -28,8 +28,8 @@ LONG_NAME, LONG_PASSWORD = "commissioning-integrator-2", "a-long-enough-password
 PROPER_NAMES = ("Security Center", "Security Desk", "Media Gateway", "NGSI-LD", "DATEX II", "Cerema", "CSV")
 # Visible words plus the words a person reads without them being text: placeholders, labels, options.
 # Left out: what the box shows as written elsewhere (the file's text in a diff, a GUID or an error of
-# Security Center in `code`, the audit trail's records) and tooltips, which hold the config models'
-# documentation of each key, in English like the keys themselves.
+# Security Center in `code`, the audit trail's records) and tooltips (the fields' help, French by
+# test_config_french.py).
 PAGE_WORDS = """() => {
   let text = document.body.innerText;
   for (const quoted of document.querySelectorAll("pre, code, #audit tbody")) {

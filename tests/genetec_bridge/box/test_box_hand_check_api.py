@@ -10,7 +10,7 @@ import pytest
 
 from genetec_bridge.config.site import load_site_config
 from genetec_bridge.counting.series import counting_points
-from genetec_bridge.counting.store import StatisticsStore
+from genetec_bridge.counting.store import StatisticsBatch, StatisticsStore
 from tests.support.box_site import running_box, session, write_box_site
 from tests.support.site_config_files import edited
 
@@ -26,6 +26,11 @@ async def test_refusals_a_short_check_and_a_discarded_one(tmp_path: Path) -> Non
     site = load_site_config(path)
     (point,) = counting_points(site)
     now = [ASKED]
+    analysed = StatisticsBatch()  # the bridge analysed the camera past the first check's end
+    analysed.add_analysed(point.camera_id, START, START + 900)
+    store = StatisticsStore(site.counting.store_path)
+    store.commit(analysed)
+    store.close()
     async with running_box(path) as (server, _):
         server.context.clock = lambda: now[0]
         base = server.url.rstrip("/")

@@ -21,7 +21,7 @@ from genetec_bridge.counting.store import StatisticsBatch, StatisticsStore
 from genetec_bridge.reports.monthly import Month, gather
 from genetec_bridge.reports.render import render_html
 from tests.support.box_site import PASSWORDS, box_in_background, write_box_site
-from tests.support.browser import shot
+from tests.support.browser import log_in, shot
 from tests.support.simulated_time import SimulatedTime
 from tests.support.site_config_files import edited
 
@@ -143,3 +143,51 @@ def test_a_reviewer_counts_fifteen_minutes_by_hand_and_the_error_shows_on_the_pa
     html = render_html(report, "en")
     assert "Latest hand check" in html and "2026-03-02 08:15, 15 min, counted by rita" in html
     assert '<td class="n">17</td><td class="n">16</td><td class="n">-6 %</td>' in html
+
+
+def test_a_check_under_way_is_resumed_in_the_page_after_the_box_restarts(
+    tmp_path: Path, browser: Browser
+) -> None:
+    """Three vehicles tapped, the box stopped and started on the same state directory (everyone logged
+    out), the person logs in again: the page says the check was resumed with its taps, they tap two more
+    and the check, kept whole, holds all five."""
+    path = _site(tmp_path)
+    point_id = _fill(path)
+    time = SimulatedTime(ASKED)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    with box_in_background(path, wall_clock=time.wall) as (base, _):
+        log_in(page, base, "rita", next_path="/traffic/check")
+        page.click("#start button[type=submit]")
+        time.step_wall_clock((WINDOW - ASKED).total_seconds() + 5)
+        expect(page.locator("#phase")).to_have_attribute("data-phase", "counting")
+        for key in "ssd":
+            page.keyboard.press(key)
+        expect(page.locator('output[data-count="PL A->B"]')).to_have_text("1")
+        expect(page.locator('output[data-count="VL A->B"]')).to_have_text("2")
+
+    time.step_wall_clock(20)  # the box is back within 30 s
+    with box_in_background(path, wall_clock=time.wall) as (base, _):
+        log_in(page, base, "rita", next_path="/traffic/check")
+        expect(page.locator("#resumed")).to_contain_text("your 3 taps are kept")
+        expect(page.locator('output[data-count="VL A->B"]')).to_have_text("2")
+        expect(page.locator("#phase")).to_have_attribute("data-phase", "counting")
+        shot(page, "hand-check-resumed")
+        page.keyboard.press("x")
+        page.keyboard.press("s")
+        expect(page.locator('output[data-count="VL A->B"]')).to_have_text("3")
+        expect(page.locator('output[data-count="VL B->A"]')).to_have_text("1")
+        time.step_wall_clock(15 * 60)
+        page.wait_for_url("**/traffic?point=*&day=2026-03-02#hand-check")
+        assert _cells(page, "hand-check-errors", "Total") == ["5", "19", "+280 %", "+47 % … +882 %"]
+    page.close()
+    store = StatisticsStore(load_site_config(path).counting.store_path)
+    try:
+        check = store.latest_hand_check(point_id, time.wall())
+    finally:
+        store.close()
+    assert check is not None and not check.short
+    assert {(c, d): h for c, d, h, _ in check.counts if h} == {
+        ("VL", "A->B"): 3,
+        ("PL", "A->B"): 1,
+        ("VL", "B->A"): 1,
+    }

@@ -85,7 +85,7 @@ def test_the_window_starts_at_the_next_interval_and_holds_whole_ones_across_the_
 
 def test_taps_outside_the_window_or_of_unknown_keys_are_refused_and_the_short_end_is_a_boundary() -> None:
     start, end = _at("2026-03-02T08:15:00+01:00"), _at("2026-03-02T08:30:00+01:00")
-    session = Session(_point(300.0), "rita", start, end)
+    session = Session(_point(300.0), "rita", start, end, seen_at=start)
     for at, category, direction, refusal in (
         (start - 1, "VL", "A->B", "not started"),
         (end, "VL", "A->B", "over"),
@@ -114,7 +114,7 @@ def test_a_check_compares_the_window_only_and_is_kept_across_a_reopen(tmp_path: 
         batch.crossings[("cam", "line", start + offset, 300.0, class_name, "A->B")] += n
     store = StatisticsStore(path)
     store.commit(batch)
-    session = Session(point, "rita", start, start + 900)
+    session = Session(point, "rita", start, start + 900, seen_at=start)
     for _ in range(4):
         session.tap(start + 10, "VL", "A->B")
     session.tap(start + 310, "PL", "A->B")
@@ -122,7 +122,7 @@ def test_a_check_compares_the_window_only_and_is_kept_across_a_reopen(tmp_path: 
     assert (check.end - check.start, check.short, check.coverage) == (600.0, True, 0.75)
     store.add_hand_check(check)
     with pytest.raises(HandCheckRefused, match="not one whole counting interval"):
-        compare(store, Session(point, "rita", start, start + 900), session.end_at(start + 200))
+        compare(store, Session(point, "rita", start, start + 900, seen_at=start), session.end_at(start + 200))
     store.close()
 
     reopened = StatisticsStore(path)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, FormatChecker
 from lxml import etree
@@ -99,9 +99,12 @@ def published(series: list[Measure], point: CountingPoint, published_at: datetim
     document = etree.fromstring(out.getvalue())
     schema = datex2_schema()
     schema.validate(document)
-    flows = document.xpath(
-        "//roa:basicData[@xsi:type = 'roa:TrafficFlow']/roa:vehicleFlow/@numberOfInputValuesUsed",
-        namespaces=NSMAP,
+    flows = cast(
+        "list[str]",
+        document.xpath(
+            "//roa:basicData[@xsi:type = 'roa:TrafficFlow']/roa:vehicleFlow/@numberOfInputValuesUsed",
+            namespaces=NSMAP,
+        ),
     )
     return Published(
         counted=sum(n for m in series for (name, _), n in m.counts.items() if name in NGSI_VEHICLE_TYPE),
@@ -109,5 +112,5 @@ def published(series: list[Measure], point: CountingPoint, published_at: datetim
         ngsi_ld_intensity=sum(entity["intensity"]["value"] for entity in entities),
         ngsi_ld_faults={entity["id"]: errors for entity in entities if (errors := ngsi_ld_errors(entity))},
         datex2_flows=sum(int(n) for n in flows),
-        datex2_faults=[f"line {error.line}: {error.message}" for error in schema.error_log],
+        datex2_faults=str(schema.error_log).splitlines(),
     )

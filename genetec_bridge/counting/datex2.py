@@ -15,8 +15,9 @@ with none at all lists each point's sites with no quantity, as DATEX II wants at
 
 The measurement sites are named `POINT:A->B` and `POINT:B->A` in a table `points-comptage`, described
 by the CSV points file; no MeasurementSiteTablePublication is written. V85 and turning movements stay
-in the CSV. Checked by the tests against a subset of the DATEX II schemas written for them (the
-official XSD could not be vendored): see the tests' support files.
+in the CSV. Checked by the tests against the official DATEX II 3.7 XML schemas (d2Payload and all it
+imports, vendored in the tests' support files with their source); not validated at run time: the writer
+is deterministic and the tests drive each of its shapes (flows, speeds, a period not analysed, nothing).
 
 Written a measure at a time (`write_publication`): an export of a year is never held whole.
 """

@@ -21,7 +21,8 @@ crossed none of them first), direction on the counting line and category, the ve
 JSON as NGSI-LD entities of the FIWARE smart data model `TrafficFlowObserved` (normalised form): one per
 point, period, direction and vehicle type; `intensity` is the count. Intervals never analysed are left
 out (nothing was observed); `laneDirection` is forward for A->B. People are no vehicle type of the
-model and stay in the CSV only.
+model and stay in the CSV only. Checked by the tests against the model's published JSON Schema (through
+the entities' key-values form), vendored in the tests' support files with their source.
 
 Rows and entities are produced one measure at a time (`counts_rows`, `ngsi_ld_entities`): the files
 are written as they come (genetec_bridge.counting.export_files), never held whole.

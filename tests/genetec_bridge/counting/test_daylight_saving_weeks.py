@@ -28,6 +28,7 @@ from genetec_bridge.counting.series import DAY_S, HOUR_S, CountingPoint, countin
 from genetec_bridge.counting.store import StatisticsStore
 from genetec_bridge.reports.monthly import Month, gather
 from genetec_bridge.reports.render import render_html
+from tests.support.published_schemas import published
 from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
 from tests.support.synthetic_week import CAMERA, LINE
 
@@ -188,6 +189,21 @@ def test_the_exports_write_local_times_with_their_offset(weeks, point) -> None:
         "2026-10-25T02:00:00+01:00/2026-10-25T03:00:00+01:00",
         "2026-10-25T02:00:00+02:00/2026-10-25T02:00:00+01:00",
     ]
+
+
+def test_the_change_weeks_pass_the_published_schemas_in_local_hours_and_days(weeks, point) -> None:
+    """The official DATEX II 3.7 and TrafficFlowObserved schemas over both weeks, by local hour and day
+    (the 23- and 25-hour days among them), every vehicle counted published."""
+    _, store = weeks
+    # A car an hour, a bus and a motorcycle a day; the Sunday of March has one hour less, October's one more.
+    vehicles = {MARCH_WEEK: 7 * (24 + 2) - 1, OCTOBER_WEEK: 7 * (24 + 2) + 1}
+    for monday in (MARCH_WEEK, OCTOBER_WEEK):
+        start, end = midnight(monday).timestamp(), midnight(monday + timedelta(days=7)).timestamp()
+        for period in (HOUR_S, DAY_S):
+            series = roll_up(measures(store, point, start, end), period)
+            found = published(series, point, datetime.fromtimestamp(end, PARIS))
+            assert (found.ngsi_ld_faults, found.datex2_faults) == ({}, []), (monday, period)
+            assert found.ngsi_ld_intensity == found.datex2_flows == found.counted == vehicles[monday]
 
 
 def test_the_command_line_exports_local_days(weeks, tmp_path, monkeypatch) -> None:

@@ -4,7 +4,6 @@ DATEX II), against figures computed by hand."""
 
 import csv
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -17,10 +16,10 @@ from genetec_bridge.counting.export_files import write_exports
 from genetec_bridge.counting.live_counts import LiveCounts
 from genetec_bridge.counting.series import HOUR_S, counting_points, measures, roll_up
 from genetec_bridge.counting.store import StatisticsStore
+from tests.support.published_schemas import datex2_schema
 from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, write_site
 from tests.support.synthetic_week import CAMERA, LINE
 
-DATEX2_SUBSET = Path(__file__).parents[2] / "support/datex2_subset"  # not the official schema: see it
 NS = {prefix: namespace for prefix, namespace in NSMAP.items() if prefix != "d2"}
 ORIGIN = "Stop line"  # the example camera's other line, an origin of its counting line here
 
@@ -168,8 +167,8 @@ def _publication(site: SiteConfig, tmp_path, start: str, end: str) -> etree._Ele
     return etree.parse(file)
 
 
-def test_the_datex2_publication_passes_the_schema_subset_with_flows_and_speeds(site, tmp_path) -> None:
-    schema = etree.XMLSchema(etree.parse(DATEX2_SUBSET / "d2Payload.xsd"))
+def test_the_datex2_publication_passes_the_official_schema_with_flows_and_speeds(site, tmp_path) -> None:
+    schema = datex2_schema()
     document = _publication(site, tmp_path, "08:00:00", "09:00:00")
     schema.assertValid(document)
 
@@ -195,13 +194,17 @@ def test_the_datex2_publication_passes_the_schema_subset_with_flows_and_speeds(s
     assert sum(int(flow.get("numberOfInputValuesUsed")) for flow in flows) == 29, "every crossing published"
     assert {flow.get("supplierCalculatedDataQuality") for flow in flows} == {"100"}
 
+    vehicle = document.find(f".//{{{NSMAP['com']}}}vehicleType")
+    vehicle.text = "VL"  # the French category, not a DATEX II vehicle type
+    assert not schema.validate(document), "the official enumeration of vehicle types is checked"
+    vehicle.text = "car"
     header = document.getroot().find(f"{{{ROA}}}headerInformation")
     header.getparent().remove(header)
-    assert not schema.validate(document), "the subset is no rubber stamp: a publication without header fails"
+    assert not schema.validate(document), "the schema is no rubber stamp: a publication without header fails"
 
 
 def test_a_datex2_publication_of_nothing_analysed_is_still_valid_and_has_no_values(site, tmp_path) -> None:
-    schema = etree.XMLSchema(etree.parse(DATEX2_SUBSET / "d2Payload.xsd"))
+    schema = datex2_schema()
     document = _publication(site, tmp_path, "12:00:00", "13:00:00")  # after the hour fed: never analysed
     schema.assertValid(document)
     assert len(document.xpath("//roa:siteMeasurements", namespaces=NS)) == 2

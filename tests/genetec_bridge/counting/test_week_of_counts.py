@@ -14,6 +14,7 @@ from genetec_bridge.counting import traffic_views
 from genetec_bridge.counting.exports import counts_csv, ngsi_ld, points_csv
 from genetec_bridge.counting.series import DAY_S, HOUR_S, CountingPoint, counting_points, measures, roll_up
 from genetec_bridge.counting.store import StatisticsStore
+from tests.support.published_schemas import ngsi_ld_errors, published
 from tests.support.site_config_files import PASSWORD_ENV, edited, example_text, in_utc, write_site
 from tests.support.synthetic_week import CAMERA, END, LINE, START, week_store_copy
 
@@ -187,6 +188,32 @@ def test_ngsi_ld_entities_leave_out_what_was_not_observed(quarter_hours) -> None
     partial = [e for e in entities if e["dateObservedFrom"]["value"]["@value"] == "2026-03-04T10:15:00+00:00"]
     assert {e["observationCoverage"]["value"] for e in partial} == {0.3333}
     assert {e["intensity"]["value"] for e in partial} == {0}
+
+
+def test_the_week_exports_pass_their_published_schemas_with_every_vehicle(point, quarter_hours) -> None:
+    """The official DATEX II 3.7 and TrafficFlowObserved schemas, over the week (its outage included)."""
+    week = published(quarter_hours, point, datetime(2026, 3, 9, tzinfo=UTC))
+    assert week.ngsi_ld_faults == {}
+    assert week.datex2_faults == []
+    assert week.ngsi_ld_entities == (7 * 96 - 4) * 2 * 5
+    assert week.counted > 0
+    assert week.ngsi_ld_intensity == week.datex2_flows == week.counted, "every vehicle counted is published"
+
+
+def test_the_published_ngsi_ld_schema_names_what_an_entity_gets_wrong(quarter_hours) -> None:
+    entity = ngsi_ld(quarter_hours[:1])[0]
+    assert ngsi_ld_errors(entity) == []
+    entity["vehicleType"]["value"] = "person"  # no vehicle type of the model
+    entity["laneDirection"]["value"] = "A->B"
+    entity["intensity"]["value"] = -1
+    entity["dateObservedTo"]["value"]["@value"] = "2026-03-02T00:15:00"  # no offset: not RFC 3339
+    faults = ngsi_ld_errors(entity)
+    assert sorted(fault.split(":")[0] for fault in faults) == [
+        "dateObservedTo",
+        "intensity",
+        "laneDirection",
+        "vehicleType",
+    ]
 
 
 def test_the_command_line_writes_both_exports(week, tmp_path, monkeypatch, capsys) -> None:

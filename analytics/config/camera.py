@@ -10,7 +10,7 @@ The bridge's site configuration embeds these models; the daemon receives them at
 import re
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from analytics.config.cross_references import RelativePath, cross_reference_error
 from analytics.config.ground import GroundCalibration
@@ -18,6 +18,7 @@ from analytics.config.motion import MotionConfig
 from analytics.config.printable import PrintableText
 from analytics.config.schedule import Schedule
 from analytics.config.strict_model import StrictModel
+from analytics.detection.tiling import WHOLE_PICTURE, Region, Tiling
 from analytics.geometry.coordinates import Polygon, Segment
 from analytics.skills.base import LineSkillConfig, ZoneSkillConfig
 from analytics.skills.registry import SkillConfig
@@ -73,6 +74,43 @@ class MediaGatewayAddress(StrictModel):
     port: int = Field(654, ge=1, le=65535, description="RTSP port of that role.")
 
 
+# Narrower than this (a share of the picture), a region's tiles would be a few pixels wide.
+MIN_REGION_SIDE = 0.05
+
+
+class DetectionConfig(StrictModel):
+    """How a camera's frames reach the detector: whole, or cut into tiles so small vehicles seen from
+    high above reach the model at a size it finds."""
+
+    tiles: Literal[1, 2, 3] = Field(
+        1,
+        description="Tiles per side: 1 detects on the whole frame; 2 or 3 cut the analysed region into 2×2"
+        " or 3×3 overlapping tiles, for small vehicles seen from high above. Each tile costs one"
+        " inference per analysed frame (tiles × tiles in all).",
+    )
+    region: Region = Field(
+        WHOLE_PICTURE,
+        description="Normalised rectangle [left, top, right, bottom] of the picture that is analysed, e.g."
+        " [0, 0.4, 1, 1] for the road below the horizon; nothing outside it is detected.",
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _region_is_a_rectangle(cls, region: Region) -> Region:
+        left, top, right, bottom = region
+        if not (0 <= left < right <= 1 and 0 <= top < bottom <= 1):
+            raise ValueError(
+                f"{list(region)} must be [left, top, right, bottom] with 0 <= left < right <= 1"
+                " and 0 <= top < bottom <= 1"
+            )
+        if min(right - left, bottom - top) < MIN_REGION_SIDE:
+            raise ValueError(f"{list(region)} is under {MIN_REGION_SIDE} of the picture on a side")
+        return region
+
+    def tiling(self) -> Tiling:
+        return Tiling(self.tiles, self.region)
+
+
 class CameraConfig(StrictModel):
     id: Guid = Field(description="Genetec camera GUID; also the Media Gateway stream path.")
     name: PrintableText = Field("", description="Human name, for logs and the health page.")
@@ -101,6 +139,11 @@ class CameraConfig(StrictModel):
     motion: MotionConfig = Field(
         default_factory=MotionConfig,
         description="Motion gate: the detector is spared on frames where nothing moved ([cameras.motion]).",
+    )
+    detection: DetectionConfig = Field(
+        default_factory=DetectionConfig,
+        description="Tiles and analysed region of the detector ([cameras.detection]): for high cameras"
+        " whose vehicles are small.",
     )
     privacy_masks: list[Polygon] = Field(
         default_factory=list, description="Normalised polygons blanked before frames leave the bridge."

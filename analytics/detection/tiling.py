@@ -9,7 +9,8 @@ Boxes found in a tile are shifted back to frame pixels and merged once over the 
 - A vehicle cut by a tile's inner edge gives a part box there and a whole one in the neighbour; the
   two overlap little (low IoU), so suppression by IoU keeps both. A box touching an inner edge is
   therefore a part: it goes when a larger box of its suppression group covers most of it
-  (intersection over the part's own area), and that box takes the part's score when higher (the
+  (intersection over the part's own area) and spans the same rows (or columns) as the part along the
+  edge that cut it, and that box takes the part's score when higher (the
   model may be surer of a part than of the whole seen at a tile's border); nothing covering it, the
   part stays (a vehicle no tile sees whole).
 - The rest go through the detector's usual suppression (analytics.detection.nms), once over the frame,
@@ -34,6 +35,9 @@ TILE_OVERLAP = 1.25
 # Share of a part box that a larger box of its group must cover to take its place. A part seen in
 # the overlap band lies inside the whole vehicle's box up to the model's few pixels of slack.
 PART_COVERED = 0.6
+# A part and its whole box span the same rows (a part cut by a left or right edge) or columns (top or
+# bottom) to this intersection over union: a large stray box around several vehicles does not.
+SAME_SPAN = 0.7
 # A box ending this close to a tile's inner edge (frame pixels) was cut by it: the model's boxes of a
 # cut vehicle end on the edge give or take a pixel or two.
 EDGE_PX = 3.0
@@ -89,40 +93,52 @@ class Tile:
         detections.xyxy = detections.xyxy + np.array([self.x, self.y, self.x, self.y], dtype=np.float32)
         return detections
 
-    def parts(self, detections: sv.Detections) -> np.ndarray:
-        """Whether each box (in frame pixels) touches an inner edge: a vehicle the edge may cut."""
+    def cuts(self, detections: sv.Detections) -> np.ndarray:
+        """[n, 2]: whether each box (in frame pixels) ends on an inner left or right edge, and on an inner
+        top or bottom edge: a vehicle the edge may have cut across x, across y."""
         edges = np.array([self.x, self.y, self.x + self.width, self.y + self.height], dtype=np.float32)
-        near = np.abs(detections.xyxy - edges) <= EDGE_PX
-        return (near & np.array(self.inner)).any(axis=1)
+        touching = (np.abs(detections.xyxy - edges) <= EDGE_PX) & np.array(self.inner)
+        return np.column_stack([touching[:, [0, 2]].any(axis=1), touching[:, [1, 3]].any(axis=1)])
 
 
 def merge_tiles(tiles: Sequence[Tile], found: Sequence[sv.Detections], iou_threshold: float) -> sv.Detections:
     """One frame's detections from those of its tiles (in tile pixels): parts covered by a larger box
     dropped, then suppression over the frame."""
     placed: list[sv.Detections] = []
-    parts: list[np.ndarray] = []
+    cuts: list[np.ndarray] = []
     for tile, detections in zip(tiles, found, strict=True):
         if len(detections):
             placed.append(tile.to_frame(detections))
-            parts.append(tile.parts(placed[-1]))
+            cuts.append(tile.cuts(placed[-1]))
     if not placed:
         return sv.Detections.empty()
     merged = sv.Detections.merge(placed)
-    absorbs = np.concatenate(parts)[:, None] & _covered_by(merged)
+    absorbs = _wholes_of_parts(merged.xyxy.astype(np.float64), np.concatenate(cuts), class_ids(merged))
     # The vehicle's score is its best view's: a part the model is sure of vouches for the whole box.
     scores = confidences(merged)
     merged.confidence = np.maximum(scores, np.where(absorbs, scores[:, None], 0).max(axis=0))
-    kept = merged[~absorbs.any(axis=1)]
+    kept = merged[np.flatnonzero(~absorbs.any(axis=1))]
     return non_max_suppression(kept, iou_threshold)  # type: ignore[arg-type]
 
 
-def _covered_by(detections: sv.Detections) -> np.ndarray:
-    """[i, j]: box j is larger than box i, in its suppression group, and covers most of it."""
-    boxes = detections.xyxy.astype(np.float64)
+def _wholes_of_parts(boxes: np.ndarray, cuts: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """[i, j]: box i is a part (cut by an inner edge) and box j its whole: larger, of its suppression
+    group, covering most of it, and spanning the same rows (a cut across x) or columns (across y)."""
     area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
     top_left = np.maximum(boxes[:, None, :2], boxes[None, :, :2])
     bottom_right = np.minimum(boxes[:, None, 2:], boxes[None, :, 2:])
-    inter = np.clip(bottom_right - top_left, 0, None).prod(axis=2)
-    groups = suppression_group(class_ids(detections))
-    larger_same_group = (area[None, :] > area[:, None]) & (groups[None, :] == groups[:, None])
-    return (inter >= PART_COVERED * np.maximum(area, 1e-9)[:, None]) & larger_same_group
+    overlap = np.clip(bottom_right - top_left, 0, None)  # [i, j, (x, y)]
+    spans = np.maximum(boxes[:, None, 2:], boxes[None, :, 2:]) - np.minimum(
+        boxes[:, None, :2], boxes[None, :, :2]
+    )
+    same_span = overlap / np.maximum(spans, 1e-9) >= SAME_SPAN  # [i, j, (columns, rows)]
+    groups = suppression_group(classes)
+    whole = (
+        (area[None, :] > area[:, None])
+        & (groups[None, :] == groups[:, None])
+        & (overlap.prod(axis=2) >= PART_COVERED * np.maximum(area, 1e-9)[:, None])
+    )
+    # A cut across x leaves the rows whole; across y, the columns.
+    spans_kept = (~cuts[:, None, 0] | same_span[:, :, 1]) & (~cuts[:, None, 1] | same_span[:, :, 0])
+    is_part = np.asarray(cuts.any(axis=1))
+    return is_part[:, None] & whole & spans_kept

@@ -18,7 +18,7 @@ from analytics.config.motion import MotionConfig
 from analytics.config.printable import PrintableText
 from analytics.config.schedule import Schedule
 from analytics.config.strict_model import StrictModel
-from analytics.detection.tiling import WHOLE_PICTURE, Region, Tiling
+from analytics.detection.tiling import WHOLE_PICTURE, Tiling
 from analytics.geometry.coordinates import Polygon, Segment
 from analytics.skills.base import LineSkillConfig, ZoneSkillConfig
 from analytics.skills.registry import SkillConfig
@@ -88,27 +88,30 @@ class DetectionConfig(StrictModel):
         " or 3×3 overlapping tiles, for small vehicles seen from high above. Each tile costs one"
         " inference per analysed frame (tiles × tiles in all).",
     )
-    region: Region = Field(
-        WHOLE_PICTURE,
+    region: list[float] = Field(
+        default_factory=lambda: list(WHOLE_PICTURE),
+        min_length=4,
+        max_length=4,
         description="Normalised rectangle [left, top, right, bottom] of the picture that is analysed, e.g."
         " [0, 0.4, 1, 1] for the road below the horizon; nothing outside it is detected.",
     )
 
     @field_validator("region")
     @classmethod
-    def _region_is_a_rectangle(cls, region: Region) -> Region:
+    def _region_is_a_rectangle(cls, region: list[float]) -> list[float]:
         left, top, right, bottom = region
         if not (0 <= left < right <= 1 and 0 <= top < bottom <= 1):
             raise ValueError(
-                f"{list(region)} must be [left, top, right, bottom] with 0 <= left < right <= 1"
+                f"{region} must be [left, top, right, bottom] with 0 <= left < right <= 1"
                 " and 0 <= top < bottom <= 1"
             )
         if min(right - left, bottom - top) < MIN_REGION_SIDE:
-            raise ValueError(f"{list(region)} is under {MIN_REGION_SIDE} of the picture on a side")
+            raise ValueError(f"{region} is under {MIN_REGION_SIDE} of the picture on a side")
         return region
 
     def tiling(self) -> Tiling:
-        return Tiling(self.tiles, self.region)
+        left, top, right, bottom = self.region
+        return Tiling(self.tiles, (left, top, right, bottom))
 
 
 class CameraConfig(StrictModel):

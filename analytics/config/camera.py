@@ -1,4 +1,5 @@
-"""A camera as the analytics see it: zones, lines, privacy masks and the skills that run on it.
+"""A camera as the analytics see it: zones, lines, privacy masks, the skills that run on it, and how
+its frames reach the detector (`detection`: whole, or on tiles of a region, for small vehicles).
 
 A zone, a line or a skill can be switched off (`enabled = false`) without being deleted: only
 `running_skills` run, those switched on whose zones and lines are all on.

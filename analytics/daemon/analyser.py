@@ -1,7 +1,9 @@
 """One batch at a time: frames out of shared memory, the detector, each camera's pipeline.
 
 The detector's frames run on threads of their own (on the CPU) while this thread tracks the frames
-already detected, so tracking and skills overlap the next frames' inference.
+already detected, so tracking and skills overlap the next frames' inference. A camera with detection
+tiles sends each moving frame's tiles with the batch (analytics.detection.tiling); its still frames,
+spared by the motion gate, send none.
 
 When the inference tier does not answer (a Triton server unreachable, restarting or too slow), the
 batch is retried with capped back-off as long as no newer frame of its cameras is waiting; once one

@@ -87,7 +87,8 @@ class DetectionConfig(StrictModel):
         1,
         description="Tiles per side: 1 detects on the whole frame; 2 or 3 cut the analysed region into 2×2"
         " or 3×3 overlapping tiles, for small vehicles seen from high above. Each tile costs one"
-        " inference per analysed frame (tiles × tiles in all).",
+        " inference per analysed frame (tiles × tiles in all). Tiles smaller than the model's input"
+        " (416 pixels) gain nothing: 2 suits a 640×480 picture, 3 a picture 1280 pixels wide or more.",
     )
     region: list[float] = Field(
         default_factory=lambda: list(WHOLE_PICTURE),

@@ -112,8 +112,8 @@ screenshots: install
 
 # The long accuracy evaluation (`make test` runs a short version): the traffic clips against their
 # hand references (urban: the tuning split; road: reporting only), then the NGSIM still frames by
-# French class, on the whole frame and on 2x2 tiles, and their hand boxes by relative size. Runs
-# and tables in var/accuracy/.
+# French class, on the whole frame and on 2x2 and 3x3 tiles, and their hand boxes by relative size.
+# Runs and tables in var/accuracy/.
 ACCURACY_DIR := var/accuracy
 accuracy: install
 	@mkdir -p $(ACCURACY_DIR)
@@ -125,7 +125,7 @@ accuracy: install
 		$(PY) -m analytics.evaluation.french_classes urban $(ACCURACY_DIR)/$$clip/events.jsonl $$fixture/crossings.csv \
 			|| exit 1; \
 	done
-	@for sequence in Sequence1 Sequence2 Sequence3; do for tiles in 1 2; do \
+	@for sequence in Sequence1 Sequence2 Sequence3; do for tiles in 1 2 3; do \
 		echo "NGSIM $$sequence, $$tiles x $$tiles tiles:"; \
 		$(PY) -m analytics.evaluation.french_classes ngsim "$(GENETEC_ANALYTICS_ASSETS)/data/vehicles-ngsim/$$sequence" \
 			--model $(MODEL) --tiles $$tiles || exit 1; \

@@ -12,6 +12,7 @@ import supervision as sv
 from analytics.config.camera import CameraConfig
 from analytics.config.schedule import Schedule
 from analytics.detection.columns import class_ids, confidences, tracker_ids
+from analytics.detection.tiling import Tiling
 from analytics.events import AnalyticsEvent
 from analytics.frame_tracks import CLASS_NAMES, FrameTracks, TrackedObject
 from analytics.motion.gate import MotionGate
@@ -61,6 +62,11 @@ class CameraPipeline:
         self.camera = camera
         self._engine = SkillEngine(camera, schedules)
         self._signals = signal_readers(camera)
+
+    @property
+    def tiling(self) -> Tiling:
+        """How the detector cuts this camera's frames; a reconfiguration applies from the next frame."""
+        return self.camera.detection.tiling()
 
     def needs_detection(self, image: np.ndarray, time_s: float) -> bool:
         """Whether this frame must go through the detector (something moved, or a refresh is due)."""

@@ -81,7 +81,11 @@ def run_video(
         ):
             masked = apply_privacy_masks(image, camera.privacy_masks)
             time_s = (frame - 1) / fps
-            detections = detector.detect([masked])[0] if pipeline.needs_detection(masked, time_s) else None
+            detections = (
+                detector.detect([masked], [pipeline.tiling])[0]
+                if pipeline.needs_detection(masked, time_s)
+                else None
+            )
             tracks, found = pipeline.process(detections, masked, frame, time_s)
             height, width = image.shape[:2]
             for obj in tracks.objects:

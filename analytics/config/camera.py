@@ -1,4 +1,5 @@
-"""A camera as the analytics see it: zones, lines, privacy masks and the skills that run on it.
+"""A camera as the analytics see it: zones, lines, privacy masks, the skills that run on it, and how
+its frames reach the detector (`detection`: whole, or on tiles of a region, for small vehicles).
 
 A zone, a line or a skill can be switched off (`enabled = false`) without being deleted: only
 `running_skills` run, those switched on whose zones and lines are all on.
@@ -10,7 +11,7 @@ The bridge's site configuration embeds these models; the daemon receives them at
 import re
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from analytics.config.cross_references import RelativePath, cross_reference_error
 from analytics.config.ground import GroundCalibration
@@ -18,6 +19,7 @@ from analytics.config.motion import MotionConfig
 from analytics.config.printable import PrintableText
 from analytics.config.schedule import Schedule
 from analytics.config.strict_model import StrictModel
+from analytics.detection.tiling import WHOLE_PICTURE, Tiling
 from analytics.geometry.coordinates import Polygon, Segment
 from analytics.skills.base import LineSkillConfig, ZoneSkillConfig
 from analytics.skills.registry import SkillConfig
@@ -73,6 +75,47 @@ class MediaGatewayAddress(StrictModel):
     port: int = Field(654, ge=1, le=65535, description="RTSP port of that role.")
 
 
+# Narrower than this (a share of the picture), a region's tiles would be a few pixels wide.
+MIN_REGION_SIDE = 0.05
+
+
+class DetectionConfig(StrictModel):
+    """How a camera's frames reach the detector: whole, or cut into tiles so small vehicles seen from
+    high above reach the model at a size it finds."""
+
+    tiles: Literal[1, 2, 3] = Field(
+        1,
+        description="Tiles per side: 1 detects on the whole frame; 2 or 3 cut the analysed region into 2×2"
+        " or 3×3 overlapping tiles, for small vehicles seen from high above. Each tile costs one"
+        " inference per analysed frame (tiles × tiles in all). Tiles smaller than the model's input"
+        " (416 pixels) gain nothing: 2 suits a 640×480 picture, 3 a picture 1280 pixels wide or more.",
+    )
+    region: list[float] = Field(
+        default_factory=lambda: list(WHOLE_PICTURE),
+        min_length=4,
+        max_length=4,
+        description="Normalised rectangle [left, top, right, bottom] of the picture that is analysed, e.g."
+        " [0, 0.4, 1, 1] for the road below the horizon; nothing outside it is detected.",
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _region_is_a_rectangle(cls, region: list[float]) -> list[float]:
+        left, top, right, bottom = region
+        if not (0 <= left < right <= 1 and 0 <= top < bottom <= 1):
+            raise ValueError(
+                f"{region} must be [left, top, right, bottom] with 0 <= left < right <= 1"
+                " and 0 <= top < bottom <= 1"
+            )
+        if min(right - left, bottom - top) < MIN_REGION_SIDE:
+            raise ValueError(f"{region} is under {MIN_REGION_SIDE} of the picture on a side")
+        return region
+
+    def tiling(self) -> Tiling:
+        left, top, right, bottom = self.region
+        return Tiling(self.tiles, (left, top, right, bottom))
+
+
 class CameraConfig(StrictModel):
     id: Guid = Field(description="Genetec camera GUID; also the Media Gateway stream path.")
     name: PrintableText = Field("", description="Human name, for logs and the health page.")
@@ -101,6 +144,11 @@ class CameraConfig(StrictModel):
     motion: MotionConfig = Field(
         default_factory=MotionConfig,
         description="Motion gate: the detector is spared on frames where nothing moved ([cameras.motion]).",
+    )
+    detection: DetectionConfig = Field(
+        default_factory=DetectionConfig,
+        description="Tiles and analysed region of the detector ([cameras.detection]): for high cameras"
+        " whose vehicles are small.",
     )
     privacy_masks: list[Polygon] = Field(
         default_factory=list, description="Normalised polygons blanked before frames leave the bridge."

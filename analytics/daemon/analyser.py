@@ -1,7 +1,9 @@
 """One batch at a time: frames out of shared memory, the detector, each camera's pipeline.
 
 The detector's frames run on threads of their own (on the CPU) while this thread tracks the frames
-already detected, so tracking and skills overlap the next frames' inference.
+already detected, so tracking and skills overlap the next frames' inference. A camera with detection
+tiles sends each moving frame's tiles with the batch (analytics.detection.tiling); its still frames,
+spared by the motion gate, send none.
 
 When the inference tier does not answer (a Triton server unreachable, restarting or too slow), the
 batch is retried with capped back-off as long as no newer frame of its cameras is waiting; once one
@@ -23,6 +25,7 @@ from analytics.backoff import Backoff
 from analytics.camera_pipeline import CameraPipeline
 from analytics.config.camera import AnalyticsSite
 from analytics.detection import Detector, InferenceUnavailable
+from analytics.detection.tiling import Tiling
 from analytics.events import AnalyticsEvent
 from analytics.frame_tracks import FrameTracks
 from analytics.link.link_messages import FrameReady, ReconfigureCamera, RingAttach
@@ -126,8 +129,12 @@ class Analyser:
             for frame, image in zip(frames, images, strict=True)
         ]
         started = time.perf_counter()
+        to_detect = [(f, i) for f, i, m in zip(frames, images, moving, strict=True) if m]
         detections = self._detect(
-            [i for i, m in zip(images, moving, strict=True) if m], keep_trying, on_failure
+            [image for _, image in to_detect],
+            [self._pipelines[frame.camera].tiling for frame, _ in to_detect],
+            keep_trying,
+            on_failure,
         )
         if detections is None:
             self._clock.take()  # the time spent waiting on the tier is no analysis stage
@@ -153,12 +160,16 @@ class Analyser:
         return BatchOutcome(analysed, lost, inferred - started)
 
     def _detect(
-        self, images: Sequence[np.ndarray], keep_trying: KeepTrying, on_failure: OnFailure
+        self,
+        images: Sequence[np.ndarray],
+        tilings: Sequence[Tiling],
+        keep_trying: KeepTrying,
+        on_failure: OnFailure,
     ) -> list["Future[sv.Detections]"] | None:
         """The detections, or None when the tier failed and the batch was given up."""
         while True:
             try:
-                found = self._detector.submit(images)
+                found = self._detector.submit(images, tilings)
             except InferenceUnavailable as error:
                 on_failure(error)
                 if not keep_trying():

@@ -1,7 +1,8 @@
 """The detector: a YOLOX model on frames of one or several cameras, run by an inference backend."""
 
+import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from analytics.detection.letterbox import Letterbox
 from analytics.detection.model_io import ModelShapes
 from analytics.detection.nms import non_max_suppression
 from analytics.detection.providers import Device
+from analytics.detection.tiling import Tile, Tiling, merge_tiles
 from analytics.detection.yolox_decode import YoloxDecoder
 from analytics.frame_tracks import CLASS_IDS
 from analytics.stage_clock import StageClock
@@ -29,6 +31,27 @@ def _done(detections: sv.Detections) -> "Future[sv.Detections]":
     return future
 
 
+def _joined(
+    parts: list["Future[sv.Detections]"], merge: Callable[[list[sv.Detections]], sv.Detections]
+) -> "Future[sv.Detections]":
+    """One future for an image's tiles, completed by the last of them to finish."""
+    joined: Future[sv.Detections] = Future()
+    remaining = [len(parts)]
+
+    def one_done(_part: "Future[sv.Detections]") -> None:
+        remaining[0] -= 1
+        if remaining[0]:
+            return
+        try:
+            joined.set_result(merge([part.result() for part in parts]))
+        except BaseException as error:  # the tile's own failure goes to the caller
+            joined.set_exception(error)
+
+    for part in parts:
+        part.add_done_callback(one_done)
+    return joined
+
+
 class Detector:
     """Persons and vehicles in BGR frames of any size; one call may hold frames of several cameras.
 
@@ -37,6 +60,10 @@ class Detector:
     skill applies its own confidence threshold. A backend that batches gets the frames of one call as
     one batch (one request to Triton); one that runs frames one by one gets several at once, on
     threads of its own. CPU time spent detecting goes to `clock` under "detection".
+
+    Each image may come with its camera's `Tiling` (analytics.detection.tiling): its tiles then go to
+    the model like frames of their own (in the same batch, or on the threads), and their boxes come
+    back merged, in frame pixels. A frame costs one inference per tile.
     """
 
     def __init__(self, backend: InferenceBackend, clock: StageClock | None = None) -> None:
@@ -71,27 +98,49 @@ class Detector:
     def input_size(self) -> tuple[int, int]:
         return self.shapes.input_size
 
-    def detect(self, images: Sequence[np.ndarray]) -> list[sv.Detections]:
+    def detect(
+        self, images: Sequence[np.ndarray], tilings: Sequence[Tiling] | None = None
+    ) -> list[sv.Detections]:
         """Raises InferenceUnavailable when a remote tier does not answer; nothing is kept then."""
-        return [found.result() for found in self.submit(images)]
+        return [found.result() for found in self.submit(images, tilings)]
 
-    def submit(self, images: Sequence[np.ndarray]) -> list["Future[sv.Detections]"]:
+    def submit(
+        self, images: Sequence[np.ndarray], tilings: Sequence[Tiling] | None = None
+    ) -> list["Future[sv.Detections]"]:
         """The detections of each image, as futures that complete in order when frames run on
-        threads, so the caller can track the first while the next are still inferred.
+        threads, so the caller can track the first while the next are still inferred. `tilings`,
+        one per image, default to the whole frame.
 
         Raises InferenceUnavailable, before returning, when a remote tier does not answer."""
         if not images:
             return []
+        tiled = [
+            tiling.tiles(image.shape[:2])
+            for image, tiling in zip(images, tilings or [Tiling()] * len(images), strict=True)
+        ]
+        crops = [tile.crop(image) for image, tiles in zip(images, tiled, strict=True) for tile in tiles]
         if self.backend.batches:
             with self.clock.measure("detection"):
-                return [_done(found) for found in self._detect_batch(images)]
+                found = iter(self._detect_batch(crops))
+                return [_done(self._merged(tiles, [next(found) for _ in tiles])) for tiles in tiled]
         if self._threads is None:
-            return [_done(self._detect_one(image)) for image in images]
-        return [self._threads.submit(self._detect_one, image) for image in images]
+            found = iter([self._detect_one(crop) for crop in crops])
+            return [_done(self._merged(tiles, [next(found) for _ in tiles])) for tiles in tiled]
+        parts = iter([self._threads.submit(self._detect_one, crop) for crop in crops])
+        return [
+            _joined([next(parts) for _ in tiles], functools.partial(self._merged, tiles)) for tiles in tiled
+        ]
 
     def close(self) -> None:
         if self._threads is not None:
             self._threads.shutdown(cancel_futures=True)
+
+    @staticmethod
+    def _merged(tiles: list[Tile], found: list[sv.Detections]) -> sv.Detections:
+        """A frame analysed whole (one tile at the origin) is returned as the model found it."""
+        if len(tiles) == 1 and tiles[0].x == tiles[0].y == 0:
+            return found[0]
+        return merge_tiles(tiles, found, _NMS_IOU)
 
     def _detect_batch(self, images: Sequence[np.ndarray]) -> list[sv.Detections]:
         size = self.input_size

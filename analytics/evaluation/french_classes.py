@@ -10,9 +10,9 @@ detector's at the skills' default confidence (0.35), paired by IoU ≥ 0.5, the 
 detection's French class is its COCO class's (no calibration: single still frames carry no track,
 so the size rules cannot apply). US `truck` labels include pick-ups, which are VL in France: the
 PL row is an upper bound of the confusion. `--tiles N` runs the detector on N×N overlapping tiles
-of each frame and merges their boxes (one suppression over all): what a larger input would give
-vehicles that are 20–30 pixels long seen from above; the product itself detects on the whole
-frame.
+of each frame and merges their boxes, as the product does for a camera with `[cameras.detection]
+tiles = N` (analytics.detection.tiling): what a larger input gives vehicles that are 20–30 pixels
+long seen from above.
 
 `python -m analytics.evaluation.french_classes relsize SEQUENCE_DIR`: the French class an
 uncalibrated camera gives by relative size (analytics.skills.relative_size) to the NGSIM hand boxes
@@ -32,20 +32,15 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
-import supervision as sv
 
-from analytics.detection.nms import non_max_suppression
+from analytics.detection.tiling import Tiling
 from analytics.evaluation.vehicle_counts import Crossing, read_crossings, score_counts
 from analytics.frame_tracks import CLASS_NAMES
 from analytics.skills.relative_size import CarScale, relative_class, size_ratio
 from analytics.skills.vehicle_size import DETECTOR_CLASS, Sample, hidden_bottoms
-
-if TYPE_CHECKING:
-    from analytics.detection.detector import Detector
 
 # What the annotators' classes are in French counts (vans are VL; see fixtures/traffic-urban).
 REFERENCE_CLASS = {
@@ -58,10 +53,6 @@ REFERENCE_CLASS = {
 }
 MIN_IOU = 0.5
 MIN_CONFIDENCE = 0.35
-# A tile is this much larger than a 1/N share of the frame; and the suppression's overlap, as the
-# detector's (analytics.detection.detector).
-TILE_OVERLAP = 1.25
-NMS_IOU = 0.45
 
 
 def urban_confusion(
@@ -114,29 +105,6 @@ def frame_confusion(
     return confusion
 
 
-def tiles(frame_size: tuple[int, int], per_side: int) -> list[tuple[int, int, int, int]]:
-    """(x, y, width, height) of `per_side`² tiles covering a frame (height, width), each overlapping
-    its neighbours by a quarter of a tile so that a vehicle cut by one is whole in another."""
-    height, width = frame_size
-    if per_side == 1:
-        return [(0, 0, width, height)]
-    tile_w = min(width, round(width / per_side * TILE_OVERLAP))
-    tile_h = min(height, round(height / per_side * TILE_OVERLAP))
-    xs = np.linspace(0, width - tile_w, per_side).round().astype(int)
-    ys = np.linspace(0, height - tile_h, per_side).round().astype(int)
-    return [(int(x), int(y), tile_w, tile_h) for y in ys for x in xs]
-
-
-def tiled_detections(detector: "Detector", picture: np.ndarray, per_side: int) -> sv.Detections:
-    """The detector's boxes on each tile, in frame pixels, suppressed once over the whole frame."""
-    placed = tiles(picture.shape[:2], per_side)
-    found = detector.detect([picture[y : y + h, x : x + w] for x, y, w, h in placed])
-    for (x, y, _, _), detections in zip(placed, found, strict=True):
-        detections.xyxy = detections.xyxy + np.array([x, y, x, y], dtype=np.float32)
-    merged = sv.Detections.merge([d for d in found if len(d)])
-    return non_max_suppression(merged, NMS_IOU) if len(merged) else merged
-
-
 def ngsim_confusion(sequence: Path, model: Path, per_side: int = 1) -> Counter[tuple[str, str]]:
     from analytics.detection.columns import class_ids, confidences
     from analytics.detection.detector import Detector
@@ -157,7 +125,7 @@ def ngsim_confusion(sequence: Path, model: Path, per_side: int = 1) -> Counter[t
             picture = cv2.imread(str(path))
             if picture is None:
                 raise FileNotFoundError(f"cannot read {path}")
-            detections = tiled_detections(detector, picture, per_side)
+            (detections,) = detector.detect([picture], [Tiling(per_side)])
             found = [
                 (box, DETECTOR_CLASS[CLASS_NAMES[int(cls)]])
                 for box, cls, score in zip(
@@ -217,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     ngsim.add_argument("sequence", type=Path)
     ngsim.add_argument("--model", type=Path, required=True)
     ngsim.add_argument(
-        "--tiles", type=int, default=1, help="Tiles per side (1: the whole frame, as the product)."
+        "--tiles", type=int, choices=(1, 2, 3), default=1, help="Tiles per side (1: the whole frame)."
     )
     relsize = sub.add_parser("relsize")
     relsize.add_argument("sequence", type=Path)

@@ -267,6 +267,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.name": {"en": "Name", "fr": "Nom"},
     "editor.camera": {"en": "Camera", "fr": "Caméra"},
     "editor.fps": {"en": "Analysis frames per second", "fr": "Images analysées par seconde"},
+    "editor.tiles": {
+        "en": "Detection tiles (small vehicles seen from high above; each tile costs one detection)",
+        "fr": "Tuiles de détection (petits véhicules vus de haut ; chaque tuile coûte une détection)",
+    },
+    "editor.tiles_1": {"en": "Whole frame", "fr": "Image entière"},
+    "editor.region": {"en": "Analysed region of the picture", "fr": "Partie de l'image analysée"},
+    "editor.region_order": {"en": "left, top, right, bottom", "fr": "gauche, haut, droite, bas"},
     "editor.skills": {"en": "Skills", "fr": "Compétences"},
     "editor.add_skill": {"en": "Add skill", "fr": "Ajouter une compétence"},
     "editor.remove": {"en": "Remove", "fr": "Retirer"},

@@ -17,6 +17,9 @@ each, then the largest camera count fed at 5 fps each with under 5 % of the fram
 superseded by a newer one of its camera before it was taken is dropped, on both sides) and 95 % of
 the frames analysed within a frame period (200 ms) of their capture, the CPU time per analysed frame
 of each stage, and the alert latency with that mix running beside it.
+
+Last, the cost of detection tiles ([cameras.detection] tiles): the daemon's detector on the busy
+mix's frames whole, on 2×2 and on 3×3 tiles, as CPU time against the whole frame's in this run.
 """
 
 import argparse
@@ -48,6 +51,7 @@ from analytics.config.camera import AnalyticsSite, CameraConfig, Zone
 from analytics.daemon.inference_choice import InferenceChoice
 from analytics.detection import Detector
 from analytics.detection.inference import OnnxRuntimeBackend
+from analytics.detection.tiling import Tiling
 from analytics.link.link_messages import FrameResult
 from analytics.skills.base import AlertRouting
 from analytics.skills.intrusion import IntrusionConfig
@@ -79,6 +83,8 @@ EPOCH = time.monotonic()
 # Triton's batcher may hold a request this long to merge it with others: short beside the 200 ms
 # between two frames of a camera at 5 fps (the production config.pbtxt files use 2 ms on GPU).
 TRITON_QUEUE_DELAY_US = 5_000
+TILES_PER_SIDE = (1, 2, 3)
+TILING_FRAMES_PER_CLIP = 10
 # The whole frame: every person or vehicle is an intrusion at once, so latency is the chain's own.
 WHOLE_FRAME = Zone(name="all", polygon=[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)])
 
@@ -549,6 +555,23 @@ async def started_triton_chain(
         await asyncio.to_thread(server.stop)
 
 
+def tiling_cpu_ratios(model: Path, clips: Sequence[Clip]) -> dict[int, float]:
+    """CPU time to detect the clips' first frames on N×N tiles over that of the whole frames, with the
+    daemon's detector (ONNX Runtime's tuned settings, frames on threads), nothing else running."""
+    images = [image for clip in clips for image in clip.images[:TILING_FRAMES_PER_CLIP]]
+    detector = Detector(OnnxRuntimeBackend(model, "cpu"))
+    try:
+        detector.detect(images[:1])  # the first inference pays for the session's warm-up
+        spent = {}
+        for per_side in TILES_PER_SIDE:
+            started = time.process_time()
+            detector.detect(images, [Tiling(per_side)] * len(images))
+            spent[per_side] = time.process_time() - started
+    finally:
+        detector.close()
+    return {per_side: round(spent[per_side] / spent[1], 2) for per_side in TILES_PER_SIDE}
+
+
 async def run_bench(
     assets: Path, seconds: float, max_cameras: int, batch_size: int, triton: bool = True
 ) -> Report:
@@ -570,7 +593,8 @@ async def run_bench(
                 )
             for mix in clip_mixes.values():
                 results.append(await measure_mix(chain, naive, mix, max_cameras, seconds, workdir, remote))
-    return Report(cores(), seconds, batch_size, results, run_s=time.monotonic() - started)
+    tiles = tiling_cpu_ratios(model, clip_mixes["busy"].clips)
+    return Report(cores(), seconds, batch_size, results, tiles, run_s=time.monotonic() - started)
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

@@ -66,6 +66,8 @@ class Report:
     seconds_per_step: float
     batch_size: int
     mixes: list[MixFigures]
+    # Tiles per side → the detector's CPU time per frame over the whole frame's, in this run.
+    tiling_cpu_ratio: dict[int, float] = field(default_factory=dict)
     run_s: float = field(default=0.0)
 
     def as_json(self) -> dict[str, object]:
@@ -93,6 +95,9 @@ class Report:
                 lines += [_steps_line("chain via Triton", mix.triton)]
             lines += ["", *_table(_rows(mix, self.cores)), ""]
             lines += _table(_stage_rows(mix))
+        if self.tiling_cpu_ratio:
+            costs = ", ".join(f"{n}×{n} tiles {r:g}×" for n, r in self.tiling_cpu_ratio.items() if n > 1)
+            lines += ["", f"detection tiles, CPU per frame against the whole frame: {costs}"]
         return [*lines, "", f"run time: {self.run_s:.0f} s"]
 
 

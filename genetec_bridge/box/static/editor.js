@@ -1310,6 +1310,19 @@
     fps.value = cam().fps ?? "";
     fps.placeholder = `${t("default")}: 5`;
     fps.disabled = !canEdit;
+    const tiles = document.getElementById("camera-tiles");
+    tiles.value = String(cam().detection?.tiles ?? 1);
+    tiles.disabled = !canEdit;
+    const region = document.getElementById("camera-region");
+    region.value = (cam().detection?.region ?? []).join(", ");
+    region.placeholder = `${t("default")}: 0, 0, 1, 1 (${t("region_order")})`;
+    region.disabled = !canEdit;
+  }
+  // [cameras.detection] is written only while it holds something: the defaults stay out of the file.
+  function setDetection(name, value) {
+    const detection = { ...(cam().detection ?? {}) };
+    setOrDelete(detection, name, value);
+    setOrDelete(cam(), "detection", Object.keys(detection).length ? detection : undefined);
   }
   function renderAll() {
     renderDrawing();
@@ -1323,6 +1336,16 @@
   document.getElementById("camera-fps").addEventListener("change", (event) => {
     remember();
     setOrDelete(cam(), "fps", event.target.value === "" ? undefined : Number(event.target.value));
+  });
+  document.getElementById("camera-tiles").addEventListener("change", (event) => {
+    remember();
+    setDetection("tiles", event.target.value === "1" ? undefined : Number(event.target.value));
+  });
+  document.getElementById("camera-region").addEventListener("change", (event) => {
+    remember();
+    const numbers = event.target.value.split(/[\s,;]+/).filter(Boolean);
+    // What does not parse goes to the server as typed, which refuses it naming the key.
+    setDetection("region", numbers.length ? numbers.map((n) => (Number.isNaN(Number(n)) ? n : Number(n))) : undefined);
   });
   const kinds = document.getElementById("new-skill-kind");
   for (const kind of Object.keys(data.forms.skills)) {

@@ -1,5 +1,5 @@
-"""The NGSIM class checks: per-frame pairing (closest boxes first, IoU 0.5 or nothing), tiling, and the
-class by relative size of the hand boxes."""
+"""The NGSIM class checks: per-frame pairing (closest boxes first, IoU 0.5 or nothing), on the whole
+frame and on the product's tiles, and the class by relative size of the hand boxes."""
 
 import json
 
@@ -9,13 +9,8 @@ import numpy as np
 from analytics.assets import model_path
 from analytics.detection.columns import confidences
 from analytics.detection.detector import Detector
-from analytics.evaluation.french_classes import (
-    MIN_CONFIDENCE,
-    frame_confusion,
-    relative_size_confusion,
-    tiled_detections,
-    tiles,
-)
+from analytics.detection.tiling import Tiling
+from analytics.evaluation.french_classes import MIN_CONFIDENCE, frame_confusion, relative_size_confusion
 from tests.support.ground_camera import IMAGE_SIZE, Vehicle, mast_camera
 
 CATEGORY = {"car": 3, "truck": 8}
@@ -40,12 +35,6 @@ def test_boxes_pair_by_overlap_and_the_rest_are_missed_or_extra():
     }
 
 
-def test_tiles_cover_the_frame_and_overlap_their_neighbours():
-    placed = tiles((480, 640), 2)
-    assert placed == [(0, 0, 400, 300), (240, 0, 400, 300), (0, 180, 400, 300), (240, 180, 400, 300)]
-    assert tiles((480, 640), 1) == [(0, 0, 640, 480)]
-
-
 def test_tiles_find_the_small_vehicles_seen_from_above_that_the_whole_frame_misses(shared_asset):
     # The short version of `make accuracy`'s NGSIM check: four frames of Sequence2, 20-30-pixel
     # vehicles from a tall building. Counted: reference boxes paired with a detection, either class.
@@ -65,7 +54,7 @@ def test_tiles_find_the_small_vehicles_seen_from_above_that_the_whole_frame_miss
             for image in images:
                 picture = cv2.imread(str(sequence / "images" / image["file_name"]))
                 assert picture is not None, image["file_name"]
-                detections = tiled_detections(detector, picture, per_side)
+                (detections,) = detector.detect([picture], [Tiling(per_side)])
                 boxes = [
                     (box, "VL")
                     for box, score in zip(detections.xyxy, confidences(detections), strict=True)

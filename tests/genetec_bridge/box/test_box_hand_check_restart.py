@@ -14,6 +14,8 @@ statistics store it is kept in.
 """
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -69,6 +71,18 @@ def _product(check: HandCheck) -> dict[tuple[str, str], int]:
     return {(c, d): p for c, d, _, p in check.counts if p}
 
 
+@asynccontextmanager
+async def _rita(path: Path, now: list[float]) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+    """Rita logged in to a box started on the site's state, its clock reading `now[0]`."""
+    async with running_box(path) as (server, _):
+        server.context.clock = lambda: now[0]
+        rita, csrf = await session(server.url.rstrip("/"), "rita")
+        try:
+            yield rita, csrf
+        finally:
+            await rita.aclose()
+
+
 async def _tap(client: httpx.AsyncClient, csrf: str, category: str = "VL") -> int:
     answer = await client.post(
         "/api/hand-check/tap",
@@ -100,9 +114,7 @@ async def test_taps_in_flight_when_the_box_stops_are_kept_and_the_check_resumes(
     assert answered == [200, 200, 200]
 
     now[0] = START + 20  # back within RESUME_GAP_S: the person continues
-    async with running_box(path) as (server, _):
-        server.context.clock = lambda: now[0]
-        rita, csrf = await session(server.url.rstrip("/"), "rita")
+    async with _rita(path, now) as (rita, csrf):
         kept = (await rita.get("/api/hand-check")).json()["taps"]
         assert accepted <= kept <= accepted + unanswered  # an answer lost in the stop may have been kept
         now[0] = START + 400
@@ -110,7 +122,6 @@ async def test_taps_in_flight_when_the_box_stops_are_kept_and_the_check_resumes(
         now[0] = START + 905
         stopped = await rita.post("/traffic/check/stop", data={"csrf_token": csrf})
         assert stopped.headers["location"].endswith("#hand-check")
-        await rita.aclose()
     check = _latest(path, point)
     assert check is not None and (check.start, check.end, check.short) == (START, START + 900, False)
     assert _hand(check) == {("VL", "A->B"): kept, ("PL", "A->B"): 1}
@@ -120,21 +131,15 @@ async def test_taps_in_flight_when_the_box_stops_are_kept_and_the_check_resumes(
 async def test_the_page_says_a_check_was_resumed_after_a_restart(tmp_path: Path) -> None:
     path, point = _site(tmp_path)
     now = [START + 10]
-    async with running_box(path) as (server, _):
-        server.context.clock = lambda: now[0]
-        rita, csrf = await session(server.url.rstrip("/"), "rita")
+    async with _rita(path, now) as (rita, csrf):
         await rita.post("/traffic/check", data={"point": point.id, "csrf_token": csrf})
-        await rita.aclose()
-    async with running_box(path) as (server, _):
-        server.context.clock = lambda: now[0]
-        rita, csrf = await session(server.url.rstrip("/"), "rita")
+    async with _rita(path, now) as (rita, csrf):
         page = await rita.get("/traffic/check")
         assert 'id="resumed"' in page.text and "your 0 taps are kept" in page.text
         assert 'id="resumed"' not in (await rita.get("/traffic/check")).text  # once, by this run
         abandoned = await rita.post("/traffic/check/abandon", data={"csrf_token": csrf})
         assert abandoned.status_code == 303
         assert (await rita.get("/api/hand-check")).status_code == 409
-        await rita.aclose()
     assert _latest(path, point) is None
 
 
@@ -144,9 +149,7 @@ async def test_a_window_that_ended_while_the_box_was_down_is_closed_at_the_last_
     path, point = _site(tmp_path)
     _commit(path, point, (START, START + 2400), {START: 3, START + 300: 5})
     now = [ASKED]
-    async with running_box(path) as (server, _):
-        server.context.clock = lambda: now[0]
-        rita, csrf = await session(server.url.rstrip("/"), "rita")
+    async with _rita(path, now) as (rita, csrf):
         await rita.post("/traffic/check", data={"point": point.id, "csrf_token": csrf})
         now[0] = START + 10
         assert await _tap(rita, csrf) == 200
@@ -154,12 +157,9 @@ async def test_a_window_that_ended_while_the_box_was_down_is_closed_at_the_last_
         assert await _tap(rita, csrf) == 200  # in the second interval, which the hole then cuts
         now[0] = START + 420
         assert (await rita.get("/api/hand-check")).status_code == 200  # the last time the box saw rita
-        await rita.aclose()
 
     now[0] = START + 1000  # the box was down from 08:12:00 to 08:21:40, past the window's end
-    async with running_box(path) as (server, _):
-        server.context.clock = lambda: now[0]
-        rita, csrf = await session(server.url.rstrip("/"), "rita")
+    async with _rita(path, now) as (rita, csrf):
         assert (await rita.get("/api/hand-check")).json()["phase"] == "over"
         stopped = await rita.post("/traffic/check/stop", data={"csrf_token": csrf})
         assert stopped.headers["location"].endswith("#hand-check")
@@ -168,16 +168,12 @@ async def test_a_window_that_ended_while_the_box_was_down_is_closed_at_the_last_
         assert _hand(check) == {("VL", "A->B"): 1} and _product(check) == {("VL", "A->B"): 3}
 
         await rita.post("/traffic/check", data={"point": point.id, "csrf_token": csrf})  # 08:25 to 08:40
-        await rita.aclose()
 
     now[0] = START + 1600  # down from 08:21:40 to 08:31:40: not one whole interval before the hole
-    async with running_box(path) as (server, _):
-        server.context.clock = lambda: now[0]
-        rita, csrf = await session(server.url.rstrip("/"), "rita")
+    async with _rita(path, now) as (rita, csrf):
         page = await rita.get("/traffic/check", follow_redirects=True)
         assert "The box was away from 08:21:40 to 08:31:40" in page.text and "not kept" in page.text
         assert (await rita.get("/api/hand-check")).status_code == 409
-        await rita.aclose()
     assert _latest(path, point) == check
 
 
@@ -185,9 +181,7 @@ async def test_the_comparison_waits_for_the_commit_holding_the_windows_last_cros
     path, point = _site(tmp_path)
     _commit(path, point, (START, START + 895), {START: 2, START + 600: 3})  # the bridge's commit at 08:19:55
     now = [ASKED]
-    async with running_box(path) as (server, _):
-        server.context.clock = lambda: now[0]
-        rita, csrf = await session(server.url.rstrip("/"), "rita")
+    async with _rita(path, now) as (rita, csrf):
         await rita.post("/traffic/check", data={"point": point.id, "csrf_token": csrf})
         now[0] = START + 10
         assert await _tap(rita, csrf) == 200
@@ -214,6 +208,5 @@ async def test_the_comparison_waits_for_the_commit_holding_the_windows_last_cros
         assert (await rita.get("/api/hand-check")).json()["phase"] == "over"
         stopped = await rita.post("/traffic/check/stop", data={"csrf_token": csrf})
         assert stopped.headers["location"].endswith("#hand-check")
-        await rita.aclose()
     last = _latest(path, point)
     assert last is not None and (last.start, last.end, last.coverage) == (START + 1200, end, 0.0)

@@ -8,20 +8,27 @@ Per update, after each track's Kalman prediction by the elapsed time:
 4. confident detections left ↔ confirmed tracks left, by centre distance in box heights within a
    gate that grows with the time lost: IoU fails after an occlusion, when the prediction has
    drifted off the reappearing box, and this is where identities are otherwise lost;
-5. weak vehicle detections left ↔ weak-born tentative tracks (below) by IoU;
-6. confident detections left start tentative tracks, confirmed once matched over `min_confirm_s`.
+5. firm vehicle detections left (below), then weak vehicle detections left at `weak_match_iou` as in
+   stage 2 ↔ weak-born tentative tracks by IoU;
+6. confident detections left start tentative tracks, confirmed once matched over `min_confirm_s`;
+   firm vehicle detections left start weak-born tentative tracks.
 Vehicles of any class share one association group (car/truck flips); persons form another.
 
-A small, far vehicle is often found in every frame at a score under `new_track_score`: it would
-never become a track. A vehicle detection left over at `weak_birth_score` or more therefore starts
-a weak-born tentative track, confirmed only with the evidence that a driving vehicle gives and noise
-does not: matched in every update over `weak_confirm_updates` detections (a tentative track dies at
-its first miss, so flicker at random places never gets there) and its centre carried at least
-`weak_confirm_travel` box heights from where it was born, more forward than back and forth (a sign or
-a shadow stands still, and a standing box's jitter goes nowhere): a parked car seen only weakly is
-never reported, as before. A detection at `new_track_score` that a weak-born track takes makes it an
-ordinary tentative track born there, as it would have been without the weak detections before it.
-Persons never start a weak-born track: the intrusion and loitering alerts keep their thresholds.
+A small, far vehicle is often found in every frame at a score under `new_track_score`, even under
+`high_score`: it would never become a track. A vehicle detection at `weak_birth_score` or more (a
+firm one: any detection a skill would count) therefore starts a weak-born tentative track, confirmed
+only with the evidence that a driving vehicle gives and noise does not: matched in every update over
+`weak_confirm_updates` detections (a tentative track dies at its first miss, so flicker at random
+places never gets there) and its centre carried at least `weak_confirm_travel` box heights from
+where it was born, more forward than back and forth (a sign or a shadow stands still, and a
+standing box's jitter goes nowhere): a parked car seen only weakly is never reported, as before. A
+weak-born track that takes a detection at `new_track_score` is confirmed like a track born from it,
+once matched over `min_confirm_s` after it. Once confirmed, such a vehicle keeps scoring low: firm
+vehicle detections count as confident in stages 1 and 4, or the vehicle's track would end at its
+first missed frame (stage 2 follows only tracks matched in the previous update) and a new weak-born
+track would have to earn its travel again, often past the counting line. They never confirm a
+confident-born tentative track (stage 3), which would let one good score confirm a standing object.
+Persons have no firm detections: the intrusion and loitering alerts keep their thresholds.
 When the caller gives each detection's colour signature (`appearance.signatures`), stages 1 and 4
 add the colour distance to the cost, and stage 4 refuses a pair whose colours differ too much: two
 people who crossed, or someone else stepping out where a person was lost, keep their own ids. A
@@ -100,7 +107,7 @@ class _Track:
     def confirms(self, time_s: float, config: TrackerConfig) -> bool:
         """Whether this tentative track has earned an id by `time_s`."""
         if self.weak_birth is not None:
-            return self.weak_birth.convinces(config)
+            return self.weak_birth.convinces(time_s, config)
         return time_s - self.first_s >= config.min_confirm_s
 
     @property
@@ -121,19 +128,24 @@ class _WeakBirth:
     last: np.ndarray
     path: float = 0.0
     detections: int = 1
+    strong_s: float | None = None  # when it first took a detection at new_track_score
 
     @classmethod
     def at(cls, xyxy: np.ndarray) -> "_WeakBirth":
         centre = xyxy_to_cxcywh(xyxy)
         return cls(centre[:2], float(max(centre[3], 1.0)), centre[:2])
 
-    def add(self, xyxy: np.ndarray) -> None:
+    def add(self, xyxy: np.ndarray, time_s: float, strong: bool) -> None:
         centre = xyxy_to_cxcywh(xyxy)[:2]
         self.path += float(np.linalg.norm(centre - self.last))
         self.last = centre
         self.detections += 1
+        if strong and self.strong_s is None:
+            self.strong_s = time_s
 
-    def convinces(self, config: TrackerConfig) -> bool:
+    def convinces(self, time_s: float, config: TrackerConfig) -> bool:
+        if self.strong_s is not None and time_s - self.strong_s >= config.min_confirm_s:
+            return True  # as a track born from that detection would be
         travel = float(np.linalg.norm(self.last - self.origin))
         return (
             self.detections >= config.weak_confirm_updates
@@ -229,8 +241,12 @@ class Tracker:
         scores = detections.confidence if detections.confidence is not None else np.ones(len(detections))
         classes = class_ids(detections)
         groups = suppression_group(classes)
-        confident: list[int] = np.flatnonzero(scores >= config.high_score).tolist()
-        weak: list[int] = np.flatnonzero((scores >= config.low_score) & (scores < config.high_score)).tolist()
+        confident_score = scores >= config.high_score
+        firm_vehicle = (groups == _VEHICLE_GROUP) & (scores >= config.weak_birth_score) & ~confident_score
+        confident: list[int] = np.flatnonzero(confident_score | firm_vehicle).tolist()
+        weak: list[int] = np.flatnonzero(
+            (scores >= config.low_score) & ~confident_score & ~firm_vehicle
+        ).tolist()
         matching = _Matching(detections, groups, signatures, config)
 
         free, confident = matching.by_iou(
@@ -240,15 +256,19 @@ class Tracker:
         still_free, weak = matching.by_iou(followed, weak, config.weak_match_iou)
         lost = [t for t in free if t.last_s != previous_s] + still_free
         tentative = [t for t in self._tracks if not t.track_id]
-        _, confident = matching.by_iou(tentative, confident, config.match_iou)
+        weak_vehicles = [d for d in confident if firm_vehicle[d]]
+        _, confident = matching.by_iou(
+            tentative, [d for d in confident if not firm_vehicle[d]], config.match_iou
+        )
         gates = np.array(
             [config.reassociate_gate + config.reassociate_gate_per_s * (time_s - t.last_s) for t in lost]
         )
-        _, confident = matching.by_distance(lost, confident, gates)
-        weak_vehicles = [
-            d for d in weak if groups[d] == _VEHICLE_GROUP and scores[d] >= config.weak_birth_score
-        ]
-        matching.by_iou([t for t in tentative if t.weak_birth is not None], weak_vehicles, config.match_iou)
+        _, confident = matching.by_distance(lost, confident + weak_vehicles, gates)
+        weak_vehicles = [d for d in confident if firm_vehicle[d]]
+        confident = [d for d in confident if not firm_vehicle[d]]
+        weak_born = [t for t in tentative if t.weak_birth is not None]
+        weak_born, weak_vehicles = matching.by_iou(weak_born, weak_vehicles, config.match_iou)
+        matching.by_iou(weak_born, [d for d in weak if groups[d] == _VEHICLE_GROUP], config.weak_match_iou)
         matches = matching.matches
 
         for index, track in matches.items():
@@ -258,9 +278,7 @@ class Tracker:
             if signatures is not None and scores[index] >= config.high_score:
                 track.signature = _blend(track.signature, signatures[index], config.appearance_memory)
             if track.weak_birth is not None:
-                track.weak_birth.add(detections.xyxy[index])
-                if scores[index] >= config.new_track_score:
-                    track.weak_birth, track.first_s = None, time_s
+                track.weak_birth.add(detections.xyxy[index], time_s, scores[index] >= config.new_track_score)
             if not track.track_id and track.confirms(time_s, config):
                 track.track_id, track.weak_birth = self._next_id, None
                 self._next_id += 1

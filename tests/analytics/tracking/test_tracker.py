@@ -168,3 +168,9 @@ def test_a_parked_vehicle_scored_weak_then_confidently_is_confirmed_as_before() 
     parked = [300, 100, 340, 130]
     frames = [([parked], [0.4], [CAR]) for _ in range(5)] + [([parked], [0.7], [CAR]) for _ in range(3)]
     assert _run(frames) == {1}
+
+
+def test_a_confirmed_weakly_detected_vehicle_keeps_its_id_over_missed_frames() -> None:
+    """Firm vehicle detections take a lost track back (stage 4): the far car is not born again."""
+    frames = [([] if n in (10, 11) else [_far_car(n / 10)], [0.4], [CAR]) for n in range(25)]
+    assert _run(frames) == {1}

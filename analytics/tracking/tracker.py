@@ -266,9 +266,10 @@ class Tracker:
         _, confident = matching.by_distance(lost, confident + weak_vehicles, gates)
         weak_vehicles = [d for d in confident if firm_vehicle[d]]
         confident = [d for d in confident if not firm_vehicle[d]]
-        weak_born = [t for t in tentative if t.weak_birth is not None]
-        weak_born, weak_vehicles = matching.by_iou(weak_born, weak_vehicles, config.match_iou)
-        matching.by_iou(weak_born, [d for d in weak if groups[d] == _VEHICLE_GROUP], config.weak_match_iou)
+        weak_born_tracks = [t for t in tentative if t.weak_birth is not None]
+        weak_born_tracks, weak_vehicles = matching.by_iou(weak_born_tracks, weak_vehicles, config.match_iou)
+        weak_others = [d for d in weak if groups[d] == _VEHICLE_GROUP]
+        matching.by_iou(weak_born_tracks, weak_others, config.weak_match_iou)
         matches = matching.matches
 
         for index, track in matches.items():
@@ -288,7 +289,7 @@ class Tracker:
             for t in self._tracks
             if id(t) in matched or (t.track_id and time_s - t.last_s <= config.lost_track_s)
         ]
-        for index in sorted(set(confident + weak_vehicles) - set(matches)):
+        for index in sorted(confident + weak_vehicles):
             weak_born = scores[index] < config.new_track_score
             if weak_born and (groups[index] != _VEHICLE_GROUP or scores[index] < config.weak_birth_score):
                 continue

@@ -165,7 +165,7 @@ def test_a_weak_person_never_starts_a_track() -> None:
 
 def test_a_parked_vehicle_scored_weak_then_confidently_is_confirmed_as_before() -> None:
     """Weak-born evidence is not asked of a vehicle that reaches new_track_score: it stands still."""
-    parked = [300, 100, 340, 130]
+    parked = [300.0, 100.0, 340.0, 130.0]
     frames = [([parked], [0.4], [CAR]) for _ in range(5)] + [([parked], [0.7], [CAR]) for _ in range(3)]
     assert _run(frames) == {1}
 

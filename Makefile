@@ -111,7 +111,8 @@ screenshots: install
 	$(VENV)/bin/genetec-lab box-screenshots
 
 # The long accuracy evaluation (`make test` runs a short version): the traffic clips against their
-# hand references (urban: the tuning split; road: reporting only), then the NGSIM still frames by
+# hand references (urban: the tuning split; road: reporting only), the urban clip as far cameras
+# (padded 3, 4 and 5 times: analytics.evaluation.far_camera), then the NGSIM still frames by
 # French class, on the whole frame and on 2x2 and 3x3 tiles, and their hand boxes by relative size.
 # Runs and tables in var/accuracy/.
 ACCURACY_DIR := var/accuracy
@@ -124,6 +125,15 @@ accuracy: install
 		$(VENV)/bin/analytics eval $(ACCURACY_DIR)/$$clip --crossings $$fixture/crossings.csv && \
 		$(PY) -m analytics.evaluation.french_classes urban $(ACCURACY_DIR)/$$clip/events.jsonl $$fixture/crossings.csv \
 			|| exit 1; \
+	done
+	@for scale in 3 4 5; do \
+		echo "urban clip seen $$scale times further away (far_camera; scale 4 checked the weak-born track rules, 3 and 5 report):"; \
+		far=$(ACCURACY_DIR)/urban-far$$scale; \
+		$(PY) -m analytics.evaluation.far_camera "$(GENETEC_ANALYTICS_ASSETS)/data/traffic/urban-320x240.avi" \
+			fixtures/traffic-urban/urban-320x240.toml --scale $$scale --out $$far \
+			--crossings fixtures/traffic-urban/crossings.csv && \
+		$(VENV)/bin/analytics run $$far/clip.avi --config $$far/camera.toml --out $$far/run --quiet && \
+		$(VENV)/bin/analytics eval $$far/run --crossings $$far/crossings.csv || exit 1; \
 	done
 	@for sequence in Sequence1 Sequence2 Sequence3; do for tiles in 1 2 3; do \
 		echo "NGSIM $$sequence, $$tiles x $$tiles tiles:"; \

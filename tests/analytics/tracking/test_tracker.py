@@ -100,3 +100,77 @@ def test_person_and_vehicle_never_share_a_track() -> None:
         tracker.update(_frame([box], [0.9], [0]), n / 7)
     tracked = tracker.update(_frame([box], [0.9], [2]), 3 / 7)
     assert len(tracked) == 0  # a new, still tentative vehicle track; the person's track is not taken
+
+
+CAR, PERSON = 2, 0
+
+
+def _far_car(t: float, vy_per_s: float = 40.0) -> list[float]:
+    """A 16×12 car far up the picture, driving down it at `vy_per_s` pixels a second."""
+    y = 100 + vy_per_s * t
+    return [300, y, 316, y + 12]
+
+
+def _run(frames: list[tuple[list[list[float]], list[float], list[int]]], fps: float = 10.0) -> set[int]:
+    """Feeds one frame's (boxes, scores, classes) per update; returns every id reported."""
+    tracker = Tracker()
+    reported: set[int] = set()
+    for n, (boxes, scores, classes) in enumerate(frames):
+        reported.update(_ids(tracker.update(_frame(boxes, scores, classes), n / fps)))
+    return reported
+
+
+@pytest.mark.parametrize("score", [0.36, 0.45, 0.55])
+def test_a_weakly_detected_moving_vehicle_becomes_a_confirmed_track(score: float) -> None:
+    """A far car found in every frame under new_track_score, driving on: one track, confirmed."""
+    frames = [([_far_car(n / 10)], [score], [CAR]) for n in range(20)]
+    assert _run(frames) == {1}
+
+
+def test_a_weak_born_track_is_confirmed_only_once_it_has_driven_a_box_height() -> None:
+    tracker = Tracker()
+    fps, confirmed_at = 10.0, None
+    for n in range(20):
+        tracked = tracker.update(_frame([_far_car(n / fps)], [0.4], [CAR]), n / fps)
+        if len(tracked) and confirmed_at is None:
+            confirmed_at = n
+    # 40 px/s at 10 fps: 4 px an update; the 12 px box height is left behind at the third step.
+    assert confirmed_at == 3
+
+
+@pytest.mark.parametrize("score", [0.36, 0.45, 0.55])
+def test_a_static_weak_vehicle_detection_never_confirms(score: float) -> None:
+    """A sign or a shadow scored as a car in every frame, with the detector's jitter: never a track."""
+    jitter = np.random.default_rng(7).uniform(-2, 2, size=(300, 4))
+    frames = [([list(np.array([300, 100, 316, 112]) + jitter[n])], [score], [CAR]) for n in range(300)]
+    assert _run(frames) == set()
+
+
+def test_random_weak_vehicle_flicker_never_confirms() -> None:
+    """Weak car boxes appearing at random places, a few per frame, over a minute at 10 fps."""
+    rng = np.random.default_rng(11)
+    frames = []
+    for _ in range(600):
+        corners = rng.uniform([0, 0], [620, 460], size=(rng.integers(0, 4), 2))
+        boxes = [[x, y, x + 16, y + 12] for x, y in corners]
+        frames.append((boxes, list(rng.uniform(0.35, 0.6, len(boxes))), [CAR] * len(boxes)))
+    assert _run(frames) == set()
+
+
+def test_a_weak_person_never_starts_a_track() -> None:
+    """Persons keep new_track_score: a walker scored at 0.55 in every frame is never reported."""
+    frames = [([_walker(100, 60, n / 10)], [0.55], [PERSON]) for n in range(30)]
+    assert _run(frames) == set()
+
+
+def test_a_parked_vehicle_scored_weak_then_confidently_is_confirmed_as_before() -> None:
+    """Weak-born evidence is not asked of a vehicle that reaches new_track_score: it stands still."""
+    parked = [300.0, 100.0, 340.0, 130.0]
+    frames = [([parked], [0.4], [CAR]) for _ in range(5)] + [([parked], [0.7], [CAR]) for _ in range(3)]
+    assert _run(frames) == {1}
+
+
+def test_a_confirmed_weakly_detected_vehicle_keeps_its_id_over_missed_frames() -> None:
+    """Firm vehicle detections take a lost track back (stage 4): the far car is not born again."""
+    frames = [([] if n in (10, 11) else [_far_car(n / 10)], [0.4], [CAR]) for n in range(25)]
+    assert _run(frames) == {1}

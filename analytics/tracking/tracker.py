@@ -28,7 +28,8 @@ vehicle detections count as confident in stages 1 and 4, or the vehicle's track 
 first missed frame (stage 2 follows only tracks matched in the previous update) and a new weak-born
 track would have to earn its travel again, often past the counting line. They never confirm a
 confident-born tentative track (stage 3), which would let one good score confirm a standing object.
-Persons have no firm detections: the intrusion and loitering alerts keep their thresholds.
+Persons and two-wheelers have no firm detections (see `_FIRM_CLASSES`): the intrusion and loitering
+alerts keep their thresholds.
 When the caller gives each detection's colour signature (`appearance.signatures`), stages 1 and 4
 add the colour distance to the cost, and stage 4 refuses a pair whose colours differ too much: two
 people who crossed, or someone else stepping out where a person was lost, keep their own ids. A
@@ -51,6 +52,10 @@ from analytics.tracking.kalman import BoxKalman, cxcywh_to_xyxy, xyxy_to_cxcywh
 
 _FORBIDDEN = 1e6
 _VEHICLE_GROUP = int(suppression_group(np.array([CLASS_IDS["car"]]))[0])  # shared by every vehicle class
+# Firm detections are those of four-wheeled vehicles: a two-wheeler carries its rider, whom the
+# detector finds more readily than the bike, and a weak box of the bike under a rider's track would
+# be a second track of one vehicle (on the Giang Vo junction, a red-light run raised twice).
+_FIRM_CLASSES = np.array([CLASS_IDS[name] for name in ("car", "bus", "truck")])
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +247,8 @@ class Tracker:
         classes = class_ids(detections)
         groups = suppression_group(classes)
         confident_score = scores >= config.high_score
-        firm_vehicle = (groups == _VEHICLE_GROUP) & (scores >= config.weak_birth_score) & ~confident_score
+        firm = np.isin(classes, _FIRM_CLASSES) & (scores >= config.weak_birth_score)
+        firm_vehicle = firm & ~confident_score
         confident: list[int] = np.flatnonzero(confident_score | firm_vehicle).tolist()
         weak: list[int] = np.flatnonzero(
             (scores >= config.low_score) & ~confident_score & ~firm_vehicle
@@ -291,7 +297,7 @@ class Tracker:
         ]
         for index in sorted(confident + weak_vehicles):
             weak_born = scores[index] < config.new_track_score
-            if weak_born and (groups[index] != _VEHICLE_GROUP or scores[index] < config.weak_birth_score):
+            if weak_born and not firm[index]:
                 continue
             track = _Track(
                 BoxKalman(xyxy_to_cxcywh(detections.xyxy[index])), int(groups[index]), time_s, time_s

@@ -131,9 +131,9 @@ def merge_tiles(tiles: Sequence[Tile], found: Sequence[sv.Detections], iou_thres
     left = np.flatnonzero(~owned.any(axis=1))
     # A cut across x: the box ends on an inner left or right edge; across y: top or bottom.
     cuts = np.column_stack([gap[left][:, [0, 2]].min(axis=1), gap[left][:, [1, 3]].min(axis=1)]) <= EDGE_PX
-    is_part = cuts.any(axis=1)
+    is_part = np.asarray(cuts.any(axis=1))
     parts_of_one = same[np.ix_(left, left)] & is_part[:, None] & is_part[None, :]
-    return non_max_suppression(_united(merged[left], parts_of_one, cuts), iou_threshold)
+    return non_max_suppression(_united(_rows(merged, left), parts_of_one, cuts), iou_threshold)
 
 
 def _same_vehicle(
@@ -172,6 +172,11 @@ def _united(detections: sv.Detections, same: np.ndarray, cuts: np.ndarray) -> sv
         members = vehicle == vehicle[index]
         hull = np.concatenate([xyxy[members, :2].min(axis=0), xyxy[members, 2:].max(axis=0)])
         boxes.append(np.where(np.tile(cuts[index], 2), hull, xyxy[index]))
-    united = detections[best]
+    united = _rows(detections, best)
     united.xyxy = np.array(boxes, dtype=xyxy.dtype)
     return united
+
+
+def _rows(detections: sv.Detections, index: np.ndarray) -> sv.Detections:
+    # Supervision annotates every kind of index with one union; an index array gives Detections.
+    return detections[index]  # type: ignore[return-value]

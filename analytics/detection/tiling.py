@@ -120,20 +120,16 @@ def merge_tiles(tiles: Sequence[Tile], found: Sequence[sv.Detections], iou_thres
     if not placed:
         return sv.Detections.empty()
     merged = sv.Detections.merge(placed)
-    gap = np.concatenate(gaps)
-    clearance = gap.min(axis=1)
-    same = _same_vehicle(
-        merged.xyxy.astype(np.float64), np.concatenate(views), class_ids(merged), iou_threshold
-    )
+    seen_from = np.concatenate(views)
+    clearance = np.concatenate(gaps).min(axis=1)
+    same = _same_vehicle(merged.xyxy.astype(np.float64), seen_from, class_ids(merged), iou_threshold)
     owned = same & (clearance[None, :] > clearance[:, None]) & (clearance[None, :] > EDGE_PX)
     scores = confidences(merged)
     merged.confidence = np.maximum(scores, np.where(owned, scores[:, None], 0).max(axis=0))
     left = np.flatnonzero(~owned.any(axis=1))
-    # A cut across x: the box ends on an inner left or right edge; across y: top or bottom.
-    cuts = np.column_stack([gap[left][:, [0, 2]].min(axis=1), gap[left][:, [1, 3]].min(axis=1)]) <= EDGE_PX
-    is_part = np.asarray(cuts.any(axis=1))
-    parts_of_one = same[np.ix_(left, left)] & is_part[:, None] & is_part[None, :]
-    return non_max_suppression(_united(_rows(merged, left), parts_of_one, cuts), iou_threshold)
+    # What still agrees is parts of a vehicle no tile saw whole: a whole view would have owned them.
+    united = _united(_rows(merged, left), same[np.ix_(left, left)], seen_from[left])
+    return non_max_suppression(united, iou_threshold)
 
 
 def _same_vehicle(
@@ -157,21 +153,28 @@ def _same_vehicle(
     return other_tile & (groups[:, None] == groups[None, :]) & (iou >= iou_threshold)
 
 
-def _united(detections: sv.Detections, same: np.ndarray, cuts: np.ndarray) -> sv.Detections:
-    """Each set of parts of one vehicle as one box: the best part's, with its class and score,
-    stretched to the others' extent across the edges that cut it (a tile that cut a vehicle across x
-    saw its rows whole: the part's own rows are the vehicle's)."""
+def _united(detections: sv.Detections, same: np.ndarray, views: np.ndarray) -> sv.Detections:
+    """Each set of parts of one vehicle as one box: the best part's, with its class and score, its
+    tile's view kept where it saw, and past each inner edge of that tile the side found by the best
+    part of a tile that sees past it (one doubtful box does not stretch the vehicle)."""
     count, vehicle = connected_components(csr_matrix(same), directed=False)
     if count == len(detections):
         return detections
     scores = confidences(detections)
-    best = np.sort([np.flatnonzero(vehicle == v)[np.argmax(scores[vehicle == v])] for v in range(count)])
     xyxy = detections.xyxy
+    best = np.sort([np.flatnonzero(vehicle == v)[np.argmax(scores[vehicle == v])] for v in range(count)])
     boxes = []
     for index in best:
-        members = vehicle == vehicle[index]
-        hull = np.concatenate([xyxy[members, :2].min(axis=0), xyxy[members, 2:].max(axis=0)])
-        boxes.append(np.where(np.tile(cuts[index], 2), hull, xyxy[index]))
+        box = xyxy[index].copy()
+        members = np.flatnonzero(vehicle == vehicle[index])
+        # Side k of a tile: left and top (k < 2) see past when smaller, right and bottom when larger.
+        past = np.where(np.arange(4) < 2, views[members] < views[index], views[members] > views[index])
+        for side in range(4):
+            seeing = members[past[:, side]]
+            if len(seeing):
+                found = xyxy[seeing[np.argmax(scores[seeing])], side]
+                box[side] = min(box[side], found) if side < 2 else max(box[side], found)
+        boxes.append(box)
     united = _rows(detections, best)
     united.xyxy = np.array(boxes, dtype=xyxy.dtype)
     return united

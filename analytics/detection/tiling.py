@@ -4,20 +4,25 @@ A 416-pixel model sees a 1280-pixel frame shrunk three times: a car 25 pixels lo
 camera becomes 8 pixels and is missed. Cutting the analysed region into N×N tiles, each a quarter
 larger than an N-th of the region so that neighbours overlap, shows each vehicle N times larger.
 
-Boxes found in a tile are shifted back to frame pixels and merged once over the frame:
+Boxes found in a tile are shifted back to frame pixels and merged once over the frame. Two boxes
+from two tiles show one vehicle when what each shows of the pixels both tiles see overlaps the other
+as much as the detector's suppression asks of one object's boxes (IoU of the boxes clipped to the
+two tiles' common rectangle, same suppression group). A vehicle cut by a tile's inner edge gives a
+part box there and a whole one in the neighbour: whole boxes overlap little with parts (low IoU), so
+plain suppression would keep both, but clipped to what both tiles see they agree. Then:
 
-- A vehicle cut by a tile's inner edge gives a part box there and a whole one in the neighbour; the
-  two overlap little (low IoU), so suppression by IoU keeps both. A box touching an inner edge is
-  therefore a part: it goes when a larger box of its suppression group covers most of it
-  (intersection over the part's own area) and spans the same rows (or columns) as the part along the
-  edge that cut it, and that box takes the part's score when higher (the
-  model may be surer of a part than of the whole seen at a tile's border); nothing covering it, the
-  part stays (a vehicle no tile sees whole).
-- The rest go through the detector's usual suppression (analytics.detection.nms), once over the frame,
-  so a vehicle whole in two overlapping tiles is one box.
+- Each region has an owner: of the boxes showing one vehicle, the one lying farthest from its own
+  tile's inner edges wins where it is whole there (more than EDGE_PX from them); the others go, and
+  the winner takes their best score (the model may be surer of a part than of the whole seen at a
+  tile's border). A tile that saw the region whole decides; where it found nothing, the part stays
+  (a vehicle the model missed in one tile is not lost for it).
+- Parts that no tile saw whole (a vehicle longer than the tiles' overlap: one part in each tile)
+  are united: the best part, stretched across the edges that cut it to the others' extent.
+- The rest go through the detector's usual suppression (analytics.detection.nms), once over the
+  frame, so a vehicle whole in two overlapping tiles is one box.
 
-Boxes away from inner edges are never merged by containment: a car half hidden behind a lorry on
-the whole frame keeps its own box, as without tiles.
+Boxes of one tile are never merged with each other, nor by containment: a car half hidden behind a
+lorry keeps its own box, as without tiles.
 """
 
 from collections.abc import Sequence
@@ -25,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import supervision as sv
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from analytics.detection.columns import class_ids, confidences
 from analytics.detection.nms import non_max_suppression, suppression_group
@@ -32,12 +39,6 @@ from analytics.detection.nms import non_max_suppression, suppression_group
 # A tile is this much larger than an N-th of the region: neighbours share a fifth of a tile, room
 # for a whole vehicle 20-60 pixels long in the frames this is for.
 TILE_OVERLAP = 1.25
-# Share of a part box that a larger box of its group must cover to take its place. A part seen in
-# the overlap band lies inside the whole vehicle's box up to the model's few pixels of slack.
-PART_COVERED = 0.6
-# A part and its whole box span the same rows (a part cut by a left or right edge) or columns (top or
-# bottom) to this intersection over union: a large stray box around several vehicles does not.
-SAME_SPAN = 0.7
 # A box ending this close to a tile's inner edge (frame pixels) was cut by it: the model's boxes of a
 # cut vehicle end on the edge give or take a pixel or two.
 EDGE_PX = 3.0
@@ -85,6 +86,11 @@ class Tile:
     height: int
     inner: tuple[bool, bool, bool, bool]
 
+    @property
+    def rect(self) -> tuple[int, int, int, int]:
+        """(left, top, right, bottom) in frame pixels."""
+        return self.x, self.y, self.x + self.width, self.y + self.height
+
     def crop(self, image: np.ndarray) -> np.ndarray:
         return image[self.y : self.y + self.height, self.x : self.x + self.width]
 
@@ -93,52 +99,87 @@ class Tile:
         detections.xyxy = detections.xyxy + np.array([self.x, self.y, self.x, self.y], dtype=np.float32)
         return detections
 
-    def cuts(self, detections: sv.Detections) -> np.ndarray:
-        """[n, 2]: whether each box (in frame pixels) ends on an inner left or right edge, and on an inner
-        top or bottom edge: a vehicle the edge may have cut across x, across y."""
-        edges = np.array([self.x, self.y, self.x + self.width, self.y + self.height], dtype=np.float32)
-        touching = (np.abs(detections.xyxy - edges) <= EDGE_PX) & np.array(self.inner)
-        return np.column_stack([touching[:, [0, 2]].any(axis=1), touching[:, [1, 3]].any(axis=1)])
+    def gaps(self, detections: sv.Detections) -> np.ndarray:
+        """[n, 4]: how far each box (in frame pixels) ends from the tile's left, top, right and bottom
+        edges where they are inner (infinite where the frame or region ends: nothing lies beyond)."""
+        distance = np.abs(detections.xyxy.astype(np.float64) - np.array(self.rect, dtype=np.float64))
+        return np.where(self.inner, distance, np.inf)
 
 
 def merge_tiles(tiles: Sequence[Tile], found: Sequence[sv.Detections], iou_threshold: float) -> sv.Detections:
-    """One frame's detections from those of its tiles (in tile pixels): parts covered by a larger box
-    dropped, then suppression over the frame."""
+    """One frame's detections from those of its tiles (in tile pixels): each vehicle's box from the
+    tile that saw it whole, parts no tile saw whole united, then suppression over the frame."""
     placed: list[sv.Detections] = []
-    cuts: list[np.ndarray] = []
+    views: list[np.ndarray] = []
+    gaps: list[np.ndarray] = []
     for tile, detections in zip(tiles, found, strict=True):
         if len(detections):
             placed.append(tile.to_frame(detections))
-            cuts.append(tile.cuts(placed[-1]))
+            views.append(np.tile(np.array(tile.rect, dtype=np.float64), (len(detections), 1)))
+            gaps.append(tile.gaps(placed[-1]))
     if not placed:
         return sv.Detections.empty()
     merged = sv.Detections.merge(placed)
-    absorbs = _wholes_of_parts(merged.xyxy.astype(np.float64), np.concatenate(cuts), class_ids(merged))
-    # The vehicle's score is its best view's: a part the model is sure of vouches for the whole box.
+    seen_from = np.concatenate(views)
+    clearance = np.concatenate(gaps).min(axis=1)
+    same = _same_vehicle(merged.xyxy.astype(np.float64), seen_from, class_ids(merged), iou_threshold)
+    owned = same & (clearance[None, :] > clearance[:, None]) & (clearance[None, :] > EDGE_PX)
     scores = confidences(merged)
-    merged.confidence = np.maximum(scores, np.where(absorbs, scores[:, None], 0).max(axis=0))
-    kept = merged[np.flatnonzero(~absorbs.any(axis=1))]
-    return non_max_suppression(kept, iou_threshold)  # type: ignore[arg-type]
+    merged.confidence = np.maximum(scores, np.where(owned, scores[:, None], 0).max(axis=0))
+    left = np.flatnonzero(~owned.any(axis=1))
+    # What still agrees is parts of a vehicle no tile saw whole: a whole view would have owned them.
+    united = _united(_rows(merged, left), same[np.ix_(left, left)], seen_from[left])
+    return non_max_suppression(united, iou_threshold)
 
 
-def _wholes_of_parts(boxes: np.ndarray, cuts: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    """[i, j]: box i is a part (cut by an inner edge) and box j its whole: larger, of its suppression
-    group, covering most of it, and spanning the same rows (a cut across x) or columns (across y)."""
-    area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-    top_left = np.maximum(boxes[:, None, :2], boxes[None, :, :2])
-    bottom_right = np.minimum(boxes[:, None, 2:], boxes[None, :, 2:])
-    overlap = np.clip(bottom_right - top_left, 0, None)  # [i, j, (x, y)]
-    spans = np.maximum(boxes[:, None, 2:], boxes[None, :, 2:]) - np.minimum(
-        boxes[:, None, :2], boxes[None, :, :2]
-    )
-    same_span = overlap / np.maximum(spans, 1e-9) >= SAME_SPAN  # [i, j, (columns, rows)]
+def _same_vehicle(
+    boxes: np.ndarray, views: np.ndarray, classes: np.ndarray, iou_threshold: float
+) -> np.ndarray:
+    """[i, j]: boxes i and j, found in two different tiles (`views`, the tile of each box), show one
+    vehicle: of one suppression group, and what each shows of the pixels both tiles see overlaps
+    the other as much as the suppression asks of one object's boxes."""
+    seen_lo = np.maximum(views[:, None, :2], views[None, :, :2])
+    seen_hi = np.minimum(views[:, None, 2:], views[None, :, 2:])
+    lo_i = np.maximum(boxes[:, None, :2], seen_lo)
+    hi_i = np.minimum(boxes[:, None, 2:], seen_hi)
+    lo_j = np.maximum(boxes[None, :, :2], seen_lo)
+    hi_j = np.minimum(boxes[None, :, 2:], seen_hi)
+    area_i = np.clip(hi_i - lo_i, 0, None).prod(axis=2)
+    area_j = np.clip(hi_j - lo_j, 0, None).prod(axis=2)
+    common = np.clip(np.minimum(hi_i, hi_j) - np.maximum(lo_i, lo_j), 0, None).prod(axis=2)
+    iou = common / np.maximum(area_i + area_j - common, 1e-9)
     groups = suppression_group(classes)
-    whole = (
-        (area[None, :] > area[:, None])
-        & (groups[None, :] == groups[:, None])
-        & (overlap.prod(axis=2) >= PART_COVERED * np.maximum(area, 1e-9)[:, None])
-    )
-    # A cut across x leaves the rows whole; across y, the columns.
-    spans_kept = (~cuts[:, None, 0] | same_span[:, :, 1]) & (~cuts[:, None, 1] | same_span[:, :, 0])
-    is_part = np.asarray(cuts.any(axis=1))
-    return is_part[:, None] & whole & spans_kept
+    other_tile = (views[:, None, :] != views[None, :, :]).any(axis=2)
+    return other_tile & (groups[:, None] == groups[None, :]) & (iou >= iou_threshold)
+
+
+def _united(detections: sv.Detections, same: np.ndarray, views: np.ndarray) -> sv.Detections:
+    """Each set of parts of one vehicle as one box: the best part's, with its class and score, its
+    tile's view kept where it saw, and past each inner edge of that tile the side found by the best
+    part of a tile that sees past it (one doubtful box does not stretch the vehicle)."""
+    count, vehicle = connected_components(csr_matrix(same), directed=False)
+    if count == len(detections):
+        return detections
+    scores = confidences(detections)
+    xyxy = detections.xyxy
+    best = np.sort([np.flatnonzero(vehicle == v)[np.argmax(scores[vehicle == v])] for v in range(count)])
+    boxes = []
+    for index in best:
+        box = xyxy[index].copy()
+        members = np.flatnonzero(vehicle == vehicle[index])
+        # Side k of a tile: left and top (k < 2) see past when smaller, right and bottom when larger.
+        past = np.where(np.arange(4) < 2, views[members] < views[index], views[members] > views[index])
+        for side in range(4):
+            seeing = members[past[:, side]]
+            if len(seeing):
+                found = xyxy[seeing[np.argmax(scores[seeing])], side]
+                box[side] = min(box[side], found) if side < 2 else max(box[side], found)
+        boxes.append(box)
+    united = _rows(detections, best)
+    united.xyxy = np.array(boxes, dtype=xyxy.dtype)
+    return united
+
+
+def _rows(detections: sv.Detections, index: np.ndarray) -> sv.Detections:
+    # Supervision annotates every kind of index with one union; an index array gives Detections.
+    return detections[index]  # type: ignore[return-value]

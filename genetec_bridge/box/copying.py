@@ -2,7 +2,8 @@
 
 What is copied: the zones, lines and skills chosen; a skill brings the zone or lines it uses with it
 (else it would name a zone the target does not have). A whole camera is all of its zones, lines and
-skills plus its analysis settings (`fps`, `motion`); what belongs to a camera's own mount and place
+skills plus its analysis settings (`fps`, `motion`, `detection`: the tiles and the analysed region,
+normalised like the zones); what belongs to a camera's own mount and place
 stays the target's (privacy masks, ground calibration, stream, Media Gateway, analysis host). The
 on/off switches are copied as they are.
 
@@ -27,7 +28,7 @@ from typing import Any, Literal
 
 OnClash = Literal["suffix", "replace"]
 # The settings a whole camera's copy carries besides its zones, lines and skills.
-SETTINGS = ("fps", "motion")
+SETTINGS = ("fps", "motion", "detection")
 _DECISION = ("live_decided_by", "live_reason")
 
 Table = dict[str, Any]

@@ -123,6 +123,33 @@ def test_a_car_across_a_tile_edge_is_one_box_after_the_merge(
     np.testing.assert_allclose(across.xyxy[0], whole.xyxy[0], atol=1e-3)
 
 
+def test_a_vehicle_longer_than_the_overlap_is_one_box_across_both_tiles(
+    shared_asset: Callable[[str], Path], detector: Detector
+) -> None:
+    # Urban frame 230's truck (x 192-248, y 42-105) stretched 1.8 times along the road and pasted at
+    # x 63-164 in the top row of 3×3 tiles: longer than the overlap of the first two tiles (x 94-133),
+    # so each of them sees a part cut by its inner edge and neither sees it whole.
+    frame = _frame(shared_asset("data/traffic/urban-320x240.avi"), 230)
+    truck = cv2.resize(frame[42:105, 192:248], None, fx=1.8, fy=1.0, interpolation=cv2.INTER_LINEAR)
+    frame[2:65, 63:164] = truck[:, :101]
+    tiles = Tiling(3).tiles(frame.shape[:2])
+    assert (tiles[1].x, tiles[0].x + tiles[0].width) == (94, 133)
+    per_tile = detector.detect([tile.crop(frame) for tile in tiles[:2]])
+    left = per_tile[0].xyxy
+    right = per_tile[1].xyxy + np.array([tiles[1].x, 0, tiles[1].x, 0])
+    assert (np.abs(left[:, 2] - 133) <= 1).any() and (np.abs(right[:, 0] - 94) <= 1).any(), (left, right)
+
+    (merged,) = detector.detect([frame], [Tiling(3)])
+
+    found = _confident_vehicles(merged)
+    centre = (found.xyxy[:, :2] + found.xyxy[:, 2:]) / 2
+    on_truck = found[((centre >= [63, 2]) & (centre <= [164, 65])).all(axis=1)]
+    assert len(on_truck) == 1, found.xyxy
+    # Neither tile alone could give this box: it reaches past both inner edges that cut the truck.
+    x0, _, x1, _ = on_truck.xyxy[0]
+    assert x0 < 94 and x1 > 133, on_truck.xyxy
+
+
 def test_a_batching_backend_gets_every_tile_of_every_image_in_one_request(
     shared_asset: Callable[[str], Path], tmp_path: Path
 ) -> None:

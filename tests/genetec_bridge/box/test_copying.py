@@ -129,6 +129,27 @@ def test_a_whole_camera_brings_its_analysis_and_leaves_the_target_s_mount(site_f
     assert _file(site_file)["cameras"][1]["name"] == "Carrefour Jean-Jaures"
 
 
+def test_a_whole_camera_brings_its_detection_tiles_and_region_or_their_absence(site_file: SiteFile) -> None:
+    tiled = {"tiles": 2, "region": [0.0, 0.4, 1.0, 1.0]}
+    for camera, detection in ((A, tiled), (B, {"tiles": 3})):
+        draft = site_file.draft(camera)
+        site_file.save_camera(
+            "ines", camera, {**draft.camera, "detection": detection}, draft.schedules, draft.etag
+        )
+    _copy(site_file, CopyChoice(whole_camera=True))
+    b = site_file.site().camera(B)
+    assert (b.detection.tiles, b.detection.region) == (2, [0.0, 0.4, 1.0, 1.0])
+    assert _file(site_file)["cameras"][1]["detection"] == tiled
+
+    draft = site_file.draft(A)
+    site_file.save_camera(
+        "ines", A, {k: v for k, v in draft.camera.items() if k != "detection"}, draft.schedules, draft.etag
+    )
+    _copy(site_file, CopyChoice(whole_camera=True))
+    assert "detection" not in _file(site_file)["cameras"][1]  # A detects on the whole frame: so does B
+    assert site_file.site().camera(B).detection.tiles == 1
+
+
 def test_a_camera_changed_since_the_preview_refuses_the_copy(site_file: SiteFile) -> None:
     choice = CopyChoice(zones=("Porch",))
     (preview,), _ = site_file.preview_copy(A, choice, [B])
